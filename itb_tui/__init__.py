@@ -1,0 +1,3 @@
+"""itb-tui: intrathecal baclofen pump refill safety on the ward round."""
+
+__version__ = "0.1.0"
