@@ -1,0 +1,428 @@
+"""The `itb-tui` command: ward status, import, export and the demo store; no subcommand
+opens the terminal UI.
+
+Start-up is kept lean on purpose: this module imports only the standard library at the
+top; the store (SQLAlchemy), the rules engine and above all Textual are imported inside
+the command that needs them, so `itb-tui status` never pays for the UI.
+
+Every failure a user can cause (a missing or malformed file, invalid records, a bad
+date, an unknown MRN or ward, a database that cannot be opened, an unknown format) ends
+as a clear message on stderr and exit status 1, never a traceback, and never a partial
+write: the store's writes are single transactions and output files are written to a
+temporary file and renamed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+PROG = "itb-tui"
+EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir")
+ONLY_CHOICES = ("blocked", "caution", "due")
+
+
+class CliError(Exception):
+    """A failure to report to the user. `details` are extra lines (e.g. each invalid
+    record), printed indented under the message."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.details = list(details or [])
+
+
+# --- argument parsing ----------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    from itb_tui import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Intrathecal baclofen pumps on the ward round: refill blocks in "
+                    "bloodstream infection, reservoir and antifungal countdowns. "
+                    "Without a command, opens the terminal app.",
+    )
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="the store: a file path or a database URL (default: $ITB_TUI_DB, "
+                             "else ward.db in the data directory)")
+    parser.add_argument("--demo", action="store_true",
+                        help="use the synthetic demo store (demo.db; built on first use)")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("status", help="print the ward status (a table, or the JSON report)")
+    p.add_argument("--json", action="store_true", help="the machine-readable status report")
+    _add_list_options(p)
+
+    p = sub.add_parser("import", help="import a ward file (or a FHIR Bundle): all or nothing")
+    p.add_argument("file", metavar="FILE", help="the itb-ward/1 JSON file ('-' reads stdin)")
+
+    p = sub.add_parser("export", help="export the ward")
+    p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="ward-json",
+                   help="ward-json (default), csv, xlsx, html or fhir")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    _add_list_options(p)
+
+    p = sub.add_parser("demo", help="(re)build the synthetic demo store (never the real one)")
+    p.add_argument("--patients", type=_positive_int, metavar="N",
+                   help="number of synthetic patients (default: the standard demo ward)")
+    return parser
+
+
+def _add_list_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", metavar="DATE",
+                   help="compute for this date: YYYY-MM-DD, today, +3d, -2d, +1w, 'next monday'")
+    p.add_argument("--ward", metavar="NAME", help="only this ward")
+    p.add_argument("--mrn", metavar="MRN", help="only this patient")
+    p.add_argument("--only", choices=ONLY_CHOICES,
+                   help="only blocked, caution, or refill due within the due window (or past)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1 or n > 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 1000000, not {n}")
+    return n
+
+
+# --- shared steps --------------------------------------------------------------------------
+
+def _today():
+    from itb_tui import dates
+
+    try:
+        return dates.today()
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _as_of(args, today):
+    if not getattr(args, "as_of", None):
+        return today
+    from itb_tui.dates import parse_user_date
+
+    try:
+        return parse_user_date(args.as_of, today)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _url(args) -> str:
+    from itb_tui.paths import resolve_db_url
+
+    return resolve_db_url(args.db, demo=args.demo)
+
+
+def _open(args, today, *, create: bool = False):
+    """The store for this command; with --demo, filled with the demo ward on first use.
+
+    Reading commands refuse a SQLite file that does not exist rather than create an empty
+    one: a mistyped --db must not print "0 blocked" as if the ward were clear.
+    """
+    from itb_tui.paths import sqlite_path
+    from itb_tui.store import open_store
+
+    url = _url(args)
+    path = sqlite_path(url)
+    if path is not None and not create and not args.demo and not path.exists():
+        raise CliError(f"no store at {path}: import a ward file first (itb-tui import FILE), "
+                       "or name the store with --db")
+    store = open_store(url, today=today)
+    if args.demo and store.patient_count() == 0:
+        _fill_demo(store, today, None)
+    return store
+
+
+def _fill_demo(store, today, patients: int | None) -> int:
+    try:
+        from itb_tui.demo import build_demo_ward
+    except ImportError as exc:
+        raise CliError(f"the demo ward is not available ({exc})") from None
+    ward = build_demo_ward(today) if patients is None else build_demo_ward(today, patients)
+    store.set_meta("kind", "demo")
+    store.import_patients(ward, "demo", reason="synthetic demo ward")
+    return len(ward)
+
+
+def _rules():
+    from itb_tui.clinical.rules import load_rules
+
+    try:
+        return load_rules()
+    except ValueError as exc:  # RulesError: a broken table must stop us, clearly
+        raise CliError(str(exc)) from None
+
+
+def _pairs(args, store, as_of, rules):
+    from itb_tui import report
+
+    if args.mrn:
+        patient = store.get_patient(args.mrn)
+        if patient is None:
+            raise CliError(f"no patient with MRN {args.mrn!r}")
+        patients = [patient] if not args.ward or patient.ward == args.ward else []
+    else:
+        patients = store.load_patients(ward=args.ward)
+    if args.ward and not patients and not args.mrn:
+        known = store.wards()
+        listed = ", ".join(known) if known else "none yet"
+        raise CliError(f"no patients in ward {args.ward!r} (wards in this store: {listed})")
+    pairs = report.assess_all(patients, as_of, rules)
+    return report.filter_pairs(pairs, args.only, rules)
+
+
+def _write_stdout_bytes(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def write_file_atomic(path: str, data: bytes) -> str:
+    """Write `data` to `path` through a temporary file in the same directory and a rename,
+    mode 0600: a reader never sees half a file and a failure leaves the old file intact."""
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path).expanduser().absolute()
+    if target.is_dir():
+        raise CliError(f"cannot write {target}: it is a directory, give a file name")
+    if not target.parent.is_dir():
+        raise CliError(f"cannot write {target}: directory {target.parent} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise CliError(f"cannot write {target}: {(exc.strerror or str(exc)).lower()}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise CliError(f"cannot write {target}: {(exc.strerror or str(exc)).lower()}") from None
+    return str(target)
+
+
+def _actor() -> str:
+    try:
+        from itb_tui.security.actors import os_actor
+    except ImportError:
+        import getpass
+
+        try:
+            return getpass.getuser() or "unknown"
+        except Exception:
+            return f"uid{os.getuid()}"
+    return os_actor()
+
+
+# --- commands ------------------------------------------------------------------------------
+
+def cmd_status(args) -> int:
+    import json
+
+    from itb_tui import report
+
+    today = _today()
+    as_of = _as_of(args, today)
+    rules = _rules()
+    with _open(args, today) as store:
+        pairs = _pairs(args, store, as_of, rules)
+    if args.json:
+        doc = report.status_document(pairs, as_of, rules)
+        _write_stdout_bytes((json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        return 0
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    print(report.summary_line(pairs, as_of, rules, ward=args.ward, only=args.only))
+    print()
+    print(report.format_table(pairs, as_of, color=color), end="")
+    return 0
+
+
+def _read_input(path: str) -> tuple[str, bytes]:
+    if path == "-":
+        return "stdin", sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as fh:
+            return path, fh.read()
+    except FileNotFoundError:
+        raise CliError(f"cannot read {path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"cannot read {path}: it is a directory") from None
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def _parse_json(name: str, raw: bytes):
+    import json
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise CliError(f"{name}: invalid JSON: nested too deeply") from None
+
+
+def cmd_import(args) -> int:
+    from itb_tui.wardfile import WardFileError
+
+    today = _today()
+    name, raw = _read_input(args.file)
+    data = _parse_json(name, raw)
+    ignored: dict[str, int] = {}
+    try:
+        if isinstance(data, dict) and data.get("resourceType") == "Bundle":
+            try:
+                from itb_tui.fhir_import import parse_bundle
+            except ImportError as exc:
+                raise CliError(f"{name}: FHIR Bundle import is not available ({exc})") from None
+            patients, ignored = parse_bundle(data, today)
+        else:
+            from itb_tui.wardfile import parse_ward
+
+            patients = parse_ward(data, today)
+    except WardFileError as exc:
+        n = len(exc.errors)
+        raise CliError(f"{name}: {n} problem{'s' if n != 1 else ''}, nothing was imported:",
+                       exc.errors) from None
+    from itb_tui.store import ValidationError
+
+    with _open(args, today, create=True) as store:
+        try:
+            result = store.import_patients(patients, _actor(), reason=f"import {os.path.basename(name)}")
+        except ValidationError as exc:
+            n = len(exc.errors)
+            raise CliError(f"{name}: {n} problem{'s' if n != 1 else ''}, nothing was imported:",
+                           exc.errors) from None
+    print(f"imported {name}: {result.summary()}")
+    if ignored:
+        print("ignored FHIR resources: " + ", ".join(f"{k} {v}" for k, v in sorted(ignored.items())))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from datetime import datetime, timezone
+
+    today = _today()
+    as_of = _as_of(args, today)
+    rules = _rules()
+    with _open(args, today) as store:
+        pairs = _pairs(args, store, as_of, rules)
+    if args.format == "ward-json":
+        from itb_tui.wardfile import dumps_ward
+
+        text = dumps_ward([p for p, _ in pairs])
+        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+        if args.output:
+            written = write_file_atomic(args.output, data)
+            print(f"wrote {written}: {len(pairs)} patients (ward-json)", file=sys.stderr)
+        else:
+            _write_stdout_bytes(data)
+        return 0
+    try:
+        from itb_tui.exports import ExportError, write_export
+    except ImportError as exc:
+        raise CliError(f"format {args.format} is not available ({exc})") from None
+    try:
+        written = write_export(args.format, pairs, args.output, as_of=as_of, rules=rules,
+                               generated_at=datetime.now(timezone.utc))
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
+    except ImportError as exc:  # a format's own library (openpyxl, fhir.resources) missing
+        raise CliError(f"format {args.format} is not available ({exc})") from None
+    if written is not None:
+        print(f"wrote {written}: {len(pairs)} patients ({args.format})", file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from itb_tui.store.demo_rebuild import rebuild_demo_store
+
+    today = _today()
+    url = _url(argparse.Namespace(db=args.db, demo=True))
+    where, count = rebuild_demo_store(url, today, args.patients, explicit=bool(args.db),
+                                      fill=lambda store: _fill_demo(store, today, args.patients))
+    print(f"demo store rebuilt: {where} ({count} synthetic patients, dates relative to {today.isoformat()})")
+    return 0
+
+
+def cmd_ui(args) -> int:
+    from itb_tui.store import open_store
+
+    today = _today()
+    url = _url(args)
+    open_store(url, today=today).close()  # a store that cannot be opened fails here, clearly
+    try:
+        from itb_tui.ui.app import run_app
+    except ImportError as exc:
+        raise CliError(f"the terminal app is not available ({exc})") from None
+    run_app(url, today=today, demo=args.demo)
+    return 0
+
+
+COMMANDS = {"status": cmd_status, "import": cmd_import, "export": cmd_export, "demo": cmd_demo}
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+def _error(message: str, details: list[str] = ()) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    for line in details:
+        print(f"  {line}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; the exit status is returned (0 ok, 1 error, 2 usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS.get(args.command, cmd_ui)(args)
+    except CliError as exc:
+        _error(str(exc), exc.details)
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error worth a message.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last line of defence, see below
+        known = _known_error_message(exc)
+        if known is not None:
+            _error(known)
+        else:
+            # Should never happen: every failure a user can cause is handled above. Still
+            # one line, no traceback; the store's transactions make "nothing changed" true.
+            first = " ".join(str(exc).split())[:300]
+            _error(f"internal error: {type(exc).__name__}: {first}; nothing was changed")
+    return 1
+
+
+def _known_error_message(exc: Exception) -> str | None:
+    """Store errors and the like raised outside a command's own handling."""
+    from itb_tui.store.errors import StoreError
+
+    if isinstance(exc, StoreError):
+        return str(exc)
+    return None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

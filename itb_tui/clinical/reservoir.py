@@ -1,0 +1,129 @@
+"""When will the pump's reservoir alarm, and by when must it be refilled?
+
+Why exact decimals: the alarm day is `refill + floor(usable volume / daily volume)`, and
+with binary floats a quotient that is exactly an integer (18 mL at 1/3 mL a day = 54 days)
+can come out as 53.999... and put the alarm a day early; one rounding of 1/3 the other
+way puts it a day late. The count is therefore done as one exact integer division of
+micrograms: floor((fill - alarm volume) x concentration / daily dose).
+
+Why the earlier of computed and printed dates: the programmer knows flex and bolus
+doses the app does not; the app knows arithmetic the programmer may have been given
+wrong numbers for. Trusting the earlier one never makes the pump run dry sooner than
+planned, and a gap of more than `alarm_mismatch_days` is flagged for checking.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, Context, Decimal
+
+from itb_tui.clinical.alerts import make_alert
+from itb_tui.clinical.assessment import Alert, Reservoir
+from itb_tui.clinical.facts import Facts
+from itb_tui.clinical.records import Pump, Refill
+from itb_tui.clinical.rules import Rules
+from itb_tui.clinical.text import iso, plural, relative
+
+_MAX_DAYS = 36_500  # an alarm a century away is "never"; keeps date arithmetic in range
+_CENT = Decimal("0.01")
+_ZERO = Decimal("0.00")
+_EXACT = Context(prec=80)  # exact for any realistic volume x concentration
+_DISPLAY = Context(prec=28)
+
+
+def _dec(value) -> Decimal:
+    return value if value.__class__ is Decimal else Decimal(str(value))
+
+
+def shift(day: date, days: int) -> date:
+    """day + days, saturating at the ends of the calendar instead of raising."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def last_refill(pump: Pump, as_of: date) -> Refill | None:
+    last = None
+    for refill in pump.refills:
+        if refill.on <= as_of and (last is None or refill.on >= last.on):
+            last = refill
+    return last
+
+
+def alarm_days(volume_ml: Decimal, alarm_ml: Decimal, concentration: Decimal, dose: Decimal) -> int:
+    """floor((volume - alarm) / (dose / concentration)) computed exactly; never below 0
+    (a fill at or under the alarm volume alarms on the day of the refill).
+
+    Context.divide_int is exact integer division (truncation, which is the floor for
+    the positive values left here); 80 digits hold any realistic pump quantity exactly."""
+    usable_ug = _EXACT.multiply(_EXACT.subtract(_dec(volume_ml), _dec(alarm_ml)), _dec(concentration))
+    if usable_ug <= 0:
+        return 0
+    return min(int(_EXACT.divide_int(usable_ug, _dec(dose))), _MAX_DAYS)
+
+
+def assess_reservoir(facts: Facts, rules: Rules) -> tuple[Reservoir | None, list[Alert]]:
+    pump = facts.implanted_pump
+    if pump is None:
+        return None, []
+    refill = last_refill(pump, facts.as_of)
+    if refill is None:
+        return None, []
+    dose, concentration = _dec(pump.daily_dose_ug), _dec(pump.concentration_ug_ml)
+    if dose <= 0 or concentration <= 0:
+        return None, []  # nothing to count down with (validation rejects this on entry)
+    as_of = facts.as_of
+    volume, alarm_ml = _dec(refill.volume_ml), _dec(pump.alarm_ml)
+
+    computed = shift(refill.on, alarm_days(volume, alarm_ml, concentration, dose))
+    printed = refill.programmer_alarm_on
+    alarm_on = computed if printed is None or computed <= printed else printed
+    stable_until = shift(refill.on, rules.drug_stability_days)
+    refill_by = alarm_on if alarm_on <= stable_until else stable_until
+    elapsed = (as_of - refill.on).days
+    left_ug = _EXACT.subtract(_EXACT.multiply(volume, concentration), _EXACT.multiply(dose, elapsed))
+    volume_left = _ZERO if left_ug <= 0 else _EXACT.divide(left_ug, concentration).quantize(_CENT, ROUND_FLOOR)
+    reservoir = Reservoir(
+        alarm_on=alarm_on,
+        days_to_alarm=(alarm_on - as_of).days,
+        stable_until=stable_until,
+        refill_by=refill_by,
+        days_to_refill=(refill_by - as_of).days,
+        computed_alarm_on=computed,
+        programmer_alarm_on=printed,
+        last_refill_on=refill.on,
+        daily_volume_ml=_DISPLAY.divide(dose, concentration),
+        volume_left_ml=volume_left,
+        reservoir_ml=_dec(pump.reservoir_ml),
+        alarm_ml=alarm_ml,
+    )
+    return reservoir, _alerts(reservoir, as_of, rules)
+
+
+def _alerts(r: Reservoir, as_of: date, rules: Rules) -> list[Alert]:
+    alerts = []
+    if r.days_to_alarm < 0:
+        text = (f"The low-reservoir alarm date {iso(r.alarm_on)} passed {relative(r.days_to_alarm)}: "
+                f"the pump may be running dry (last refill {iso(r.last_refill_on)}).")
+        action = "Interrogate the pump today; refill if allowed, otherwise start bridging; watch for withdrawal."
+        alerts.append(make_alert("reservoir_alarm_passed", text, rules, action))
+    if as_of > r.stable_until:
+        text = (f"The drug filled on {iso(r.last_refill_on)} passed its stability date "
+                f"{iso(r.stable_until)} ({rules.drug_stability_days} days).")
+        action = "Empty the reservoir and refill with fresh drug (if refill is allowed)."
+        alerts.append(make_alert("drug_stability_exceeded", text, rules, action))
+    if r.days_to_refill <= rules.refill_due_days:
+        why = "the reservoir alarm" if r.refill_by == r.alarm_on else "the end of drug stability"
+        text = f"Refill by {iso(r.refill_by)} ({relative(r.days_to_refill)}): {why}."
+        action = f"Book the refill on or before {iso(r.refill_by)}."
+        alerts.append(make_alert("refill_due", text, rules, action))
+    if r.programmer_alarm_on is not None:
+        gap = abs((r.computed_alarm_on - r.programmer_alarm_on).days)
+        if gap > rules.alarm_mismatch_days:
+            text = (f"Computed alarm date {iso(r.computed_alarm_on)} and the programmer's "
+                    f"{iso(r.programmer_alarm_on)} differ by {plural(gap, 'day')}; the earlier "
+                    f"({iso(r.alarm_on)}) is used.")
+            action = "Check the pump's programming (dose, concentration, volume, flex doses) before trusting either date."
+            alerts.append(make_alert("alarm_date_mismatch", text, rules, action))
+    return alerts

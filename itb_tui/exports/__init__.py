@@ -1,0 +1,80 @@
+"""Export the assessed ward: CSV, XLSX, a printable HTML round sheet, a FHIR Bundle, the
+ward file. One entry point, `write_export`, for the CLI and the TUI alike.
+
+Exports read (Patient, Assessment) pairs and write a file; they never open the store, so
+an export cannot change it. Each format lives in its own module, imported only when
+asked for (openpyxl and fhir.resources are not paid for by a CSV export). Every file is
+written atomically with mode 0600 (see `atomic`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+FORMATS = ("csv", "xlsx", "html", "fhir", "ward-json")
+# Formats that cannot go to a terminal: a binary workbook would garble it.
+BINARY_FORMATS = ("xlsx",)
+_MODULES = {
+    "csv": "itb_tui.exports.csv_export",
+    "xlsx": "itb_tui.exports.xlsx_export",
+    "html": "itb_tui.exports.html_export",
+    "fhir": "itb_tui.exports.fhir_export",
+}
+SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "html": ".html", "fhir": ".json", "ward-json": ".json"}
+
+
+class ExportError(Exception):
+    """An export that cannot be written; str() is one line for the user."""
+
+
+def render_export(fmt: str, pairs, *, as_of: date, rules, generated_at: datetime,
+                  for_file: bool = True) -> bytes:
+    """The bytes of one export, in memory (for a file, or for the TUI to preview)."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    pairs = list(pairs)
+    if fmt == "ward-json":
+        from itb_tui.wardfile import dumps_ward
+
+        text = dumps_ward([patient for patient, _assessment in pairs])
+        return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    module = importlib.import_module(_MODULES[fmt])
+    return module.render(pairs, as_of=as_of, rules=rules, generated_at=generated_at,
+                         for_file=for_file)
+
+
+def write_export(fmt: str, pairs, path: str | Path | None, *, as_of: date, rules,
+                 generated_at: datetime) -> Path | None:
+    """Write `pairs` as `fmt` to `path` (atomic, mode 0600) and return the path written;
+    with `path=None` a text format goes to stdout and None is returned.
+
+    Raises ExportError with one clear line for an unknown format, xlsx without a path, a
+    missing directory or any OS error; the previous file at `path` is then untouched.
+    """
+    from itb_tui.exports.atomic import write_bytes_atomic
+
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if path is None:
+        if fmt in BINARY_FORMATS:
+            raise ExportError(f"{fmt} export needs an output file (-o FILE.{fmt}): "
+                              "a spreadsheet cannot be written to the terminal")
+        data = render_export(fmt, pairs, as_of=as_of, rules=rules, generated_at=generated_at,
+                             for_file=False)
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return None
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a directory, give a file name")
+    if not target.parent.is_dir():
+        raise ExportError(f"cannot write {target}: directory {target.parent} does not exist")
+    data = render_export(fmt, pairs, as_of=as_of, rules=rules, generated_at=generated_at)
+    try:
+        return write_bytes_atomic(target, data).absolute()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ExportError(f"cannot write {target}: {reason}") from None

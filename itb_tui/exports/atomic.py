@@ -1,0 +1,56 @@
+"""Write an export file all at once or not at all, readable by its owner only.
+
+An export holds patient names and infection status, so it is created 0600 from the start
+(a temp file from `mkstemp`, never a world-readable file chmod-ed afterwards). It is
+written beside the target and renamed over it: a reader, a sync client or a crash never
+sees half a file, and a failed export leaves the previous file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+FILE_MODE = 0o600
+_CHUNK = 1 << 20  # write in pieces so a full disk fails part-way, as in real life
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` atomically (temp file, fsync, rename) with mode 0600.
+
+    Raises OSError on failure, after removing the temp file; `path` is then untouched.
+    """
+    path = Path(path)
+    directory = path.parent
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for start in range(0, len(data), _CHUNK):
+                handle.write(data[start : start + _CHUNK])
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, FILE_MODE)  # mkstemp already uses 0600; say so explicitly
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_directory(directory)
+    return path
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable (a crash right after could otherwise undo it)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not supported here (e.g. Windows); the data itself is already synced
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,105 @@
+"""The code systems, codes and extension URLs of the FHIR Bundle, shared by export and import.
+
+Standard codes are used where one fits (LOINC culture codes, UCUM units, HL7
+interpretation and flag-category codes). Where FHIR has no field for something the rules
+need (ward and bed without an Encounter, symptom resolution and neutrophil recovery
+dates, a refill's volume, a printed alarm date, a planned stop date, a refill override),
+it travels in an extension under `urn:itb-tui:fhir:`, so an export read back by
+`itb_tui.fhir_import` gives the same clinical records. Plain constants only: importing
+this costs nothing.
+"""
+
+from __future__ import annotations
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+V2_IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
+V3_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+
+# Our own identifier and code systems.
+MRN_SYSTEM = "urn:itb-tui:mrn"
+SPECIMEN_SYSTEM = "urn:itb-tui:specimen"  # the ward file's specimen code, exactly
+SUSCEPTIBILITY_DRUG_SYSTEM = "urn:itb-tui:susceptibility-drug"
+PROCEDURE_KIND_SYSTEM = "urn:itb-tui:procedure-kind"
+BRIDGING_METHOD_SYSTEM = "urn:itb-tui:bridging-method"
+EXAM_KIND_SYSTEM = "urn:itb-tui:exam-kind"
+PUMP_PROPERTY_SYSTEM = "urn:itb-tui:pump-property"
+ANTIFUNGAL_SYSTEM = "urn:itb-tui:antifungal"
+MEDICATION_CATEGORY_SYSTEM = "urn:itb-tui:medication-category"
+REFILL_BLOCK_REASON_SYSTEM = "urn:itb-tui:refill-block-reason"
+AS_OF_TAG_SYSTEM = "urn:itb-tui:as-of"
+RULES_VERSION_TAG_SYSTEM = "urn:itb-tui:rules-version"
+
+# Extensions (url -> what it carries).
+EXT = "urn:itb-tui:fhir:"
+EXT_WARD = EXT + "ward"  # Patient: valueString
+EXT_BED = EXT + "bed"  # Patient: valueString
+EXT_SYMPTOMS_RESOLVED_ON = EXT + "symptoms-resolved-on"  # Patient: valueDate
+EXT_NEUTROPHIL_RECOVERY_ON = EXT + "neutrophil-recovery-on"  # Patient: valueDate
+EXT_REFILL_VOLUME = EXT + "refill-volume"  # Procedure (refill): valueQuantity mL
+EXT_PROGRAMMER_ALARM_ON = EXT + "programmer-alarm-on"  # Procedure (refill): valueDate
+EXT_OVERRIDE_REASON = EXT + "refill-override-reason"  # Procedure (refill): valueString
+EXT_PLANNED_STOP_ON = EXT + "planned-stop-on"  # MedicationStatement: valueDate
+
+# LOINC "Bacteria identified in <specimen> by Culture" codes: the usual culture result
+# codes (laboratories report a yeast from a blood culture under 600-7 too). The pump
+# pocket has no code of its own, so it shares the wound code; the exact specimen also
+# travels as a SPECIMEN_SYSTEM coding.
+CULTURE_LOINC: dict[str, tuple[str, str]] = {
+    "blood": ("600-7", "Bacteria identified in Blood by Culture"),
+    "csf": ("606-4", "Bacteria identified in Cerebral spinal fluid by Culture"),
+    "pocket": ("6462-6", "Bacteria identified in Wound by Culture"),
+    "wound": ("6462-6", "Bacteria identified in Wound by Culture"),
+    "catheter_tip": ("19128-8", "Bacteria identified in Catheter tip by Culture"),
+    "urine": ("630-4", "Bacteria identified in Urine by Culture"),
+    "other": ("6463-4", "Bacteria identified in Unspecified specimen by Culture"),
+}
+# A culture from another system names only the LOINC code: map it back (wound, not pocket).
+SPECIMEN_BY_LOINC: dict[str, str] = {
+    "600-7": "blood",
+    "606-4": "csf",
+    "6462-6": "wound",
+    "19128-8": "catheter_tip",
+    "630-4": "urine",
+    "6463-4": "other",
+}
+BODY_WEIGHT_LOINC = ("29463-7", "Body weight")
+NO_GROWTH_SNOMED = ("264868006", "No growth")
+
+SUSCEPTIBILITY_DISPLAY = {
+    "S": "Susceptible",
+    "SDD": "Susceptible-dose dependent",
+    "I": "Intermediate",
+    "R": "Resistant",
+}
+
+PUMP_PROPERTIES: tuple[tuple[str, str, str], ...] = (
+    # (code = Pump field, display, UCUM unit)
+    ("reservoir_ml", "Reservoir volume", "mL"),
+    ("alarm_ml", "Low-reservoir alarm volume", "mL"),
+    ("concentration_ug_ml", "Baclofen concentration", "ug/mL"),
+    ("daily_dose_ug", "Daily dose", "ug/d"),
+)
+
+PROCEDURE_KINDS = {
+    "pump_implant": "ITB pump implant",
+    "pump_explant": "ITB pump explant",
+    "pump_refill": "ITB pump refill",
+    "bridging": "Baclofen withdrawal bridging",
+    "exam": "Examination",
+}
+BRIDGING_DISPLAY = {
+    "lumbar_drain": "Lumbar drain (externalised intrathecal infusion)",
+    "oral_baclofen": "Oral baclofen",
+    "iv_benzodiazepine": "IV benzodiazepine",
+    "other": "Other bridging",
+}
+EXAM_DISPLAY = {
+    "dilated_eye_exam": "Dilated eye examination",
+    "echocardiogram": "Echocardiogram",
+    "other": "Other examination",
+}

@@ -1,0 +1,283 @@
+"""The ward status as other tools and a terminal read it: `status --json` and the table.
+
+The JSON follows `shared/ward-file-format.md` field for field (a contract with scripts
+and acceptance checks); it only ever adds fields (name, ward, bed, the readable
+explanations, the dates each countdown hangs on, each alert's basis and suggested action).
+The table is for a person at a terminal or on paper: most urgent first, status in words
+and symbols (never colour alone: printouts and NO_COLOR terminals have none).
+Nothing here decides clinical state; it only shows the engine's Assessment.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable, Iterable, Sequence
+
+from itb_tui.clinical.assessment import Assessment
+from itb_tui.clinical.records import Patient
+
+Pair = tuple[Patient, Assessment]
+
+ONLY_CHOICES = ("blocked", "caution", "due")
+TABLE_WIDTH = 120
+
+
+def assess_all(patients: Iterable[Patient], as_of: date, rules) -> list[Pair]:
+    from itb_tui.clinical.engine import assess
+
+    return [(p, assess(p, as_of, rules)) for p in patients]
+
+
+def sort_by_urgency(pairs: Iterable[Pair]) -> list[Pair]:
+    """Most urgent first (the engine's order); bed and MRN break ties so the list is stable."""
+    from itb_tui.clinical.urgency import urgency_key
+
+    return sorted(pairs, key=lambda pa: (urgency_key(pa[1]), pa[0].ward or "", pa[0].bed or "", pa[0].mrn))
+
+
+def is_due(assessment: Assessment, rules) -> bool:
+    """Refill due within `refill_due_days`, or already past."""
+    r = assessment.reservoir
+    return r is not None and r.days_to_refill <= rules.refill_due_days
+
+
+def filter_pairs(pairs: Iterable[Pair], only: str | None, rules) -> list[Pair]:
+    """`--only blocked|caution|due` (None keeps everyone)."""
+    pairs = list(pairs)
+    if only is None:
+        return pairs
+    if only == "due":
+        return [pa for pa in pairs if is_due(pa[1], rules)]
+    if only in ("blocked", "caution"):
+        return [pa for pa in pairs if pa[1].refill.status == only]
+    raise ValueError(f"unknown filter {only!r}: use one of {', '.join(ONLY_CHOICES)}")
+
+
+# --- the status JSON ---------------------------------------------------------------------
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def patient_status(patient: Patient, a: Assessment) -> dict[str, Any]:
+    r = a.reservoir
+    af = a.antifungal
+    ri = a.reimplant
+    return {
+        "mrn": patient.mrn,
+        "name": patient.name,
+        "ward": patient.ward,
+        "bed": patient.bed,
+        "refill": {
+            "status": a.refill.status,
+            "reasons": list(a.refill.reasons),
+            "explanations": list(a.refill.explanations),
+        },
+        "reservoir": None if r is None else {
+            "alarm_on": _iso(r.alarm_on),
+            "days_to_alarm": r.days_to_alarm,
+            "stable_until": _iso(r.stable_until),
+            "refill_by": _iso(r.refill_by),
+            "days_to_refill": r.days_to_refill,
+            "computed_alarm_on": _iso(r.computed_alarm_on),
+            "programmer_alarm_on": _iso(r.programmer_alarm_on),
+            "last_refill_on": _iso(r.last_refill_on),
+        },
+        "antifungal": {
+            "state": af.state,
+            "clearance_on": _iso(af.clearance_on),
+            "required_until": _iso(af.required_until),
+            "day": af.day,
+            "days_left": af.days_left,
+            "episode_start_on": _iso(af.episode_start_on),
+            "anchor_on": _iso(af.anchor_on),
+            "required_days": af.required_days,
+            "completed_on": _iso(af.completed_on),
+        },
+        "reimplant": {
+            "state": ri.state,
+            "eligible_on": _iso(ri.eligible_on),
+            "days_left": ri.days_left,
+            "culture_due_on": _iso(ri.culture_due_on),
+        },
+        "alerts": [
+            {"code": al.code, "severity": al.severity, "text": al.text, "source": al.source,
+             "basis": al.basis, "action": al.action}
+            for al in a.alerts
+        ],
+    }
+
+
+def status_document(pairs: Iterable[Pair], as_of: date, rules) -> dict[str, Any]:
+    """The `status --json` report: patients in MRN order."""
+    ordered = sorted(pairs, key=lambda pa: pa[0].mrn)
+    return {
+        "as_of": as_of.isoformat(),
+        "rules_version": rules.version,
+        "patients": [patient_status(p, a) for p, a in ordered],
+    }
+
+
+# --- the plain-text table ----------------------------------------------------------------
+
+_SYMBOL = {"blocked": "✖ BLOCKED", "caution": "▲ CAUTION", "ok": "✔ OK", "not_applicable": "– no pump"}
+_RED, _YELLOW, _RESET = "\x1b[1;31m", "\x1b[1;33m", "\x1b[0m"
+
+
+# Joins words that must stay on one line when a cell wraps ("✖ BLOCKED", "DUE by <date>");
+# turned back into a space after wrapping.
+_KEEP = "\x00"
+
+
+def _unbreakable(text: str) -> str:
+    return text.replace(" ", _KEEP)
+
+
+def refill_cell(a: Assessment) -> str:
+    """The refill status in words and a symbol, with every reason code."""
+    status = a.refill.status
+    if status in ("blocked", "caution"):
+        text = _unbreakable(_SYMBOL[status]) + " " + ", ".join(a.refill.reasons)
+        return text + ("; " + _unbreakable("‼ WITHDRAWAL RISK") if a.withdrawal_risk else "")
+    if status == "ok" and any(al.code == "refill_due" for al in a.alerts) and a.reservoir:
+        r = a.reservoir
+        word = "● DUE" if r.days_to_refill >= 0 else "● OVERDUE"
+        when = ("by " if r.days_to_refill >= 0 else "since ") + r.refill_by.isoformat()
+        return _unbreakable(word) + " " + _unbreakable(when)
+    return _unbreakable(_SYMBOL.get(status, status))
+
+
+def alarm_cell(a: Assessment) -> str:
+    r = a.reservoir
+    if r is None:
+        return "—"
+    return f"{r.alarm_on.isoformat()} ({r.days_to_alarm}d)"
+
+
+def antifungal_cell(a: Assessment) -> str:
+    af = a.antifungal
+    if af.state == "in_progress" and af.day is not None:
+        return f"Day {af.day} of {af.required_days or 14}"
+    return {
+        "not_indicated": "—",
+        "awaiting_clearance": "no clearance",
+        "awaiting_symptom_resolution": "symptoms?",
+        "complete": "complete",
+        "stopped_early": "STOPPED EARLY",
+    }.get(af.state, af.state)
+
+
+def reimplant_cell(a: Assessment) -> str:
+    ri = a.reimplant
+    on = ri.eligible_on.isoformat() if ri.eligible_on else None
+    if ri.state == "waiting":
+        return f"wait {on}" if on else "waiting"
+    if ri.state == "needs_culture":
+        due = ri.culture_due_on or ri.eligible_on
+        return f"draw ≥{due.isoformat()}" if due else "needs culture"
+    if ri.state == "eligible":
+        return "eligible"
+    if ri.state == "blocked":
+        return "✖ relapse"
+    return "—"
+
+
+def alerts_cell(a: Assessment) -> str:
+    parts = []
+    if a.critical_count:
+        parts.append(f"{a.critical_count} crit")
+    if a.warning_count:
+        parts.append(f"{a.warning_count} warn")
+    return " ".join(parts) or "—"
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    cell: Callable[[Patient, Assessment], str]
+    cap: int | None  # widest it gets (None: as wide as its longest cell)
+    wrap_min: int | None = None  # a wrapping column: narrowest it gets; its text wraps
+
+
+_COLUMNS = (
+    _Column("Bed", lambda p, a: p.bed or "—", 6),
+    _Column("Name", lambda p, a: p.name, 22, wrap_min=12),
+    _Column("MRN", lambda p, a: p.mrn, 12),
+    # The refill status never loses a reason: it wraps instead.
+    _Column("Refill", lambda p, a: refill_cell(a), None, wrap_min=24),
+    _Column("Alarm (days)", lambda p, a: alarm_cell(a), 18),
+    _Column("Antifungal", lambda p, a: antifungal_cell(a), 13),
+    _Column("Reimplant", lambda p, a: reimplant_cell(a), 16),
+    _Column("Alerts", lambda p, a: alerts_cell(a), 14),
+)
+_GAP = "  "
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _widths(rows: list[list[str]], width: int) -> list[int]:
+    widths = []
+    for i, col in enumerate(_COLUMNS):
+        natural = max([len(col.header)] + [len(r[i]) for r in rows])
+        widths.append(natural if col.cap is None else min(natural, col.cap))
+    excess = sum(widths) + len(_GAP) * (len(widths) - 1) - width
+    for i in (3, 1):  # narrow the refill column first (it wraps between reasons), then names
+        if excess > 0:
+            cut = min(excess, widths[i] - _COLUMNS[i].wrap_min)
+            if cut > 0:
+                widths[i] -= cut
+                excess -= cut
+    return widths
+
+
+def format_table(pairs: Sequence[Pair], as_of: date, *, color: bool = False, width: int = TABLE_WIDTH) -> str:
+    """A plain-text table, most urgent first (the engine's urgency order, as in the app), at
+    most `width` columns. Names and refill statuses wrap onto further lines rather than
+    lose a reason. `color` adds ANSI emphasis to the status words (for a terminal only;
+    the words and symbols carry the meaning)."""
+    rows = [[col.cell(p, a) for col in _COLUMNS] for p, a in sort_by_urgency(pairs)]
+    if not rows:
+        return f"No patients to show for {as_of.isoformat()}.\n"
+    widths = _widths(rows, width)
+
+    def line(cells: list[str]) -> str:
+        return _GAP.join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line([c.header for c in _COLUMNS]), line(["─" * w for w in widths])]
+    for r in rows:
+        columns = []
+        for cell, w, col in zip(r, widths, _COLUMNS):
+            if col.wrap_min is None:
+                columns.append([_fit(cell, w)])
+            else:
+                # Words longer than the column are split (a very long name); no reason
+                # code is (the refill column is wider than the longest code).
+                columns.append(textwrap.wrap(cell, w, break_on_hyphens=False) or [""])
+        for k in range(max(len(c) for c in columns)):
+            text = line([c[k] if k < len(c) else "" for c in columns]).replace(_KEEP, " ")
+            out.append(_colorise(text) if color else text)
+    return "\n".join(out) + "\n"
+
+
+def _colorise(text: str) -> str:
+    for word, code in (("✖ BLOCKED", _RED), ("▲ CAUTION", _YELLOW), ("‼ WITHDRAWAL RISK", _RED),
+                       ("✖ relapse", _RED), ("STOPPED EARLY", _RED)):
+        text = text.replace(word, f"{code}{word}{_RESET}")
+    return text
+
+
+def summary_line(pairs: Sequence[Pair], as_of: date, rules, *, ward: str | None = None,
+                 only: str | None = None) -> str:
+    """The heading of the text report: what date, which rules, how many in each state."""
+    blocked = sum(1 for _, a in pairs if a.refill.status == "blocked")
+    caution = sum(1 for _, a in pairs if a.refill.status == "caution")
+    due = sum(1 for _, a in pairs if is_due(a, rules))
+    scope = f" ward {ward}" if ward else ""
+    shown = f" (only {only})" if only else ""
+    n = len(pairs)
+    return (f"Ward status{scope} as of {as_of.isoformat()} (rules {rules.version}){shown}: "
+            f"{n} patient{'s' if n != 1 else ''}, {blocked} blocked, {caution} caution, {due} refill due")

@@ -1,0 +1,157 @@
+"""Opening a store: the engine, SQLite's safety settings, file permissions, the schema.
+
+Any SQLAlchemy URL works with the same code; SQLite gets WAL (readers never block the
+writer on a ward-round morning), foreign keys and a 5 s busy timeout on every connection,
+and write transactions start with BEGIN IMMEDIATE so two writers queue instead of one of
+them failing half-way. The file holds patient data, so it and a directory we create are
+owner-only (0600/0700). Every failure becomes one `StoreError` line without the password.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from itb_tui.store import schema as s
+from itb_tui.store.errors import StoreError
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def safe_url(url: str) -> str:
+    """The URL as it may be shown: password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: show as given (it has no parseable password)
+        return url
+
+
+def describe(exc: BaseException, url: str | None = None) -> str:
+    """One line from a database exception, without SQLAlchemy's background links or the
+    password."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [ln.strip() for ln in str(orig).strip().splitlines() if ln.strip()]
+    text = lines[0] if lines else type(orig).__name__
+    if url:
+        try:
+            pw = make_url(url).password
+        except Exception:
+            pw = None
+        if pw:
+            text = text.replace(str(pw), "***")
+    return text
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the directory (0700) and the empty database file (0600) if missing."""
+    try:
+        if path.is_dir():
+            raise StoreError(f"cannot open database {path}: it is a directory")
+        parent = path.parent
+        if not parent.exists():
+            parent.mkdir(mode=0o700, parents=True)
+            os.chmod(parent, 0o700)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+            os.chmod(path, 0o600)
+    except StoreError:
+        raise
+    except FileExistsError:
+        pass  # another process created it a moment ago
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise StoreError(f"cannot create database {path}: {reason.lower()}") from None
+
+
+def _sqlite_listeners(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # We issue BEGIN ourselves (below): pysqlite's implicit transactions cannot do
+        # BEGIN IMMEDIATE and start too late for a consistent read.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        immediate = conn.get_execution_options().get("itb_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for `url`, checked by connecting once; raises StoreError."""
+    shown = safe_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"not a database URL or path: {shown!r}") from None
+    backend = parsed.get_backend_name()
+    kwargs: dict = {}
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _prepare_sqlite_file(Path(database))
+        else:  # in-memory: one shared connection, usable from worker threads
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    elif backend == "postgresql":
+        kwargs = {"connect_args": {"connect_timeout": 10}, "pool_pre_ping": True}
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except NoSuchModuleError:
+        raise StoreError(f"unsupported database URL {shown}: unknown dialect {parsed.drivername!r}") from None
+    except ImportError as exc:
+        raise StoreError(
+            f"cannot open database {shown}: its driver is not installed ({exc.name or exc})"
+        ) from None
+    except (ArgumentError, TypeError, ValueError) as exc:
+        raise StoreError(f"cannot open database {shown}: {describe(exc, url)}") from None
+    if backend == "sqlite":
+        _sqlite_listeners(engine)
+    return engine
+
+
+def ensure_schema(engine: Engine, url: str) -> None:
+    """Create the tables on a new store; refuse a store written by a newer version."""
+    shown = safe_url(url)
+    try:
+        with engine.connect() as conn:
+            with conn.begin():
+                version = _schema_version(conn)
+            if version == s.SCHEMA_VERSION:
+                return
+            if version is not None and version > s.SCHEMA_VERSION:
+                raise StoreError(
+                    f"database {shown} has schema version {version}; this itb-tui knows "
+                    f"only up to {s.SCHEMA_VERSION}: upgrade itb-tui"
+                )
+            conn.execution_options(itb_write=True)
+            with conn.begin():
+                s.metadata.create_all(conn)
+                version = _schema_version(conn)
+                if version is None:
+                    conn.execute(insert(s.meta), [{"key": "schema_version", "value": str(s.SCHEMA_VERSION)}])
+                # Later issues add migrations here: while version < SCHEMA_VERSION: step.
+    except StoreError:
+        raise
+    except (DBAPIError, SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open database {shown}: {describe(exc, url)}") from None
+
+
+def _schema_version(conn) -> int | None:
+    """The stored schema version, or None on a store without tables yet."""
+    if not conn.dialect.has_table(conn, "meta"):
+        return None
+    value = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).scalar()
+    return int(value) if value is not None else None

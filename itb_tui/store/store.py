@@ -1,0 +1,442 @@
+"""The Store: reads that return plain records and writes that are validated, audited and
+all-or-nothing.
+
+Each public method is one unit of work on its own connection (safe from worker threads)
+and returns fresh records, never live database objects. The store does not decide
+clinical state: whether a refill is blocked comes from the rules engine, whether a record
+is valid from the ward-file validator; the store only refuses to write what they reject.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, Callable, Iterator, Sequence
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+
+from itb_tui.clinical.records import (
+    AntifungalCourse,
+    Bridging,
+    Culture,
+    Exam,
+    Patient,
+    Pump,
+    Refill,
+)
+from itb_tui.store import audit, codec, loader
+from itb_tui.store import schema as s
+from itb_tui.store.connect import create_store_engine, describe, ensure_schema, safe_url
+from itb_tui.store.errors import NotFound, RefillBlocked, StoreError, ValidationError
+from itb_tui.store.importer import ImportResult, import_into
+
+MIN_OVERRIDE_REASON = 10
+
+DEMOGRAPHIC_FIELDS = codec.DEMOGRAPHIC_FIELDS
+
+# kind -> (table, Patient field, values function)
+_CHILD_KINDS: dict[str, tuple[Any, str, Callable[[Any], dict]]] = {
+    "pump": (s.pumps, "pumps", codec.pump_values),
+    "culture": (s.cultures, "cultures", codec.culture_values),
+    "course": (s.antifungal_courses, "antifungals", codec.course_values),
+    "bridging": (s.bridging, "bridging", codec.bridging_values),
+    "exam": (s.exams, "exams", codec.exam_values),
+}
+
+
+def open_store(url: str, *, today: date | Callable[[], date] | None = None, rules: Any = None) -> "Store":
+    """Open (creating if needed) the store at `url`; raises StoreError with one line.
+
+    `today` (a date or a callable returning one; default `itb_tui.dates.today`) is what
+    record dates are validated against. `rules` is the rules table used to decide whether
+    a refill is blocked (None: the default table).
+    """
+    engine = create_store_engine(url)
+    ensure_schema(engine, url)
+    return Store(engine, today=today, rules=rules)
+
+
+def _today_callable(today) -> Callable[[], date]:
+    if today is None:
+        from itb_tui.dates import today as system_today
+
+        return system_today
+    if isinstance(today, date):
+        return lambda: today
+    return today
+
+
+def _actor(actor: str) -> str:
+    text = " ".join(str(actor or "").split())
+    if not text:
+        raise StoreError("who is making the change is required (actor)")
+    return text[:100]
+
+
+def _required_text(value: str | None, what: str) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise StoreError(f"{what} is required")
+    return text
+
+
+class Store:
+    """A ward store. Open with `open_store(url)`; close with `close()` (or `with`)."""
+
+    def __init__(self, engine: Engine, *, today=None, rules=None):
+        self._engine = engine
+        self._today = _today_callable(today)
+        self._rules = rules
+        self.url = safe_url(engine.url.render_as_string(hide_password=False))
+        self.dialect = engine.dialect.name
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (diagnostics and tests; callers never build queries)."""
+        return self._engine
+
+    # --- life cycle --------------------------------------------------------------------
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self, write: bool = False) -> Iterator[Connection]:
+        """One transaction. Reads see one consistent snapshot (a ward list assembled from
+        seven queries must not mix two moments); writes take the write lock up front."""
+        try:
+            with self._engine.connect() as conn:
+                if write:
+                    conn.execution_options(itb_write=True)
+                elif self.dialect == "postgresql":
+                    conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin():
+                    yield conn
+        except StoreError:
+            raise
+        except IntegrityError as exc:
+            raise StoreError(f"the change conflicts with stored data: {describe(exc)}") from None
+        except (DBAPIError, SQLAlchemyError) as exc:
+            raise StoreError(f"database {self.url}: {describe(exc)}") from None
+
+    # --- reads -------------------------------------------------------------------------
+    def load_patients(self, ward: str | None = None) -> list[Patient]:
+        """Every patient (or one ward's) with live records, in MRN order."""
+        with self._tx() as conn:
+            return loader.load(conn, ward=ward)
+
+    def get_patient(self, mrn: str) -> Patient | None:
+        with self._tx() as conn:
+            found = loader.load(conn, mrns=[mrn])
+        return found[0] if found else None
+
+    def wards(self) -> list[str]:
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(s.patients.c.ward).where(s.patients.c.ward.is_not(None))
+                .distinct().order_by(s.patients.c.ward)
+            ).all()
+        return [r[0] for r in rows]
+
+    def data_version(self) -> int:
+        """Changes whenever any data changes: every change writes an audit row in its own
+        transaction, so the newest audit id is a cheap, cross-process change counter."""
+        with self._tx() as conn:
+            return int(conn.execute(select(func.coalesce(func.max(s.audit.c.id), 0))).scalar_one())
+
+    def audit_trail(self, mrn: str | None = None) -> list[audit.AuditEntry]:
+        """The audit rows (oldest first), all or one patient's."""
+        with self._tx() as conn:
+            return audit.read(conn, mrn)
+
+    def get_meta(self, key: str) -> str | None:
+        with self._tx() as conn:
+            return conn.execute(select(s.meta.c.value).where(s.meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx(write=True) as conn:
+            conn.execute(s.meta.delete().where(s.meta.c.key == key))
+            conn.execute(insert(s.meta), [{"key": key, "value": value}])
+
+    def checkpoint(self) -> None:
+        """SQLite: fold the write-ahead log into the database file (before it is copied or
+        renamed). Other databases: nothing to do."""
+        if self.dialect == "sqlite":
+            raw = self._engine.raw_connection()  # outside any transaction, as SQLite needs
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+
+    def patient_count(self) -> int:
+        with self._tx() as conn:
+            return int(conn.execute(select(func.count()).select_from(s.patients)).scalar_one())
+
+    # --- helpers for writes ------------------------------------------------------------
+    def _validate(self, before: Patient | None, after: Patient) -> None:
+        """Refuse a change that makes the patient invalid. Problems the patient already had
+        (e.g. imported under an earlier 'today') do not block unrelated changes."""
+        from itb_tui.wardfile import validate_patient
+
+        today = self._today()
+        errors = list(validate_patient(after, today))
+        if errors and before is not None:
+            old = set(validate_patient(before, today))
+            errors = [e for e in errors if e not in old]
+        if errors:
+            raise ValidationError(errors)
+
+    def _live(self, conn: Connection, mrn: str) -> Patient:
+        found = loader.load(conn, mrns=[mrn])
+        if not found:
+            raise NotFound(f"no patient with MRN {mrn!r}")
+        return found[0]
+
+    def _by_id(self, conn: Connection, patient_id: int) -> Patient:
+        return loader.load(conn, ids=[patient_id])[0]
+
+    def _bump(self, conn: Connection, patient_id: int) -> None:
+        conn.execute(update(s.patients).where(s.patients.c.id == patient_id)
+                     .values(row_version=s.patients.c.row_version + 1))
+
+    def _audit(self, conn, *, actor, action, table, record_id, mrn, before, after, reason=None):
+        audit.write(conn, [audit.row(at=audit.now_utc(), actor=actor, action=action, table=table,
+                                     record_id=record_id, mrn=mrn, before=before, after=after,
+                                     reason=reason)])
+
+    def _patient_id_of(self, conn: Connection, kind: str, record_id: int) -> int | None:
+        if kind == "refill":
+            q = (select(s.pumps.c.patient_id)
+                 .select_from(s.refills.join(s.pumps, s.refills.c.pump_id == s.pumps.c.id))
+                 .where(s.refills.c.id == record_id))
+        else:
+            table = _CHILD_KINDS[kind][0]
+            q = select(table.c.patient_id).where(table.c.id == record_id)
+        return conn.execute(q).scalar()
+
+    # --- writes ------------------------------------------------------------------------
+    def import_patients(self, patients: Sequence[Patient], actor: str, *, reason: str | None = None) -> ImportResult:
+        """Create or update patients by MRN in one transaction (all or nothing). Child
+        records are matched by natural key and updated or added; records the store has but
+        the import lacks are kept; records a clinician marked entered in error are not
+        brought back. Every change is audited with before/after."""
+        who = _actor(actor)
+        with self._tx(write=True) as conn:
+            return import_into(conn, list(patients), who, reason, self._validate)
+
+    def save_patient(self, patient: Patient, actor: str, *, reason: str | None = None) -> Patient:
+        """Create the patient, or update demographics and dates by MRN. Child records are
+        untouched (they have their own methods): any in `patient` are ignored."""
+        who = _actor(actor)
+        with self._tx(write=True) as conn:
+            found = loader.load(conn, mrns=[patient.mrn])
+            values = {f: getattr(patient, f) for f in DEMOGRAPHIC_FIELDS}
+            if not found:
+                after = Patient(mrn=patient.mrn, **values)
+                self._validate(None, after)
+                new_id = conn.execute(insert(s.patients).values(row_version=1, **codec.patient_values(after))).inserted_primary_key[0]
+                self._audit(conn, actor=who, action="create", table="patients", record_id=new_id,
+                            mrn=after.mrn, before=None, after=codec.record_dict(after), reason=reason)
+                return self._by_id(conn, new_id)
+            before = found[0]
+            after = dataclasses.replace(before, **values)
+            if codec.bare(after) == codec.bare(before):
+                return before
+            self._validate(before, after)
+            conn.execute(update(s.patients).where(s.patients.c.id == before.id).values(**codec.patient_values(after)))
+            self._bump(conn, before.id)
+            self._audit(conn, actor=who, action="update", table="patients", record_id=before.id,
+                        mrn=before.mrn, before=codec.record_dict(before), after=codec.record_dict(after),
+                        reason=reason)
+            return self._by_id(conn, before.id)
+
+    def _add_child(self, kind: str, mrn: str, record: Any, actor: str, reason: str | None) -> Patient:
+        table, field, values = _CHILD_KINDS[kind]
+        who = _actor(actor)
+        with self._tx(write=True) as conn:
+            before = self._live(conn, mrn)
+            if kind == "pump":
+                self._check_new_pump(before, record)
+            after = dataclasses.replace(before, **{field: getattr(before, field) + (record,)})
+            self._validate(before, after)
+            new_id = conn.execute(insert(table).values(patient_id=before.id, **values(record))).inserted_primary_key[0]
+            self._bump(conn, before.id)
+            self._audit(conn, actor=who, action="create", table=table.name, record_id=new_id,
+                        mrn=before.mrn, before=None, after=codec.record_dict(record), reason=reason)
+            return self._by_id(conn, before.id)
+
+    @staticmethod
+    def _check_new_pump(patient: Patient, pump: Pump) -> None:
+        n = len(patient.pumps)
+        if pump.refills:
+            raise ValidationError([f"{patient.mrn}: pumps[{n}].refills: record refills with record_refill "
+                                   "(it checks whether refill is blocked)"])
+        if any(p.serial == pump.serial for p in patient.pumps):
+            raise ValidationError([f"{patient.mrn}: pumps[{n}].serial: pump {pump.serial} is already "
+                                   "recorded for this patient"])
+
+    def add_pump(self, mrn: str, pump: Pump, actor: str, *, reason: str | None = None) -> Patient:
+        return self._add_child("pump", mrn, pump, actor, reason)
+
+    def add_culture(self, mrn: str, culture: Culture, actor: str, *, reason: str | None = None) -> Patient:
+        return self._add_child("culture", mrn, culture, actor, reason)
+
+    def add_course(self, mrn: str, course: AntifungalCourse, actor: str, *, reason: str | None = None) -> Patient:
+        return self._add_child("course", mrn, course, actor, reason)
+
+    def add_bridging(self, mrn: str, bridging: Bridging, actor: str, *, reason: str | None = None) -> Patient:
+        return self._add_child("bridging", mrn, bridging, actor, reason)
+
+    def add_exam(self, mrn: str, exam: Exam, actor: str, *, reason: str | None = None) -> Patient:
+        return self._add_child("exam", mrn, exam, actor, reason)
+
+    def _update_child(self, kind: str, record_id: int, record: Any, actor: str, reason: str | None) -> Patient:
+        table, field, values = _CHILD_KINDS[kind]
+        who = _actor(actor)
+        with self._tx(write=True) as conn:
+            pid = self._patient_id_of(conn, kind, record_id)
+            before = self._by_id(conn, pid) if pid is not None else None
+            records = getattr(before, field) if before else ()
+            idx = next((i for i, r in enumerate(records) if r.id == record_id), None)
+            if idx is None:
+                raise NotFound(f"no {kind} with id {record_id} (or it was marked entered in error)")
+            old = records[idx]
+            new = dataclasses.replace(record, id=record_id)
+            if codec.bare(new) == codec.bare(old):
+                return before
+            after = dataclasses.replace(before, **{field: records[:idx] + (new,) + records[idx + 1:]})
+            self._validate(before, after)
+            conn.execute(update(table).where(table.c.id == record_id).values(**values(new)))
+            self._bump(conn, before.id)
+            self._audit(conn, actor=who, action="update", table=table.name, record_id=record_id,
+                        mrn=before.mrn, before=codec.record_dict(old), after=codec.record_dict(new),
+                        reason=reason)
+            return self._by_id(conn, before.id)
+
+    def update_culture(self, culture_id: int, culture: Culture, actor: str, *, reason: str | None = None) -> Patient:
+        return self._update_child("culture", culture_id, culture, actor, reason)
+
+    def update_course(self, course_id: int, course: AntifungalCourse, actor: str, *, reason: str | None = None) -> Patient:
+        return self._update_child("course", course_id, course, actor, reason)
+
+    def explant_pump(self, mrn: str, pump_id: int, removed_on: date, reason: str, actor: str) -> Patient:
+        """Record the pump's removal (date and why). The pump stays in the record."""
+        who = _actor(actor)
+        why = _required_text(reason, "the reason the pump was removed")
+        with self._tx(write=True) as conn:
+            before = self._live(conn, mrn)
+            idx = next((i for i, p in enumerate(before.pumps) if p.id == pump_id), None)
+            if idx is None:
+                raise NotFound(f"patient {mrn} has no pump with id {pump_id}")
+            old = before.pumps[idx]
+            if old.removed_on is not None:
+                raise StoreError(f"pump {old.serial} was already removed on {old.removed_on.isoformat()}")
+            new = dataclasses.replace(old, removed_on=removed_on, removal_reason=why)
+            after = dataclasses.replace(before, pumps=before.pumps[:idx] + (new,) + before.pumps[idx + 1:])
+            self._validate(before, after)
+            conn.execute(update(s.pumps).where(s.pumps.c.id == pump_id)
+                         .values(removed_on=removed_on, removal_reason=why))
+            self._bump(conn, before.id)
+            self._audit(conn, actor=who, action="update", table="pumps", record_id=pump_id,
+                        mrn=before.mrn, before=codec.record_dict(old), after=codec.record_dict(new),
+                        reason=why)
+            return self._by_id(conn, before.id)
+
+    def record_refill(self, mrn: str, pump_id: int, refill: Refill, actor: str,
+                      override_reason: str | None = None) -> Patient:
+        """Record a refill. The rules engine decides the refill status on the refill date;
+        a blocked refill is saved only with a clinician's written override reason (>= 10
+        characters), kept on the refill and in the audit row. `refill.override_reason` is
+        ignored: the override is this argument."""
+        who = _actor(actor)
+        with self._tx(write=True) as conn:
+            before = self._live(conn, mrn)
+            idx = next((i for i, p in enumerate(before.pumps) if p.id == pump_id), None)
+            if idx is None:
+                raise NotFound(f"patient {mrn} has no pump with id {pump_id}")
+            pump = before.pumps[idx]
+            if any(r.on == refill.on for r in pump.refills):
+                raise ValidationError([f"{mrn}: pumps[{idx}].refills[{len(pump.refills)}].on: a refill on "
+                                       f"{refill.on.isoformat()} is already recorded for pump {pump.serial}"])
+            from itb_tui.clinical.engine import assess
+
+            state = assess(before, refill.on, self._rules).refill
+            note = " ".join(str(override_reason or "").split()) or None
+            stored_override = None
+            if state.status == "blocked":
+                if note is None:
+                    raise RefillBlocked(state.reasons, state.explanations)
+                if len(note) < MIN_OVERRIDE_REASON:
+                    raise ValidationError([f"{mrn}: override_reason: refill is blocked ("
+                                           + ", ".join(state.reasons) + "); give the reason in at "
+                                           f"least {MIN_OVERRIDE_REASON} characters"])
+                stored_override = note
+            new = dataclasses.replace(refill, override_reason=stored_override, id=None)
+            new_pump = dataclasses.replace(pump, refills=pump.refills + (new,))
+            after = dataclasses.replace(before, pumps=before.pumps[:idx] + (new_pump,) + before.pumps[idx + 1:])
+            self._validate(before, after)
+            new_id = conn.execute(insert(s.refills).values(pump_id=pump_id, **codec.refill_values(new))).inserted_primary_key[0]
+            self._bump(conn, before.id)
+            record = codec.record_dict(new)
+            record["pump_serial"] = pump.serial
+            record["refill_status"] = state.status
+            record["refill_reasons"] = list(state.reasons)
+            self._audit(conn, actor=who, action="create", table="refills", record_id=new_id,
+                        mrn=before.mrn, before=None, after=record, reason=note)
+            return self._by_id(conn, before.id)
+
+    def mark_entered_in_error(self, kind: str, record_id: int, reason: str, actor: str) -> Patient:
+        """Strike out a record entered in error. It stays in its table with who, when and
+        why, and disappears from `load_patients` (so from the rules engine)."""
+        if kind not in s.RECORD_KINDS:
+            raise StoreError(f"unknown record kind {kind!r}: use one of " + ", ".join(s.RECORD_KINDS))
+        who = _actor(actor)
+        why = _required_text(reason, "the reason the record was entered in error")
+        table = getattr(s, s.RECORD_KINDS[kind])
+        with self._tx(write=True) as conn:
+            pid = self._patient_id_of(conn, kind, record_id)
+            if pid is None:
+                raise NotFound(f"no {kind} with id {record_id}")
+            before = self._by_id(conn, pid)
+            record, after = _without(before, kind, record_id)
+            if record is None:
+                flagged = conn.execute(select(table.c.entered_in_error_at).where(table.c.id == record_id)).scalar()
+                if flagged is not None:
+                    raise StoreError(f"{kind} {record_id} is already marked entered in error")
+                raise NotFound(f"no {kind} with id {record_id} (its pump was marked entered in error)")
+            self._validate(before, after)
+            at = audit.now_utc()
+            conn.execute(update(table).where(table.c.id == record_id).values(
+                entered_in_error_at=at, entered_in_error_by=who, entered_in_error_reason=why))
+            self._bump(conn, before.id)
+            old = codec.record_dict(record)
+            new = dict(old, entered_in_error_at=at.isoformat(), entered_in_error_by=who,
+                       entered_in_error_reason=why)
+            self._audit(conn, actor=who, action="entered_in_error", table=table.name, record_id=record_id,
+                        mrn=before.mrn, before=old, after=new, reason=why)
+            return self._by_id(conn, before.id)
+
+
+def _without(patient: Patient, kind: str, record_id: int) -> tuple[Any, Patient]:
+    """(the live record with that id or None, the patient without it)."""
+    if kind == "refill":
+        for i, pump in enumerate(patient.pumps):
+            for j, r in enumerate(pump.refills):
+                if r.id == record_id:
+                    new_pump = dataclasses.replace(pump, refills=pump.refills[:j] + pump.refills[j + 1:])
+                    return r, dataclasses.replace(patient, pumps=patient.pumps[:i] + (new_pump,) + patient.pumps[i + 1:])
+        return None, patient
+    field = _CHILD_KINDS[kind][1]
+    records = getattr(patient, field)
+    for i, r in enumerate(records):
+        if r.id == record_id:
+            return r, dataclasses.replace(patient, **{field: records[:i] + records[i + 1:]})
+    return None, patient

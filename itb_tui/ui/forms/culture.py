@@ -1,0 +1,191 @@
+"""Add a culture, and later enter its result.
+
+The organism field completes from the species table (current and former names), and says
+as it is typed which species the app will count it as and whether that is fungal: whether
+a culture is fungal decides refill blocks and the device alert, so a clinician should see
+"Candida krusei = Pichia kudriavzevii, fungal" before saving, not after. The notice says
+how the refill status changes if the culture is saved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from itb_tui.clinical import organisms
+from itb_tui.clinical.engine import assess
+from itb_tui.clinical.records import (
+    CULTURE_RESULTS,
+    SPECIMENS,
+    SUSCEPTIBILITY_VALUES,
+    Culture,
+    Patient,
+)
+from itb_tui.ui.forms.base import Field, FormScreen, index_of
+from itb_tui.ui.format import STATUS_LABELS, date_text, reason_text
+from itb_tui.ui.widgets.detail_text import RESULT_WORDS, SPECIMEN_WORDS, words
+
+_ENTRY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9 .\-/]*?)\s*(?:=|:|\s)\s*([A-Za-z]+)\s*$")
+SUSCEPTIBILITY_HELP = "write drug=S, SDD, I or R, separated by commas (e.g. fluconazole=R, micafungin=S)"
+
+
+def parse_susceptibility(text: str) -> dict[str, str]:
+    """`fluconazole=R, micafungin S` -> {"fluconazole": "R", "micafungin": "S"}; ValueError in words."""
+    result: dict[str, str] = {}
+    for part in re.split(r"[,;]", text):
+        if not part.strip():
+            continue
+        match = _ENTRY.match(part)
+        if match is None:
+            raise ValueError(f"cannot read {part.strip()!r}: {SUSCEPTIBILITY_HELP}")
+        drug, value = match.group(1).strip().lower(), match.group(2).upper()
+        if value not in SUSCEPTIBILITY_VALUES:
+            raise ValueError(f"{drug}: {value!r} is not S, SDD, I or R")
+        if drug in result:
+            raise ValueError(f"{drug} is given twice")
+        result[drug] = value
+    return result
+
+
+def susceptibility_text(susceptibility) -> str:
+    return ", ".join(f"{drug}={value}" for drug, value in sorted((susceptibility or {}).items()))
+
+
+def organism_names() -> tuple[str, ...]:
+    """Completion list: every current name, then every former name."""
+    species = organisms.all_species()
+    current = [s.name for s in species]
+    former = [name for s in species for name in s.former_names]
+    return tuple(dict.fromkeys(current + former))
+
+
+def organism_hint(name: str | None) -> str:
+    """What the app will count the typed organism as."""
+    if not name:
+        return "completes from the species table (→ accepts the suggestion)"
+    species = organisms.lookup(name)
+    if species is None:
+        return ""
+    kind = "fungal" if species.fungal else "not fungal (bacterial)"
+    if species.name.lower() != name.strip().lower():
+        return f"= {species.name} (current name), {kind}"
+    return f"recognised: {species.name}, {kind}"
+
+
+class CultureForm(FormScreen):
+    FORM_TITLE = "Add culture"
+
+    def __init__(self, patient: Patient) -> None:
+        super().__init__(patient)
+
+    def intro(self) -> str:
+        return f"{self.patient.name} ({self.patient.mrn}): a culture drawn, pending or with its result."
+
+    def form_fields(self) -> list[Field]:
+        return [
+            Field("specimen", "Specimen", "select",
+                  options=tuple((words(code, SPECIMEN_WORDS), code) for code in SPECIMENS)),
+            Field("drawn_on", "Drawn on", "date", placeholder="YYYY-MM-DD, today, -1d"),
+            *self.result_fields(),
+        ]
+
+    def result_fields(self) -> list[Field]:
+        return [
+            Field("result", "Result", "select",
+                  options=tuple((words(code, RESULT_WORDS), code) for code in CULTURE_RESULTS)),
+            Field("organism", "Organism", placeholder="e.g. Candida albicans",
+                  suggestions=organism_names(), hint=organism_hint(None)),
+            Field("susceptibility", "Susceptibility", "susceptibility",
+                  placeholder="e.g. fluconazole=R, micafungin=S", hint=SUSCEPTIBILITY_HELP),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        return {"specimen": "blood", "drawn_on": self.today.isoformat(), "result": "pending"}
+
+    def parse_field(self, spec: Field, raw: Any) -> Any:
+        if spec.kind == "susceptibility":
+            return parse_susceptibility(raw)
+        return super().parse_field(spec, raw)
+
+    def culture(self, values: dict[str, Any]) -> Culture:
+        return Culture(specimen=values["specimen"], drawn_on=values["drawn_on"], result=values["result"],
+                       organism=values["organism"], susceptibility=values["susceptibility"] or {})
+
+    def build_draft(self, values: dict[str, Any]) -> Patient:
+        return replace(self.patient, cultures=self.patient.cultures + (self.culture(values),))
+
+    def record_path(self) -> str:
+        return f"cultures[{len(self.patient.cultures)}]."
+
+    def notice(self, values: dict[str, Any], draft: Patient | None, errors: dict[str, str]) -> RenderableType | None:
+        self.set_hint("organism", organism_hint(values.get("organism")))
+        if draft is None or errors:
+            return None  # the engine only reads records the validator accepts
+        when = max(self.today, values["drawn_on"])
+        before = assess(self.patient, when, self.rules).refill
+        after = assess(draft, when, self.rules).refill
+        if (before.status, before.reasons) == (after.status, after.reasons):
+            return Text(f"Refill status stays {STATUS_LABELS[after.status]}.", style="dim")
+        text = Text("Saving this changes the refill status: ", style="bold")
+        text.append(f"{STATUS_LABELS[before.status]} → {STATUS_LABELS[after.status]}",
+                    style="bold reverse")
+        if after.reasons:
+            text.append(" (" + ", ".join(reason_text(r) for r in after.reasons) + ")")
+        return text
+
+    def save(self, values: dict[str, Any]) -> Any:
+        return self.store.add_culture(self.patient.mrn, self.culture(values), self.actor)
+
+    def saved_message(self, result: Any) -> str:
+        return "Culture added"
+
+
+class CultureResultForm(CultureForm):
+    """Enter or change the result of a culture already recorded (usually a pending one)."""
+
+    FORM_TITLE = "Culture result"
+    SAVE_LABEL = "Save result"
+
+    def __init__(self, patient: Patient, culture: Culture) -> None:
+        super().__init__(patient)
+        self.original = culture
+        self.index = index_of(patient.cultures, culture)
+
+    def intro(self) -> str:
+        c = self.original
+        return (f"{self.patient.name} ({self.patient.mrn}): {words(c.specimen, SPECIMEN_WORDS)} culture "
+                f"drawn {date_text(c.drawn_on)}, now {words(c.result, RESULT_WORDS)}.")
+
+    def form_fields(self) -> list[Field]:
+        return self.result_fields()
+
+    def initial_values(self) -> dict[str, Any]:
+        c = self.original
+        return {"result": c.result, "organism": c.organism or "",
+                "susceptibility": susceptibility_text(c.susceptibility)}
+
+    def culture(self, values: dict[str, Any]) -> Culture:
+        return replace(self.original, result=values["result"], organism=values["organism"],
+                       susceptibility=values["susceptibility"] or {})
+
+    def build_draft(self, values: dict[str, Any]) -> Patient:
+        cultures = list(self.patient.cultures)
+        cultures[self.index] = self.culture(values)
+        return replace(self.patient, cultures=tuple(cultures))
+
+    def record_path(self) -> str:
+        return f"cultures[{self.index}]."
+
+    def notice(self, values: dict[str, Any], draft: Patient | None, errors: dict[str, str]) -> RenderableType | None:
+        values = {**values, "drawn_on": self.original.drawn_on}
+        return super().notice(values, draft, errors)
+
+    def save(self, values: dict[str, Any]) -> Any:
+        return self.store.update_culture(self.original.id, self.culture(values), self.actor)
+
+    def saved_message(self, result: Any) -> str:
+        return "Culture result saved"

@@ -1,0 +1,49 @@
+"""Messages the screens exchange.
+
+Why messages: store access runs in worker threads; a worker never touches a widget, it
+posts one of these with plain data and the screen updates its own widgets in the
+handler (posting a message is thread-safe in Textual).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual.message import Message
+
+
+class DataChanged(Message):
+    """Something in the store changed (a save here, or another terminal's write).
+
+    `ItbApp.notify_data_changed()` posts it to every screen on the stack; a screen that
+    shows store data reloads what it shows.
+    """
+
+
+class WardLoaded(Message):
+    """A ward-list load finished: the rows to show and what they were computed for."""
+
+    def __init__(
+        self,
+        rows: list[Any],
+        patients: list[Any] | None,
+        wards: list[str] | None,
+        as_of: date,
+        data_version: int | None,
+    ) -> None:
+        super().__init__()
+        self.rows = rows  # list[WardRow]
+        # None when only "as of" moved: the patients and wards did not change.
+        self.patients = patients
+        self.wards = wards
+        self.as_of = as_of
+        self.data_version = data_version
+
+
+class WardLoadFailed(Message):
+    """A ward-list load failed; `error` is one line for a person to read."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error

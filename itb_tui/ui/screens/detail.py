@@ -1,0 +1,341 @@
+"""One patient on one date: can the pump be refilled, how long until it runs dry, where the
+antifungal course and reimplantation stand, what the rules warn about, and everything
+recorded, newest first. Every record is one or two keys away from here.
+
+The patient is read from the store in a worker (store access is slow work); the engine
+assesses it on the UI thread (pure and fast), so moving the app's "as of" date
+recomputes at once without touching the store. The screen reloads on `DataChanged`
+(posted after any save, here or in another terminal).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
+
+from itb_tui.clinical.assessment import Assessment
+from itb_tui.clinical.engine import assess
+from itb_tui.clinical.records import Patient
+from itb_tui.ui.widgets.detail_alerts import AlertList
+from itb_tui.ui.widgets.detail_banner import RefillBanner
+from itb_tui.ui.widgets.detail_countdowns import AntifungalCard, ReimplantCard
+from itb_tui.ui.format import as_of_text, current_pump, date_text, last_removed_pump, status_label
+from itb_tui.ui.widgets.detail_pump import Demographics, PumpCard
+from itb_tui.ui.widgets.detail_timeline import Timeline
+
+
+# Every action of the screen, for the command palette (ctrl+p) as well as the footer keys.
+PALETTE_COMMANDS = (
+    ("refill", "Record refill", "Record a refill of the implanted pump (r)"),
+    ("culture", "Add culture", "A culture drawn, pending or with its result (c)"),
+    ("culture_result", "Enter culture result", "The selected culture, else the latest pending one (e)"),
+    ("antifungal", "Change or stop antifungal course", "The running course; starts one if none runs (f)"),
+    ("new_antifungal", "Start antifungal course", "A new course, e.g. a switch of drug (F)"),
+    ("pump", "Add or replace pump", "Replace the implanted pump, or add one (p)"),
+    ("reimplant", "Reimplant pump", "Add a pump after an explant (i)"),
+    ("explant", "Explant pump", "Record the removal of the implanted pump (x)"),
+    ("bridging", "Record bridging", "Lumbar drain, oral baclofen, IV benzodiazepine (g)"),
+    ("symptoms", "Symptom resolution / neutrophil recovery", "The dates that anchor the antifungal count (y)"),
+    ("exam", "Record exam", "Dilated eye exam, echocardiogram (m)"),
+    ("edit_patient", "Edit patient", "Name, date of birth, ward, bed, weight (E)"),
+    ("entered_in_error", "Mark entered in error", "The selected timeline record; it is kept, never deleted (delete)"),
+    ("back", "Back to the ward list", "Close the patient (escape)"),
+)
+
+
+class DetailCommands(Provider):
+    """The patient detail's actions in the command palette."""
+
+    def _commands(self):
+        screen = self.screen
+        if not isinstance(screen, PatientDetailScreen):
+            return
+        for action, title, help_text in PALETTE_COMMANDS:
+            yield f"Patient: {title}", getattr(screen, f"action_{action}"), help_text
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+class PatientLoaded(Message):
+    """The worker read the patient (None: no such MRN, or it was removed)."""
+
+    def __init__(self, patient: Patient | None) -> None:
+        super().__init__()
+        self.patient = patient
+
+
+class PatientDetailScreen(Screen):
+    """The patient detail for `mrn`."""
+
+    COMMANDS = {DetailCommands}
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("r", "refill", "Refill", id="detail.refill"),
+        Binding("c", "culture", "Culture", id="detail.culture"),
+        Binding("e", "culture_result", "Result", id="detail.culture_result"),
+        Binding("f", "antifungal", "Antifungal", id="detail.antifungal"),
+        Binding("F", "new_antifungal", "New course", show=False, id="detail.new_antifungal"),
+        Binding("p", "pump", "Pump", id="detail.pump"),
+        Binding("x", "explant", "Explant", id="detail.explant"),
+        Binding("i", "reimplant", "Reimplant", show=False, id="detail.reimplant"),
+        Binding("g", "bridging", "Bridging", id="detail.bridging"),
+        Binding("y", "symptoms", "Symptoms", show=False, id="detail.symptoms"),
+        Binding("m", "exam", "Exam", show=False, id="detail.exam"),
+        Binding("E", "edit_patient", "Edit", show=False, id="detail.edit_patient"),
+        Binding("delete", "entered_in_error", "In error", id="detail.entered_in_error"),
+    ]
+
+    DEFAULT_CSS = """
+    PatientDetailScreen #detail-demographics {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    PatientDetailScreen #detail-cards {
+        height: auto;
+    }
+    PatientDetailScreen PumpCard {
+        width: 52fr;
+    }
+    PatientDetailScreen AntifungalCard {
+        width: 40fr;
+    }
+    PatientDetailScreen ReimplantCard {
+        width: 28fr;
+    }
+    PatientDetailScreen #detail-lower {
+        height: 1fr;
+    }
+    PatientDetailScreen AlertList {
+        height: 3fr;
+        min-height: 4;
+    }
+    PatientDetailScreen Timeline {
+        height: 2fr;
+        min-height: 4;
+        border: round $secondary;
+    }
+    PatientDetailScreen Timeline:focus {
+        border: round $accent;
+    }
+    """
+
+    def __init__(self, mrn: str) -> None:
+        super().__init__()
+        self.mrn = mrn
+        self.patient: Patient | None = None
+        self.assessment: Assessment | None = None
+        self.loaded = False  # the first load finished (found or not)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Demographics(f"Loading patient {self.mrn}…", id="detail-demographics")
+        yield RefillBanner("", id="detail-banner")
+        with Horizontal(id="detail-cards"):
+            yield PumpCard("")
+            yield AntifungalCard("")
+            yield ReimplantCard("")
+        with Vertical(id="detail-lower"):
+            yield AlertList(id="detail-alerts")
+            timeline = Timeline(id="detail-timeline")
+            timeline.border_title = "Timeline (newest first) · e culture result · delete entered in error"
+            yield timeline
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Patient {self.mrn}"
+        self.watch(self.app, "as_of", self._as_of_changed, init=False)
+        self.query_one(Timeline).focus()
+        self.load()
+
+    # --- loading and showing ---
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="detail-load")
+    def load(self) -> None:
+        """Read the patient in a thread; the result comes back as a message."""
+        self.post_message(PatientLoaded(self.app.store.get_patient(self.mrn)))
+
+    def on_patient_loaded(self, message: PatientLoaded) -> None:
+        self.loaded = True
+        self.patient = message.patient
+        if message.patient is None:
+            self.query_one(Demographics).update(f"No patient with MRN {self.mrn} (it may have been removed).")
+            self.app.notify(f"No patient with MRN {self.mrn}.", severity="error")
+            return
+        self.show_assessment()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "detail-load" and event.state == WorkerState.ERROR:
+            self.app.notify(f"Could not load patient {self.mrn}: {event.worker.error}", severity="error",
+                            title="Store error")
+
+    def on_data_changed(self, _message) -> None:
+        """A save here or in another terminal: read the patient again."""
+        self.load()
+
+    def _as_of_changed(self, _as_of: date) -> None:
+        self.show_assessment()
+
+    def show_assessment(self) -> None:
+        """Assess the loaded patient on the app's "as of" date and update every card."""
+        patient = self.patient
+        if patient is None:
+            return
+        rules = self.app.rules
+        assessment = assess(patient, self.app.as_of, rules)
+        self.assessment = assessment
+        self.title = f"{patient.name} · {patient.mrn}"
+        self.sub_title = f"{status_label(assessment.refill)} · {as_of_text(assessment.as_of, self.app.today)}"
+        self.query_one(Demographics).show(patient)
+        self.query_one(RefillBanner).show(assessment, self.app.today, rules)
+        self.query_one(PumpCard).show(patient, assessment)
+        self.query_one(AntifungalCard).show(patient, assessment)
+        self.query_one(ReimplantCard).show(assessment)
+        self.query_one(AlertList).show(assessment.alerts, rules)
+        self.query_one(Timeline).show(patient)
+
+    # --- actions: each opens a form; the form saves and reports DataChanged ---
+
+    def _ready(self) -> Patient | None:
+        if self.patient is None:
+            self.app.notify("The patient is not loaded yet." if not self.loaded
+                            else f"No patient with MRN {self.mrn}.", severity="warning")
+        return self.patient
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refill(self) -> None:
+        from itb_tui.ui.forms.refill import RefillForm
+
+        if (patient := self._ready()) is None:
+            return
+        pump = current_pump(patient, self.app.today)
+        if pump is None:
+            self.app.notify("No pump is implanted today: add one with p.", severity="warning")
+            return
+        self.app.push_screen(RefillForm(patient, pump))
+
+    def action_culture(self) -> None:
+        from itb_tui.ui.forms.culture import CultureForm
+
+        if (patient := self._ready()) is not None:
+            self.app.push_screen(CultureForm(patient))
+
+    def action_culture_result(self) -> None:
+        """The selected culture, else the latest pending one."""
+        from itb_tui.ui.forms.culture import CultureResultForm
+
+        if (patient := self._ready()) is None:
+            return
+        entry = self.query_one(Timeline).selected_entry
+        culture = entry.record if entry is not None and entry.kind == "culture" else None
+        if culture is None:
+            pending = [c for c in patient.cultures if c.result == "pending"]
+            culture = max(pending, key=lambda c: c.drawn_on, default=None)
+        if culture is None:
+            self.app.notify("Select a culture in the timeline (there is no pending culture).",
+                            severity="warning")
+            return
+        self.app.push_screen(CultureResultForm(patient, culture))
+
+    def action_antifungal(self) -> None:
+        """Change or stop the running course; start one when none runs."""
+        from itb_tui.ui.forms.antifungal import AntifungalForm
+
+        if (patient := self._ready()) is None:
+            return
+        today = self.app.today
+        running = [c for c in patient.antifungals
+                   if c.started_on <= today and (c.stopped_on is None or c.stopped_on > today)]
+        course = max(running, key=lambda c: c.started_on, default=None)
+        self.app.push_screen(AntifungalForm(patient, course))
+
+    def action_new_antifungal(self) -> None:
+        from itb_tui.ui.forms.antifungal import AntifungalForm
+
+        if (patient := self._ready()) is not None:
+            self.app.push_screen(AntifungalForm(patient))
+
+    def action_pump(self) -> None:
+        """Replace the implanted pump, or add one (reimplantation) when none is implanted."""
+        from itb_tui.ui.forms.pump import PumpForm
+
+        if (patient := self._ready()) is None:
+            return
+        today = self.app.today
+        current = current_pump(patient, today)
+        if current is not None:
+            self.app.push_screen(PumpForm(patient, replacing=current))
+        else:
+            self.app.push_screen(PumpForm(patient, previous=last_removed_pump(patient, today)))
+
+    def action_reimplant(self) -> None:
+        self.action_pump()
+
+    def action_explant(self) -> None:
+        from itb_tui.ui.forms.explant import ExplantForm
+
+        if (patient := self._ready()) is None:
+            return
+        pump = current_pump(patient, self.app.today)
+        if pump is None:
+            self.app.notify("No pump is implanted today: nothing to explant.", severity="warning")
+            return
+        self.app.push_screen(ExplantForm(patient, pump))
+
+    def action_bridging(self) -> None:
+        from itb_tui.ui.forms.bridging import BridgingForm
+
+        if (patient := self._ready()) is not None:
+            self.app.push_screen(BridgingForm(patient))
+
+    def action_symptoms(self) -> None:
+        from itb_tui.ui.forms.symptoms import SymptomsForm
+
+        if (patient := self._ready()) is not None:
+            self.app.push_screen(SymptomsForm(patient))
+
+    def action_exam(self) -> None:
+        from itb_tui.ui.forms.exam import ExamForm
+
+        if (patient := self._ready()) is not None:
+            self.app.push_screen(ExamForm(patient))
+
+    def action_edit_patient(self) -> None:
+        from itb_tui.ui.forms.patient import PatientForm
+
+        if (patient := self._ready()) is not None:
+            self.app.push_screen(PatientForm(patient))
+
+    def action_entered_in_error(self) -> None:
+        """Mark the selected timeline record entered in error (asks for the reason)."""
+        from itb_tui.ui.forms.entered_in_error import EnteredInErrorForm
+
+        if self._ready() is None:
+            return
+        entry = self.query_one(Timeline).selected_entry
+        if entry is None or not entry.markable:
+            self.app.notify("Select a pump, refill, culture, course, bridging or exam row in the timeline "
+                            "(symptom dates are changed with y).", severity="warning")
+            return
+        description = f"{entry.event} on {date_text(entry.on)}: {entry.details}"
+        self.app.push_screen(EnteredInErrorForm(entry.kind, entry.record_id, description))

@@ -1,0 +1,212 @@
+"""Help: every key binding, and the rules table the app computes with.
+
+Why the rules are here: a clinician must be able to check the basis of every
+recommendation instead of trusting a black box. Each rule shows its threshold, its
+source and its basis; rules that are a local policy choice (no guideline speaks) are
+marked loudly, because the hospital's clinical safety officer must review them.
+
+The key list is read from the screens' BINDINGS, so it cannot drift from the real keys.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from itb_tui.ui import format as fmt
+
+
+def _binding_rows(bindings: Iterable) -> list[tuple[str, str]]:
+    rows = []
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not binding.description:
+            continue
+        keys = ", ".join(_key_name(key) for key in binding.key.split(","))
+        rows.append((keys, binding.tooltip or binding.description))
+    return rows
+
+
+_KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "escape": "Esc",
+    "enter": "Enter",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+}
+
+
+def _key_name(key: str) -> str:
+    key = key.strip()
+    if key in _KEY_NAMES:
+        return _KEY_NAMES[key]
+    if key.startswith("ctrl+"):
+        return "Ctrl+" + key[5:].upper()
+    if key.startswith("f") and key[1:].isdigit():
+        return key.upper()
+    return key
+
+
+def binding_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(section title, [(keys, what it does)]) for every screen that has bindings."""
+    from itb_tui.ui.app import ItbApp
+    from itb_tui.ui.screens.as_of import AsOfScreen
+    from itb_tui.ui.screens.ward import WardScreen
+    from itb_tui.ui.widgets.ward_table import WardTable
+
+    sections = [
+        ("Everywhere", _binding_rows(ItbApp.BINDINGS) + [("Ctrl+P", "Command palette: commands and patient search")]),
+        (
+            "Ward list",
+            _binding_rows(WardScreen.BINDINGS)
+            + [("↑↓ j k", "Previous / next patient"), ("PgUp PgDn Home End", "Page / first / last")]
+            + _binding_rows(b for b in WardTable.BINDINGS if b.action == "open")
+            + [("Click", "Select; click again to open")],
+        ),
+        ("'As of' prompt", [("Enter", "Show that date")] + _binding_rows(AsOfScreen.BINDINGS)),
+        ("Help", _binding_rows(HelpScreen.BINDINGS)),
+    ]
+    try:  # the detail screen is another engineer's; list its keys when it is installed
+        from itb_tui.ui.screens.detail import PatientDetailScreen
+    except ImportError:
+        pass
+    else:
+        sections.insert(2, ("Patient detail", _binding_rows(PatientDetailScreen.BINDINGS)))
+    return [(title, rows) for title, rows in sections if rows]
+
+
+class HelpScreen(Screen):
+    """Keys and rules, full screen; Esc goes back."""
+
+    BINDINGS = [
+        Binding("escape,question_mark,f1", "close", "Back", id="help.close"),
+    ]
+
+    AUTO_FOCUS = "#help-body"
+
+    DEFAULT_CSS = """
+    HelpScreen #help-body { padding: 0 1; }
+    HelpScreen .help-title { text-style: bold; color: $accent; margin: 1 0 0 0; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="help-body"):
+            yield Static("Keys", classes="help-title")
+            yield Static(self._keys_renderable(), id="help-keys")
+            yield Static("Clinical rules", classes="help-title")
+            yield Static(self._rules_renderable(), id="help-rules")
+            yield Static("Reference regimens (shown, not prescribed)", classes="help-title")
+            yield Static(self._regimens_renderable(), id="help-regimens")
+        yield Footer()
+
+    def _keys_renderable(self) -> Table:
+        """The key sections side by side, so the rules table is on the first screen too."""
+        sections = []
+        for title, rows in binding_sections():
+            section = Table.grid(padding=(0, 1))
+            section.add_column(style="bold", no_wrap=True)
+            section.add_column()
+            section.add_row(Text(title, style="bold underline"), "")
+            for keys, text in rows:
+                section.add_row(keys, text)
+            sections.append(section)
+        grid = Table.grid(padding=(0, 3), expand=True)
+        per_row = 3
+        for _ in range(per_row):
+            grid.add_column(ratio=1)
+        for start in range(0, len(sections), per_row):
+            chunk = sections[start : start + per_row]
+            grid.add_row(*chunk, *([""] * (per_row - len(chunk))))
+        return grid
+
+    def _rules_renderable(self) -> Group:
+        rules = self.app.rules
+        intro = Text.assemble(
+            (f"Rules table version {rules.version}. ", "bold"),
+            "Basis: guideline (IDSA 2016, CDC, drug label); expert summary (the seed summary, "
+            "secondary); ",
+            ("▲ LOCAL POLICY", "bold reverse"),
+            " = a choice made here where no guideline speaks: the hospital's clinical safety "
+            "officer reviews it. Thresholds are set in data/rules.toml.",
+        )
+        parts: list = [intro]
+        for kind, title in _KIND_TITLES:
+            entries = [e for e in rules.entries if getattr(e, "kind", "definition") == kind]
+            if entries:
+                parts.append(self._rules_table(title, entries))
+        known = {kind for kind, _ in _KIND_TITLES}
+        others = [e for e in rules.entries if getattr(e, "kind", "definition") not in known]
+        if others:
+            parts.append(self._rules_table("Other rules", others))
+        return Group(*parts)
+
+    def _rules_table(self, title: str, entries) -> Table:
+        table = Table(
+            title=title,
+            title_justify="left",
+            title_style="bold",
+            expand=True,
+            header_style="bold",
+            box=box.SIMPLE_HEAD,
+        )
+        table.add_column("Code", ratio=3, overflow="fold")
+        table.add_column("Rule", ratio=7)
+        table.add_column("Threshold", ratio=3, overflow="fold")
+        table.add_column("Source", ratio=4)
+        table.add_column("Basis", no_wrap=True, min_width=14)
+        for entry in entries:
+            code = Text(entry.code)
+            severity = getattr(entry, "severity", None)
+            if severity:
+                code.append(f"\n{fmt.severity_label(severity)}", style="bold" if severity == "critical" else "")
+            rule = Text(entry.title, style="bold")
+            if entry.text:
+                rule.append(f"\n{entry.text}", style="dim")
+            basis = Text(fmt.basis_label(entry.basis))
+            if entry.basis == "local_policy":
+                basis.stylize("bold reverse")
+            table.add_row(code, rule, _threshold_text(entry), entry.source, basis)
+        return table
+
+    def _regimens_renderable(self) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for drug, text in getattr(self.app.rules, "regimens", ()):
+            table.add_row(drug, text)
+        return table
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+
+_KIND_TITLES = (
+    ("refill_reason", "Refill blocked or cautioned because…"),
+    ("alert", "Alerts"),
+    ("definition", "Definitions and countdowns"),
+    ("antifungal_state", "Antifungal course states"),
+    ("reimplant_state", "Reimplantation states"),
+)
+
+
+def _threshold_text(entry) -> str:
+    if not entry.threshold_name:
+        return "–"
+    value = entry.value
+    shown = fmt.number_text(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else str(value)
+    return f"{entry.threshold_name} = {shown}"

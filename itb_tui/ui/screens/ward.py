@@ -1,0 +1,275 @@
+"""The home screen: every patient on the ward, most urgent first.
+
+Why it looks like this: the charge nurse must see at a glance who cannot be refilled,
+whose pump runs dry soon and whose antifungal course is running, and reach any patient
+in two keys. The list loads and re-assesses in a worker thread (the store may be slow,
+the clinic may be large); the screen only swaps in finished rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from itb_tui.ui import format as fmt
+from itb_tui.ui.commands import index_from_rows
+from itb_tui.ui.messages import DataChanged, WardLoaded
+from itb_tui.ui.widgets.ward_rows import (
+    SORT_TITLES,
+    WardRow,
+    build_rows,
+    filter_rows,
+    next_sort_order,
+    sort_rows,
+)
+from itb_tui.ui.widgets.ward_table import WardTable
+
+WARD_WORKER_GROUP = "ward-load"
+RETRY_SECONDS = 5.0
+
+
+class WardScreen(Screen):
+    """Ward list with filter box, quick filters, sort and the "as of" banner."""
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="ward.filter", tooltip="Filter by name, MRN or bed"),
+        Binding("s", "cycle_sort", "Sort", id="ward.sort", tooltip="Sort: urgency, ward & bed, name, alarm date"),
+        Binding("b", "toggle_blocked", "Blocked", id="ward.blocked", tooltip="Only blocked refills (toggle)"),
+        Binding("d", "toggle_due", "Due ≤7d", id="ward.due", tooltip="Only refills due within 7 days or overdue"),
+        Binding("w", "cycle_ward", "Ward", id="ward.ward", tooltip="One ward at a time (cycles back to all)"),
+        Binding("n", "new_patient", "New", id="ward.new_patient", tooltip="Add a new patient"),
+        Binding("escape", "clear_filters", "Clear filters", show=False, id="ward.clear", tooltip="Clear every filter"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="ward.reload", tooltip="Read the store again"),
+    ]
+
+    # The list has the keys on arrival (not the filter box, which would swallow letters).
+    AUTO_FOCUS = "#ward-table"
+
+    DEFAULT_CSS = """
+    WardScreen #as-of-banner { display: none; }
+    WardScreen.-not-today #as-of-banner { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_rows: list[WardRow] = []
+        self.patients: list | None = None
+        self.wards: list[str] = []
+        self.filter_text = ""
+        self.blocked_only = False
+        self.due_only = False
+        self.ward: str | None = None
+        self.sort_order = "urgency"
+        self.loaded = False
+        self._sorted_cache: tuple[str, list[WardRow]] | None = None
+        self._reload_pending = True
+        self._last_error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="as-of-banner")
+        yield Static("", id="ward-summary")
+        yield Input(placeholder="/ filter by name, MRN or bed", id="ward-filter", compact=True)
+        yield WardTable(id="ward-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(WardTable)
+        table.loading = True
+        self.watch(self.app, "as_of", self._as_of_changed, init=False)
+        self._update_header()
+        self.refresh_ward(reload=True)
+
+    # --- loading ---------------------------------------------------------------------
+
+    def refresh_ward(self, *, reload: bool) -> None:
+        """Recompute the rows for the app's "as of" date; `reload` re-reads the store."""
+        if reload or self.patients is None:
+            self._reload_pending = True
+        self._compute(self.app.as_of, self._reload_pending, self.patients)
+
+    @work(thread=True, exclusive=True, group=WARD_WORKER_GROUP, exit_on_error=False)
+    def _compute(self, as_of: date, reload: bool, patients: list | None) -> None:
+        worker = get_current_worker()
+        app = self.app
+        version = wards = None
+        if reload:
+            # Read the version first: a write during the load makes the next poll reload.
+            version = app.store.data_version()
+            patients = app.store.load_patients()
+            wards = app.store.wards()
+        rows = build_rows(patients or [], as_of, app.rules)
+        if not worker.is_cancelled:
+            self.post_message(WardLoaded(rows, patients if reload else None, wards, as_of, version))
+
+    def on_ward_loaded(self, message: WardLoaded) -> None:
+        if message.patients is not None:
+            self.patients = message.patients
+            self.wards = list(message.wards or [])
+            self._reload_pending = False
+            if self.ward is not None and self.ward not in self.wards:
+                self.ward = None
+            self.app.data_version_seen(message.data_version)
+        if message.as_of != self.app.as_of:
+            # "As of" moved while this was computing: these rows are for another date.
+            self.refresh_ward(reload=False)
+            return
+        self.all_rows = message.rows
+        self._sorted_cache = None
+        self._last_error = None
+        self.app.patient_index = index_from_rows(message.rows)
+        table = self.query_one(WardTable)
+        table.loading = False
+        self.loaded = True
+        self.apply_view()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != WARD_WORKER_GROUP or event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        text = f"Could not load the ward: {error}".splitlines()[0]
+        table = self.query_one(WardTable)
+        table.loading = False
+        if not self.all_rows:
+            table.set_rows([], empty_text=f"{text} (retrying every {RETRY_SECONDS:g} s)")
+        if text != self._last_error:  # say it once, not at every retry
+            self.notify(text, severity="error", timeout=10)
+        self._last_error = text
+        # A locked or unreachable database is often transient: keep trying.
+        self.set_timer(RETRY_SECONDS, lambda: self.refresh_ward(reload=self._reload_pending))
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.refresh_ward(reload=True)
+
+    def _as_of_changed(self, as_of: date) -> None:
+        self._update_header()
+        self.refresh_ward(reload=False)
+
+    # --- the view: filter, sort, header ---------------------------------------------
+
+    def _sorted_rows(self) -> list[WardRow]:
+        if self._sorted_cache is None or self._sorted_cache[0] != self.sort_order:
+            self._sorted_cache = (self.sort_order, sort_rows(self.all_rows, self.sort_order))
+        return self._sorted_cache[1]
+
+    def shown_rows(self) -> list[WardRow]:
+        return filter_rows(
+            self._sorted_rows(),
+            self.filter_text,
+            blocked_only=self.blocked_only,
+            due_within=self.app.rules.refill_due_days if self.due_only else None,
+            ward=self.ward,
+        )
+
+    def apply_view(self) -> None:
+        """Filter and sort the loaded rows into the table, keeping the selected patient."""
+        table = self.query_one(WardTable)
+        if not self.loaded:
+            self._update_header()
+            return
+        selected = table.selected.mrn if table.selected else None
+        if self.all_rows:
+            empty = "No patient matches the filters (Esc clears them)."
+        else:
+            empty = "No patients yet: press n to add one, or import a ward file."
+        table.set_rows(self.shown_rows(), keep_mrn=selected, empty_text=empty)
+        self._update_header()
+
+    def _update_header(self) -> None:
+        app = self.app
+        self.set_class(app.as_of != app.today, "-not-today")
+        banner = fmt.as_of_banner(app.as_of, app.today)
+        self.query_one("#as-of-banner", Static).update(banner or "")
+        self.query_one("#ward-summary", Static).update(self.summary_text())
+
+    def summary_text(self) -> str:
+        """The line above the list: ward, counts, filters, sort and the date shown."""
+        app = self.app
+        ward = f"Ward: {self.ward}" if self.ward else "Ward: all"
+        if not self.loaded:
+            return f"{ward} │ loading… │ {fmt.as_of_text(app.as_of, app.today)}"
+        pool = [r for r in self.all_rows if self.ward is None or r.ward == self.ward]
+        shown = len(self.query_one(WardTable).rows)
+        blocked = sum(1 for r in pool if r.status == "blocked")
+        withdrawal = sum(1 for r in pool if r.withdrawal_risk)
+        parts = [
+            ward,
+            f"{shown} of {len(pool)} shown",
+            f"✖ {blocked} blocked",
+            f"‼ {withdrawal} withdrawal risk",
+        ]
+        filters = []
+        if self.blocked_only:
+            filters.append("blocked only")
+        if self.due_only:
+            filters.append(f"refill due ≤{app.rules.refill_due_days} d")
+        if self.filter_text.strip():
+            filters.append(f'"{self.filter_text.strip()}"')
+        if filters:
+            parts.append("filter: " + ", ".join(filters))
+        parts.append(f"sort: {SORT_TITLES[self.sort_order]}")
+        parts.append(fmt.as_of_text(app.as_of, app.today))
+        return " │ ".join(parts)
+
+    # --- events and actions --------------------------------------------------------
+
+    @on(Input.Changed, "#ward-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.apply_view()
+
+    @on(Input.Submitted, "#ward-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(WardTable).focus()
+
+    def on_ward_table_opened(self, message: WardTable.Opened) -> None:
+        self.app.open_patient(message.mrn)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#ward-filter", Input).focus()
+
+    def action_cycle_sort(self) -> None:
+        self.sort_order = next_sort_order(self.sort_order)
+        self.apply_view()
+        self.notify(f"Sorted by {SORT_TITLES[self.sort_order]}", timeout=2)
+
+    def action_toggle_blocked(self) -> None:
+        self.blocked_only = not self.blocked_only
+        self.apply_view()
+
+    def action_toggle_due(self) -> None:
+        self.due_only = not self.due_only
+        self.apply_view()
+
+    def action_cycle_ward(self) -> None:
+        """All wards -> first ward -> ... -> last ward -> all wards."""
+        if not self.wards:
+            self.notify("No ward names recorded: every patient is shown.", timeout=3)
+            return
+        if self.ward is None:
+            self.ward = self.wards[0]
+        else:
+            position = self.wards.index(self.ward) + 1 if self.ward in self.wards else 0
+            self.ward = self.wards[position] if position < len(self.wards) else None
+        self.apply_view()
+
+    def action_clear_filters(self) -> None:
+        self.blocked_only = self.due_only = False
+        self.ward = None
+        filter_input = self.query_one("#ward-filter", Input)
+        filter_input.value = ""
+        self.filter_text = ""
+        self.apply_view()
+        self.query_one(WardTable).focus()
+
+    def action_new_patient(self) -> None:
+        self.app.open_new_patient()
+
+    def action_reload(self) -> None:
+        self.refresh_ward(reload=True)

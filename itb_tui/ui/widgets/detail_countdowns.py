@@ -1,0 +1,127 @@
+"""Countdown cards: the antifungal course ("Day 6 of 14") and reimplantation.
+
+Each card shows the count AND the dates it depends on (clearance, symptom resolution,
+neutrophil recovery, planned stop; course completion and the confirming culture), so a
+clinician can see why the count says what it says and which missing date holds it up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+from itb_tui.clinical.assessment import Assessment
+from itb_tui.clinical.records import AntifungalCourse, Patient
+from itb_tui.ui.format import date_text, days_text, number_text
+from itb_tui.ui.widgets.detail_text import (
+    ANTIFUNGAL_STATE_WORDS,
+    REIMPLANT_STATE_WORDS,
+    day_text,
+    grid,
+    words,
+)
+
+ANTIFUNGAL_LABEL_WIDTH = 17
+REIMPLANT_LABEL_WIDTH = 8
+
+
+def current_course(patient: Patient, as_of: date) -> AntifungalCourse | None:
+    """The course running on `as_of`, else the latest one started by then."""
+    started = [c for c in patient.antifungals if c.started_on <= as_of]
+    running = [c for c in started if c.stopped_on is None or c.stopped_on > as_of]
+    return max(running or started, key=lambda c: c.started_on, default=None)
+
+
+def course_text(course: AntifungalCourse | None, as_of: date) -> str:
+    if course is None:
+        return "no antifungal course started"
+    dose = f" {number_text(course.dose_mg)} mg" if course.dose_mg is not None else ""
+    if course.stopped_on is not None and course.stopped_on <= as_of:
+        return f"{course.drug}{dose}, stopped {date_text(course.stopped_on)}"
+    return f"{course.drug}{dose} since {date_text(course.started_on)}"
+
+
+def antifungal_card(patient: Patient, assessment: Assessment) -> Group:
+    state = assessment.antifungal
+    as_of = assessment.as_of
+    headline = Text(words(state.state, ANTIFUNGAL_STATE_WORDS),
+                    style="bold red" if state.state == "stopped_early" else "bold")
+    course = Text(course_text(current_course(patient, as_of), as_of))
+    if state.state == "not_indicated":
+        return Group(headline, Text("No current fungal episode.", style="dim"), course)
+    if state.day is not None and state.required_days is not None:
+        headline.append("  ")
+        headline.append(f"Day {state.day} of {state.required_days}", style="bold reverse")
+        if state.days_left is not None:
+            left = f"{state.days_left} d left" if state.days_left >= 0 else f"{-state.days_left} d over"
+            headline.append(f"  {left}", style="bold")
+    parts: list = [headline]
+    if state.state == "awaiting_clearance":
+        parts.append(Text("Not counting until clearance: blood cultures every 1-2 days.", style="italic"))
+    elif state.state == "awaiting_symptom_resolution":
+        parts.append(Text("Not counting: record when symptoms resolved (y).", style="italic"))
+    parts.append(course)
+    rows = grid(ANTIFUNGAL_LABEL_WIDTH)
+    if state.required_until is not None:
+        rows.add_row("Required until", Text(day_text(state.required_until), style="bold"))
+    planned = max((c.planned_stop_on for c in patient.antifungals if c.planned_stop_on), default=None)
+    rows.add_row("Episode start", date_text(state.episode_start_on))
+    rows.add_row("Cleared", date_text(state.clearance_on))
+    rows.add_row("Symptoms resolved", date_text(patient.symptoms_resolved_on))
+    rows.add_row("Neutrophils rec.", date_text(patient.neutrophil_recovery_on))
+    rows.add_row("Planned stop", date_text(planned))
+    if state.completed_on is not None:
+        rows.add_row("Completed", Text(date_text(state.completed_on), style="bold"))
+    parts.append(rows)
+    return Group(*parts)
+
+
+def reimplant_card(assessment: Assessment) -> Group:
+    state = assessment.reimplant
+    headline = Text(words(state.state, REIMPLANT_STATE_WORDS),
+                    style="bold red" if state.state == "blocked" else "bold")
+    if state.state == "not_applicable":
+        return Group(headline, Text("No episode waiting for a new pump, or a pump is implanted.",
+                                    style="dim"))
+    rows = grid(REIMPLANT_LABEL_WIDTH)
+    if state.eligible_on is not None:
+        rows.add_row("Eligible" if state.state == "eligible" else "Earliest",
+                     Text(f"{day_text(state.eligible_on)} {days_text(state.days_left)}", style="bold"))
+    if state.culture_due_on is not None:
+        rows.add_row("Culture", f"blood on/after {date_text(state.culture_due_on)}")
+    antifungal = assessment.antifungal
+    if antifungal.completed_on is not None:
+        rows.add_row("Course", f"done {date_text(antifungal.completed_on)}")
+    elif antifungal.required_until is not None:
+        rows.add_row("Course", f"runs to {date_text(antifungal.required_until)}")
+    parts: list = [headline, rows]
+    if state.state == "blocked":
+        parts.append(Text("Positive culture after the course: relapse.", style="bold red"))
+    return Group(*parts)
+
+
+class AntifungalCard(Static):
+    DEFAULT_CSS = """
+    AntifungalCard { height: auto; padding: 0 1; border: round $accent; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "Antifungal course"
+
+    def show(self, patient: Patient, assessment: Assessment) -> None:
+        self.update(antifungal_card(patient, assessment))
+
+
+class ReimplantCard(Static):
+    DEFAULT_CSS = """
+    ReimplantCard { height: auto; padding: 0 1; border: round $accent; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "Reimplantation"
+
+    def show(self, assessment: Assessment) -> None:
+        self.update(reimplant_card(assessment))

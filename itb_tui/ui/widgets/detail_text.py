@@ -1,0 +1,116 @@
+"""Words for the patient detail screen and its forms, on top of the shared `ui/format.py`.
+
+`format.py` holds what every screen shares (status labels, day counts, numbers); this
+module adds what only the detail and the forms show: record codes as words (specimens,
+results, methods, states), the colour that reinforces (never replaces) each status
+word, dates with their weekday (rounds are planned by weekday), and the rules table's
+title and source for a code. Pure functions of their arguments: no clock, no store.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.table import Table
+
+from itb_tui.ui.format import NONE_TEXT
+
+# Colours that reinforce the status words of format.STATUS_LABELS.
+REFILL_STATUS_STYLES = {
+    "blocked": "bold white on red",
+    "caution": "bold black on yellow",
+    "ok": "bold white on dark_green",
+    "not_applicable": "bold",
+}
+SEVERITY_STYLES = {"critical": "bold red", "warning": "bold yellow", "info": "bold blue"}
+
+# State headlines of the countdown cards (capitalised as shown; alarms in capitals).
+ANTIFUNGAL_STATE_WORDS = {
+    "not_indicated": "Not indicated",
+    "awaiting_clearance": "Awaiting clearance",
+    "awaiting_symptom_resolution": "Awaiting symptom resolution",
+    "in_progress": "In progress",
+    "complete": "Complete",
+    "stopped_early": "‼ STOPPED EARLY",
+}
+
+REIMPLANT_STATE_WORDS = {
+    "not_applicable": "Not applicable",
+    "waiting": "Waiting",
+    "needs_culture": "Needs a confirming blood culture",
+    "eligible": "✔ Eligible",
+    "blocked": "✖ BLOCKED (relapse)",
+}
+
+SPECIMEN_WORDS = {
+    "blood": "blood",
+    "csf": "CSF",
+    "pocket": "pump pocket",
+    "wound": "wound",
+    "catheter_tip": "catheter tip",
+    "urine": "urine",
+    "other": "other",
+}
+RESULT_WORDS = {"pending": "pending", "no_growth": "no growth", "positive": "POSITIVE"}
+BRIDGING_WORDS = {
+    "lumbar_drain": "lumbar drain",
+    "oral_baclofen": "oral baclofen",
+    "iv_benzodiazepine": "IV benzodiazepine",
+    "other": "other",
+}
+EXAM_WORDS = {
+    "dilated_eye_exam": "dilated eye exam",
+    "echocardiogram": "echocardiogram",
+    "other": "other exam",
+}
+
+
+def words(code: str | None, table: dict[str, str] | None = None) -> str:
+    """A code as words: from `table` when it knows the code, else underscores to spaces."""
+    if code is None:
+        return NONE_TEXT
+    if table and code in table:
+        return table[code]
+    return code.replace("_", " ")
+
+
+def first_upper(text: str) -> str:
+    """`CSF infection` stays as it is; `fungemia` -> `Fungemia` (str.capitalize lowers the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+def day_text(value: date | None) -> str:
+    """`2026-11-25 Wed`: ISO so it reads the same in every hospital, weekday for planning."""
+    if value is None:
+        return NONE_TEXT
+    return f"{value.isoformat()} {value.strftime('%a')}"
+
+
+def rule_entry(rules, code: str):
+    """The rules-table entry for a code (alert or refill reason), or None.
+
+    The table is the one place a rule's title and source live; the screen shows them
+    beside each alert so a clinician can check the basis.
+    """
+    if rules is None:
+        return None
+    try:
+        return rules.entry(code)
+    except KeyError:
+        return None
+
+
+def rule_title(rules, code: str) -> str:
+    """A rule's title from the table, falling back to the code in words."""
+    entry = rule_entry(rules, code)
+    if entry is not None and entry.title:
+        return entry.title
+    return first_upper(words(code))
+
+
+def grid(label_width: int) -> Table:
+    """A two-column label/value grid: long values wrap under their value, not the label."""
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(width=label_width, no_wrap=True, style="dim")
+    table.add_column(ratio=1)
+    return table

@@ -1,0 +1,62 @@
+"""`itb-tui demo` and `--demo`: a synthetic ward to explore, never the real store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cli_runner import EXAMPLE, dump_db, run_cli
+
+pytest.importorskip("itb_tui.demo", reason="the demo ward (itb_tui.demo) has not landed yet")
+
+
+def test_demo_then_status_shows_blocked_patients_first_with_reasons(data_dir):
+    r = run_cli(data_dir, "demo")
+    assert r.code == 0, r.err
+    assert (data_dir / "demo.db").exists() and not (data_dir / "ward.db").exists()
+    status = run_cli(data_dir, "--demo", "status")
+    assert status.code == 0, status.err
+    rows = [line for line in status.out.splitlines()[4:] if line.strip() and not line.startswith(" ")]
+    blocked = ["✖ BLOCKED" in row for row in rows]
+    # every blocked patient comes before every other one (the engine's urgency order)
+    assert blocked[0] and blocked == sorted(blocked, reverse=True)
+    assert sum(blocked) >= 3
+    # each blocked row shows its reason codes right after the word
+    for row in (r for r in rows if "✖ BLOCKED" in r):
+        after = row.split("✖ BLOCKED", 1)[1].split("  ")[0].strip()
+        assert after == "" or after.rstrip(",;").split(",")[0].strip() in (
+            "fungemia", "bacteremia", "csf_infection", "pocket_infection", "antifungal_course_open")
+    assert "fungemia" in status.out and "antifungal_course_open" in status.out
+    doc = json.loads(run_cli(data_dir, "--demo", "status", "--json").out)
+    blocked = [p for p in doc["patients"] if p["refill"]["status"] == "blocked"]
+    assert blocked and all(p["refill"]["reasons"] for p in blocked)
+
+
+def test_demo_never_touches_the_real_store(data_dir):
+    assert run_cli(data_dir, "import", str(EXAMPLE)).code == 0
+    before = dump_db(data_dir / "ward.db")
+    assert run_cli(data_dir, "demo").code == 0
+    assert run_cli(data_dir, "--demo", "status").code == 0
+    assert dump_db(data_dir / "ward.db") == before
+
+
+def test_demo_patient_count(data_dir):
+    r = run_cli(data_dir, "demo", "--patients", "40")
+    assert r.code == 0 and "40 synthetic patients" in r.out
+    doc = json.loads(run_cli(data_dir, "--demo", "status", "--json").out)
+    assert len(doc["patients"]) == 40
+
+
+def test_the_demo_store_is_built_on_first_use(data_dir):
+    r = run_cli(data_dir, "--demo", "status", "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["patients"]
+
+
+def test_demo_refuses_to_overwrite_a_real_store_named_with_db(data_dir):
+    assert run_cli(data_dir, "import", str(EXAMPLE)).code == 0
+    real = data_dir / "ward.db"
+    before = dump_db(real)
+    r = run_cli(data_dir, "--db", str(real), "demo")
+    assert r.code == 1 and "not a demo store" in r.err and "Traceback" not in r.err
+    assert dump_db(real) == before

@@ -1,0 +1,139 @@
+"""Adding a culture and entering its result; a positive fungal blood culture blocks refill."""
+
+from __future__ import annotations
+
+from itb_tui.clinical.engine import assess
+from itb_tui.ui.forms.culture import CultureForm, CultureResultForm, parse_susceptibility
+from itb_tui.ui.widgets.detail_timeline import Timeline
+
+from detail_helpers import (
+    SIZE,
+    TODAY,
+    choose,
+    field_error,
+    fill,
+    make_app,
+    notice_text,
+    open_detail,
+    press,
+    screen_text,
+    ward_store,
+)
+
+
+async def test_positive_candida_culture_turns_an_ok_patient_blocked(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(pilot, "OK01")
+        assert "✔ REFILL OK" in screen_text(app)
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, CultureForm)
+        await choose(pilot, "result", "positive")
+        await fill(pilot, "organism", "Candida albicans")
+        assert "recognised: Candida albicans, fungal" in screen_text(app)
+        assert "✔ OK → ✖ BLOCKED (fungemia)" in notice_text(form)  # said before saving
+        await fill(pilot, "susceptibility", "fluconazole=S, micafungin s")
+        await press(pilot, "enter")
+        assert app.screen is detail
+        culture = store.get_patient("OK01").cultures[-1]
+        assert (culture.specimen, culture.drawn_on, culture.result, culture.organism) == (
+            "blood", TODAY, "positive", "Candida albicans")
+        assert dict(culture.susceptibility) == {"fluconazole": "S", "micafungin": "S"}
+        assert assess(store.get_patient("OK01"), TODAY).refill.reasons == ("fungemia",)
+        text = screen_text(app)
+        assert "✖ REFILL BLOCKED" in text and "Fungemia" in text
+
+
+async def test_enter_the_result_of_the_pending_culture(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(pilot, "PEND01")
+        assert "▲ REFILL WITH CAUTION" in screen_text(app)
+        await press(pilot, "e")  # no culture row selected: the latest pending culture
+        form = app.screen
+        assert isinstance(form, CultureResultForm)
+        assert "blood culture drawn 2026-11-24, now pending" in screen_text(app)
+        await choose(pilot, "result", "no_growth")
+        await press(pilot, "enter")
+        assert app.screen is detail
+        assert [c.result for c in store.get_patient("PEND01").cultures] == ["no_growth"]
+        assert "✔ REFILL OK" in screen_text(app)
+
+
+async def test_e_edits_the_culture_selected_in_the_timeline(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(pilot, "DAY01")
+        timeline = detail.query_one(Timeline)
+        row = next(i for i, e in enumerate(timeline.entries) if e.event == "Culture: blood" and
+                   e.on.isoformat() == "2026-11-05")
+        timeline.move_cursor(row=row)
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, CultureResultForm)
+        assert form.original.drawn_on.isoformat() == "2026-11-05"
+        await fill(pilot, "susceptibility", "fluconazole=SDD")
+        await press(pilot, "enter")
+        assert app.screen is detail
+        first = next(c for c in store.get_patient("DAY01").cultures if c.drawn_on.isoformat() == "2026-11-05")
+        assert dict(first.susceptibility) == {"fluconazole": "SDD"}
+
+
+async def test_culture_form_names_each_bad_field_and_saves_nothing(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, "OK01")
+        before = store.get_patient("OK01").cultures
+        await press(pilot, "c")
+        form = app.screen
+        await choose(pilot, "result", "positive")
+        await press(pilot, "enter")  # positive without an organism
+        assert field_error(form, "organism") == "✖ is required for a positive culture"
+        await fill(pilot, "organism", "Candida albcans")
+        # The validator's words: the typo is named and the species it probably means.
+        assert '"Candida albcans"' in field_error(form, "organism")
+        assert 'did you mean "Candida albicans"?' in field_error(form, "organism")
+        await fill(pilot, "susceptibility", "fluconazole=Q")
+        assert field_error(form, "susceptibility") == "✖ fluconazole: 'Q' is not S, SDD, I or R"
+        await fill(pilot, "drawn_on", "1890-01-01")
+        assert "must not be before" in field_error(form, "drawn_on")
+        await press(pilot, "enter")
+        assert app.screen is form
+        assert store.get_patient("OK01").cultures == before
+
+
+def test_susceptibility_is_read_as_drug_and_result_pairs():
+    assert parse_susceptibility("Fluconazole=r; micafungin: S, voriconazole I") == {
+        "fluconazole": "R", "micafungin": "S", "voriconazole": "I"}
+    assert parse_susceptibility("  ") == {}
+
+
+async def test_result_form_refuses_an_organism_on_a_negative_culture(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, "PEND01")
+        await press(pilot, "e")
+        form = app.screen
+        await fill(pilot, "organism", "Candida albicans")  # result still "pending"
+        assert field_error(form, "organism") == "✖ must be empty unless the result is positive (result is pending)"
+        await press(pilot, "enter")
+        assert app.screen is form
+        assert [c.result for c in store.get_patient("PEND01").cultures] == ["pending"]
+
+
+async def test_organism_completes_from_the_species_table(tmp_path):
+    app = make_app(ward_store(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, "OK01")
+        await press(pilot, "c")
+        form = app.screen
+        form.query_one("#f-organism").focus()
+        await pilot.press(*"Nakaseomyces gla")
+        await press(pilot, "right")  # accept the suggestion
+        assert form.raw("organism") == "Nakaseomyces glabratus"

@@ -1,0 +1,85 @@
+"""Adding, replacing and reimplanting a pump."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from itb_tui.ui.forms.pump import PumpForm
+
+from detail_helpers import (
+    SIZE,
+    TODAY,
+    field_error,
+    fill,
+    make_app,
+    open_detail,
+    press,
+    screen_text,
+    ward_store,
+)
+
+
+async def test_replacing_a_pump_explants_the_old_one_then_adds_the_new(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(pilot, "OK01")
+        await press(pilot, "p")
+        form = app.screen
+        assert isinstance(form, PumpForm) and form.replacing.serial == "TST-OK01"
+        # Device details carry over; the dose does not (shown as a hint instead).
+        assert (form.raw("model"), form.raw("reservoir_ml"), form.raw("daily_dose_ug")) == (
+            "SynchroMed II", "20", "")
+        assert "previous pump: 300 µg/day" in screen_text(app)
+        await fill(pilot, "removal_reason", "battery end of life")
+        await fill(pilot, "serial", "TST-OK01B")
+        await fill(pilot, "concentration_ug_ml", "500")
+        await fill(pilot, "daily_dose_ug", "250")
+        await press(pilot, "enter")
+        assert app.screen is detail
+        old, new = store.get_patient("OK01").pumps
+        assert (old.removed_on, old.removal_reason) == (TODAY, "battery end of life")
+        assert (new.serial, new.implanted_on, new.removed_on, new.daily_dose_ug) == (
+            "TST-OK01B", TODAY, None, Decimal("250"))
+        text = screen_text(app)
+        assert "serial TST-OK01B" in text and "no refill recorded yet" in text
+
+
+async def test_pump_form_names_each_bad_field_and_saves_nothing(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, "OK01")
+        before = store.get_patient("OK01").pumps
+        await press(pilot, "p")
+        form = app.screen
+        await fill(pilot, "alarm_ml", "25")
+        assert field_error(form, "alarm_ml") == "✖ must be below the reservoir (20 mL)"
+        await fill(pilot, "daily_dose_ug", "0.5")
+        assert field_error(form, "daily_dose_ug") == "✖ must be at least 1 µg/day"
+        await fill(pilot, "removed_on", "2020-01-01")  # before the old pump went in
+        assert field_error(form, "removed_on") == "✖ must be on or after implanted_on (2024-01-10)"
+        await press(pilot, "enter")
+        assert app.screen is form
+        assert field_error(form, "removal_reason") == "✖ is required"
+        assert field_error(form, "serial") == "✖ is required"
+        assert store.get_patient("OK01").pumps == before
+
+
+async def test_reimplant_after_explant_adds_a_pump(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(pilot, "DAY01")
+        assert "No pump implanted" in screen_text(app)
+        await press(pilot, "i")
+        form = app.screen
+        assert isinstance(form, PumpForm) and form.replacing is None
+        assert form.raw("manufacturer") == "Medtronic"
+        await fill(pilot, "serial", "TST-DAY01B")
+        await fill(pilot, "concentration_ug_ml", "500")
+        await fill(pilot, "daily_dose_ug", "300")
+        await press(pilot, "enter")
+        assert app.screen is detail
+        assert [p.serial for p in store.get_patient("DAY01").pumps] == ["TST-DAY01", "TST-DAY01B"]
+        assert "serial TST-DAY01B" in screen_text(app)

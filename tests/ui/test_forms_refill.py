@@ -1,0 +1,131 @@
+"""Recording a refill: allowed, blocked without override (refused, reasons shown, nothing
+saved), blocked with an override (saved, override kept), bad values, cancel."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from itb_tui.ui.forms.refill import RefillForm
+from itb_tui.ui.screens.detail import PatientDetailScreen
+
+from detail_helpers import (
+    SIZE,
+    TODAY,
+    field_error,
+    fill,
+    make_app,
+    notice_text,
+    open_detail,
+    press,
+    refill_count,
+    screen_text,
+    ward_store,
+)
+
+
+async def test_allowed_refill_saves_and_the_detail_shows_it(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(pilot, "OK01")
+        await press(pilot, "r")
+        form = app.screen
+        assert isinstance(form, RefillForm)
+        assert notice_text(form) == "✔ Refill allowed on 2026-11-25 Wed."
+        assert not form.is_shown("override_reason")
+        await fill(pilot, "volume_ml", "19.5")
+        await press(pilot, "enter")
+        assert app.screen is detail
+        refills = store.get_patient("OK01").pumps[0].refills
+        assert [(r.on, r.volume_ml, r.override_reason) for r in refills][-1] == (TODAY, Decimal("19.5"), None)
+        # 19.5 mL filled today at 0.6 mL/day: (19.5 - 2) / 0.6 = 29.17 -> 29 days -> 2026-12-24.
+        assert "2026-12-24 Thu (in 29 d)" in screen_text(app)
+
+
+async def test_blocked_refill_without_override_is_refused_with_the_reasons(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, "KRU01")
+        before = refill_count(store, "KRU01")
+        await press(pilot, "r")
+        form = app.screen
+        text = notice_text(form)
+        assert "✖ REFILL BLOCKED on 2026-11-25 Wed" in text
+        assert "Fungemia" in text  # the reason in words
+        assert f"[source: {app.rules.entry('fungemia').source}]" in text
+        assert form.is_shown("override_reason")
+        await fill(pilot, "volume_ml", "20")
+        await press(pilot, "enter")
+        assert app.screen is form  # still open: nothing saved
+        assert field_error(form, "override_reason").startswith(
+            "✖ is required: refill is blocked on 2026-11-25")
+        assert "Not saved" in form.form_error
+        assert refill_count(store, "KRU01") == before
+
+
+async def test_blocked_refill_with_override_saves_and_keeps_the_reason(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(pilot, "KRU01")
+        await press(pilot, "r")
+        form = app.screen
+        await fill(pilot, "volume_ml", "20")
+        await fill(pilot, "override_reason", "too short")
+        assert "at least 10 characters" in field_error(form, "override_reason")
+        reason = "explant tomorrow; withdrawal risk judged higher"
+        await fill(pilot, "override_reason", reason)
+        await press(pilot, "enter")
+        assert app.screen is detail
+        refill = store.get_patient("KRU01").pumps[0].refills[-1]
+        assert (refill.on, refill.override_reason) == (TODAY, reason)
+        assert any(e.reason == reason for e in store.audit_trail("KRU01"))
+        assert "⚑ OVERRIDE" in screen_text(app)
+
+
+async def test_caution_is_shown_but_needs_no_override(tmp_path):
+    app = make_app(ward_store(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, "PEND01")
+        await press(pilot, "r")
+        assert "▲ CAUTION on 2026-11-25 Wed: refill allowed" in notice_text(app.screen)
+        assert "Culture pending" in notice_text(app.screen)
+        assert not app.screen.is_shown("override_reason")
+
+
+async def test_bad_refill_values_are_named_under_their_field_and_nothing_is_saved(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, "OK01")
+        before = refill_count(store, "OK01")
+        await press(pilot, "r")
+        form = app.screen
+        await fill(pilot, "volume_ml", "25")
+        assert field_error(form, "volume_ml") == "✖ must be at most the reservoir (20 mL)"
+        await fill(pilot, "volume_ml", "lots")
+        assert field_error(form, "volume_ml") == "✖ must be a number, such as 20 or 18.5"
+        await fill(pilot, "on", "2026-13-01")
+        assert "invalid date" in field_error(form, "on")
+        await fill(pilot, "on", "+2d")
+        assert field_error(form, "on") == "✖ must not be after today (2026-11-25)"
+        await fill(pilot, "on", "yesterday")
+        assert field_error(form, "on") == ""
+        assert "= 2026-11-24 Tuesday" in screen_text(app)  # what a relative date means
+        await press(pilot, "enter")
+        assert app.screen is form
+        assert refill_count(store, "OK01") == before
+
+
+async def test_cancel_closes_the_form_and_loses_nothing_saved(tmp_path):
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, "OK01")
+        before = store.get_patient("OK01")
+        await press(pilot, "r")
+        await fill(pilot, "volume_ml", "20")
+        await press(pilot, "escape")
+        assert isinstance(app.screen, PatientDetailScreen)
+        assert store.get_patient("OK01") == before
