@@ -104,3 +104,8 @@ class Patient:
     bridging: tuple[Bridging, ...] = ()
     exams: tuple[Exam, ...] = ()
     id: int | None = None
+    # The store's change counter for this patient and its records, as loaded (None when
+    # not from the store). A save names the version the user's screen showed, so a change
+    # made meanwhile by someone else is refused, never overwritten. Not part of equality:
+    # two loads of the same content are the same patient.
+    row_version: int | None = field(default=None, compare=False)

@@ -1,19 +1,35 @@
 """The only code that touches SQL: patients and their records in, plain records out.
 
 Names are exported lazily so that importing an error class (the command line does, to
-catch it) does not import SQLAlchemy: `itb-tui status` should start fast.
+catch it) does not import SQLAlchemy: `itb-tui --help` and error paths stay fast.
 """
 
 from __future__ import annotations
 
-from itb_tui.store.errors import NotFound, RefillBlocked, StoreError, ValidationError
+from itb_tui.store.errors import (
+    AccountDisabled,
+    ConcurrentEdit,
+    LoginFailed,
+    LoginLocked,
+    NotFound,
+    PermissionDenied,
+    RefillBlocked,
+    StoreError,
+    ValidationError,
+)
 
 __all__ = [
+    "AccountDisabled",
+    "ConcurrentEdit",
     "ImportResult",
+    "LoginFailed",
+    "LoginLocked",
     "NotFound",
+    "PermissionDenied",
     "RefillBlocked",
     "Store",
     "StoreError",
+    "User",
     "ValidationError",
     "open_store",
     "RECORD_KINDS",
@@ -24,6 +40,7 @@ _LAZY = {
     "open_store": "itb_tui.store.store",
     "ImportResult": "itb_tui.store.importer",
     "RECORD_KINDS": "itb_tui.store.schema",
+    "User": "itb_tui.store.users",
 }
 
 

@@ -1,24 +1,42 @@
-"""The audit trail: who changed what, when and why, with the record before and after.
+"""The audit trail: who changed what, when and why, with the record before and after,
+chained by hash so a changed, removed or reordered entry is detected.
 
 Every write adds its rows in the same transaction as the change, so the trail can never
-miss a committed change nor record one that was rolled back. Rows are only ever
-appended. (A later issue chains them by hash and ties `actor` to a user; both are new
-columns on this table.)
+miss a committed change nor record one that was rolled back. Rows are only ever appended.
+
+The chain (see `itb_tui.security.audit_chain`): each row is sealed over exactly the values
+stored in its columns (`HASHED`), linked to the previous row's hash. Ids are given here,
+previous id + 1, never by a sequence: a rolled-back transaction on PostgreSQL would leave
+a gap in a sequence, which would read as a deleted entry. The `meta` row `audit_head`
+("<last id> <last hash>") is read and rewritten by every writer, under the writer lock
+(SQLite: BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE on that row, taken by the
+store at the start of every write transaction). It also tells `verify` how many entries
+there must be, so deleting the newest ones is detected.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Iterator
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
+from itb_tui.security.audit_chain import GENESIS, VerifyResult, seal, verify_chain
 from itb_tui.store import schema as s
+from itb_tui.store.errors import StoreError
 
-ACTIONS = ("create", "update", "entered_in_error", "import")
+ACTIONS = (
+    "create", "update", "entered_in_error", "import",  # clinical data and users
+    "login", "login_failed",  # sign-ins (table "users")
+    "backup",  # a copy of the store was made
+)
+HEAD_KEY = "audit_head"
+# The columns each hash covers, as stored (before/after are the JSON text itself).
+HASHED = ("id", "at", "actor", "username", "action", "table_name", "record_id", "mrn",
+          "before", "after", "reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +51,8 @@ class AuditEntry:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     reason: str | None
+    username: str | None = None  # the signed-in user; None for command-line writes
+    hash: str | None = None
 
 
 def now_utc() -> datetime:
@@ -46,10 +66,10 @@ def _utc(value: datetime) -> datetime:
 
 def row(*, at: datetime, actor: str, action: str, table: str, record_id: int | None,
         mrn: str | None, before: dict | None, after: dict | None, reason: str | None) -> dict:
-    """One audit row ready for insert (before/after as JSON text)."""
+    """One audit row ready for `write` (before/after as JSON text)."""
     assert action in ACTIONS, action
     return {
-        "at": at, "actor": actor, "action": action, "table_name": table,
+        "at": _utc(at), "actor": actor, "action": action, "table_name": table,
         "record_id": record_id, "mrn": mrn,
         "before": None if before is None else json.dumps(before, sort_keys=True, ensure_ascii=False),
         "after": None if after is None else json.dumps(after, sort_keys=True, ensure_ascii=False),
@@ -57,20 +77,128 @@ def row(*, at: datetime, actor: str, action: str, table: str, record_id: int | N
     }
 
 
-def write(conn: Connection, rows: list[dict]) -> None:
-    if rows:
-        conn.execute(insert(s.audit), rows)
+# --- the chain head -------------------------------------------------------------------
+
+def _parse_head(value: str | None) -> tuple[int, str]:
+    try:
+        last_id, last_hash = str(value).split()
+        return int(last_id), last_hash
+    except (ValueError, AttributeError):
+        raise StoreError("the audit trail's chain head is damaged: run itb-tui check") from None
 
 
-def read(conn: Connection, mrn: str | None = None) -> list[AuditEntry]:
+def read_head(conn: Connection, *, lock: bool = False) -> tuple[int, str]:
+    """(last id, last hash) of the trail. `lock` takes the row lock on PostgreSQL
+    (SQLite's BEGIN IMMEDIATE already holds the database's write lock)."""
+    q = select(s.meta.c.value).where(s.meta.c.key == HEAD_KEY)
+    if lock and conn.dialect.name != "sqlite":
+        q = q.with_for_update()
+    value = conn.execute(q).scalar()
+    if value is None:
+        raise StoreError("the audit trail has no chain head: run itb-tui check")
+    return _parse_head(value)
+
+
+def head_value(last_id: int, last_hash: str) -> str:
+    return f"{last_id} {last_hash}"
+
+
+def init_head(conn: Connection) -> None:
+    """A new store: an empty trail."""
+    conn.execute(insert(s.meta), [{"key": HEAD_KEY, "value": head_value(0, GENESIS)}])
+
+
+def sealed_rows(rows: list[dict], last_id: int, last_hash: str, username: str | None) -> list[dict]:
+    out = []
+    for r in rows:
+        last_id += 1
+        entry = {k: r.get(k) for k in HASHED}
+        entry["id"] = last_id
+        entry["username"] = username if username is not None else r.get("username")
+        sealed = seal(last_hash, entry)
+        last_hash = sealed["hash"]
+        out.append(sealed)
+    return out
+
+
+def write(conn: Connection, rows: list[dict], username: str | None = None) -> None:
+    """Append `rows` (from `row`) to the chain; `username` is the signed-in user."""
+    if not rows:
+        return
+    last_id, last_hash = read_head(conn, lock=True)
+    sealed = sealed_rows(rows, last_id, last_hash, username)
+    conn.execute(insert(s.audit), sealed)
+    conn.execute(update(s.meta).where(s.meta.c.key == HEAD_KEY)
+                 .values(value=head_value(sealed[-1]["id"], sealed[-1]["hash"])))
+
+
+# --- verification ---------------------------------------------------------------------
+
+def _stored(conn: Connection) -> Iterator[dict]:
+    cols = [s.audit.c[name] for name in HASHED] + [s.audit.c.prev_hash, s.audit.c.hash]
+    result = conn.execute(select(*cols).order_by(s.audit.c.id).execution_options(yield_per=2000))
+    names = [*HASHED, "prev_hash", "hash"]
+    for r in result:
+        yield dict(zip(names, r))
+
+
+def verify(conn: Connection) -> VerifyResult:
+    """Walk the whole trail (streamed) and check it against the chain head."""
+    head_id, head_hash = read_head(conn)
+    result = verify_chain(_stored(conn), expected_last_id=head_id)
+    if result.ok and result.last_hash != head_hash:
+        problem = (f"entry {head_id} does not match the chain head (the entry or the head was "
+                   "changed after it was written)")
+        return VerifyResult(False, result.checked - 1 if result.checked else 0, head_id or None,
+                            problem, result.last_hash)
+    return result
+
+
+# --- reading --------------------------------------------------------------------------
+
+def _bound(value: date | datetime, end: bool) -> datetime:
+    """A date means the whole day (UTC): `since` its start, `until` its end."""
+    if isinstance(value, datetime):
+        return _utc(value)
+    start = datetime.combine(value, time(0), tzinfo=timezone.utc)
+    return start + timedelta(days=1) if end else start
+
+
+def read(conn: Connection, mrn: str | None = None, *, username: str | None = None,
+         since: date | datetime | None = None, until: date | datetime | None = None,
+         limit: int | None = None) -> list[AuditEntry]:
+    """Audit rows, oldest first, filtered by patient, user and time (`until` inclusive
+    for a date). `limit` keeps the newest `limit` rows."""
     a = s.audit.c
     q = select(a.id, a.at, a.actor, a.action, a.table_name, a.record_id, a.mrn, a.before,
-               a.after, a.reason).order_by(a.id)
+               a.after, a.reason, a.username, a.hash)
     if mrn is not None:
         q = q.where(a.mrn == mrn)
+    if username is not None:
+        from itb_tui.security.usernames import normalise_username
+
+        name = normalise_username(username)
+        q = q.where((a.username == name) | (a.actor == username))
+    if since is not None:
+        q = q.where(a.at >= _bound(since, end=False))
+    if until is not None:
+        q = q.where(a.at < _bound(until, end=True) if not isinstance(until, datetime)
+                    else a.at <= _bound(until, end=True))
+    if limit is not None:
+        q = q.order_by(a.id.desc()).limit(limit)
+        rows = list(reversed(conn.execute(q).all()))
+    else:
+        rows = conn.execute(q.order_by(a.id)).all()
     return [
         AuditEntry(id=r[0], at=_utc(r[1]), actor=r[2], action=r[3], table=r[4], record_id=r[5],
                    mrn=r[6], before=json.loads(r[7]) if r[7] else None,
-                   after=json.loads(r[8]) if r[8] else None, reason=r[9])
-        for r in conn.execute(q).all()
+                   after=json.loads(r[8]) if r[8] else None, reason=r[9], username=r[10],
+                   hash=r[11])
+        for r in rows
     ]
+
+
+def last_change(conn: Connection, mrn: str) -> AuditEntry | None:
+    """The newest change to a patient's records (who and when, for a refused save)."""
+    found = read(conn, mrn, limit=1)
+    return found[0] if found else None

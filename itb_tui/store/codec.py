@@ -32,7 +32,7 @@ DEMOGRAPHIC_FIELDS = (
 PATIENT_COLS = (
     s.patients.c.id, s.patients.c.mrn, s.patients.c.name, s.patients.c.dob, s.patients.c.ward,
     s.patients.c.bed, s.patients.c.weight_kg, s.patients.c.symptoms_resolved_on,
-    s.patients.c.neutrophil_recovery_on,
+    s.patients.c.neutrophil_recovery_on, s.patients.c.row_version,
 )
 PUMP_COLS = (
     s.pumps.c.id, s.pumps.c.patient_id, s.pumps.c.serial, s.pumps.c.manufacturer,
@@ -181,13 +181,14 @@ def _plain(value: Any) -> Any:
 
 _OWN_FIELDS: dict[type, tuple[str, ...]] = {}
 _NESTED = ("pumps", "cultures", "antifungals", "bridging", "exams", "refills")
+_NOT_CONTENT = ("id", "row_version")  # store bookkeeping, not the record's content
 
 
 def record_dict(record: Any) -> dict[str, Any]:
     """The record's own fields (no nested records, no id), JSON-ready, ward-file names."""
     names = _OWN_FIELDS.get(type(record))
     if names is None:
-        names = tuple(f.name for f in dataclasses.fields(record) if f.name != "id" and f.name not in _NESTED)
+        names = tuple(f.name for f in dataclasses.fields(record) if f.name not in _NOT_CONTENT and f.name not in _NESTED)
         _OWN_FIELDS[type(record)] = names
     out: dict[str, Any] = {}
     for name in names:
@@ -206,6 +207,8 @@ def bare(record: Any) -> Any:
     (Decimal("20") equals Decimal("20.0"): a re-import that only rewrites a number's
     scale is "unchanged", not an update)."""
     changes: dict[str, Any] = {"id": None}
+    if hasattr(record, "row_version"):
+        changes["row_version"] = None
     for f in dataclasses.fields(record):
         if isinstance(getattr(record, f.name), tuple):
             changes[f.name] = ()

@@ -1,4 +1,5 @@
-"""Opening a store: the engine, SQLite's safety settings, file permissions, the schema.
+"""Opening a store: the engine, SQLite's safety settings, file permissions (the schema
+is `migrate.py`'s).
 
 Any SQLAlchemy URL works with the same code; SQLite gets WAL (readers never block the
 writer on a ward-round morning), foreign keys and a 5 s busy timeout on every connection,
@@ -12,12 +13,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from itb_tui.store import schema as s
 from itb_tui.store.errors import StoreError
 
 BUSY_TIMEOUT_MS = 5000
@@ -119,39 +119,3 @@ def create_store_engine(url: str) -> Engine:
     if backend == "sqlite":
         _sqlite_listeners(engine)
     return engine
-
-
-def ensure_schema(engine: Engine, url: str) -> None:
-    """Create the tables on a new store; refuse a store written by a newer version."""
-    shown = safe_url(url)
-    try:
-        with engine.connect() as conn:
-            with conn.begin():
-                version = _schema_version(conn)
-            if version == s.SCHEMA_VERSION:
-                return
-            if version is not None and version > s.SCHEMA_VERSION:
-                raise StoreError(
-                    f"database {shown} has schema version {version}; this itb-tui knows "
-                    f"only up to {s.SCHEMA_VERSION}: upgrade itb-tui"
-                )
-            conn.execution_options(itb_write=True)
-            with conn.begin():
-                s.metadata.create_all(conn)
-                version = _schema_version(conn)
-                if version is None:
-                    conn.execute(insert(s.meta), [{"key": "schema_version", "value": str(s.SCHEMA_VERSION)}])
-                # Later issues add migrations here: while version < SCHEMA_VERSION: step.
-    except StoreError:
-        raise
-    except (DBAPIError, SQLAlchemyError, OSError) as exc:
-        engine.dispose()
-        raise StoreError(f"cannot open database {shown}: {describe(exc, url)}") from None
-
-
-def _schema_version(conn) -> int | None:
-    """The stored schema version, or None on a store without tables yet."""
-    if not conn.dialect.has_table(conn, "meta"):
-        return None
-    value = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).scalar()
-    return int(value) if value is not None else None

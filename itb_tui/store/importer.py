@@ -129,7 +129,8 @@ class _Plan:
 
 
 def import_into(conn: Connection, patients: list[Patient], actor: str, reason: str | None,
-                validate: Callable[[Patient | None, Patient], None]) -> ImportResult:
+                validate: Callable[[Patient | None, Patient], None], *,
+                username: str | None = None) -> ImportResult:
     mrns = [p.mrn for p in patients]
     dupes = sorted({m for m in mrns if mrns.count(m) > 1}) if len(set(mrns)) != len(mrns) else []
     if dupes:
@@ -152,7 +153,7 @@ def import_into(conn: Connection, patients: list[Patient], actor: str, reason: s
             errors.extend(exc.errors)
     if errors:
         raise ValidationError(errors)
-    _write(conn, plan, actor, reason or "import")
+    _write(conn, plan, actor, reason or "import", username)
     c = plan.counts
     return ImportResult(
         created=len(plan.new_patients), updated=c["patients_updated"], unchanged=c["patients_unchanged"],
@@ -258,7 +259,7 @@ def _insert_returning_ids(conn: Connection, table, rows: list[dict]) -> list[int
     return list(result.scalars().all())
 
 
-def _write(conn: Connection, plan: _Plan, actor: str, reason: str) -> None:
+def _write(conn: Connection, plan: _Plan, actor: str, reason: str, username: str | None) -> None:
     at = audit.now_utc()
     audit_rows: list[dict] = []
 
@@ -313,4 +314,4 @@ def _write(conn: Connection, plan: _Plan, actor: str, reason: str) -> None:
         "records_updated": c["update"], "records_unchanged": c["unchanged"],
         "kept_in_error": c["in_error"],
     })
-    audit.write(conn, audit_rows)
+    audit.write(conn, audit_rows, username=username)

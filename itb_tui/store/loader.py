@@ -87,7 +87,7 @@ def _load(conn: Connection, *, ward, mrns, ids) -> list[Patient]:
             symptoms_resolved_on=r[7], neutrophil_recovery_on=r[8],
             pumps=pumps.get(r[0], empty), cultures=cultures.get(r[0], empty),
             antifungals=courses.get(r[0], empty), bridging=bridging.get(r[0], empty),
-            exams=exams.get(r[0], empty), id=r[0],
+            exams=exams.get(r[0], empty), id=r[0], row_version=r[9],
         )
         for r in patient_rows
     ]

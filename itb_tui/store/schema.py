@@ -1,11 +1,14 @@
-"""The tables, written in SQLAlchemy Core.
+"""The tables, as SQLModel table classes; the store queries their `__table__` with Core.
 
-Why Core and not SQLModel classes: the ward list reads 10,000+ patients as plain tuples
-(one query per table, no ORM object per row), and `import sqlmodel` alone costs about
-0.3 s more than `import sqlalchemy` on every `itb-tui status`. The tables are the same
-SQLAlchemy `Table` objects SQLModel would build; nothing here needs pydantic.
+Why SQLModel classes but Core queries: the classes are the one declaration of the schema
+(Alembic compares against their metadata; a reader sees each table as a typed class), while
+the ward list reads 10,000+ patients as plain tuples (one query per table, no ORM object
+or pydantic model per row). So code uses `PatientRow.__table__` (exported below as
+`patients`, ...) and never instantiates a row class on the hot path. The classes live in
+a registry of their own, so nothing else defined with SQLModel in the process can leak a
+table into our schema or our migrations.
 
-Design notes (each leaves room for the later issues as an addition, not a rewrite):
+Design notes:
 - Clinical rows are never deleted. Every child table has `entered_in_error_at/by/reason`;
   those rows stay for the record and are filtered out of what the engine sees.
 - Quantities are exact decimal strings (`DecimalText`): the same code round-trips
@@ -13,18 +16,23 @@ Design notes (each leaves room for the later issues as an addition, not a rewrit
   PostgreSQL, and keeps the scale as written ("20" stays 20, "2.0" stays 2.0), so
   export-then-import is the identity. The store never does arithmetic on them.
 - Susceptibility is a JSON text column on the culture (sorted keys): a small map always
-  read and written with its culture, never queried alone; one column keeps
-  `load_patients` at one query per table and the audit before/after whole.
-- `audit` is append-only and written in the same transaction as the change it records.
-  Hash chaining (prev_hash/hash), user ids and roles are new nullable columns later.
-- `patients.row_version` counts changes to the patient and its records (optimistic
-  concurrency in a later issue compares it).
-- `meta` holds `schema_version` (migrations key off it) and the store `kind`
-  (`demo` marks a store the demo builder may overwrite).
+  read and written with its culture, never queried alone.
+- `audit` is append-only, written in the same transaction as the change it records and
+  chained by hash (`prev_hash`, `hash`); its ids are given by the store (previous + 1
+  under the writer lock), never by a sequence, so a gap means a deleted entry. `meta`
+  row `audit_head` ("<last id> <last hash>") is the lock writers take and lets a deleted
+  tail be detected.
+- `patients.row_version` counts changes to the patient and its records; a write that
+  names the version the user saw is refused when it moved on (optimistic concurrency).
+- `users`: user names are stored in canonical form (NFKC, case-folded), so the unique
+  constraint makes "Alice" and "alice" one account on every database.
+- Schema changes are Alembic revisions (`itb_tui/store/migrations`); `SCHEMA_VERSION`
+  is also kept in `meta` so any version of the app can tell a newer store from an old one.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import (
@@ -34,14 +42,17 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
-    Table,
     Text,
 )
+from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# The Alembic revision each schema version corresponds to (migrations/versions/).
+REVISIONS = {"0001": 1, "0002": 2}
+HEAD_REVISION = "0002"
 
 # mark_entered_in_error(kind, ...) -> table name
 RECORD_KINDS = {
@@ -78,131 +89,182 @@ class DecimalText(TypeDecorator):
         return None if value is None else Decimal(value)
 
 
-metadata = MetaData()
+class TableBase(SQLModel, registry=registry()):
+    """Base of our table classes: their own registry, hence their own metadata."""
 
 
-def _in_error_columns() -> list[Column]:
-    return [
-        Column("entered_in_error_at", DateTime(timezone=True), nullable=True),
-        Column("entered_in_error_by", String(100), nullable=True),
-        Column("entered_in_error_reason", Text, nullable=True),
-    ]
+metadata = TableBase.metadata
 
 
-patients = Table(
-    "patients",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("mrn", String(64), nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
-    Column("dob", Date),
-    Column("ward", String(100)),
-    Column("bed", String(40)),
-    Column("weight_kg", DecimalText),
-    Column("symptoms_resolved_on", Date),
-    Column("neutrophil_recovery_on", Date),
-    Column("row_version", Integer, nullable=False, default=1),
-)
-Index("ix_patients_ward", patients.c.ward)
+def _col(name: str, type_, *args, **kw):
+    """A Field bound to an explicit Column: the exact SQL name, type, nullability and
+    index are spelled out here, as the migrations spell them."""
+    kw.setdefault("nullable", True)
+    return Field(default=None, sa_column=Column(name, type_, *args, **kw))
 
-pumps = Table(
-    "pumps",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True),
-    Column("serial", String(100), nullable=False),
-    Column("manufacturer", String(200)),
-    Column("model", String(200)),
-    Column("reservoir_ml", DecimalText, nullable=False),
-    Column("alarm_ml", DecimalText, nullable=False),
-    Column("implanted_on", Date),
-    Column("removed_on", Date),
-    Column("removal_reason", Text),
-    Column("concentration_ug_ml", DecimalText, nullable=False),
-    Column("daily_dose_ug", DecimalText, nullable=False),
-    *_in_error_columns(),
-)
 
-refills = Table(
-    "refills",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("pump_id", Integer, ForeignKey("pumps.id"), nullable=False, index=True),
+def _pk():
+    return Field(default=None, sa_column=Column("id", Integer, primary_key=True))
+
+
+class PatientRow(TableBase, table=True):
+    __tablename__ = "patients"
+    __table_args__ = (Index("ix_patients_ward", "ward"),)
+
+    id: int | None = _pk()
+    mrn: str = _col("mrn", String(64), nullable=False, unique=True)
+    name: str = _col("name", String(200), nullable=False)
+    dob: date | None = _col("dob", Date)
+    ward: str | None = _col("ward", String(100))
+    bed: str | None = _col("bed", String(40))
+    weight_kg: Decimal | None = _col("weight_kg", DecimalText)
+    symptoms_resolved_on: date | None = _col("symptoms_resolved_on", Date)
+    neutrophil_recovery_on: date | None = _col("neutrophil_recovery_on", Date)
+    row_version: int = Field(default=1, sa_column=Column("row_version", Integer, nullable=False, default=1))
+
+
+class PumpRow(TableBase, table=True):
+    __tablename__ = "pumps"
+
+    id: int | None = _pk()
+    patient_id: int = _col("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True)
+    serial: str = _col("serial", String(100), nullable=False)
+    manufacturer: str | None = _col("manufacturer", String(200))
+    model: str | None = _col("model", String(200))
+    reservoir_ml: Decimal = _col("reservoir_ml", DecimalText, nullable=False)
+    alarm_ml: Decimal = _col("alarm_ml", DecimalText, nullable=False)
+    implanted_on: date | None = _col("implanted_on", Date)
+    removed_on: date | None = _col("removed_on", Date)
+    removal_reason: str | None = _col("removal_reason", Text)
+    concentration_ug_ml: Decimal = _col("concentration_ug_ml", DecimalText, nullable=False)
+    daily_dose_ug: Decimal = _col("daily_dose_ug", DecimalText, nullable=False)
+    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
+    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
+    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
+
+
+class RefillRow(TableBase, table=True):
+    __tablename__ = "refills"
+
+    id: int | None = _pk()
+    pump_id: int = _col("pump_id", Integer, ForeignKey("pumps.id"), nullable=False, index=True)
     # "on" is an SQL keyword; the record field stays `on`.
-    Column("refilled_on", Date, nullable=False),
-    Column("volume_ml", DecimalText, nullable=False),
-    Column("programmer_alarm_on", Date),
-    Column("override_reason", Text),
-    *_in_error_columns(),
-)
+    refilled_on: date = _col("refilled_on", Date, nullable=False)
+    volume_ml: Decimal = _col("volume_ml", DecimalText, nullable=False)
+    programmer_alarm_on: date | None = _col("programmer_alarm_on", Date)
+    override_reason: str | None = _col("override_reason", Text)
+    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
+    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
+    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
 
-cultures = Table(
-    "cultures",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True),
-    Column("specimen", String(40), nullable=False),
-    Column("drawn_on", Date, nullable=False),
-    Column("result", String(40), nullable=False),
-    Column("organism", String(200)),
-    Column("susceptibility", Text),  # JSON object text, sorted keys; NULL when empty
-    *_in_error_columns(),
-)
 
-antifungal_courses = Table(
-    "antifungal_courses",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True),
-    Column("drug", String(100), nullable=False),
-    Column("dose_mg", DecimalText),
-    Column("started_on", Date, nullable=False),
-    Column("stopped_on", Date),
-    Column("planned_stop_on", Date),
-    *_in_error_columns(),
-)
+class CultureRow(TableBase, table=True):
+    __tablename__ = "cultures"
 
-bridging = Table(
-    "bridging",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True),
-    Column("method", String(40), nullable=False),
-    Column("started_on", Date, nullable=False),
-    Column("detail", Text),
-    *_in_error_columns(),
-)
+    id: int | None = _pk()
+    patient_id: int = _col("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True)
+    specimen: str = _col("specimen", String(40), nullable=False)
+    drawn_on: date = _col("drawn_on", Date, nullable=False)
+    result: str = _col("result", String(40), nullable=False)
+    organism: str | None = _col("organism", String(200))
+    susceptibility: str | None = _col("susceptibility", Text)  # JSON text, sorted keys; NULL when empty
+    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
+    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
+    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
 
-exams = Table(
-    "exams",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True),
-    Column("kind", String(40), nullable=False),
-    Column("exam_on", Date, nullable=False),  # the record field is `on`
-    Column("finding", Text),
-    *_in_error_columns(),
-)
 
-audit = Table(
-    "audit",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False),  # UTC
-    Column("actor", String(100), nullable=False),
-    Column("action", String(20), nullable=False),  # create|update|entered_in_error|import
-    Column("table_name", String(40), nullable=False),
-    Column("record_id", Integer),
-    Column("mrn", String(64)),
-    Column("before", Text),  # JSON of the record before the change (NULL on create)
-    Column("after", Text),  # JSON after the change
-    Column("reason", Text),
-)
-Index("ix_audit_mrn", audit.c.mrn)
+class AntifungalCourseRow(TableBase, table=True):
+    __tablename__ = "antifungal_courses"
 
-meta = Table(
-    "meta",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
+    id: int | None = _pk()
+    patient_id: int = _col("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True)
+    drug: str = _col("drug", String(100), nullable=False)
+    dose_mg: Decimal | None = _col("dose_mg", DecimalText)
+    started_on: date = _col("started_on", Date, nullable=False)
+    stopped_on: date | None = _col("stopped_on", Date)
+    planned_stop_on: date | None = _col("planned_stop_on", Date)
+    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
+    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
+    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
+
+
+class BridgingRow(TableBase, table=True):
+    __tablename__ = "bridging"
+
+    id: int | None = _pk()
+    patient_id: int = _col("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True)
+    method: str = _col("method", String(40), nullable=False)
+    started_on: date = _col("started_on", Date, nullable=False)
+    detail: str | None = _col("detail", Text)
+    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
+    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
+    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
+
+
+class ExamRow(TableBase, table=True):
+    __tablename__ = "exams"
+
+    id: int | None = _pk()
+    patient_id: int = _col("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True)
+    kind: str = _col("kind", String(40), nullable=False)
+    exam_on: date = _col("exam_on", Date, nullable=False)  # the record field is `on`
+    finding: str | None = _col("finding", Text)
+    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
+    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
+    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
+
+
+class AuditRow(TableBase, table=True):
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_mrn", "mrn"), Index("ix_audit_username", "username"))
+
+    # Given by the store (previous id + 1), never by a sequence: see the module notes.
+    id: int | None = Field(default=None, sa_column=Column("id", Integer, primary_key=True, autoincrement=False))
+    at: datetime = _col("at", DateTime(timezone=True), nullable=False)  # UTC
+    actor: str = _col("actor", String(100), nullable=False)
+    action: str = _col("action", String(20), nullable=False)
+    table_name: str = _col("table_name", String(40), nullable=False)
+    record_id: int | None = _col("record_id", Integer)
+    mrn: str | None = _col("mrn", String(64))
+    before: str | None = _col("before", Text)  # JSON of the record before (NULL on create)
+    after: str | None = _col("after", Text)  # JSON after the change
+    reason: str | None = _col("reason", Text)
+    # Schema version 2: the signed-in user (NULL for command-line writes) and the chain.
+    username: str | None = _col("username", String(64))
+    prev_hash: str | None = _col("prev_hash", String(64))
+    hash: str | None = _col("hash", String(64))
+
+
+class MetaRow(TableBase, table=True):
+    __tablename__ = "meta"
+
+    key: str = Field(sa_column=Column("key", String(64), primary_key=True))
+    value: str = _col("value", Text, nullable=False)
+
+
+class UserRow(TableBase, table=True):
+    __tablename__ = "users"
+
+    id: int | None = _pk()
+    username: str = _col("username", String(64), nullable=False, unique=True)  # canonical form
+    password_hash: str = _col("password_hash", String(255), nullable=False)
+    roles: str = _col("roles", String(100), nullable=False)  # comma-separated, table order
+    created_at: datetime = _col("created_at", DateTime(timezone=True), nullable=False)
+    created_by: str = _col("created_by", String(100), nullable=False)
+    password_changed_at: datetime | None = _col("password_changed_at", DateTime(timezone=True))
+    disabled_at: datetime | None = _col("disabled_at", DateTime(timezone=True))
+    disabled_by: str | None = _col("disabled_by", String(100))
+    last_login_at: datetime | None = _col("last_login_at", DateTime(timezone=True))
+
+
+# The Core tables every query uses (no ORM object per row).
+patients = PatientRow.__table__
+pumps = PumpRow.__table__
+refills = RefillRow.__table__
+cultures = CultureRow.__table__
+antifungal_courses = AntifungalCourseRow.__table__
+bridging = BridgingRow.__table__
+exams = ExamRow.__table__
+audit = AuditRow.__table__
+meta = MetaRow.__table__
+users = UserRow.__table__

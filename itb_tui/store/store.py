@@ -1,22 +1,33 @@
-"""The Store: reads that return plain records and writes that are validated, audited and
-all-or-nothing.
+"""The Store: reads that return plain records and writes that are validated, checked
+against the user's roles, audited and all-or-nothing.
 
 Each public method is one unit of work on its own connection (safe from worker threads)
 and returns fresh records, never live database objects. The store does not decide
 clinical state: whether a refill is blocked comes from the rules engine, whether a record
 is valid from the ward-file validator; the store only refuses to write what they reject.
+
+Who is writing: `open_store(...)` gives the SYSTEM store (command line, tests): its
+writes are recorded under the `actor` each call names (the command line passes the
+operating-system user). `store.for_user(session)` gives a store bound to a signed-in user:
+every write first checks the user's roles (`security.roles`, the table in docs/roles.md)
+against the account as it is NOW in the database (a disabled account stops at once), and
+its audit rows carry the user name whatever `actor` the caller passes. Roles are checked
+here, in the store, so a UI bug that shows a button cannot grant a right.
+
+Changing an existing record takes `expected_version`, the patient's `row_version` the
+user's screen showed: if someone changed the patient since, the write is refused with
+who and when (`ConcurrentEdit`), never applied over their change. Every write runs under
+the writer lock (see `audit.py`), so that check and the write are one atomic step.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from contextlib import contextmanager
-from datetime import date
-from typing import Any, Callable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.engine import Connection
 
 from itb_tui.clinical.records import (
     AntifungalCourse,
@@ -27,11 +38,24 @@ from itb_tui.clinical.records import (
     Pump,
     Refill,
 )
+from itb_tui.security.roles import can, require_refill
+from itb_tui.security.roles import PermissionDenied as _RoleDenied
 from itb_tui.store import audit, codec, loader
 from itb_tui.store import schema as s
-from itb_tui.store.connect import create_store_engine, describe, ensure_schema, safe_url
-from itb_tui.store.errors import NotFound, RefillBlocked, StoreError, ValidationError
+from itb_tui.store.access import Access
+from itb_tui.store.connect import create_store_engine
+from itb_tui.store.errors import (
+    ConcurrentEdit,
+    NotFound,
+    PermissionDenied,
+    RefillBlocked,
+    StoreError,
+    ValidationError,
+)
 from itb_tui.store.importer import ImportResult, import_into
+from itb_tui.store.maintenance import Maintenance
+from itb_tui.store.migrate import ensure_schema
+from itb_tui.store.users import UserAccounts
 
 MIN_OVERRIDE_REASON = 10
 
@@ -45,35 +69,26 @@ _CHILD_KINDS: dict[str, tuple[Any, str, Callable[[Any], dict]]] = {
     "bridging": (s.bridging, "bridging", codec.bridging_values),
     "exam": (s.exams, "exams", codec.exam_values),
 }
+# kind -> the action (docs/roles.md) adding such a record needs
+_ADD_ACTION = {"pump": "add_pump", "culture": "add_culture", "course": "antifungal_course",
+               "bridging": "record_bridging", "exam": "record_exam"}
+# Culture fields a nurse may fill in on a culture already on file (its result).
+_CULTURE_RESULT_FIELDS = frozenset({"result", "organism", "susceptibility"})
 
 
 def open_store(url: str, *, today: date | Callable[[], date] | None = None, rules: Any = None) -> "Store":
-    """Open (creating if needed) the store at `url`; raises StoreError with one line.
+    """Open (creating or upgrading if needed) the store at `url`; raises StoreError with
+    one line. The store acts as the system (see the module notes); `for_user` binds it
+    to a signed-in user.
 
     `today` (a date or a callable returning one; default `itb_tui.dates.today`) is what
     record dates are validated against. `rules` is the rules table used to decide whether
-    a refill is blocked (None: the default table).
+    a refill is blocked (None: the default table). `store.upgrade` says whether opening
+    upgraded an older store (and where its backup is).
     """
     engine = create_store_engine(url)
-    ensure_schema(engine, url)
-    return Store(engine, today=today, rules=rules)
-
-
-def _today_callable(today) -> Callable[[], date]:
-    if today is None:
-        from itb_tui.dates import today as system_today
-
-        return system_today
-    if isinstance(today, date):
-        return lambda: today
-    return today
-
-
-def _actor(actor: str) -> str:
-    text = " ".join(str(actor or "").split())
-    if not text:
-        raise StoreError("who is making the change is required (actor)")
-    return text[:100]
+    upgrade = ensure_schema(engine, url)
+    return Store(engine, today=today, rules=rules, upgrade=upgrade)
 
 
 def _required_text(value: str | None, what: str) -> str:
@@ -83,58 +98,20 @@ def _required_text(value: str | None, what: str) -> str:
     return text
 
 
-class Store:
+class Store(Access, UserAccounts, Maintenance):
     """A ward store. Open with `open_store(url)`; close with `close()` (or `with`)."""
-
-    def __init__(self, engine: Engine, *, today=None, rules=None):
-        self._engine = engine
-        self._today = _today_callable(today)
-        self._rules = rules
-        self.url = safe_url(engine.url.render_as_string(hide_password=False))
-        self.dialect = engine.dialect.name
-
-    @property
-    def engine(self) -> Engine:
-        """The SQLAlchemy engine (diagnostics and tests; callers never build queries)."""
-        return self._engine
-
-    # --- life cycle --------------------------------------------------------------------
-    def close(self) -> None:
-        self._engine.dispose()
-
-    def __enter__(self) -> "Store":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    @contextmanager
-    def _tx(self, write: bool = False) -> Iterator[Connection]:
-        """One transaction. Reads see one consistent snapshot (a ward list assembled from
-        seven queries must not mix two moments); writes take the write lock up front."""
-        try:
-            with self._engine.connect() as conn:
-                if write:
-                    conn.execution_options(itb_write=True)
-                elif self.dialect == "postgresql":
-                    conn.execution_options(isolation_level="REPEATABLE READ")
-                with conn.begin():
-                    yield conn
-        except StoreError:
-            raise
-        except IntegrityError as exc:
-            raise StoreError(f"the change conflicts with stored data: {describe(exc)}") from None
-        except (DBAPIError, SQLAlchemyError) as exc:
-            raise StoreError(f"database {self.url}: {describe(exc)}") from None
 
     # --- reads -------------------------------------------------------------------------
     def load_patients(self, ward: str | None = None) -> list[Patient]:
-        """Every patient (or one ward's) with live records, in MRN order."""
+        """Every patient (or one ward's) with live records, in MRN order; each carries its
+        `row_version` (pass it back as `expected_version` when saving a change)."""
         with self._tx() as conn:
+            self._require(conn, "view")
             return loader.load(conn, ward=ward)
 
     def get_patient(self, mrn: str) -> Patient | None:
         with self._tx() as conn:
+            self._require(conn, "view")
             found = loader.load(conn, mrns=[mrn])
         return found[0] if found else None
 
@@ -152,14 +129,21 @@ class Store:
         with self._tx() as conn:
             return int(conn.execute(select(func.coalesce(func.max(s.audit.c.id), 0))).scalar_one())
 
-    def audit_trail(self, mrn: str | None = None) -> list[audit.AuditEntry]:
-        """The audit rows (oldest first), all or one patient's."""
+    def audit_trail(self, mrn: str | None = None, username: str | None = None,
+                    since: date | datetime | None = None, until: date | datetime | None = None,
+                    *, limit: int | None = None) -> list[audit.AuditEntry]:
+        """Audit rows, oldest first: all, or filtered by patient (MRN), user, and time (UTC;
+        a date `until` includes that whole day). `limit` keeps the newest rows. A signed-in
+        user needs `view_audit` (admin) for the whole trail, `view_patient_history` for one
+        patient's own history."""
         with self._tx() as conn:
-            return audit.read(conn, mrn)
+            only_patient = mrn is not None and username is None
+            self._require(conn, "view_patient_history" if only_patient else "view_audit")
+            return audit.read(conn, mrn, username=username, since=since, until=until, limit=limit)
 
     def get_meta(self, key: str) -> str | None:
         with self._tx() as conn:
-            return conn.execute(select(s.meta.c.value).where(s.meta.c.key == key)).scalar()
+            return self._meta(conn, key)
 
     def set_meta(self, key: str, value: str) -> None:
         with self._tx(write=True) as conn:
@@ -207,10 +191,13 @@ class Store:
         conn.execute(update(s.patients).where(s.patients.c.id == patient_id)
                      .values(row_version=s.patients.c.row_version + 1))
 
-    def _audit(self, conn, *, actor, action, table, record_id, mrn, before, after, reason=None):
-        audit.write(conn, [audit.row(at=audit.now_utc(), actor=actor, action=action, table=table,
-                                     record_id=record_id, mrn=mrn, before=before, after=after,
-                                     reason=reason)])
+    def _check_version(self, conn: Connection, patient: Patient, expected: int | None) -> None:
+        """Refuse when the patient changed after the user's screen loaded it."""
+        if expected is None or patient.row_version == expected:
+            return
+        last = audit.last_change(conn, patient.mrn)
+        raise ConcurrentEdit(patient.mrn, expected, patient.row_version,
+                             (last.username or last.actor) if last else None, last.at if last else None)
 
     def _patient_id_of(self, conn: Connection, kind: str, record_id: int) -> int | None:
         if kind == "refill":
@@ -228,15 +215,19 @@ class Store:
         records are matched by natural key and updated or added; records the store has but
         the import lacks are kept; records a clinician marked entered in error are not
         brought back. Every change is audited with before/after."""
-        who = _actor(actor)
+        who = self._who(actor)
         with self._tx(write=True) as conn:
-            return import_into(conn, list(patients), who, reason, self._validate)
+            self._require(conn, "import")
+            return import_into(conn, list(patients), who, reason, self._validate, username=self._username)
 
-    def save_patient(self, patient: Patient, actor: str, *, reason: str | None = None) -> Patient:
+    def save_patient(self, patient: Patient, actor: str, *, reason: str | None = None,
+                     expected_version: int | None = None) -> Patient:
         """Create the patient, or update demographics and dates by MRN. Child records are
-        untouched (they have their own methods): any in `patient` are ignored."""
-        who = _actor(actor)
+        untouched (they have their own methods): any in `patient` are ignored.
+        `expected_version`: the row_version the user's screen showed (see module notes)."""
+        who = self._who(actor)
         with self._tx(write=True) as conn:
+            self._require(conn, "edit_patient")
             found = loader.load(conn, mrns=[patient.mrn])
             values = {f: getattr(patient, f) for f in DEMOGRAPHIC_FIELDS}
             if not found:
@@ -247,6 +238,7 @@ class Store:
                             mrn=after.mrn, before=None, after=codec.record_dict(after), reason=reason)
                 return self._by_id(conn, new_id)
             before = found[0]
+            self._check_version(conn, before, expected_version)
             after = dataclasses.replace(before, **values)
             if codec.bare(after) == codec.bare(before):
                 return before
@@ -260,8 +252,9 @@ class Store:
 
     def _add_child(self, kind: str, mrn: str, record: Any, actor: str, reason: str | None) -> Patient:
         table, field, values = _CHILD_KINDS[kind]
-        who = _actor(actor)
+        who = self._who(actor)
         with self._tx(write=True) as conn:
+            self._require(conn, _ADD_ACTION[kind])
             before = self._live(conn, mrn)
             if kind == "pump":
                 self._check_new_pump(before, record)
@@ -298,10 +291,12 @@ class Store:
     def add_exam(self, mrn: str, exam: Exam, actor: str, *, reason: str | None = None) -> Patient:
         return self._add_child("exam", mrn, exam, actor, reason)
 
-    def _update_child(self, kind: str, record_id: int, record: Any, actor: str, reason: str | None) -> Patient:
+    def _update_child(self, kind: str, record_id: int, record: Any, actor: str, reason: str | None,
+                      expected_version: int | None) -> Patient:
         table, field, values = _CHILD_KINDS[kind]
-        who = _actor(actor)
+        who = self._who(actor)
         with self._tx(write=True) as conn:
+            roles = self._require(conn, _update_action(kind, None, None))  # the least it needs
             pid = self._patient_id_of(conn, kind, record_id)
             before = self._by_id(conn, pid) if pid is not None else None
             records = getattr(before, field) if before else ()
@@ -310,6 +305,10 @@ class Store:
                 raise NotFound(f"no {kind} with id {record_id} (or it was marked entered in error)")
             old = records[idx]
             new = dataclasses.replace(record, id=record_id)
+            action = _update_action(kind, old, new)
+            if roles is not None and not can(roles, action):
+                raise PermissionDenied(roles, action)
+            self._check_version(conn, before, expected_version)
             if codec.bare(new) == codec.bare(old):
                 return before
             after = dataclasses.replace(before, **{field: records[:idx] + (new,) + records[idx + 1:]})
@@ -321,18 +320,26 @@ class Store:
                         reason=reason)
             return self._by_id(conn, before.id)
 
-    def update_culture(self, culture_id: int, culture: Culture, actor: str, *, reason: str | None = None) -> Patient:
-        return self._update_child("culture", culture_id, culture, actor, reason)
+    def update_culture(self, culture_id: int, culture: Culture, actor: str, *, reason: str | None = None,
+                       expected_version: int | None = None) -> Patient:
+        """Change a culture on file. Entering its result (result, organism, susceptibility)
+        is `record_culture_result` (a nurse may); changing what was drawn or when needs
+        `add_culture` (a clinician)."""
+        return self._update_child("culture", culture_id, culture, actor, reason, expected_version)
 
-    def update_course(self, course_id: int, course: AntifungalCourse, actor: str, *, reason: str | None = None) -> Patient:
-        return self._update_child("course", course_id, course, actor, reason)
+    def update_course(self, course_id: int, course: AntifungalCourse, actor: str, *, reason: str | None = None,
+                      expected_version: int | None = None) -> Patient:
+        return self._update_child("course", course_id, course, actor, reason, expected_version)
 
-    def explant_pump(self, mrn: str, pump_id: int, removed_on: date, reason: str, actor: str) -> Patient:
+    def explant_pump(self, mrn: str, pump_id: int, removed_on: date, reason: str, actor: str, *,
+                     expected_version: int | None = None) -> Patient:
         """Record the pump's removal (date and why). The pump stays in the record."""
-        who = _actor(actor)
+        who = self._who(actor)
         why = _required_text(reason, "the reason the pump was removed")
         with self._tx(write=True) as conn:
+            self._require(conn, "explant")
             before = self._live(conn, mrn)
+            self._check_version(conn, before, expected_version)
             idx = next((i for i, p in enumerate(before.pumps) if p.id == pump_id), None)
             if idx is None:
                 raise NotFound(f"patient {mrn} has no pump with id {pump_id}")
@@ -354,10 +361,12 @@ class Store:
                       override_reason: str | None = None) -> Patient:
         """Record a refill. The rules engine decides the refill status on the refill date;
         a blocked refill is saved only with a clinician's written override reason (>= 10
-        characters), kept on the refill and in the audit row. `refill.override_reason` is
-        ignored: the override is this argument."""
-        who = _actor(actor)
+        characters), kept on the refill and in the audit row. A signed-in nurse may record
+        a refill only when it is not blocked (PermissionDenied, even with a reason).
+        `refill.override_reason` is ignored: the override is this argument."""
+        who = self._who(actor)
         with self._tx(write=True) as conn:
+            roles = self._require(conn, "record_refill")
             before = self._live(conn, mrn)
             idx = next((i for i, p in enumerate(before.pumps) if p.id == pump_id), None)
             if idx is None:
@@ -369,9 +378,15 @@ class Store:
             from itb_tui.clinical.engine import assess
 
             state = assess(before, refill.on, self._rules).refill
+            blocked = state.status == "blocked"
+            if roles is not None:
+                try:
+                    require_refill(roles, blocked)
+                except _RoleDenied as exc:
+                    raise PermissionDenied(roles, exc.action) from None
             note = " ".join(str(override_reason or "").split()) or None
             stored_override = None
-            if state.status == "blocked":
+            if blocked:
                 if note is None:
                     raise RefillBlocked(state.reasons, state.explanations)
                 if len(note) < MIN_OVERRIDE_REASON:
@@ -393,19 +408,22 @@ class Store:
                         mrn=before.mrn, before=None, after=record, reason=note)
             return self._by_id(conn, before.id)
 
-    def mark_entered_in_error(self, kind: str, record_id: int, reason: str, actor: str) -> Patient:
+    def mark_entered_in_error(self, kind: str, record_id: int, reason: str, actor: str, *,
+                              expected_version: int | None = None) -> Patient:
         """Strike out a record entered in error. It stays in its table with who, when and
         why, and disappears from `load_patients` (so from the rules engine)."""
         if kind not in s.RECORD_KINDS:
             raise StoreError(f"unknown record kind {kind!r}: use one of " + ", ".join(s.RECORD_KINDS))
-        who = _actor(actor)
+        who = self._who(actor)
         why = _required_text(reason, "the reason the record was entered in error")
         table = getattr(s, s.RECORD_KINDS[kind])
         with self._tx(write=True) as conn:
+            self._require(conn, "mark_entered_in_error")
             pid = self._patient_id_of(conn, kind, record_id)
             if pid is None:
                 raise NotFound(f"no {kind} with id {record_id}")
             before = self._by_id(conn, pid)
+            self._check_version(conn, before, expected_version)
             record, after = _without(before, kind, record_id)
             if record is None:
                 flagged = conn.execute(select(table.c.entered_in_error_at).where(table.c.id == record_id)).scalar()
@@ -423,6 +441,17 @@ class Store:
             self._audit(conn, actor=who, action="entered_in_error", table=table.name, record_id=record_id,
                         mrn=before.mrn, before=old, after=new, reason=why)
             return self._by_id(conn, before.id)
+
+
+def _update_action(kind: str, old: Any, new: Any) -> str:
+    """The action changing a record needs: a culture's result alone is a nurse's entry,
+    changing what was drawn or when is a clinician's. (None, None): the least any change
+    of this kind needs, checked before the record is even looked up."""
+    if kind == "culture":
+        if old is None or all(getattr(old, f) == getattr(new, f) for f in ("specimen", "drawn_on")):
+            return "record_culture_result"
+        return "add_culture"
+    return "antifungal_course"
 
 
 def _without(patient: Patient, kind: str, record_id: int) -> tuple[Any, Patient]:

@@ -213,6 +213,8 @@ def reimplant_text(state: ReimplantState) -> tuple[str, str]:
     """Two short lines for reimplantation: ('2027-01-12', 'in 48 d')."""
     kind = state.state
     if kind == "waiting":
+        if state.eligible_on is None:  # no date yet (e.g. the course was stopped early)
+            return ("waiting", "no date yet")
         return (date_text(state.eligible_on), days_text(state.days_left))
     if kind == "needs_culture":
         return ("▲ culture due", date_text(state.culture_due_on))

@@ -122,3 +122,22 @@ def test_a_broken_table_gives_one_clear_line(tmp_path, change, message):
 def test_a_missing_table_gives_one_clear_line(tmp_path):
     with pytest.raises(RulesError, match="cannot be read"):
         load_rules(tmp_path / "nowhere.toml")
+
+
+def test_an_installed_package_reads_its_own_copy(tmp_path):
+    """In a wheel the table is itb_tui/_data/rules.toml (pyproject force-include): lay the
+    package out that way, with a recognisable version, and load it in a fresh interpreter."""
+    import shutil
+    import subprocess
+    import sys
+
+    package = Path(__file__).resolve().parents[2] / "itb_tui"
+    target = tmp_path / "itb_tui"
+    shutil.copytree(package / "clinical", target / "clinical", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(package / "__init__.py", target / "__init__.py")
+    (target / "_data").mkdir()
+    (target / "_data" / "rules.toml").write_text(DEFAULT_TEXT.replace('"2026.11-1"', '"9999.01-7"'), encoding="utf-8")
+    code = "from itb_tui.clinical.rules import load_rules; print(load_rules().version)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(tmp_path)},
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "9999.01-7"

@@ -66,7 +66,7 @@ def test_reopening_keeps_the_data(tmp_path):
         store.import_patients([fungemia_patient()], "tester")
     with open_store(url, today=TODAY) as store:
         assert [p.mrn for p in store.load_patients()] == ["A1001"]
-        assert store.get_meta("schema_version") == "1"
+        assert store.get_meta("schema_version") == "2"
 
 
 def test_an_in_memory_store_works_from_worker_threads():
@@ -137,15 +137,19 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path):
         open_store(url, today=TODAY)
 
 
-def test_the_store_package_imports_neither_textual_nor_sqlmodel():
+def test_the_store_package_does_not_import_textual_nor_alembic_on_open(tmp_path):
+    """The store is SQLModel tables queried with Core; the UI toolkit never comes with it,
+    and Alembic is imported only to upgrade an old store, not on every open."""
     import subprocess
     import sys
 
     code = ("import sys, itb_tui.store.store, itb_tui.report; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'sqlmodel', 'pydantic')]; "
-            "print(bad)")
+            f"s = itb_tui.store.store.open_store('sqlite:///{tmp_path}/w.db'); s.load_patients(); s.close(); "
+            f"s = itb_tui.store.store.open_store('sqlite:///{tmp_path}/w.db'); s.close(); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'alembic')]; "
+            "print(bad, 'sqlmodel' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    assert out.strip() == "[] True"
 
 
 def test_store_errors_can_be_caught_without_importing_sqlalchemy():

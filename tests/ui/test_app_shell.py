@@ -235,3 +235,25 @@ async def test_q_quits_from_the_list(tmp_path):
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_data_changed_reaches_every_screen_on_the_stack(tmp_path):
+    """The detail screen relies on this to re-read its patient after a save."""
+    from textual.screen import Screen
+
+    from itb_tui.ui.messages import DataChanged
+
+    class _Listener(Screen):
+        heard = 0
+
+        def on_data_changed(self, message: DataChanged) -> None:
+            type(self).heard += 1
+
+    app = make_app(make_store(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(_Listener())
+        await settle(pilot)
+        app.notify_data_changed()
+        await settle(pilot)
+        assert _Listener.heard == 1

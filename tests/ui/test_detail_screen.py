@@ -122,3 +122,23 @@ async def test_every_action_is_in_the_command_palette(tmp_path):
         await pilot.pause(0.5)
         await press(pilot, "enter")
         assert isinstance(app.screen, RefillForm)
+
+
+async def test_a_store_error_while_loading_is_said_in_words(tmp_path, monkeypatch):
+    from itb_tui.store import StoreError
+
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def locked(mrn):
+            raise StoreError("database ward.db: database is locked")
+
+        monkeypatch.setattr(store, "get_patient", locked)
+        from itb_tui.ui.screens.detail import PatientDetailScreen
+
+        app.push_screen(PatientDetailScreen("OK01"))
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert "Could not load patient OK01: database ward.db: database is locked" in messages

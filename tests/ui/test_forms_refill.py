@@ -129,3 +129,26 @@ async def test_cancel_closes_the_form_and_loses_nothing_saved(tmp_path):
         await press(pilot, "escape")
         assert isinstance(app.screen, PatientDetailScreen)
         assert store.get_patient("OK01") == before
+
+
+async def test_block_found_by_the_store_at_save_asks_for_an_override(tmp_path):
+    """Another terminal recorded a positive culture after the form opened: the store refuses
+    the refill, the form says why and asks for the override, keeping what was typed."""
+    from itb_tui.clinical.records import Culture
+
+    store = ward_store(tmp_path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, "OK01")
+        before = refill_count(store, "OK01")
+        await press(pilot, "r")
+        form = app.screen
+        await fill(pilot, "volume_ml", "20")
+        assert not form.is_shown("override_reason")
+        store.add_culture("OK01", Culture("blood", TODAY, "positive", "Candida albicans"), actor="other nurse")
+        await press(pilot, "enter")
+        assert app.screen is form
+        assert "refill is blocked" in form.form_error and "Give an override reason" in form.form_error
+        assert form.is_shown("override_reason")
+        assert form.raw("volume_ml") == "20"
+        assert refill_count(store, "OK01") == before

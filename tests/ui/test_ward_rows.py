@@ -149,6 +149,7 @@ def test_antifungal_and_reimplant_states_in_words():
     )
     waiting = ReimplantState("waiting", eligible_on=date(2027, 1, 12), days_left=48)
     assert fmt.reimplant_text(waiting) == ("2027-01-12", "in 48 d")
+    assert fmt.reimplant_text(ReimplantState("waiting")) == ("waiting", "no date yet")
     assert fmt.reimplant_text(ReimplantState("blocked"))[0] == "✖ relapse"
     assert fmt.reimplant_text(ReimplantState("needs_culture", culture_due_on=date(2027, 1, 2))) == (
         "▲ culture due",

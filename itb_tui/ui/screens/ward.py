@@ -203,6 +203,7 @@ class WardScreen(Screen):
             f"{shown} of {len(pool)} shown",
             f"✖ {blocked} blocked",
             f"‼ {withdrawal} withdrawal risk",
+            fmt.as_of_text(app.as_of, app.today),
         ]
         filters = []
         if self.blocked_only:
@@ -214,7 +215,6 @@ class WardScreen(Screen):
         if filters:
             parts.append("filter: " + ", ".join(filters))
         parts.append(f"sort: {SORT_TITLES[self.sort_order]}")
-        parts.append(fmt.as_of_text(app.as_of, app.today))
         return " │ ".join(parts)
 
     # --- events and actions --------------------------------------------------------

@@ -1,0 +1,65 @@
+"""Cold start to the first fully drawn list: `python -m bench.children.tui_start
+--mode app --db FILE` (itb-tui's ward list on that store) or `--mode bare` (a bare
+Textual app drawing an empty DataTable). Headless, fixed size; both measured the same
+way: the clock (CLOCK_MONOTONIC, shared with the parent) is read when the screen has
+repainted after the list is ready, then the app exits. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import time
+
+T_SCRIPT = time.monotonic()  # the interpreter is up and running this file
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mode", choices=("app", "bare"), required=True)
+    parser.add_argument("--db")
+    parser.add_argument("--width", type=int, default=120)
+    parser.add_argument("--height", type=int, default=36)
+    args = parser.parse_args()
+
+    from bench.children.common import bench_today, painted, until
+
+    marks: dict[str, float] = {"script": T_SCRIPT}
+    if args.mode == "bare":
+        from bench.children.common import bare_app_class
+
+        app = bare_app_class()()
+        marks["imported"] = time.monotonic()
+        ready = lambda: True  # noqa: E731
+        rows = lambda: 0  # noqa: E731
+    else:
+        from itb_tui.store import open_store
+        from itb_tui.ui.app import ItbApp
+
+        marks["imported"] = time.monotonic()
+        store = open_store(f"sqlite:///{args.db}", today=bench_today())
+        app = ItbApp(store, today=bench_today(), actor="bench")
+
+        def ready() -> bool:
+            return app.ward_screen is not None and app.ward_screen.loaded
+
+        def rows() -> int:
+            from itb_tui.ui.widgets.ward_table import WardTable
+
+            return len(app.ward_screen.query_one(WardTable).rows)
+
+    async def pilot(_pilot) -> None:
+        marks["running"] = time.monotonic()
+        await until(ready, "the ward list to load")
+        marks["loaded"] = time.monotonic()
+        await painted(app)
+        marks["drawn"] = time.monotonic()
+        app.exit(rows())
+
+    shown = app.run(headless=True, size=(args.width, args.height), auto_pilot=pilot)
+    print(json.dumps({"marks": marks, "rows": shown}))
+
+
+if __name__ == "__main__":
+    main()

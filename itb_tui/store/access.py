@@ -1,0 +1,160 @@
+"""The store's foundation: the engine, one transaction per call, and who is acting.
+
+Split from `store.py` so each part stays small: this holds what every store method needs
+(transactions, the writer lock, the role check, the audit row); `store.py` the clinical
+reads and writes, `users.py` accounts and sign-in, `maintenance.py` check, backup and
+the audit trail's verification.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+
+from itb_tui.security.roles import can
+from itb_tui.security.session import Session
+from itb_tui.store import audit
+from itb_tui.store import schema as s
+from itb_tui.store.connect import describe, safe_url
+from itb_tui.store.errors import AccountDisabled, PermissionDenied, StoreError
+
+DEMO_KIND = "demo"
+
+
+def today_callable(today) -> Callable[[], date]:
+    if today is None:
+        from itb_tui.dates import today as system_today
+
+        return system_today
+    if isinstance(today, date):
+        return lambda: today
+    return today
+
+
+def clean_actor(actor: str) -> str:
+    text = " ".join(str(actor or "").split())
+    if not text:
+        raise StoreError("who is making the change is required (actor)")
+    return text[:100]
+
+
+class Access:
+    """Engine, transactions and the acting user; see `Store` for the public methods."""
+
+    def __init__(self, engine: Engine, *, today=None, rules=None, session: Session | None = None,
+                 owns_engine: bool = True, upgrade=None):
+        self._engine = engine
+        self._today = today_callable(today)
+        self._rules = rules
+        self._session = session
+        self._owns_engine = owns_engine
+        self.url = safe_url(engine.url.render_as_string(hide_password=False))
+        self.dialect = engine.dialect.name
+        # What opening did to the schema (a migrate.Upgrade), for the shell to report.
+        self.upgrade = upgrade
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (diagnostics and tests; callers never build queries)."""
+        return self._engine
+
+    @property
+    def session(self) -> Session | None:
+        """The signed-in user this store acts for; None for the system store."""
+        return self._session
+
+    # --- life cycle --------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the store (a store from `for_user` shares its parent's engine: the parent
+        closes it)."""
+        if self._owns_engine:
+            self._engine.dispose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def for_user(self, session: Session):
+        """This store, acting for the signed-in `session` (from `authenticate`, or the demo
+        session on the demo store only). Its writes check the user's roles and its audit
+        rows carry the user name."""
+        if not isinstance(session, Session):
+            raise StoreError("for_user needs the Session returned by authenticate")
+        if session.demo:
+            with self._tx() as conn:
+                kind = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "kind")).scalar()
+            if kind != DEMO_KIND:
+                raise StoreError("the demo sign-in is only for the demo store: sign in with a user name")
+        return type(self)(self._engine, today=self._today, rules=self._rules, session=session,
+                          owns_engine=False, upgrade=self.upgrade)
+
+    @contextmanager
+    def _tx(self, write: bool = False) -> Iterator[Connection]:
+        """One transaction. Reads see one consistent snapshot (a ward list assembled from
+        seven queries must not mix two moments); writes take the writer lock up front
+        (SQLite: BEGIN IMMEDIATE; PostgreSQL: the audit chain head row), so writers queue
+        and a version check and the write it guards are one atomic step."""
+        try:
+            with self._engine.connect() as conn:
+                if write:
+                    conn.execution_options(itb_write=True)
+                elif self.dialect == "postgresql":
+                    conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin():
+                    if write and self.dialect != "sqlite":
+                        audit.read_head(conn, lock=True)
+                    yield conn
+        except StoreError:
+            raise
+        except IntegrityError as exc:
+            raise StoreError(f"the change conflicts with stored data: {describe(exc)}") from None
+        except (DBAPIError, SQLAlchemyError) as exc:
+            raise StoreError(f"database {self.url}: {describe(exc)}") from None
+
+    # --- who is acting -----------------------------------------------------------------
+    def _roles(self, conn: Connection) -> frozenset[str] | None:
+        """The acting user's roles as the database has them now; None for the system."""
+        session = self._session
+        if session is None:
+            return None
+        if session.demo:
+            return frozenset(session.roles)
+        from itb_tui.store import users
+
+        user = users.get(conn, session.user)
+        if user is None or user.disabled_at is not None:
+            raise AccountDisabled(f"user {session.user} is disabled or no longer exists: "
+                                  "nothing was changed")
+        return frozenset(user.roles)
+
+    def _require(self, conn: Connection, action: str) -> frozenset[str] | None:
+        """Refuse (PermissionDenied, before any write) unless the acting user may `action`."""
+        roles = self._roles(conn)
+        if roles is not None and not can(roles, action):
+            raise PermissionDenied(roles, action)
+        return roles
+
+    def _who(self, actor: str | None) -> str:
+        """The audit row's actor: the signed-in user, else the caller's `actor`."""
+        if self._session is not None:
+            return self._session.user
+        return clean_actor(actor)
+
+    @property
+    def _username(self) -> str | None:
+        return self._session.user if self._session is not None else None
+
+    def _audit(self, conn, *, actor, action, table, record_id, mrn, before, after, reason=None, at=None):
+        audit.write(conn, [audit.row(at=at or audit.now_utc(), actor=actor, action=action, table=table,
+                                     record_id=record_id, mrn=mrn, before=before, after=after,
+                                     reason=reason)], username=self._username)
+
+    def _meta(self, conn: Connection, key: str) -> Any:
+        return conn.execute(select(s.meta.c.value).where(s.meta.c.key == key)).scalar()
