@@ -97,29 +97,32 @@ def main(argv: list[str] | None = None) -> int:
     }
     fingerprint = schema_fingerprint()
     results: list[cases.Result] = []
-    try:
-        for size in sizes:
-            db, built = ensure_store(size, progress, fingerprint)
-            run["stores"][str(size)] = dict(cases.store_stats(db), path=_shown(db),
-                                            build_s=None if built is None else round(built, 1))
-            progress(f"== {size:,} patients ({db.name}); load average {load_average()}")
-            results += run_size(db, size, args, groups, progress)
-            if "status" in groups:
+    for size in sizes:
+        db, built = ensure_store(size, progress, fingerprint)
+        run["stores"][str(size)] = dict(cases.store_stats(db), path=_shown(db),
+                                        build_s=None if built is None else round(built, 1))
+        progress(f"== {size:,} patients ({db.name}); load average {load_average()}")
+        results += run_size(db, size, args, groups, progress)
+        if "status" in groups:
+            try:
                 run["status_phases"][str(size)] = status_phases(db)
-            peak = cases.peak_memory_result(results, size)
-            if peak is not None:
-                results.append(peak)
-    except ChildFailed as exc:
-        print(f"bench: error: {exc}", file=sys.stderr)
-        return 1
+            except ChildFailed as exc:
+                progress(f"bench: status phases failed at {size:,} patients: {exc}")
+        peak = cases.peak_memory_result(results, size)
+        if peak is not None:
+            results.append(peak)
     if not args.no_profile:
         run["profiles"] = profiles(results, sizes, progress)
     run["results"] = [r.to_json() for r in results]
     run["load_average_end"] = load_average()
     run["duration_s"] = round(time.perf_counter() - started, 1)
     write_outputs(run, args.out_dir)
+    failed = sorted({f"{r.benchmark} ({r.size:,})" for r in results if any(n.startswith("FAILED") for n in r.notes)})
     progress(f"bench: done in {run['duration_s']:.0f} s; wrote {out_paths(args.out_dir)[0]} "
              f"and {out_paths(args.out_dir)[1]}")
+    if failed:
+        progress("bench: error: failed benchmarks: " + ", ".join(failed))
+        return 1
     return 0
 
 
@@ -130,20 +133,39 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+# group -> the benchmarks it reports (a failed group reports each as failed)
+_GROUP_BENCHMARKS = {
+    "status": (("status_json", "`status --json` (whole store)"),),
+    "tui": (("tui_start", "TUI cold start to the drawn ward list"),),
+    "interact": (("filter_keystroke", "filter keystroke to redrawn list"),
+                 ("open_patient", "open a patient (Enter to drawn detail)")),
+    "save": (("save_refill", "save a refill (store API `record_refill`)"),),
+    "export": (("export_csv", "CSV export (`export --format csv -o`)"),
+               ("export_xlsx", "XLSX export (`export --format xlsx -o`)")),
+}
+
+
 def run_size(db: Path, size: int, args, groups, progress) -> list[cases.Result]:
+    """Every benchmark of `groups` at one size. A benchmark that fails is reported as
+    failed (with the error) and the others still run."""
+    steps = {
+        "status": lambda: [cases.bench_status(db, size, args.repeat if size < BIG else min(args.repeat, 3),
+                                              progress)],
+        "tui": lambda: cases.bench_tui_start(db, size, args.repeat, progress),
+        "interact": lambda: cases.bench_tui_interact(db, size, args.keystrokes, args.opens, progress),
+        "save": lambda: [cases.bench_save_refill(db, size, args.refills, progress)],
+        "export": lambda: cases.bench_exports(db, size, args.repeat, progress),
+    }
     out: list[cases.Result] = []
-    if "status" in groups:
-        out.append(cases.bench_status(db, size, args.repeat if size < BIG else min(args.repeat, 3), progress))
-    if size > FULL_SUITE_MAX:
-        return out
-    if "tui" in groups:
-        out += cases.bench_tui_start(db, size, args.repeat, progress)
-    if "interact" in groups:
-        out += cases.bench_tui_interact(db, size, args.keystrokes, args.opens, progress)
-    if "save" in groups:
-        out.append(cases.bench_save_refill(db, size, args.refills, progress))
-    if "export" in groups:
-        out += cases.bench_exports(db, size, args.repeat, progress)
+    for group in ALL_GROUPS:
+        if group not in groups or (size > FULL_SUITE_MAX and group != "status"):
+            continue
+        try:
+            out += steps[group]()
+        except ChildFailed as exc:
+            progress(f"bench: {group} failed at {size:,} patients: {exc}")
+            for key, title in _GROUP_BENCHMARKS[group]:
+                out.append(cases.Result(key, title, size, [], notes=[f"FAILED: {exc}"]))
     return out
 
 
@@ -174,7 +196,11 @@ def profiles(results: list[cases.Result], sizes: list[int], progress) -> dict:
         size = PROFILE_SIZE if PROFILE_SIZE in sizes else r.size
         db, _ = ensure_store(size, progress)
         progress(f"    profiling {what} at {size:,} patients (target missed: {r.title})")
-        report = _child_profile(what, db, 20 if what in ("keys", "opens") else None)
+        try:
+            report = _child_profile(what, db, 24 if what in ("keys", "opens") else None)
+        except ChildFailed as exc:
+            progress(f"bench: profile {what} failed: {exc}")
+            continue
         out[what] = dict(report, size=size, benchmark=r.benchmark)
     return out
 

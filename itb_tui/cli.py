@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="(re)build the synthetic demo store (never the real one)")
     p.add_argument("--patients", type=_positive_int, metavar="N",
                    help="number of synthetic patients (default: the standard demo ward)")
+
+    from itb_tui import cli_admin
+
+    cli_admin.add_parsers(sub)
     return parser
 
 
@@ -132,9 +136,20 @@ def _open(args, today, *, create: bool = False):
         raise CliError(f"no store at {path}: import a ward file first (itb-tui import FILE), "
                        "or name the store with --db")
     store = open_store(url, today=today)
+    _report_upgrade(store)
     if args.demo and store.patient_count() == 0:
         _fill_demo(store, today, None)
     return store
+
+
+def _report_upgrade(store) -> None:
+    """Say so (on stderr, so scripts reading stdout are undisturbed) when opening upgraded
+    an older store, and where its backup is."""
+    up = getattr(store, "upgrade", None)
+    if up is not None:
+        where = f"; the old store was copied to {up.backup}" if up.backup else ""
+        print(f"{PROG}: upgraded the store from schema version {up.from_version} to "
+              f"{up.to_version}{where}", file=sys.stderr)
 
 
 def _fill_demo(store, today, patients: int | None) -> int:
@@ -365,7 +380,8 @@ def cmd_ui(args) -> int:
 
     today = _today()
     url = _url(args)
-    open_store(url, today=today).close()  # a store that cannot be opened fails here, clearly
+    with open_store(url, today=today) as store:  # a store that cannot be opened fails here, clearly
+        _report_upgrade(store)
     try:
         from itb_tui.ui.app import run_app
     except ImportError as exc:
@@ -375,6 +391,14 @@ def cmd_ui(args) -> int:
 
 
 COMMANDS = {"status": cmd_status, "import": cmd_import, "export": cmd_export, "demo": cmd_demo}
+
+
+def _command(name: str | None):
+    if name in COMMANDS:
+        return COMMANDS[name]
+    from itb_tui import cli_admin
+
+    return cli_admin.COMMANDS.get(name, cmd_ui)
 
 
 # --- entry point ---------------------------------------------------------------------------
@@ -390,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return COMMANDS.get(args.command, cmd_ui)(args)
+        return _command(args.command)(args)
     except CliError as exc:
         _error(str(exc), exc.details)
     except KeyboardInterrupt:

@@ -10,7 +10,9 @@ Nothing here decides clinical state; it only shows the engine's Assessment.
 
 from __future__ import annotations
 
+import gc
 import textwrap
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable, Sequence
@@ -24,10 +26,31 @@ ONLY_CHOICES = ("blocked", "caution", "due")
 TABLE_WIDTH = 120
 
 
-def assess_all(patients: Iterable[Patient], as_of: date, rules) -> list[Pair]:
-    from itb_tui.clinical.engine import assess
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while building many small acyclic objects.
 
-    return [(p, assess(p, as_of, rules)) for p in patients]
+    Why: with a clinic's records in memory (10,000 patients, ~300,000 records), every
+    automatic full collection walks all of them, and building the assessments and the
+    report triggers dozens: measured at 10,000 patients, status_document took 0.37 s with
+    the collector on and 0.07 s paused (the time grew faster than the patient count).
+    Nothing built here holds a reference cycle, so reference counting frees it all the
+    same; the collector is back on when the block ends (the store's loader does the same).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def assess_all(patients: Iterable[Patient], as_of: date, rules) -> list[Pair]:
+    with _gc_paused():
+        from itb_tui.clinical.engine import assess
+
+        return [(p, assess(p, as_of, rules)) for p in patients]
 
 
 def sort_by_urgency(pairs: Iterable[Pair]) -> list[Pair]:
@@ -112,12 +135,39 @@ def patient_status(patient: Patient, a: Assessment) -> dict[str, Any]:
 
 def status_document(pairs: Iterable[Pair], as_of: date, rules) -> dict[str, Any]:
     """The `status --json` report: patients in MRN order."""
-    ordered = sorted(pairs, key=lambda pa: pa[0].mrn)
-    return {
-        "as_of": as_of.isoformat(),
-        "rules_version": rules.version,
-        "patients": [patient_status(p, a) for p, a in ordered],
-    }
+    with _gc_paused():
+        ordered = sorted(pairs, key=lambda pa: pa[0].mrn)
+        return {
+            "as_of": as_of.isoformat(),
+            "rules_version": rules.version,
+            "patients": [patient_status(p, a) for p, a in ordered],
+        }
+
+
+def status_json_text(doc: dict[str, Any]) -> str:
+    """The status document as JSON text: the top level indented, one patient per line.
+
+    Why not `json.dumps(doc, indent=2)`: any `indent` makes Python fall back from its C
+    encoder to the pure-Python one, measured at 0.59 s for 10,000 patients against
+    0.16 s here. One patient per line still reads and diffs well (`grep MRN` finds a
+    patient's whole status) and parses to the same document.
+    """
+    import json
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = ["{"]
+    for key, value in doc.items():
+        if key != "patients":
+            lines.append(f"  {encode(key)}: {encode(value)},")
+    patients = doc.get("patients", [])
+    if patients:
+        lines.append('  "patients": [')
+        lines.append(",\n".join("    " + encode(p) for p in patients))
+        lines.append("  ]")
+    else:
+        lines.append('  "patients": []')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 # --- the plain-text table ----------------------------------------------------------------

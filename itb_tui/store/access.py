@@ -142,9 +142,14 @@ class Access:
         return roles
 
     def _who(self, actor: str | None) -> str:
-        """The audit row's actor: the signed-in user, else the caller's `actor`."""
+        """The audit row's actor: the signed-in user, else the caller's `actor` (None, for
+        the account and maintenance methods: the operating-system user, `os:<name>`)."""
         if self._session is not None:
             return self._session.user
+        if actor is None:
+            from itb_tui.security.actors import os_actor
+
+            return os_actor()
         return clean_actor(actor)
 
     @property

@@ -127,7 +127,11 @@ def pg_dump(url: str, dest: Path) -> Path:
     _remove(tmp)
     try:
         _owner_only_file(tmp)
-        done = subprocess.run([exe, "-Fc", "--no-password", "-f", str(tmp), "--dbname", libpq],
+        argv = [exe, "-Fc", "--no-password", "-f", str(tmp), "--dbname", libpq]
+        schema = _search_path_schema(parsed)
+        if schema:  # the store lives in one schema of a shared database: dump that schema
+            argv += ["--schema", schema]
+        done = subprocess.run(argv,
                               env=env, capture_output=True, text=True, timeout=3600)
         if done.returncode != 0:
             raise StoreError(f"pg_dump failed: {_first_line(done.stderr, parsed.password)}")
@@ -146,6 +150,17 @@ def pg_dump(url: str, dest: Path) -> Path:
     finally:
         _remove(tmp)
     return dest
+
+
+def _search_path_schema(parsed) -> str | None:
+    """The schema named by `?options=-csearch_path=NAME` in the URL, if any."""
+    import re
+
+    options = parsed.query.get("options")
+    if isinstance(options, tuple):
+        options = " ".join(options)
+    found = re.search(r"search_path=([A-Za-z0-9_]+)", options or "")
+    return found.group(1) if found else None
 
 
 def _first_line(text: str, secret: str | None) -> str:

@@ -1,8 +1,19 @@
-"""The Textual application: screens, app-wide keys, the "as of" date, themes, palette.
+"""The Textual application: screens, app-wide keys, the "as of" date, themes, palette,
+and who is signed in.
 
 Why the app is thin: the clinical engine decides every state and the store does every
 read and write; the app only holds what the whole UI shares (the store, today, the date
 being shown, the rules table, who is using it) and tells screens when data changed.
+
+Who is using it: a real store opens on the sign-in screen (`require_login`); after
+sign-in `app.store` is the store bound to that user (`store.for_user`), so every write
+is checked against the user's roles in the store and audited under their name. After
+`lock_after_s` seconds without a key press or click the app locks (a full screen over
+everything, no patient data visible): the same user signing in again gets the same
+place back, screen stack and typed input intact; anyone else starts fresh on the ward
+list (`security.session.after_login`). The demo store opens signed in as the demo
+clinician. An app built directly with a store and no session (tests, scripts) acts as
+the trusted system user: nothing to sign in, nothing locks.
 
 "today" comes in from the shell (`itb_tui.dates.today()` honours ITB_TUI_TODAY) and is
 never read here, so snapshots and screenshots are reproducible.
@@ -12,16 +23,21 @@ from __future__ import annotations
 
 import importlib
 import os
-from datetime import date
-from typing import Iterable
+from datetime import date, datetime, timezone
+from typing import Callable, Iterable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widgets import Input
+
+from itb_tui.security.lockout import DEFAULT_IDLE_TIMEOUT_S, IdleLock
+from itb_tui.security.roles import ROLES
+from itb_tui.security.session import Session, after_login, resume
 
 from itb_tui.ui import format as fmt
 from itb_tui.ui.commands import PatientIndexEntry, PatientSearchProvider
@@ -54,6 +70,49 @@ HIGH_CONTRAST = Theme(
 )
 
 POLL_SECONDS = 2.0
+LOCK_AFTER_ENV = "ITB_TUI_LOCK_AFTER"
+# The admin screens and the permission each needs (security.roles).
+ADMIN_ACTIONS = {"audit": "view_audit", "users": "manage_users", "export": "export"}
+# What still works while nobody is signed in or the screen is locked: quitting.
+_WHEN_LOCKED = frozenset({"quit", "help_quit"})
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def lock_after_from_env(environ=os.environ) -> tuple[int, str | None]:
+    """(seconds, problem): `ITB_TUI_LOCK_AFTER` in whole seconds, else the default 600.
+
+    A bad value never turns the lock off: the default applies and `problem` says why in
+    words, for the app to show once it is running.
+    """
+    text = (environ.get(LOCK_AFTER_ENV) or "").strip()
+    if not text:
+        return DEFAULT_IDLE_TIMEOUT_S, None
+    if text.isdigit() and int(text) > 0:
+        return int(text), None
+    return DEFAULT_IDLE_TIMEOUT_S, (
+        f"{LOCK_AFTER_ENV}={text!r} is not a whole number of seconds above 0: "
+        f"the screen locks after {DEFAULT_IDLE_TIMEOUT_S} s"
+    )
+
+
+def roles_text(roles: Iterable[str]) -> str:
+    """'clinician, admin' in the role table's order."""
+    given = set(roles)
+    return ", ".join([r for r in ROLES if r in given] + sorted(given - set(ROLES))) or "no role"
+
+
+def duration_text(seconds: int) -> str:
+    """'10 min', '90 s', '1 h 30 min'."""
+    if seconds % 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def freeze_cursor_blink() -> None:
@@ -77,6 +136,13 @@ class ItbApp(App):
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Keys and the rules table"),
         Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", tooltip="Switch light / dark theme"),
         Binding("q", "quit_app", "Quit", id="app.quit", tooltip="Quit (Ctrl+Q works everywhere)"),
+        Binding("ctrl+l", "lock", "Lock", show=False, id="app.lock",
+                tooltip="Lock the screen now (sign in again to carry on)"),
+        Binding("A", "audit", "Audit", show=False, id="app.audit",
+                tooltip="Audit trail: who changed what, when and why (admin)"),
+        Binding("U", "users", "Users", show=False, id="app.users", tooltip="Users and roles (admin)"),
+        Binding("X", "export", "Export", show=False, id="app.export",
+                tooltip="Export the ward: CSV, XLSX, round sheet, FHIR, ward file (admin)"),
     ]
 
     as_of: reactive[date] = reactive(date(2000, 1, 1), init=False)
@@ -89,17 +155,38 @@ class ItbApp(App):
         actor: str = "demo clinician",
         demo: bool = False,
         rules=None,
+        session: Session | None = None,
+        require_login: bool = False,
+        lock_after_s: int | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """`store` is the store as opened (not bound to a user). `session`: the signed-in
+        user (the app binds the store to it); None with `require_login` False is the
+        trusted system user (tests, scripts); `require_login` opens on the sign-in screen.
+        `lock_after_s` (default `ITB_TUI_LOCK_AFTER`, else 600) and `clock` (UTC now;
+        tests inject one) drive the idle lock, which applies to signed-in real users."""
         super().__init__()
         if rules is None:
             from itb_tui.clinical.rules import load_rules
 
             rules = load_rules()
-        self.store = store
+        self.system_store = store  # signs users in and binds them; never used for data directly
+        self.store = store if session is None and not require_login else None
+        self.session: Session | None = None
+        self.require_login = require_login
         self.today = today
         self.actor = actor
         self.is_demo = demo
         self.rules = rules
+        self._clock = clock or utc_now
+        self._lock_problem: str | None = None
+        if lock_after_s is None:
+            lock_after_s, self._lock_problem = lock_after_from_env()
+        self.idle_lock = IdleLock(int(lock_after_s))
+        self.last_activity = self._clock()
+        self.locked_session: Session | None = None  # set while the lock screen is up
+        if session is not None:
+            self._bind(session)
         self.set_reactive(ItbApp.as_of, today)
         self.patient_index: list[PatientIndexEntry] = []
         self.ward_screen = None
@@ -114,20 +201,158 @@ class ItbApp(App):
     # --- start-up ------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.set_interval(POLL_SECONDS, self._poll_data_version, name="data-version-poll")
+        self.set_interval(min(5.0, self.idle_lock.timeout_s / 2), self.check_idle_lock, name="idle-lock")
+        if self._lock_problem:
+            self.notify(self._lock_problem, severity="warning", timeout=10)
+        if self.signed_in:
+            self._start_ward()
+        else:
+            from itb_tui.ui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen())
+
+    def _start_ward(self) -> None:
         from itb_tui.ui.screens.ward import WardScreen
 
         self.ward_screen = WardScreen()
         self.push_screen(self.ward_screen)
-        self.set_interval(POLL_SECONDS, self._poll_data_version, name="data-version-poll")
 
     # Single-letter app keys act on the list and the detail screen only: on a modal form a
     # stray "q" must not quit (losing what was typed) nor "t" move the date underneath.
-    _NOT_ON_MODALS = frozenset({"as_of", "today", "help", "quit_app"})
+    _NOT_ON_MODALS = frozenset({"as_of", "today", "help", "quit_app", "audit", "users", "export"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.signed_in or self.locked:
+            # Nothing of the ward (not even the palette's patient search) before sign-in.
+            return action in _WHEN_LOCKED
         if action in self._NOT_ON_MODALS and isinstance(self.screen, ModalScreen):
             return False
+        if action in ADMIN_ACTIONS:
+            return self.can(ADMIN_ACTIONS[action])
+        if action == "lock":
+            return self.lockable
         return True
+
+    # --- who is signed in ----------------------------------------------------------
+
+    @property
+    def signed_in(self) -> bool:
+        """Someone may use the ward: a signed-in session, or the trusted system user."""
+        return self.store is not None
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_session is not None
+
+    @property
+    def lockable(self) -> bool:
+        """The idle lock guards real sign-ins (the demo clinician has no password)."""
+        return self.session is not None and not self.session.demo
+
+    def can(self, action: str) -> bool:
+        """May the signed-in user do `action` (security.roles)? The trusted system user may
+        do anything, as its store allows. The UI only offers; the store still refuses."""
+        if self.session is None:
+            return self.signed_in
+        return self.session.can(action)
+
+    def signed_in_text(self) -> str:
+        """'alice (clinician, admin)' for the header; '' for the trusted system user."""
+        if self.session is None or self.locked:
+            return ""
+        return f"{self.session.user} ({roles_text(self.session.roles)})"
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Every screen's header says who is signed in, after the title and date."""
+        content = super().format_title(title, sub_title)
+        who = self.signed_in_text()
+        if not who:
+            return content
+        return Content.assemble(content, ("  │  ", "dim"), (who, "bold"))
+
+    def _bind(self, session: Session) -> None:
+        """Act as `session` from now on: the store bound to the user, audited in their name."""
+        self.store = self.system_store.for_user(session)
+        self.session = session
+        self.actor = session.user
+
+    def sign_in(self, session: Session) -> None:
+        """Called by the sign-in and lock screens once the store accepted a password.
+
+        The same user after a lock gets the locked place back (screens, typed input); anyone
+        else, and every first sign-in, starts fresh on the ward list with their own roles.
+        """
+        locked = self.locked_session
+        same_user = after_login(locked, session.user)
+        self._bind(resume(locked, session))
+        self.locked_session = None
+        self.last_activity = self._clock()
+        if same_user:
+            from itb_tui.ui.screens.lock import LockScreen
+
+            if isinstance(self.screen, LockScreen):
+                self.pop_screen()
+            # Roles may have changed while locked, and another terminal may have written.
+            self.notify_data_changed()
+        else:
+            self._start_fresh()
+        self.refresh_bindings()
+        self.notify(f"Signed in as {self.signed_in_text()}.", timeout=3)
+
+    def _start_fresh(self) -> None:
+        """The ward list for a new user: nothing of the previous user's screens is kept."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.patient_index = []
+        self._data_version = None
+        self.set_reactive(ItbApp.as_of, self.today)
+        self.watch_as_of(self.today)
+        self._start_ward()
+
+    # --- the idle lock ---------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key, click, scroll or paste is activity; a mouse merely passing over is not.
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
+                              events.MouseScrollUp, events.Paste)) and not event.is_forwarded:
+            self.note_activity()
+        await super().on_event(event)
+
+    def note_activity(self, now: datetime | None = None) -> None:
+        self.last_activity = now or self._clock()
+
+    def check_idle_lock(self, now: datetime | None = None) -> bool:
+        """Lock when nobody has touched a key or the mouse for `lock_after_s`; True when it
+        locked now. Runs on a timer; tests call it with an injected time."""
+        if not self.lockable or self.locked:
+            return False
+        if not self.idle_lock.is_idle(self.last_activity, now or self._clock()):
+            return False
+        self.lock(now)
+        return True
+
+    def action_lock(self) -> None:
+        self.lock(manual=True)
+
+    def lock(self, now: datetime | None = None, *, manual: bool = False) -> None:
+        """Cover everything with the lock screen, keeping the place (and the session's
+        record of it) for the same user's return."""
+        if not self.lockable or self.locked:
+            return
+        from itb_tui.ui.screens.lock import LockScreen
+
+        at = now or self._clock()
+        self.locked_session = self.session.with_context(self.place()).lock(at)
+        self.clear_notifications()  # a toast may name a patient
+        self.push_screen(LockScreen(self.locked_session, self.idle_lock.timeout_s, manual=manual))
+        self.refresh_bindings()
+
+    def place(self) -> dict[str, object]:
+        """Where the user is (screens and patient), kept in the locked session's context."""
+        stack = self.screen_stack[1:]
+        mrn = next((getattr(s, "mrn", None) for s in reversed(stack) if getattr(s, "mrn", None)), None)
+        return {"screens": [type(s).__name__ for s in stack], "mrn": mrn}
 
     # --- data changes ---------------------------------------------------------------
 
@@ -204,6 +429,34 @@ class ItbApp(App):
             return None
         return getattr(module, class_name, None)
 
+    def open_audit(self, mrn: str | None = None) -> None:
+        """The audit trail: all of it (admin), or one patient's own history (any role)."""
+        from itb_tui.ui.screens.audit import AuditScreen
+
+        if mrn is None and not self.can("view_audit"):
+            self.notify("Only an admin may view the whole audit trail.", severity="warning")
+            return
+        self.push_screen(AuditScreen(mrn=mrn))
+
+    def action_audit(self) -> None:
+        self.open_audit()
+
+    def action_users(self) -> None:
+        from itb_tui.ui.screens.users import UsersScreen
+
+        if not self.can("manage_users"):
+            self.notify("Only an admin may manage users.", severity="warning")
+            return
+        self.push_screen(UsersScreen())
+
+    def action_export(self) -> None:
+        from itb_tui.ui.screens.export import ExportScreen
+
+        if not self.can("export"):
+            self.notify("Only an admin may export patient data.", severity="warning")
+            return
+        self.push_screen(ExportScreen())
+
     def action_help(self) -> None:
         from itb_tui.ui.screens.help import HelpScreen
 
@@ -235,6 +488,8 @@ class ItbApp(App):
         return run
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if not self.signed_in or self.locked:
+            return
         yield from super().get_system_commands(screen)
         yield SystemCommand("As of date…", "Show the ward as it will be (or was) on another date", self.action_as_of)
         yield SystemCommand("Back to today", "Show today's state again", self.action_today)
@@ -248,33 +503,53 @@ class ItbApp(App):
         yield SystemCommand("Sort: next order", "Urgency, ward & bed, name, alarm date", self._on_ward("cycle_sort"))
         yield SystemCommand("New patient", "Add a patient to the ward", self.open_new_patient)
         yield SystemCommand("Reload the ward", "Read the store again", self._on_ward("reload"))
+        if self.lockable:
+            yield SystemCommand("Lock the screen", "Sign in again to carry on (ctrl+l)", self.action_lock)
+        if self.can("view_audit"):
+            yield SystemCommand("Audit trail", "Who changed what, when and why; filter by patient, user, date (A)",
+                                self.action_audit)
+        if self.can("manage_users"):
+            yield SystemCommand("Users", "Add a user, disable one, set a password (U)", self.action_users)
+        if self.can("export"):
+            yield SystemCommand("Export the ward…", "CSV, XLSX, printable round sheet, FHIR, ward file (X)",
+                                self.action_export)
 
 
-def run_app(db_url: str, *, today: date, demo: bool = False) -> None:
-    """Open the store at `db_url` and run the app until the user quits.
-
-    With `demo`, an empty store is first filled with the synthetic demo ward (marked as a
-    demo store, as `itb-tui demo` does), so `itb-tui --demo` has something to explore.
-    """
+def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int | None = None) -> None:
+    """Open the store at `db_url` and run the app until the user quits (see `app_for_store`)."""
     from itb_tui.store import open_store
 
     store = open_store(db_url, today=today)
-    if demo and store.patient_count() == 0:
-        from itb_tui.demo import build_demo_ward
-
-        store.set_meta("kind", "demo")
-        store.import_patients(build_demo_ward(today), "demo", reason="synthetic demo ward")
-    actor = "demo clinician" if demo else _os_actor()
     try:
-        ItbApp(store, today=today, actor=actor, demo=demo).run()
+        app_for_store(store, today=today, demo=demo, lock_after_s=lock_after_s).run()
     finally:
         store.close()
 
 
-def _os_actor() -> str:
-    """Who writes, for the audit trail: `ITB_TUI_ACTOR`, else the login account."""
-    if os.environ.get("ITB_TUI_ACTOR"):
-        return os.environ["ITB_TUI_ACTOR"].strip()[:64]
-    from itb_tui.security.actors import os_actor
+def app_for_store(store, *, today: date, demo: bool = False, lock_after_s: int | None = None) -> ItbApp:
+    """The app as `itb-tui` runs it on an opened store.
 
-    return os_actor()
+    A real store opens on the sign-in screen (the first admin account on a new store).
+    With `demo`, an empty store is first filled with the synthetic demo ward (marked as a
+    demo store, as `itb-tui demo` does) and the app opens signed in as the demo clinician,
+    so `itb-tui --demo` lands straight on the ward list. A store that is not marked as a
+    demo store asks for a sign-in even with `demo`: real data never opens without one.
+    """
+    from itb_tui.security.session import demo_session
+    from itb_tui.store import StoreError
+
+    session = None
+    if demo:
+        if store.patient_count() == 0:
+            from itb_tui.demo import build_demo_ward
+
+            store.set_meta("kind", "demo")
+            store.import_patients(build_demo_ward(today), "demo", reason="synthetic demo ward")
+        session = demo_session(utc_now())
+        try:
+            store.for_user(session)
+        except StoreError:
+            session = None
+    return ItbApp(store, today=today, actor="" if session is None else session.user,
+                  demo=session is not None, session=session, require_login=session is None,
+                  lock_after_s=lock_after_s)

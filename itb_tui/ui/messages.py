@@ -40,10 +40,3 @@ class WardLoaded(Message):
         self.as_of = as_of
         self.data_version = data_version
 
-
-class WardLoadFailed(Message):
-    """A ward-list load failed; `error` is one line for a person to read."""
-
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from itb_tui.clinical.records import (
@@ -76,3 +76,21 @@ def table_rows(store, table: str) -> list[dict]:
 
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
+
+
+# --- users (synthetic accounts) --------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+NOW = datetime(2026, 11, 10, 9, 0, tzinfo=timezone.utc)
+
+
+def add_users(store) -> None:
+    """An admin, a clinician and a nurse, added by the system store (as `itb-tui user add`)."""
+    store.create_user("ada", PASSWORD, ["admin"], "os:root")
+    store.create_user("dr.carl", PASSWORD, ["clinician"], "os:root")
+    store.create_user("nurse.nina", PASSWORD, ["nurse"], "os:root")
+
+
+def signed_in(store, username: str, now=NOW):
+    """The store bound to `username`, signed in with the shared test password."""
+    return store.for_user(store.authenticate(username, PASSWORD, now))

@@ -15,7 +15,6 @@ from shell_helpers import (
     install_detail_stand_in,
     make_app,
     make_store,
-    row_texts,
     screen_text,
     settle,
     ward_table,

@@ -99,12 +99,18 @@ class RefillForm(FormScreen):
         if on is None or refill is None:
             return None
         if refill.status == "blocked":
-            return Group(
+            parts = [
                 Text(f"✖ REFILL BLOCKED on {day_text(on)}", style="bold white on red"),
                 reason_rows(refill, self.rules),
                 Text("To record it anyway a clinician must give an override reason "
                      "(kept in the audit trail).", style="bold"),
-            )
+            ]
+            can = getattr(self.app, "can", None)
+            if can is not None and not can("override_refill_block"):
+                # Said before the nurse types anything: the store would refuse it anyway.
+                parts.append(Text("✖ You may not override the block with your role: ask a clinician "
+                                  "to record this refill.", style="bold"))
+            return Group(*parts)
         if refill.status == "caution":
             return Group(Text(f"▲ CAUTION on {day_text(on)}: refill allowed", style="bold black on yellow"),
                          reason_rows(refill, self.rules))

@@ -48,6 +48,7 @@ PALETTE_COMMANDS = (
     ("exam", "Record exam", "Dilated eye exam, echocardiogram (m)"),
     ("edit_patient", "Edit patient", "Name, date of birth, ward, bed, weight (E)"),
     ("entered_in_error", "Mark entered in error", "The selected timeline record; it is kept, never deleted (delete)"),
+    ("history", "History (audit trail)", "Every change to this patient's records: who, when, why (h)"),
     ("back", "Back to the ward list", "Close the patient (escape)"),
 )
 
@@ -101,6 +102,8 @@ class PatientDetailScreen(Screen):
         Binding("m", "exam", "Exam", show=False, id="detail.exam"),
         Binding("E", "edit_patient", "Edit", show=False, id="detail.edit_patient"),
         Binding("delete", "entered_in_error", "In error", id="detail.entered_in_error"),
+        Binding("h", "history", "History", show=False, id="detail.history",
+                tooltip="This patient's history: every change, who, when and why"),
     ]
 
     DEFAULT_CSS = """
@@ -208,7 +211,7 @@ class PatientDetailScreen(Screen):
         self.query_one(RefillBanner).show(assessment, self.app.today, rules)
         self.query_one(PumpCard).show(patient, assessment)
         self.query_one(AntifungalCard).show(patient, assessment)
-        self.query_one(ReimplantCard).show(assessment)
+        self.query_one(ReimplantCard).show(assessment, rules)
         self.query_one(AlertList).show(assessment.alerts, rules)
         self.query_one(Timeline).show(patient)
 
@@ -339,3 +342,7 @@ class PatientDetailScreen(Screen):
             return
         description = f"{entry.event} on {date_text(entry.on)}: {entry.details}"
         self.app.push_screen(EnteredInErrorForm(entry.kind, entry.record_id, description))
+
+    def action_history(self) -> None:
+        """This patient's own audit history (every role may read it; the store checks)."""
+        self.app.open_audit(self.mrn)

@@ -79,7 +79,7 @@ def antifungal_card(patient: Patient, assessment: Assessment) -> Group:
     return Group(*parts)
 
 
-def reimplant_card(assessment: Assessment) -> Group:
+def reimplant_card(assessment: Assessment, rules=None) -> Group:
     state = assessment.reimplant
     headline = Text(words(state.state, REIMPLANT_STATE_WORDS),
                     style="bold red" if state.state == "blocked" else "bold")
@@ -90,6 +90,11 @@ def reimplant_card(assessment: Assessment) -> Group:
     if state.eligible_on is not None:
         rows.add_row("Eligible" if state.state == "eligible" else "Earliest",
                      Text(f"{day_text(state.eligible_on)} {days_text(state.days_left)}", style="bold"))
+    elif state.state == "waiting":
+        # No date yet: the course has no end date until clearance and symptoms are recorded.
+        wait = getattr(rules, "reimplant_days_after_therapy", None)
+        after = f" + {wait} d" if wait is not None else ""
+        rows.add_row("Earliest", f"course done{after} (no date yet)")
     if state.culture_due_on is not None:
         rows.add_row("Culture", f"blood on/after {date_text(state.culture_due_on)}")
     antifungal = assessment.antifungal
@@ -123,5 +128,5 @@ class ReimplantCard(Static):
     def on_mount(self) -> None:
         self.border_title = "Reimplantation"
 
-    def show(self, assessment: Assessment) -> None:
-        self.update(reimplant_card(assessment))
+    def show(self, assessment: Assessment, rules=None) -> None:
+        self.update(reimplant_card(assessment, rules))

@@ -1,0 +1,180 @@
+"""Schema versions with Alembic: an old store is upgraded on open (after a backup beside
+it, data intact), a newer one is refused, and the migrations build exactly the schema the
+table classes declare, also from a copy of the package (as installed from a wheel)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from store_fixtures import TODAY
+from store_v1 import V1_SQL, make_v1_postgres, make_v1_sqlite
+
+from itb_tui.clinical.records import Bridging
+from itb_tui.store import StoreError, open_store
+
+@pytest.fixture
+def v1_store(store_url):
+    if store_url.startswith("sqlite"):
+        make_v1_sqlite(Path(store_url.split(":///", 1)[1]))
+    else:
+        make_v1_postgres(store_url)
+    return store_url
+
+
+def _v1_rows(table: str) -> int:
+    return sum(1 for ln in V1_SQL.read_text(encoding="utf-8").splitlines()
+               if ln.startswith(f'INSERT INTO "{table}"'))
+
+
+def test_a_version_1_store_is_upgraded_on_open_after_a_backup_with_its_data_intact(v1_store):
+    store = open_store(v1_store, today=TODAY)
+    try:
+        assert (store.upgrade.from_version, store.upgrade.to_version) == (1, 2)
+        patients = store.load_patients()
+        assert [p.mrn for p in patients] == ["A1001", "B2002"]
+        a, b = patients
+        assert (a.name, len(a.pumps[0].refills), len(a.cultures), a.antifungals[0].drug) == \
+            ("Doe, Jane", 1, 2, "micafungin")
+        assert b.bridging == ()  # the bridging marked entered in error stays hidden
+        trail = store.audit_trail()
+        assert [e.id for e in trail] == list(range(1, _v1_rows("audit") + 1))
+        assert trail[-1].action == "entered_in_error" and trail[-1].username is None
+        assert store.get_meta("schema_version") == "2"
+        assert store.verify_audit().ok and store.check().ok
+        # the upgraded store works: users, and chained writes after the old entries
+        store.create_user("ada", "correct horse battery", ["admin"], "os:root")
+        store.add_bridging("B2002", Bridging("oral_baclofen", TODAY, "10 mg tds"), "os:root")
+        assert store.verify_audit().ok
+    finally:
+        store.close()
+    with open_store(v1_store, today=TODAY) as again:
+        assert again.upgrade is None  # once is enough
+
+
+def test_the_sqlite_backup_beside_the_old_store_is_the_old_store(tmp_path):
+    db = tmp_path / "ward.db"
+    make_v1_sqlite(db)
+    before = sqlite3.connect(db).execute("SELECT count(*) FROM audit").fetchone()
+    with open_store(f"sqlite:///{db}", today=TODAY) as store:
+        backup = Path(store.upgrade.backup)
+    assert backup.parent == db.parent and backup.name.startswith("ward.db.v1-backup-")
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
+    assert old.execute("SELECT count(*) FROM audit").fetchone() == before
+    assert old.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    tables = {r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "users" not in tables and "alembic_version" not in tables
+    old.close()
+
+
+def _exec(url: str, sql: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
+@pytest.mark.parametrize("sql, words", [
+    ("UPDATE meta SET value = '3' WHERE key = 'schema_version'", "schema version 3"),
+    ("UPDATE alembic_version SET version_num = '0099'", "revision 0099"),
+])
+def test_a_store_from_a_newer_version_is_refused_untouched(store_url, sql, words):
+    open_store(store_url, today=TODAY).close()
+    _exec(store_url, sql)
+    with pytest.raises(StoreError) as err:
+        open_store(store_url, today=TODAY)
+    message = str(err.value)
+    assert words in message and "newer itb-tui" in message and "upgrade itb-tui" in message
+    assert "\n" not in message
+
+
+def test_a_sqlite_file_of_another_program_is_refused_untouched(tmp_path):
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.execute("INSERT INTO recipes (title) VALUES ('soup')")
+    conn.commit()
+
+    def dump():
+        return list(sqlite3.connect(db).iterdump())
+
+    before = dump()
+    with pytest.raises(StoreError, match="not an itb-tui store"):
+        open_store(f"sqlite:///{db}", today=TODAY)
+    assert dump() == before  # no table of ours added, nothing of theirs changed
+
+
+def test_the_migrations_build_exactly_the_schema_the_table_classes_declare(store_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from itb_tui.store import schema
+    from itb_tui.store.migrate import run_migrations
+
+    if store_url.startswith("sqlite"):
+        Path(store_url.split(":///", 1)[1]).parent.mkdir(parents=True)
+    engine = create_engine(store_url)
+    with engine.begin() as conn:
+        run_migrations(conn)
+        diffs = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema.HEAD_REVISION
+    engine.dispose()
+    assert diffs == []
+    with open_store(store_url, today=TODAY) as store:  # and the store takes it as current
+        assert store.upgrade is None and store.verify_audit().ok
+
+
+def test_a_new_store_is_stamped_at_the_newest_revision(store_url):
+    from itb_tui.store.schema import HEAD_REVISION, SCHEMA_VERSION
+
+    with open_store(store_url, today=TODAY) as store:
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+
+
+def test_migrations_run_from_a_copy_of_the_package_in_another_directory(tmp_path):
+    """As from an installed wheel: the scripts travel inside the package and Alembic is
+    configured in code, so no alembic.ini and no current directory are needed."""
+    import shutil
+
+    import itb_tui
+
+    site = tmp_path / "site"
+    shutil.copytree(Path(itb_tui.__file__).parent, site / "itb_tui",
+                    ignore=shutil.ignore_patterns("__pycache__", "ui"))
+    assert (site / "itb_tui" / "store" / "migrations" / "versions" / "0002_users_audit_chain.py").exists()
+    db = tmp_path / "old" / "ward.db"
+    make_v1_sqlite(db)
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    code = ("import itb_tui.store.migrate as m; from itb_tui.store import open_store; "
+            f"s = open_store('sqlite:///{db}'); print(m.MIGRATIONS_DIR, s.upgrade.to_version, s.verify_audit().ok)")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(PYTHONPATH=str(site), ITB_TUI_TODAY=TODAY.isoformat())
+    out = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    where, version, ok = out.stdout.split()
+    assert where.startswith(str(site)) and (version, ok) == ("2", "True")
+
+
+def test_the_wheel_carries_the_migration_scripts(tmp_path):
+    pytest.importorskip("hatchling")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                          "-w", str(tmp_path), str(root)], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    import zipfile
+
+    wheel = next(tmp_path.glob("itb_tui-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("env.py", "script.py.mako", "versions/0001_initial.py", "versions/0002_users_audit_chain.py"):
+        assert f"itb_tui/store/migrations/{name}" in names
