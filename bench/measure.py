@@ -2,17 +2,20 @@
 
 Why wait4: `resource.getrusage(RUSAGE_CHILDREN)` reports the largest child seen so far,
 not the one just run; `os.wait4` returns the resource usage of exactly the process it
-reaps, so each sample carries its own peak RSS.
+reaps, so each sample carries its own peak RSS. Why a spawner process: see
+bench/spawner.py (a child's peak is never below its spawner's).
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -26,48 +29,78 @@ class ChildFailed(RuntimeError):
 
 @dataclass
 class Sample:
-    wall_s: float  # spawn to exit, as the parent saw it
+    wall_s: float  # spawn to exit, measured by the spawner
     spawn_monotonic: float  # time.monotonic() just before the spawn (CLOCK_MONOTONIC is
     # system-wide on Linux, so a child's own time.monotonic() marks compare with it)
-    maxrss_mb: float  # the child's peak resident set size
+    maxrss_mb: float  # the child's peak resident set size (at least the spawner's floor)
     report: dict[str, Any] = field(default_factory=dict)  # the JSON line the child printed, if any
+
+
+class Spawner:
+    """The helper process (bench/spawner.py) that starts every measured command."""
+
+    def __init__(self) -> None:
+        script = Path(__file__).resolve().parent / "spawner.py"
+        self._proc = subprocess.Popen([sys.executable, "-I", "-S", str(script)], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True, bufsize=1)
+        json.loads(self._proc.stdout.readline())  # ready
+        # The floor of every reading: the peak Linux reports for a program that uses
+        # almost nothing (`true`) is the spawner's own size.
+        true = shutil.which("true") or "/bin/true"
+        self.floor_mb: float = self.run({"argv": [true], "env": {}, "cwd": "/", "stdout": None,
+                                         "stderr": os.devnull, "timeout_s": 30})["maxrss_mb"]
+
+    def run(self, request: dict) -> dict:
+        self._proc.stdin.write(json.dumps(request) + "\n")
+        self._proc.stdin.flush()
+        line = self._proc.stdout.readline()
+        if not line:
+            raise ChildFailed("the benchmark spawner exited unexpectedly")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise ChildFailed(f"cannot start {' '.join(map(str, request['argv'][:4]))} …: {reply['error']}")
+        return reply
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.stdin.close()
+            self._proc.wait(timeout=10)
+
+
+_spawner: Spawner | None = None
+
+
+def spawner() -> Spawner:
+    global _spawner
+    if _spawner is None:
+        _spawner = Spawner()
+        atexit.register(_spawner.close)
+    return _spawner
 
 
 def run_child(argv: Sequence[str], env: dict[str, str], *, capture_json: bool = False,
               timeout_s: float = 900.0) -> Sample:
-    """Run `argv` to completion; stdout goes to /dev/null unless `capture_json` (then the
-    last stdout line is parsed as the child's JSON report)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        spawned = time.monotonic()
-        started = time.perf_counter()
-        proc = subprocess.Popen(list(argv), stdout=out if capture_json else subprocess.DEVNULL,
-                                stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
-        deadline = started + timeout_s
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if timeout_s else 0)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                raise ChildFailed(f"{' '.join(argv[:4])} …: timed out after {timeout_s:.0f} s")
-            time.sleep(0.0005)
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        if proc.returncode != 0:
-            err.seek(0)
-            tail = err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
-            raise ChildFailed(f"{' '.join(str(a) for a in argv[:6])} … exited {proc.returncode}: "
-                              + " | ".join(tail))
+    """Run `argv` to completion through the spawner; stdout goes to /dev/null unless
+    `capture_json` (then the last stdout line is parsed as the child's JSON report)."""
+    with tempfile.TemporaryDirectory(prefix="itb-bench-") as tmp:
+        out = Path(tmp) / "stdout"
+        err = Path(tmp) / "stderr"
+        reply = spawner().run({"argv": [str(a) for a in argv], "env": env, "cwd": str(ROOT),
+                               "stdout": str(out) if capture_json else None, "stderr": str(err),
+                               "timeout_s": timeout_s})
+        shown = " ".join(str(a) for a in argv[:6])
+        if reply["timed_out"]:
+            raise ChildFailed(f"{shown} …: timed out after {timeout_s:.0f} s")
+        if reply["returncode"] != 0:
+            tail = err.read_text("utf-8", "replace").strip().splitlines()[-3:]
+            raise ChildFailed(f"{shown} … exited {reply['returncode']}: " + " | ".join(tail))
         report: dict[str, Any] = {}
         if capture_json:
-            out.seek(0)
-            lines = out.read().decode("utf-8", "replace").strip().splitlines()
+            lines = out.read_text("utf-8", "replace").strip().splitlines()
             if not lines:
-                raise ChildFailed(f"{' '.join(str(a) for a in argv[:6])} … printed no report")
+                raise ChildFailed(f"{shown} … printed no report")
             report = json.loads(lines[-1])
-    return Sample(wall, spawned, usage.ru_maxrss / 1024.0, report)  # ru_maxrss is in KiB on Linux
+    return Sample(reply["wall_s"], reply["spawn_monotonic"], reply["maxrss_mb"], report)
 
 
 def median(values: Sequence[float]) -> float | None:

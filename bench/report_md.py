@@ -2,7 +2,8 @@
 machine, the status --json growth series and, for each missed target, the profile and
 the explanation (hand-written in bench/analysis.md, included as is).
 
-Everything here is generated: edit bench/analysis.md or this file, never the output.
+Everything here is generated: edit bench/analysis.md or this file, never the output
+(`python -m bench.report_md` re-renders the page from the latest results).
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def machine(run: dict) -> list[str]:
         ("Python", m["python"]),
         ("SQLite (library / shell)", f"{m['sqlite_library']} / {m['sqlite3_shell'] or 'not installed'}"),
         ("Textual / SQLAlchemy / openpyxl", f"{m['textual']} / {m['sqlalchemy']} / {m['openpyxl']}"),
+        ("Peak-memory floor (see Method)", f"{run.get('peak_memory_floor_mb', '—')} MB"),
         ("Load average (1/5/15 min) at start / end",
          f"{_load(run.get('load_average_start'))} / {_load(run.get('load_average_end'))}"),
         ("Run", f"{run['generated_at']}, {run.get('duration_s', 0):.0f} s, `{run['command']}`"),
@@ -186,7 +188,13 @@ def render(run: dict) -> str:
         "python -m bench.run --sizes 1000 --repeat 3  # quicker",
         "python -m bench.run --include-100k           # adds the 100,000-patient status series",
         "python -m bench.generate 10000               # only build (or find) a cached store",
+        "python -m bench.report_md                    # re-render this page from the last results",
         "```",
+        "",
+        "Run from the checkout with the project's Python (e.g. `.venv/bin/python -m bench.run`",
+        "after `pip install -e '.[test]'`). A full run takes 10-15 minutes on this machine,",
+        "plus about 1 minute to build the 10,000-patient store the first time (7 minutes for",
+        "100,000).",
         "",
         "Stores are built once per size through the store's own import API and cached in",
         "`bench/.cache/` (keyed by size, generator version and store schema). The `sqlite3`",
@@ -201,7 +209,9 @@ def render(run: dict) -> str:
         "  machine hits both; the ratio is the number to read, absolute times drift.",
         "- Times are medians over the repeats (keystrokes and opens: over every keystroke and",
         "  every patient opened). Peak MB is the largest resident set (`ru_maxrss` from",
-        "  `os.wait4` on that very process) of any sample.",
+        "  `os.wait4` on that very process) of any sample. Every command is started by a",
+        "  small helper process (bench/spawner.py): Linux reports a child's peak as at least",
+        "  its spawner's, so the helper's size is the floor of every reading (under Machine).",
         "- `status --json` and the exports run the real command (`python -m itb_tui --db STORE",
         "  ...`, the `itb-tui` entry point), output to /dev/null or a file.",
         "- TUI start: a child process builds `ItbApp` on the store and runs it headless at",
@@ -240,3 +250,19 @@ def render(run: dict) -> str:
     if run.get("profiles"):
         lines += ["## Profiles of the missed targets", *profile_sections(run), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def main() -> int:
+    """`python -m bench.report_md`: re-render docs/benchmarks.md from the latest results
+    (after editing bench/analysis.md), without measuring again."""
+    import json
+
+    from bench.run import DOC, RESULTS
+
+    DOC.write_text(render(json.loads(RESULTS.read_text(encoding="utf-8"))), encoding="utf-8")
+    print(f"wrote {DOC} from {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

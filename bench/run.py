@@ -19,7 +19,7 @@ from pathlib import Path
 from bench import cases
 from bench.generate import ensure_store, schema_fingerprint
 from bench.machine import load_average, machine_info, sqlite3_shell
-from bench.measure import ROOT, ChildFailed, run_child
+from bench.measure import ROOT, ChildFailed, run_child, spawner
 from bench.synthetic import BENCH_TODAY, GENERATOR_VERSION
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": machine_info(),
+        "peak_memory_floor_mb": round(spawner().floor_mb, 1),
         "load_average_start": load_average(),
         "bench_today": BENCH_TODAY.isoformat(),
         "generator_version": GENERATOR_VERSION,

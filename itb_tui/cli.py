@@ -1,5 +1,6 @@
-"""The `itb-tui` command: ward status, import, export and the demo store; no subcommand
-opens the terminal UI.
+"""The `itb-tui` command: ward status, import, export and the demo store (the user,
+audit, check and backup commands are in `cli_admin.py`); no subcommand opens the
+terminal UI.
 
 Start-up is kept lean on purpose: this module imports only the standard library at the
 top; the store (SQLAlchemy), the rules engine and above all Textual are imported inside
@@ -147,7 +148,9 @@ def _report_upgrade(store) -> None:
     an older store, and where its backup is."""
     up = getattr(store, "upgrade", None)
     if up is not None:
-        where = f"; the old store was copied to {up.backup}" if up.backup else ""
+        where = (f"; the old store was copied to {up.backup}" if up.backup else
+                 " in one transaction (no copy was made: a PostgreSQL store is backed up with "
+                 "the server's own backups or itb-tui backup)")
         print(f"{PROG}: upgraded the store from schema version {up.from_version} to "
               f"{up.to_version}{where}", file=sys.stderr)
 

@@ -11,6 +11,11 @@ pictures. Nothing here touches a real store: the demo ward goes into a temp dire
 
 Forms are built by another part of the app; a form that is not installed yet is skipped
 with a printed note, so the script works the moment it lands.
+
+The demo screens come from the app exactly as `itb-tui --demo` opens it (signed in as the
+demo clinician). The sign-in, lock and admin screens come from a real store holding the
+same synthetic ward and synthetic accounts; the store's clock is pinned so the times on
+the audit and user screens are the same on every run.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ import argparse
 import asyncio
 import importlib
 import os
+import shutil
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+from itertools import count
 from pathlib import Path
 from typing import Awaitable, Callable
 
@@ -31,6 +38,11 @@ TODAY = date(2026, 11, 25)
 SIZE = (120, 36)
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "screenshots"
+# Where the export shot writes (a fixed name, so the path on screen is the same each run).
+EXPORT_DATA_DIR = Path(tempfile.gettempdir()) / "itb-tui-screenshots"
+# Synthetic accounts for the admin screens (never real people, never real passwords).
+ACCOUNTS = (("alice", ("clinician", "admin")), ("nora", ("nurse",)), ("carl", ("clinician",)))
+PASSWORD = "synthetic passphrase"
 
 # Pin everything that could differ between two runs, before Textual is imported.
 os.environ["ITB_TUI_TODAY"] = TODAY.isoformat()
@@ -47,6 +59,7 @@ class Shot:
     what: str  # one line for the report
     take: Callable[["Session"], Awaitable[bool]]  # False: skipped (the note says why)
     size: tuple[int, int] = SIZE
+    setup: str = "demo"  # demo | admin (signed in as an admin) | login | first-admin
 
 
 class Skip(Exception):
@@ -70,6 +83,9 @@ class Session:
     async def home(self) -> None:
         """Back to the ward list, today, no filters: every shot starts from here."""
         app = self.app
+        if app.ward_screen is None:  # the sign-in screens: nothing to go back to
+            await self.settle()
+            return
         while app.screen is not app.ward_screen and len(app.screen_stack) > 1:
             app.pop_screen()
             await self.pilot.pause()
@@ -226,6 +242,76 @@ def form_shot(name, key, module, class_name, who=None, what="") -> Shot:
     return Shot(name, f"{class_name} ({module})", take)
 
 
+async def login_shot(s: Session) -> bool:
+    """The sign-in screen after a wrong password: the refusal in words."""
+    from textual.widgets import Input
+
+    await _type_login(s, "carl", "not-his-password")
+    if not isinstance(s.app.screen.query_one("#login-user", Input), Input):
+        raise Skip("the sign-in screen is not showing")
+    s.save("login")
+    return True
+
+
+async def first_admin_shot(s: Session) -> bool:
+    await _type_login(s, "ward.admin", "short", "short")
+    s.save("first-admin")
+    return True
+
+
+async def _type_login(s: Session, username: str, password: str, confirm: str | None = None) -> None:
+    from textual.widgets import Input
+
+    await s.settle()
+    screen = s.app.screen
+    screen.query_one("#login-user", Input).value = username
+    screen.query_one("#login-password", Input).value = password
+    if confirm is not None:
+        screen.query_one("#login-confirm", Input).value = confirm
+    screen.query_one("#login-password" if confirm is None else "#login-confirm", Input).focus()
+    await s.press("enter")
+    for _ in range(100):  # the password check answers from a worker
+        if not getattr(screen, "busy", False):
+            break
+        await s.pilot.pause(0.05)
+    await s.settle()
+
+
+async def lock_shot(s: Session) -> bool:
+    await s.open_patient(s.pick(_blocked_with_withdrawal, "blocked with withdrawal risk"))
+    s.app.lock()
+    await s.settle()
+    s.save("lock")
+    await _type_login(s, "alice", PASSWORD)  # the same user: back where she was
+    return True
+
+
+async def audit_shot(s: Session) -> bool:
+    mrn = s.pick(_blocked_with_withdrawal, "blocked with withdrawal risk")
+    await s.open_patient(mrn)
+    await s.press("h")  # the patient's own history, from the detail screen
+    s.save("audit-patient")
+    await s.home()
+    await s.press("A")
+    s.save("audit")
+    return True
+
+
+async def users_shot(s: Session) -> bool:
+    await s.press("U")
+    s.save("users")
+    await s.press("a")
+    s.save("users-add")
+    return True
+
+
+async def export_shot(s: Session) -> bool:
+    await s.press("X")
+    await s.press("ctrl+s")
+    s.save("export")
+    return True
+
+
 SHOTS = [
     Shot("ward-list", "ward list, most urgent first", ward_list),
     Shot("ward-list-as-of-future", "'as of' prompt, then the list 10 days ahead", ward_list_as_of_future),
@@ -255,26 +341,63 @@ SHOTS = [
     form_shot("form-edit-patient", "E", "itb_tui.ui.forms.patient", "PatientForm", _anyone),
     form_shot("form-entered-in-error", "delete", "itb_tui.ui.forms.entered_in_error", "EnteredInErrorForm",
               _blocked_with_withdrawal, "blocked with withdrawal risk"),
+    Shot("login", "sign-in on a real store, after a wrong password", login_shot, setup="login"),
+    Shot("first-admin", "a new store asks for the first admin account", first_admin_shot, setup="first-admin"),
+    Shot("lock", "the idle lock over a patient's detail", lock_shot, setup="admin"),
+    Shot("audit", "audit trail (admin), and one patient's history", audit_shot, setup="admin"),
+    Shot("users", "user admin: the users, and adding one", users_shot, setup="admin"),
+    Shot("export", "export screen after writing a CSV", export_shot, setup="admin"),
 ]
 
 
-async def run(shots: list[Shot]) -> tuple[list[str], list[str]]:
+def pin_store_clock() -> None:
+    """The store stamps audit entries and accounts from this ticking clock (one second
+    per entry from 07:30 UTC on TODAY), so times on screen are the same on every run."""
+    from itb_tui.store import audit
+
+    start = datetime(TODAY.year, TODAY.month, TODAY.day, 7, 30, tzinfo=timezone.utc)
+    ticks = count()
+    audit.now_utc = lambda: start + timedelta(seconds=next(ticks))
+
+
+def build(setup: str, tmp: str, size: tuple[int, int]):
+    """(store, app, patients) for one group of shots, each in a fresh temp store."""
     from itb_tui.demo import build_demo_ward
     from itb_tui.store import open_store
-    from itb_tui.ui.app import ItbApp
+    from itb_tui.ui.app import ItbApp, app_for_store
 
+    store = open_store(f"sqlite:///{tmp}/{setup}-{size[0]}x{size[1]}.db", today=TODAY)
+    if setup == "demo":  # exactly what `itb-tui --demo` opens
+        return store, app_for_store(store, today=TODAY, demo=True), store.load_patients()
+    if setup == "first-admin":
+        return store, app_for_store(store, today=TODAY), []
+    store.import_patients(build_demo_ward(TODAY), "ward clerk", reason="synthetic demo ward")
+    for name, roles in ACCOUNTS:
+        store.create_user(name, PASSWORD, roles, actor="os:itb-admin")
+    patients = store.load_patients()
+    if setup == "login":
+        return store, app_for_store(store, today=TODAY), patients
+    session = store.authenticate("alice", PASSWORD)
+    return store, ItbApp(store, today=TODAY, session=session), patients
+
+
+SETUPS = ("demo", "admin", "login", "first-admin")
+
+
+async def run(shots: list[Shot]) -> tuple[list[str], list[str]]:
     saved, skipped = [], []
+    pin_store_clock()
+    shutil.rmtree(EXPORT_DATA_DIR, ignore_errors=True)
+    os.environ["ITB_TUI_DATA_DIR"] = str(EXPORT_DATA_DIR)
+    groups = sorted({(shot.size, shot.setup) for shot in shots}, key=lambda g: (g[0], SETUPS.index(g[1])))
     with tempfile.TemporaryDirectory(prefix="itb-screenshots-") as tmp:
-        for size in sorted({shot.size for shot in shots}):
-            # A fresh store for each size: shots never see each other's writes.
-            store = open_store(f"sqlite:///{tmp}/demo-{size[0]}x{size[1]}.db", today=TODAY)
-            store.import_patients(build_demo_ward(TODAY), "demo", reason="synthetic demo ward")
-            patients = store.load_patients()
-            app = ItbApp(store, today=TODAY, demo=True)
+        for size, setup in groups:
+            # A fresh store for each group: shots of one group never see another's writes.
+            store, app, patients = build(setup, tmp, size)
             async with app.run_test(size=size) as pilot:
                 session = Session(app, pilot, patients)
                 await session.settle()
-                for shot in (s for s in shots if s.size == size):
+                for shot in (s for s in shots if s.size == size and s.setup == setup):
                     await session.home()
                     try:
                         await shot.take(session)
@@ -285,6 +408,7 @@ async def run(shots: list[Shot]) -> tuple[list[str], list[str]]:
                     saved.append(shot.name)
                     print(f"  saved {shot.name}.svg  ({shot.what})")
             store.close()
+    shutil.rmtree(EXPORT_DATA_DIR, ignore_errors=True)
     return saved, skipped
 
 

@@ -164,15 +164,23 @@ def _upgrade(engine: Engine, url: str, shown: str, state: SchemaState) -> Upgrad
     backup = None
     if path is not None:
         backup = str(copy_sqlite(path, _backup_path(path, state.version)))
-    with engine.connect() as conn:
-        conn.execution_options(itb_write=True)
-        with conn.begin():
-            _lock(conn)
-            now = read_state(conn)
-            if now.current:  # another process upgraded it while we copied
-                return None
-            _refuse(now, shown)
-            run_migrations(conn, stamp_first=now.revision is None)
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(itb_write=True)
+            with conn.begin():
+                _lock(conn)
+                now = read_state(conn)
+                if now.current:  # another process upgraded it while we copied
+                    return None
+                _refuse(now, shown)
+                run_migrations(conn, stamp_first=now.revision is None)
+    except StoreError:
+        raise
+    except Exception as exc:  # a migration failed: its transaction was rolled back whole
+        engine.dispose()
+        copy = f" (a copy was made first: {backup})" if backup else ""
+        raise StoreError(f"cannot upgrade database {shown} from schema version {state.version}: "
+                         f"{describe(exc)}; the store was left as it was{copy}") from None
     return Upgrade(from_version=state.version, to_version=s.SCHEMA_VERSION, backup=backup)
 
 

@@ -72,8 +72,6 @@ _CHILD_KINDS: dict[str, tuple[Any, str, Callable[[Any], dict]]] = {
 # kind -> the action (docs/roles.md) adding such a record needs
 _ADD_ACTION = {"pump": "add_pump", "culture": "add_culture", "course": "antifungal_course",
                "bridging": "record_bridging", "exam": "record_exam"}
-# Culture fields a nurse may fill in on a culture already on file (its result).
-_CULTURE_RESULT_FIELDS = frozenset({"result", "organism", "susceptibility"})
 
 
 def open_store(url: str, *, today: date | Callable[[], date] | None = None, rules: Any = None) -> "Store":

@@ -73,8 +73,10 @@ POLL_SECONDS = 2.0
 LOCK_AFTER_ENV = "ITB_TUI_LOCK_AFTER"
 # The admin screens and the permission each needs (security.roles).
 ADMIN_ACTIONS = {"audit": "view_audit", "users": "manage_users", "export": "export"}
-# What still works while nobody is signed in or the screen is locked: quitting.
-_WHEN_LOCKED = frozenset({"quit", "help_quit"})
+# What needs someone signed in (and the screen unlocked): everything that shows or changes
+# the ward, including the palette with its patient search. Moving between the sign-in
+# fields (focus_next), the theme and quitting still work.
+_NEEDS_SIGN_IN = frozenset({"as_of", "today", "help", "lock", "command_palette", *ADMIN_ACTIONS})
 
 
 def utc_now() -> datetime:
@@ -224,8 +226,7 @@ class ItbApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.signed_in or self.locked:
-            # Nothing of the ward (not even the palette's patient search) before sign-in.
-            return action in _WHEN_LOCKED
+            return action not in _NEEDS_SIGN_IN
         if action in self._NOT_ON_MODALS and isinstance(self.screen, ModalScreen):
             return False
         if action in ADMIN_ACTIONS:
@@ -347,6 +348,14 @@ class ItbApp(App):
         self.clear_notifications()  # a toast may name a patient
         self.push_screen(LockScreen(self.locked_session, self.idle_lock.timeout_s, manual=manual))
         self.refresh_bindings()
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """As App.notify, except while locked: a screen underneath (a save finishing, a
+        reload failing) must not put a patient's name or MRN over the lock screen."""
+        if self.locked:
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def place(self) -> dict[str, object]:
         """Where the user is (screens and patient), kept in the locked session's context."""

@@ -194,3 +194,97 @@ def test_store_files_and_backups_are_owner_only(ward, tmp_path):
     for f in tmp_path.glob("itb-tui-backup-*"):
         assert stat.S_IMODE(f.stat().st_mode) == 0o600
     assert os.stat(db).st_uid == os.getuid()
+
+
+# --- the interactive password prompt (a real terminal) -----------------------------------------
+
+def _run_in_terminal(data_dir: Path, argv: list[str], answers: list[bytes], timeout: float = 120) -> tuple[int, str]:
+    """Run the CLI with a pseudo-terminal as its controlling terminal (getpass reads
+    /dev/tty), answering each prompt in turn. Returns (exit status, everything shown)."""
+    import pty
+    import select
+    import time
+
+    from cli_runner import env_for
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: becomes the CLI
+        os.execve(sys.executable, [sys.executable, "-m", "itb_tui", *argv], env_for(data_dir))
+    shown, pending = b"", list(answers)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 1024)
+            except OSError:  # the child closed the terminal: it has exited
+                break
+            if not chunk:
+                break
+            shown += chunk
+            if pending and shown.rstrip().endswith(b":"):
+                os.write(fd, pending.pop(0))
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
+
+
+def test_user_add_asks_for_the_password_twice_without_echoing_it(data_dir):
+    code, shown = _run_in_terminal(data_dir, ["user", "add", "ada", "--role", "admin"],
+                                   [b"correct horse battery\n", b"correct horse battery\n"])
+    assert code == 0, shown
+    assert "New password for ada:" in shown and "Type it again:" in shown
+    assert "correct horse battery" not in shown  # never echoed
+    assert "user ada added (roles: admin)" in shown
+
+
+def test_two_different_passwords_at_the_prompt_change_nothing(data_dir):
+    code, shown = _run_in_terminal(data_dir, ["user", "add", "ada", "--role", "admin"],
+                                   [b"correct horse battery\n", b"correct horse batterx\n"])
+    assert code == 1 and "the two passwords differ: nothing was changed" in shown
+    assert "no users yet" in run_cli(data_dir, "user", "list").out
+
+
+# --- the same commands on a PostgreSQL store (when a server is configured) -----------------------
+
+@pytest.fixture
+def pg_url():
+    base = os.environ.get("ITB_TUI_TEST_PG_URL")
+    if not base:
+        pytest.skip("needs ITB_TUI_TEST_PG_URL")
+    import uuid
+    from urllib.parse import quote
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"itb_cli_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def test_the_admin_commands_work_on_postgresql(data_dir, pg_url, tmp_path):
+    from cli_runner import env_for
+
+    env = env_for(data_dir, ITB_TUI_DB=pg_url)
+    assert run_cli(data_dir, "import", str(EXAMPLE), env=env).code == 0
+    r = run_cli(data_dir, "user", "add", "ada", "--role", "admin", "--password-stdin", stdin=PASSWORD, env=env)
+    assert r.code == 0, r.err
+    r = run_cli(data_dir, "check", env=env)
+    assert r.code == 0 and "database: ok" in r.out and "audit trail: ok" in r.out, r.out + r.err
+    r = run_cli(data_dir, "backup", str(tmp_path / "ward.dump"), env=env)
+    assert r.code == 0, r.err
+    assert stat.S_IMODE((tmp_path / "ward.dump").stat().st_mode) == 0o600
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit SET actor = 'someone else' WHERE id = 2"))
+    engine.dispose()
+    r = run_cli(data_dir, "audit", "verify", env=env)
+    assert r.code == 1 and "BROKEN at entry 2" in r.out
+    assert "itb_test:" not in r.out + r.err  # never the password

@@ -178,3 +178,23 @@ def test_the_wheel_carries_the_migration_scripts(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("env.py", "script.py.mako", "versions/0001_initial.py", "versions/0002_users_audit_chain.py"):
         assert f"itb_tui/store/migrations/{name}" in names
+
+
+def test_a_failed_upgrade_leaves_the_old_store_exactly_as_it_was(tmp_path):
+    """The whole upgrade is one transaction: a migration failing half-way (here on a damaged
+    audit time it cannot read) changes nothing, and says so in one line."""
+    db = tmp_path / "ward.db"
+    make_v1_sqlite(db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE audit SET at = 'not a time' WHERE id = 3")
+    conn.commit()
+
+    def dump():
+        return list(sqlite3.connect(db).iterdump())
+
+    before = dump()
+    with pytest.raises(StoreError) as err:
+        open_store(f"sqlite:///{db}", today=TODAY)
+    message = str(err.value)
+    assert "cannot upgrade database" in message and "left as it was" in message and "\n" not in message
+    assert dump() == before  # no users table, no new columns, still schema version 1

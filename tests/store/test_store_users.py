@@ -262,3 +262,53 @@ def test_the_system_store_writes_under_the_actor_it_is_given(store):
     store.save_patient(Patient(mrn="N1", name="New, Patient"), "os:ward-clerk")
     entry = store.audit_trail()[-1]
     assert (entry.actor, entry.username) == ("os:ward-clerk", None)
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+def test_any_text_as_a_new_account_is_refused_in_one_line_or_stored(tmp_path):
+    """Fuzzed names, passwords and roles: a one-line StoreError or a stored account, never
+    an uncaught exception nor a half-made user."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from itb_tui.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path}/users.db", today=TODAY)
+    store.create_user("ada", PASSWORD, ["admin"], "os:root")
+    names = st.one_of(st.text(max_size=80), st.from_regex(r"[a-z][a-z0-9._-]{0,70}", fullmatch=True))
+    roles = st.lists(st.one_of(st.sampled_from(["nurse", "clinician", "admin"]), st.text(max_size=12)), max_size=4)
+
+    marked = st.text(max_size=30).map(lambda s: "Zq9#" + s)  # would show if a message repeated it
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(name=names, password=st.one_of(st.text(max_size=40), marked), roles=roles)
+    def attempt(name, password, roles):
+        before = len(store.audit_trail())
+        try:
+            user = store.create_user(name, password, roles, "os:root")
+        except StoreError as exc:
+            assert "\n" not in str(exc) and str(exc)
+            assert len(store.audit_trail()) == before
+            assert "Zq9#" not in str(exc)
+        else:
+            assert user.username and len(store.audit_trail()) == before + 1
+
+    attempt()
+    store.close()
+
+
+def test_any_text_at_sign_in_is_a_refusal_never_a_crash(store):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    add_users(store)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(name=st.one_of(st.text(max_size=100), st.sampled_from(["ada", "nurse.nina", "ADA"])),
+           password=st.text(max_size=60))
+    def attempt(name, password):
+        with pytest.raises(LoginFailed):  # LoginLocked is a LoginFailed
+            store.authenticate(name, password + "!", NOW)
+
+    attempt()

@@ -118,3 +118,74 @@ def test_the_real_binary_shows_the_blocked_patient_and_quits(tmp_path):
         assert not tmux.alive(session), "itb-tui did not quit on q:\n" + tmux.screen(session)
     finally:
         tmux.run("kill-server", check=False)
+
+
+def _start(tmux: Tmux, session: str, binary: Path, env: dict[str, str], *args: str) -> None:
+    settings = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
+    command = (f"env -u NO_COLOR -u ITB_TUI_DB -u COLUMNS -u LINES {settings} "
+               f"{shlex.quote(str(binary))} {' '.join(shlex.quote(a) for a in args)}")
+    tmux.run("new-session", "-d", "-x", "120", "-y", "36", "-s", session, command)
+
+
+def _keys(tmux: Tmux, session: str, *items: str) -> None:
+    """Type each item (text, or a key name in <>) with a typist's pause between them: tmux
+    delivers a burst faster than any person, and a Tab inside a burst can be lost."""
+    for item in items:
+        if item.startswith("<") and item.endswith(">"):
+            tmux.run("send-keys", "-t", session, item[1:-1])
+        else:
+            tmux.run("send-keys", "-t", session, "-l", item)
+        time.sleep(0.3)
+
+
+def _quit(tmux: Tmux, session: str) -> None:
+    tmux.run("send-keys", "-t", session, "q")
+    deadline = time.monotonic() + 15
+    while tmux.alive(session) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not tmux.alive(session), "itb-tui did not quit on q:\n" + tmux.screen(session)
+
+
+def test_a_real_store_asks_for_the_first_admin_then_for_a_sign_in(tmp_path):
+    """A real (non-demo) store: no patient shows before sign-in; the first start creates
+    the admin account; the next start asks for the password and refuses a wrong one."""
+    from datetime import date
+
+    from itb_tui.demo import build_demo_ward
+    from itb_tui.store import open_store
+
+    binary = Path(sys.executable).parent / "itb-tui"
+    assert binary.exists(), f"{binary} is not installed (pip install -e .)"
+    db = tmp_path / "ward.db"
+    with open_store(f"sqlite:///{db}", today=date.fromisoformat(TODAY)) as store:  # real, not demo
+        store.import_patients(build_demo_ward(date.fromisoformat(TODAY)), actor="e2e test")
+    env = {"ITB_TUI_DATA_DIR": str(tmp_path / "data"), "ITB_TUI_TODAY": TODAY, "TZ": "UTC",
+           "TERM": "xterm-256color"}
+    password = "a long synthetic passphrase"
+    tmux = Tmux(f"itb-e2e-real-{os.getpid()}")
+    session = "itb"
+    try:
+        _start(tmux, session, binary, env, "--db", str(db))
+        screen = tmux.wait_for(session, "First admin account", "has no users yet")
+        assert "Testperson" not in screen and "DEMO" not in screen
+        time.sleep(0.3)
+        _keys(tmux, session, "ward.admin", "<Tab>", password, "<Tab>", password, "<Enter>")
+        screen = tmux.wait_for(session, "ward.admin (admin)", "shown", "BLOCKED")
+        assert "Testperson" in screen
+        time.sleep(0.3)
+        _quit(tmux, session)
+
+        _start(tmux, session, binary, env, "--db", str(db))
+        screen = tmux.wait_for(session, "Sign in", "ward.db")
+        assert "Testperson" not in screen
+        time.sleep(0.3)
+        # Enter after the name moves on to the password.
+        _keys(tmux, session, "ward.admin", "<Enter>", "not the passphrase", "<Enter>")
+        tmux.wait_for(session, "Not signed in: wrong user name or password.")
+        _keys(tmux, session, password, "<Enter>")
+        screen = tmux.wait_for(session, "ward.admin (admin)", "shown", "BLOCKED")
+        assert "Testperson" in screen
+        time.sleep(0.3)
+        _quit(tmux, session)
+    finally:
+        tmux.run("kill-server", check=False)

@@ -82,7 +82,7 @@ async def test_only_blocked_in_one_ward_as_of_a_later_date(tmp_path):
         await settle(pilot)
         app.as_of = later  # the app's "as of" date is the export's
         screen = await open_export(pilot)
-        assert "AS OF 2026-12-01" in screen_text(app)
+        assert "2026-12-01 (+6 d, NOT TODAY)" in screen_text(app)
         screen.query_one("#export-only", Select).value = "blocked"
         screen.query_one("#export-ward", Select).value = "Neuro 4B"
         await settle(pilot)

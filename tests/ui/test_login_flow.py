@@ -103,10 +103,10 @@ async def test_an_empty_store_asks_for_the_first_admin_then_signs_them_in(tmp_pa
         assert "at least 10 characters" in text
         # The rules in words, as typed: too short, then two different passwords.
         await type_login(pilot, "ward.admin", "short", "short")
-        assert screen.error == "The password must be at least 10 characters long."
+        assert screen.error == "Not created: The password must be at least 10 characters long."
         assert not store.has_users()
         await type_login(pilot, "ward.admin", "a long ward passphrase", "a long ward passphrase!")
-        assert screen.error == "The two passwords differ: type the same password twice."
+        assert screen.error == "Not created: The two passwords differ: type the same password twice."
         assert not store.has_users()
         await type_login(pilot, "Bad Name", "a long ward passphrase", "a long ward passphrase")
         assert "may use only letters" in screen.error
@@ -116,6 +116,8 @@ async def test_an_empty_store_asks_for_the_first_admin_then_signs_them_in(tmp_pa
         assert "ward.admin (admin)" in screen_text(app)
     users = store.list_users()
     assert [(u.username, u.roles) for u in users] == [("ward.admin", ("admin",))]
+    # Nobody was signed in yet: the operating-system account created the first admin.
+    assert users[0].created_by.startswith("os:")
     assert store.authenticate("ward.admin", "a long ward passphrase").user == "ward.admin"
 
 
@@ -131,6 +133,21 @@ async def test_enter_moves_to_the_next_empty_field_before_signing_in(tmp_path):
         await pilot.press(*PASSWORDS["carl"], "enter")
         await settle(pilot)
         assert isinstance(app.screen, WardScreen)
+
+
+async def test_tab_moves_between_the_fields_before_sign_in(tmp_path):
+    store = store_with_users(tmp_path)
+    app = login_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert app.focused is screen.query_one("#login-user", Input)
+        await pilot.press(*"carl", "tab")
+        assert app.focused is screen.query_one("#login-password", Input)
+        await pilot.press(*PASSWORDS["carl"], "shift+tab")
+        assert app.focused is screen.query_one("#login-user", Input)
+        assert screen.query_one("#login-user", Input).value == "carl"
+        assert screen.query_one("#login-password", Input).value == PASSWORDS["carl"]
 
 
 async def test_the_demo_store_opens_signed_in_as_the_demo_clinician(tmp_path):
@@ -152,3 +169,14 @@ async def test_a_real_store_is_never_opened_without_sign_in_even_with_demo(tmp_p
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert "DEMO" not in screen_text(app)
+
+
+async def test_letters_that_are_app_keys_type_into_the_sign_in_fields(tmp_path):
+    store = store_with_users(tmp_path)
+    app = login_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"qatAUX")  # quit, as of, today and the admin keys elsewhere
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, LoginScreen)
+        assert app.screen.query_one("#login-user", Input).value == "qatAUX"

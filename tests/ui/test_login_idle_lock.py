@@ -59,6 +59,11 @@ async def test_idle_time_locks_and_hides_every_patient(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, LockScreen)
         assert app.locked_session.context["screens"] == ["WardScreen"]
+        # A screen underneath finishing some work must not show a patient over the lock.
+        app.ward_screen.notify("Refill recorded for Testperson, Alma (D1001)")
+        await settle(pilot)
+        assert not app._notifications
+        assert "D1001" not in screen_text(app)
 
 
 async def test_a_key_press_restarts_the_idle_time(tmp_path):

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from itb_tui.dates import parse_user_date
@@ -64,7 +64,13 @@ def who_text(entry) -> str:
 
 
 def record_text(entry) -> str:
+    """'refill #12'; an account by its name ('user nora'), which says more than its id."""
     what = TABLE_WORDS.get(entry.table, (entry.table or "").replace("_", " "))
+    if entry.table == "users":
+        name = ((entry.after or {}).get("username") or (entry.before or {}).get("username")
+                or (entry.actor if entry.action in ("login", "login_failed") else None))
+        if name:
+            return f"{what} {name}"
     return f"{what} #{entry.record_id}" if entry.record_id is not None else what
 
 
@@ -130,6 +136,7 @@ class AuditScreen(Screen):
 
     DEFAULT_CSS = """
     AuditScreen #audit-filters { height: 1; margin: 1 0 0 0; }
+    AuditScreen #audit-filters .audit-label { width: auto; padding: 0 1; text-style: bold; }
     AuditScreen #audit-filters Input { width: 1fr; margin: 0 1 0 0; background: $panel; }
     AuditScreen #audit-filters Input:focus { background: $boost; }
     AuditScreen #audit-filters Input:disabled { color: $text-muted; }
@@ -157,11 +164,15 @@ class AuditScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="audit-filters"):
-            yield Input(self.fixed_mrn or "", placeholder="patient MRN", id="audit-mrn", compact=True,
+            yield Label("Patient", classes="audit-label")
+            yield Input(self.fixed_mrn or "", placeholder="MRN", id="audit-mrn", compact=True,
                         disabled=self.patient_only)
-            yield Input(placeholder="user", id="audit-user", compact=True)
-            yield Input(placeholder="from (2026-11-01, -7d)", id="audit-since", compact=True)
-            yield Input(placeholder="to (today)", id="audit-until", compact=True)
+            yield Label("User", classes="audit-label")
+            yield Input(placeholder="user name", id="audit-user", compact=True)
+            yield Label("From", classes="audit-label")
+            yield Input(placeholder="2026-11-01, -7d", id="audit-since", compact=True)
+            yield Label("To", classes="audit-label")
+            yield Input(placeholder="today", id="audit-until", compact=True)
         yield Static("Loading the audit trail…", id="audit-summary")
         table = DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield table

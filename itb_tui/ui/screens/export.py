@@ -27,7 +27,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
-from itb_tui.ui import format as fmt
 
 EXPORT_GROUP = "export-run"
 WARDS_GROUP = "export-wards"
@@ -166,8 +165,7 @@ class ExportScreen(Screen):
                 None if ward in (ALL_WARDS, Select.NULL) else str(ward))
 
     def _as_of_changed(self, as_of: date) -> None:
-        self.query_one("#export-as-of", Static).update(
-            f"{fmt.as_of_text(as_of, self.app.today)} · the app's date: change it with a on the ward list")
+        self.query_one("#export-as-of", Static).update(as_of_words(as_of, self.app.today))
         self._refresh_default()
 
     def _refresh_default(self) -> None:
@@ -228,11 +226,11 @@ class ExportScreen(Screen):
         bar.update(total=None, progress=0)
         bar.add_class("-shown")
         self.show_status("Reading the ward…")
-        self._export(export_format, only, ward, self.app.as_of, target, text == self._default)
+        self._export(export_format, only, ward, self.app.as_of, target)
 
     @work(thread=True, exclusive=True, group=EXPORT_GROUP, exit_on_error=False)
-    def _export(self, export_format: str, only: str | None, ward: str | None, as_of: date, target: Path,
-                is_default: bool) -> ExportDone:
+    def _export(self, export_format: str, only: str | None, ward: str | None, as_of: date,
+                target: Path) -> ExportDone:
         from itb_tui.clinical.engine import assess
         from itb_tui.exports import write_export
         from itb_tui.report import filter_pairs
@@ -253,8 +251,10 @@ class ExportScreen(Screen):
         pairs = filter_pairs(pairs, only, app.rules)
         app.call_from_thread(self._progress, total, total,
                              f"Writing {len(pairs)} patients as {export_format} to {target}…")
-        if is_default and target.parent == exports_dir():
-            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if target.parent == exports_dir():
+            # The app's own exports folder: made on first use, owner-only like the store's.
+            target.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            target.parent.mkdir(mode=0o700, exist_ok=True)
         written = write_export(export_format, pairs, target, as_of=as_of, rules=app.rules,
                                generated_at=datetime.now(timezone.utc))
         return ExportDone(Path(written), len(pairs), total, export_format, only)
@@ -297,6 +297,15 @@ class ExportScreen(Screen):
         status.update(text)
         status.set_class(kind == "-error", "-error")
         status.set_class(kind == "-done", "-done")
+
+
+def as_of_words(as_of: date, today: date) -> str:
+    """'2026-11-25 (today) · ...', or the date loudly marked as not today."""
+    if as_of == today:
+        when = f"{as_of.isoformat()} (today)"
+    else:
+        when = f"{as_of.isoformat()} ({(as_of - today).days:+d} d, NOT TODAY)"
+    return f"{when} · the app's date: change it with a on the ward list"
 
 
 def done_text(done: ExportDone) -> str:

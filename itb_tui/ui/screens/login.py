@@ -28,6 +28,7 @@ from itb_tui.store.errors import LoginLocked, StoreError
 LOGIN_GROUP = "login"
 
 CHECKING, SIGN_IN, FIRST_ADMIN = "checking", "sign_in", "first_admin"
+PASSWORDS_DIFFER = "The two passwords differ: type the same password twice."
 
 
 class StoreHasUsers(StoreError):
@@ -180,7 +181,7 @@ class LoginScreen(Screen):
         if problem:
             return problem
         if confirm != password:
-            return "The two passwords differ: type the same password twice."
+            return PASSWORDS_DIFFER
         return None
 
     def _update_policy(self) -> None:
@@ -197,7 +198,9 @@ class LoginScreen(Screen):
         if problem is None and password:
             problem = check_password_policy(password, username)
         if problem is None and password and confirm and confirm != password:
-            problem = "The two passwords differ."
+            problem = PASSWORDS_DIFFER
+        if problem and self.error.endswith(problem):
+            policy.set_class(False, "-shown")  # the refusal below says it already
         if problem:
             policy.update(f"▲ {problem}")
         elif password and confirm == password:
@@ -209,11 +212,15 @@ class LoginScreen(Screen):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
+        if self.error and not self.busy and event.value:
+            self.show_error("")  # typing again answers the refusal (clearing a field does not)
         self._update_policy()
 
     def show_error(self, text: str) -> None:
         self.error = text
         self.say(f"✖ {text}" if text else "")
+        if self.mode == FIRST_ADMIN:
+            self._update_policy()
 
     def say(self, text: str) -> None:
         """The line under the fields: a refusal, or 'Checking…' while the store works."""
@@ -240,7 +247,7 @@ class LoginScreen(Screen):
         if self.mode == FIRST_ADMIN:
             problem = self.first_admin_problem()
             if problem:
-                self.show_error(problem)
+                self.show_error(f"Not created: {problem}")
                 return
         else:
             if not username.strip():
