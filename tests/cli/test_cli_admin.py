@@ -198,11 +198,12 @@ def test_store_files_and_backups_are_owner_only(ward, tmp_path):
 
 # --- the interactive password prompt (a real terminal) -----------------------------------------
 
-def _run_in_terminal(data_dir: Path, argv: list[str], answers: list[bytes], timeout: float = 120) -> tuple[int, str]:
+def _run_in_terminal(data_dir: Path, argv: list[str], answers: list[bytes], timeout: float = 60) -> tuple[int, str]:
     """Run the CLI with a pseudo-terminal as its controlling terminal (getpass reads
     /dev/tty), answering each prompt in turn. Returns (exit status, everything shown)."""
     import pty
     import select
+    import signal
     import time
 
     from cli_runner import env_for
@@ -210,7 +211,7 @@ def _run_in_terminal(data_dir: Path, argv: list[str], answers: list[bytes], time
     pid, fd = pty.fork()
     if pid == 0:  # the child: becomes the CLI
         os.execve(sys.executable, [sys.executable, "-m", "itb_tui", *argv], env_for(data_dir))
-    shown, pending = b"", list(answers)
+    shown, pending, answered_at = b"", list(answers), 0
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.5)
@@ -222,9 +223,19 @@ def _run_in_terminal(data_dir: Path, argv: list[str], answers: list[bytes], time
             if not chunk:
                 break
             shown += chunk
-            if pending and shown.rstrip().endswith(b":"):
+            # a NEW prompt since the last answer (not the newline echoed after it)
+            if pending and shown[answered_at:].rstrip().endswith(b":"):
                 os.write(fd, pending.pop(0))
-    _, status = os.waitpid(pid, 0)
+                answered_at = len(shown)
+    status = None
+    for _ in range(100):  # it closed the terminal as it exits: give it a moment to finish
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:  # still waiting for input after all: never hang the test suite
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
 
