@@ -8,8 +8,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 BENCHMARKS = {"status_json", "tui_start", "filter_keystroke", "open_patient", "save_refill",
               "export_csv", "export_xlsx", "peak_memory"}

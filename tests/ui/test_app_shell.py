@@ -147,17 +147,18 @@ class _SlowStore:
         return getattr(self._store, name)
 
 
-async def test_a_loading_indicator_shows_until_the_ward_is_drawn(tmp_path):
+async def test_the_list_says_loading_until_the_ward_is_drawn(tmp_path):
     slow = _SlowStore(make_store(tmp_path))
     app = make_app(slow)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
-        assert ward_table(app).loading
-        assert "●" in screen_text(app)  # Textual's LoadingIndicator over the list
-        assert "loading…" in screen_text(app)
+        text = screen_text(app)
+        assert "Loading the ward…" in text
+        assert "loading…" in text  # the summary line
+        assert app.focused is ward_table(app)  # keys work as soon as rows arrive
         slow.release.set()
         await settle(pilot)
-        assert not ward_table(app).loading
+        assert "Loading the ward…" not in screen_text(app)
         assert ward_table(app).rows
 
 
@@ -181,7 +182,6 @@ async def test_a_store_error_is_shown_in_words_and_the_list_retries(tmp_path, mo
     app = make_app(broken)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert not ward_table(app).loading
         text = screen_text(app)
         assert "Could not load the ward: database is locked" in text
         assert app.is_running  # no crash, no traceback

@@ -253,3 +253,26 @@ async def test_ten_thousand_rows_draw_at_once():
         elapsed = time.perf_counter() - started
         assert "Patient09999, Test" in screen_text(app)
         assert elapsed < 1.5, f"10,000 rows took {elapsed:.2f} s"
+
+
+async def test_arrow_keys_work_even_when_the_ward_loads_slowly(tmp_path, monkeypatch):
+    """On a busy workstation the first load can finish after the screen has chosen its
+    focus; the list must still own the keyboard so Down moves the cursor and Enter shows
+    in the footer (this raced in CI once)."""
+    store = make_store(tmp_path)
+    real_load = store.load_patients
+
+    def slow_load(*args, **kwargs):
+        time.sleep(0.5)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(store, "load_patients", slow_load)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = ward_table(app)
+        assert app.focused is table
+        await pilot.press("down")
+        await settle(pilot)
+        assert table.cursor == 1
+        assert "Open" in screen_text(app).splitlines()[-1]

@@ -80,8 +80,9 @@ class WardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(WardTable)
-        table.loading = True
+        # No LoadingIndicator: a loading widget cannot take focus (so the list would open
+        # without the keyboard on a slow machine) and its animation costs CPU. The list
+        # itself says "Loading the ward…" and the summary line says "loading…".
         self.watch(self.app, "as_of", self._as_of_changed, init=False)
         self._update_header()
         self.refresh_ward(reload=True)
@@ -124,8 +125,6 @@ class WardScreen(Screen):
         self._sorted_cache = None
         self._last_error = None
         self.app.patient_index = index_from_rows(message.rows)
-        table = self.query_one(WardTable)
-        table.loading = False
         self.loaded = True
         self.apply_view()
 
@@ -135,7 +134,6 @@ class WardScreen(Screen):
         error = event.worker.error
         text = f"Could not load the ward: {error}".splitlines()[0]
         table = self.query_one(WardTable)
-        table.loading = False
         if not self.all_rows:
             table.set_rows([], empty_text=f"{text} (retrying every {RETRY_SECONDS:g} s)")
         if text != self._last_error:  # say it once, not at every retry
