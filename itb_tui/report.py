@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import textwrap
+from json.encoder import encode_basestring as _encode_str
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -142,6 +143,125 @@ def status_document(pairs: Iterable[Pair], as_of: date, rules) -> dict[str, Any]
             "rules_version": rules.version,
             "patients": [patient_status(p, a) for p, a in ordered],
         }
+
+
+def write_status_json(pairs: Iterable[Pair], as_of: date, rules, write: Callable[[bytes], Any],
+                      *, chunk: int = 2000) -> None:
+    """Write the `status --json` report through `write` (UTF-8 bytes, in chunks), byte for
+    byte what `json.dumps(status_document(...), indent=2, ensure_ascii=False) + "\n"` gives.
+
+    Why not that one-liner: `indent` makes Python fall back from its C encoder to the
+    pure-Python one (measured 0.46 s for 10,000 patients, plus the document of dicts
+    built first and the whole text held in memory). The report has a fixed shape, so each
+    patient is written from a template, its strings escaped by the C encoder; anything
+    of an unexpected type goes through `json.dumps` itself (see `_value`), so the bytes
+    cannot drift from the contract's layout. `tests/cli/test_status_json_fast.py`
+    compares the two on the demo ward and a ward with every state.
+    """
+    with _gc_paused():
+        ordered = sorted(pairs, key=lambda pa: pa[0].mrn)
+        head = f'{{\n  "as_of": {_value(as_of.isoformat(), 1)},\n  "rules_version": {_value(rules.version, 1)},\n'
+        if not ordered:
+            write((head + '  "patients": []\n}\n').encode("utf-8"))
+            return
+        write((head + '  "patients": [\n').encode("utf-8"))
+        for start in range(0, len(ordered), chunk):
+            part = ",\n".join(_patient_json(p, a) for p, a in ordered[start:start + chunk])
+            tail = ",\n" if start + chunk < len(ordered) else "\n  ]\n}\n"
+            write((part + tail).encode("utf-8"))
+
+
+def _value(v: Any, level: int) -> str:
+    """One JSON value as `json.dumps(indent=2, ensure_ascii=False)` writes it at `level`."""
+    kind = type(v)
+    if kind is str:
+        return _encode_str(v)
+    if v is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(v)
+    import json
+
+    return json.dumps(v, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
+
+
+def _date_json(d: date | None) -> str:
+    return "null" if d is None else f'"{d.isoformat()}"'
+
+
+def _str_list(items: Sequence[str], level: int) -> str:
+    if not items:
+        return "[]"
+    pad = "\n" + "  " * (level + 1)
+    return "[" + pad + ("," + pad).join(_value(x, level + 1) for x in items) + "\n" + "  " * level + "]"
+
+
+def _patient_json(patient: Patient, a: Assessment) -> str:
+    """One entry of the report's `patients` list (level 2 of the document): the fields of
+    `patient_status`, in its order."""
+    r, af, ri, ref = a.reservoir, a.antifungal, a.reimplant, a.refill
+    v = _value
+    if r is None:
+        reservoir = "null"
+    else:
+        reservoir = (
+            "{\n"
+            f'        "alarm_on": {_date_json(r.alarm_on)},\n'
+            f'        "days_to_alarm": {v(r.days_to_alarm, 4)},\n'
+            f'        "stable_until": {_date_json(r.stable_until)},\n'
+            f'        "refill_by": {_date_json(r.refill_by)},\n'
+            f'        "days_to_refill": {v(r.days_to_refill, 4)},\n'
+            f'        "computed_alarm_on": {_date_json(r.computed_alarm_on)},\n'
+            f'        "programmer_alarm_on": {_date_json(r.programmer_alarm_on)},\n'
+            f'        "last_refill_on": {_date_json(r.last_refill_on)}\n'
+            "      }"
+        )
+    if a.alerts:
+        alerts = "[\n" + ",\n".join(
+            "        {\n"
+            f'          "code": {v(al.code, 5)},\n'
+            f'          "severity": {v(al.severity, 5)},\n'
+            f'          "text": {v(al.text, 5)},\n'
+            f'          "source": {v(al.source, 5)},\n'
+            f'          "basis": {v(al.basis, 5)},\n'
+            f'          "action": {v(al.action, 5)}\n'
+            "        }"
+            for al in a.alerts
+        ) + "\n      ]"
+    else:
+        alerts = "[]"
+    return (
+        "    {\n"
+        f'      "mrn": {v(patient.mrn, 3)},\n'
+        f'      "name": {v(patient.name, 3)},\n'
+        f'      "ward": {v(patient.ward, 3)},\n'
+        f'      "bed": {v(patient.bed, 3)},\n'
+        '      "refill": {\n'
+        f'        "status": {v(ref.status, 4)},\n'
+        f'        "reasons": {_str_list(list(ref.reasons), 4)},\n'
+        f'        "explanations": {_str_list(list(ref.explanations), 4)}\n'
+        "      },\n"
+        f'      "reservoir": {reservoir},\n'
+        '      "antifungal": {\n'
+        f'        "state": {v(af.state, 4)},\n'
+        f'        "clearance_on": {_date_json(af.clearance_on)},\n'
+        f'        "required_until": {_date_json(af.required_until)},\n'
+        f'        "day": {v(af.day, 4)},\n'
+        f'        "days_left": {v(af.days_left, 4)},\n'
+        f'        "episode_start_on": {_date_json(af.episode_start_on)},\n'
+        f'        "anchor_on": {_date_json(af.anchor_on)},\n'
+        f'        "required_days": {v(af.required_days, 4)},\n'
+        f'        "completed_on": {_date_json(af.completed_on)}\n'
+        "      },\n"
+        '      "reimplant": {\n'
+        f'        "state": {v(ri.state, 4)},\n'
+        f'        "eligible_on": {_date_json(ri.eligible_on)},\n'
+        f'        "days_left": {v(ri.days_left, 4)},\n'
+        f'        "culture_due_on": {_date_json(ri.culture_due_on)}\n'
+        "      },\n"
+        f'      "alerts": {alerts}\n'
+        "    }"
+    )
 
 
 def status_json_text(doc: dict[str, Any]) -> str:

@@ -44,6 +44,13 @@ def shift(day: date, days: int) -> date:
 
 
 def last_refill(pump: Pump, as_of: date) -> Refill | None:
+    """The refill the countdown runs from: the latest on or before as_of (of several on
+    that day, the last listed, i.e. the last entered).
+
+    The engine's ONLY use of a pump's refills. `itb-tui status` relies on it: it loads
+    just this one refill per pump (`store.loader`, `latest_refill_as_of`). A rule that
+    needs any other refill must change that load too; tests/clinical/
+    test_clinical_latest_refill.py fails until it does."""
     last = None
     for refill in pump.refills:
         if refill.on <= as_of and (last is None or refill.on >= last.on):

@@ -21,8 +21,9 @@ drops the zone), dates ISO, Decimals as plain decimal strings without trailing z
 as objects. NaN, infinities, bytes and non-text keys are refused rather than guessed.
 
 Limits: the chain has no secret key, so someone who can write the database AND recompute
-every later hash can rewrite history undetected; deleting the newest entries is only seen
-when the store passes `expected_last_id` (e.g. from a counter kept outside the table).
+every later hash can rewrite history undetected (accepted residual risk: docs/hazard-log.md
+H31); deleting the newest entries is only seen when the store passes `expected_last_id`
+(e.g. from a counter kept outside the table).
 """
 
 from __future__ import annotations

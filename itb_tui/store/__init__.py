@@ -15,6 +15,7 @@ from itb_tui.store.errors import (
     PermissionDenied,
     RefillBlocked,
     StoreError,
+    UsersExist,
     ValidationError,
 )
 
@@ -30,6 +31,7 @@ __all__ = [
     "Store",
     "StoreError",
     "User",
+    "UsersExist",
     "ValidationError",
     "open_store",
     "RECORD_KINDS",

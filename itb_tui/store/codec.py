@@ -1,7 +1,9 @@
 """Records <-> table rows, and records -> the JSON kept in the audit trail.
 
 One mapping per record type, in one place, so the loader, the writers and the importer
-agree on every column. Rows are read as plain tuples in the column order given here.
+agree on every column. Rows are read as plain tuples in the column order of
+`loader.TABLE_COLUMNS` (the loader's fast path builds records itself; these `*_from_row`
+functions serve the typed reads, e.g. records entered in error).
 """
 
 from __future__ import annotations
@@ -21,44 +23,10 @@ from itb_tui.clinical.records import (
     Pump,
     Refill,
 )
-from itb_tui.store import schema as s
 
 # The patient's own fields (the rest are lists of records, each with its own table).
 DEMOGRAPHIC_FIELDS = (
     "name", "dob", "ward", "bed", "weight_kg", "symptoms_resolved_on", "neutrophil_recovery_on",
-)
-
-# Columns read for each record, in the order the `*_from_row` functions expect.
-PATIENT_COLS = (
-    s.patients.c.id, s.patients.c.mrn, s.patients.c.name, s.patients.c.dob, s.patients.c.ward,
-    s.patients.c.bed, s.patients.c.weight_kg, s.patients.c.symptoms_resolved_on,
-    s.patients.c.neutrophil_recovery_on, s.patients.c.row_version,
-)
-PUMP_COLS = (
-    s.pumps.c.id, s.pumps.c.patient_id, s.pumps.c.serial, s.pumps.c.manufacturer,
-    s.pumps.c.model, s.pumps.c.reservoir_ml, s.pumps.c.alarm_ml, s.pumps.c.implanted_on,
-    s.pumps.c.removed_on, s.pumps.c.removal_reason, s.pumps.c.concentration_ug_ml,
-    s.pumps.c.daily_dose_ug,
-)
-REFILL_COLS = (
-    s.refills.c.id, s.refills.c.pump_id, s.refills.c.refilled_on, s.refills.c.volume_ml,
-    s.refills.c.programmer_alarm_on, s.refills.c.override_reason,
-)
-CULTURE_COLS = (
-    s.cultures.c.id, s.cultures.c.patient_id, s.cultures.c.specimen, s.cultures.c.drawn_on,
-    s.cultures.c.result, s.cultures.c.organism, s.cultures.c.susceptibility,
-)
-COURSE_COLS = (
-    s.antifungal_courses.c.id, s.antifungal_courses.c.patient_id, s.antifungal_courses.c.drug,
-    s.antifungal_courses.c.dose_mg, s.antifungal_courses.c.started_on,
-    s.antifungal_courses.c.stopped_on, s.antifungal_courses.c.planned_stop_on,
-)
-BRIDGING_COLS = (
-    s.bridging.c.id, s.bridging.c.patient_id, s.bridging.c.method, s.bridging.c.started_on,
-    s.bridging.c.detail,
-)
-EXAM_COLS = (
-    s.exams.c.id, s.exams.c.patient_id, s.exams.c.kind, s.exams.c.exam_on, s.exams.c.finding,
 )
 
 

@@ -6,25 +6,29 @@ writer on a ward-round morning), foreign keys and a 5 s busy timeout on every co
 and write transactions start with BEGIN IMMEDIATE so two writers queue instead of one of
 them failing half-way. The file holds patient data, so it and a directory we create are
 owner-only (0600/0700). Every failure becomes one `StoreError` line without the password.
+
+SQLAlchemy is imported inside the functions that need it: the status command opens a
+SQLite store with `sqlite3` alone (`reader.py`), applying the same `sqlite_settings`.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-from sqlalchemy.pool import StaticPool
+from typing import TYPE_CHECKING
 
 from itb_tui.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 5000
 
 
 def safe_url(url: str) -> str:
     """The URL as it may be shown: password hidden."""
+    from sqlalchemy.engine import make_url
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # not a URL at all: show as given (it has no parseable password)
@@ -38,6 +42,8 @@ def describe(exc: BaseException, url: str | None = None) -> str:
     lines = [ln.strip() for ln in str(orig).strip().splitlines() if ln.strip()]
     text = lines[0] if lines else type(orig).__name__
     if url:
+        from sqlalchemy.engine import make_url
+
         try:
             pw = make_url(url).password
         except Exception:
@@ -69,19 +75,27 @@ def _prepare_sqlite_file(path: Path) -> None:
         raise StoreError(f"cannot create database {path}: {reason.lower()}") from None
 
 
+def sqlite_settings(dbapi_conn) -> None:
+    """What every sqlite3 connection to a store gets: explicit transactions, the busy
+    timeout, WAL and foreign keys."""
+    # We issue BEGIN ourselves: pysqlite's implicit transactions cannot do BEGIN
+    # IMMEDIATE and start too late for a consistent read.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cur.close()
+
+
 def _sqlite_listeners(engine: Engine) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
-        # We issue BEGIN ourselves (below): pysqlite's implicit transactions cannot do
-        # BEGIN IMMEDIATE and start too late for a consistent read.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        try:
-            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-        finally:
-            cur.close()
+        sqlite_settings(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
@@ -91,6 +105,11 @@ def _sqlite_listeners(engine: Engine) -> None:
 
 def create_store_engine(url: str) -> Engine:
     """An engine for `url`, checked by connecting once; raises StoreError."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+    from sqlalchemy.pool import StaticPool
+
     shown = safe_url(url)
     try:
         parsed = make_url(url)

@@ -81,5 +81,10 @@ class LoginLocked(LoginFailed):
         super().__init__(f"too many failed sign-ins: try again in {self.seconds_left} seconds")
 
 
+class UsersExist(StoreError):
+    """The first admin account was asked for, but the store has a user now (another
+    terminal was quicker): sign in instead."""
+
+
 class AccountDisabled(StoreError):
     """The signed-in user's account was disabled (or removed) since they signed in."""

@@ -15,7 +15,9 @@ Safety: an upgrade runs in ONE write transaction (SQLite and PostgreSQL both hav
 transactional DDL), so a crash mid-upgrade leaves the old version intact; concurrent
 openers wait for the writer lock (SQLite) or an advisory lock (PostgreSQL) and then see
 the store already upgraded. On SQLite a copy is made first with the online backup API,
-next to the file (`ward.db.v1-backup-<UTC time>`, owner-only). On PostgreSQL no file is
+next to the file (`ward.db.v1-backup-<UTC time>`, owner-only; a failed upgrade says where
+it is, and repeated attempts reuse an identical copy and keep at most three: see
+`upgrade_backup.py`). On PostgreSQL no file is
 made (the server's own backups apply; `itb-tui backup` runs pg_dump before an upgrade if
 wanted): the transactional upgrade is all-or-nothing.
 """
@@ -23,7 +25,6 @@ wanted): the transactional upgrade is all-or-nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, insert, select, text
@@ -151,19 +152,14 @@ def _create(engine: Engine, shown: str) -> None:
             audit.init_head(conn)
 
 
-def _backup_path(path: Path, version: int) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return path.with_name(f"{path.name}.v{version}-backup-{stamp}")
-
-
 def _upgrade(engine: Engine, url: str, shown: str, state: SchemaState) -> Upgrade | None:
     from itb_tui.paths import sqlite_path
-    from itb_tui.store.backup import copy_sqlite
+    from itb_tui.store.upgrade_backup import backup_before_upgrade
 
     path = sqlite_path(url) if engine.dialect.name == "sqlite" else None
     backup = None
     if path is not None:
-        backup = str(copy_sqlite(path, _backup_path(path, state.version)))
+        backup = str(backup_before_upgrade(Path(path), state.version))
     try:
         with engine.connect() as conn:
             conn.execution_options(itb_write=True)
@@ -178,7 +174,7 @@ def _upgrade(engine: Engine, url: str, shown: str, state: SchemaState) -> Upgrad
         raise
     except Exception as exc:  # a migration failed: its transaction was rolled back whole
         engine.dispose()
-        copy = f" (a copy was made first: {backup})" if backup else ""
+        copy = f"; its automatic backup, taken before the attempt, is {backup}" if backup else ""
         raise StoreError(f"cannot upgrade database {shown} from schema version {state.version}: "
                          f"{describe(exc)}; the store was left as it was{copy}") from None
     return Upgrade(from_version=state.version, to_version=s.SCHEMA_VERSION, backup=backup)

@@ -9,8 +9,9 @@ a registry of their own, so nothing else defined with SQLModel in the process ca
 table into our schema or our migrations.
 
 Design notes:
-- Clinical rows are never deleted. Every child table has `entered_in_error_at/by/reason`;
-  those rows stay for the record and are filtered out of what the engine sees.
+- Clinical rows are never deleted. Every child table has `entered_in_error_at/by/reason`
+  (the `EnteredInError` mixin); those rows stay for the record and are filtered out of
+  what the engine sees.
 - Quantities are exact decimal strings (`DecimalText`): the same code round-trips
   `Decimal` exactly on SQLite (which has no decimal type and would go through float) and
   PostgreSQL, and keeps the scale as written ("20" stays 20, "2.0" stays 2.0), so
@@ -49,10 +50,7 @@ from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2
-# The Alembic revision each schema version corresponds to (migrations/versions/).
-REVISIONS = {"0001": 1, "0002": 2}
-HEAD_REVISION = "0002"
+from itb_tui.store.versions import HEAD_REVISION, REVISIONS, SCHEMA_VERSION  # noqa: E402,F401
 
 # mark_entered_in_error(kind, ...) -> table name
 RECORD_KINDS = {
@@ -113,6 +111,21 @@ def _pk():
     return Field(default=None, sa_column=Column("id", Integer, primary_key=True))
 
 
+class EnteredInError:
+    """The three columns every clinical child table has: who struck the record out as
+    entered in error, when, and why (the record itself is never deleted).
+
+    A plain SQLAlchemy mixin, not a SQLModel base, on purpose: SQLAlchemy copies its
+    Columns into each table AFTER the table's own columns, exactly where the migrations
+    put them (`0001_initial._in_error`), so the CREATE TABLE a new store gets is unchanged;
+    a SQLModel base would put them first. They are columns only, not model fields: row
+    classes are never instantiated (see the module notes)."""
+
+    entered_in_error_at = Column("entered_in_error_at", DateTime(timezone=True), nullable=True)
+    entered_in_error_by = Column("entered_in_error_by", String(100), nullable=True)
+    entered_in_error_reason = Column("entered_in_error_reason", Text, nullable=True)
+
+
 class PatientRow(TableBase, table=True):
     __tablename__ = "patients"
     __table_args__ = (Index("ix_patients_ward", "ward"),)
@@ -129,7 +142,7 @@ class PatientRow(TableBase, table=True):
     row_version: int = Field(default=1, sa_column=Column("row_version", Integer, nullable=False, default=1))
 
 
-class PumpRow(TableBase, table=True):
+class PumpRow(TableBase, EnteredInError, table=True):
     __tablename__ = "pumps"
 
     id: int | None = _pk()
@@ -144,12 +157,9 @@ class PumpRow(TableBase, table=True):
     removal_reason: str | None = _col("removal_reason", Text)
     concentration_ug_ml: Decimal = _col("concentration_ug_ml", DecimalText, nullable=False)
     daily_dose_ug: Decimal = _col("daily_dose_ug", DecimalText, nullable=False)
-    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
-    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
-    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
 
 
-class RefillRow(TableBase, table=True):
+class RefillRow(TableBase, EnteredInError, table=True):
     __tablename__ = "refills"
 
     id: int | None = _pk()
@@ -159,12 +169,9 @@ class RefillRow(TableBase, table=True):
     volume_ml: Decimal = _col("volume_ml", DecimalText, nullable=False)
     programmer_alarm_on: date | None = _col("programmer_alarm_on", Date)
     override_reason: str | None = _col("override_reason", Text)
-    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
-    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
-    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
 
 
-class CultureRow(TableBase, table=True):
+class CultureRow(TableBase, EnteredInError, table=True):
     __tablename__ = "cultures"
 
     id: int | None = _pk()
@@ -174,12 +181,9 @@ class CultureRow(TableBase, table=True):
     result: str = _col("result", String(40), nullable=False)
     organism: str | None = _col("organism", String(200))
     susceptibility: str | None = _col("susceptibility", Text)  # JSON text, sorted keys; NULL when empty
-    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
-    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
-    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
 
 
-class AntifungalCourseRow(TableBase, table=True):
+class AntifungalCourseRow(TableBase, EnteredInError, table=True):
     __tablename__ = "antifungal_courses"
 
     id: int | None = _pk()
@@ -189,12 +193,9 @@ class AntifungalCourseRow(TableBase, table=True):
     started_on: date = _col("started_on", Date, nullable=False)
     stopped_on: date | None = _col("stopped_on", Date)
     planned_stop_on: date | None = _col("planned_stop_on", Date)
-    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
-    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
-    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
 
 
-class BridgingRow(TableBase, table=True):
+class BridgingRow(TableBase, EnteredInError, table=True):
     __tablename__ = "bridging"
 
     id: int | None = _pk()
@@ -202,12 +203,9 @@ class BridgingRow(TableBase, table=True):
     method: str = _col("method", String(40), nullable=False)
     started_on: date = _col("started_on", Date, nullable=False)
     detail: str | None = _col("detail", Text)
-    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
-    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
-    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
 
 
-class ExamRow(TableBase, table=True):
+class ExamRow(TableBase, EnteredInError, table=True):
     __tablename__ = "exams"
 
     id: int | None = _pk()
@@ -215,9 +213,6 @@ class ExamRow(TableBase, table=True):
     kind: str = _col("kind", String(40), nullable=False)
     exam_on: date = _col("exam_on", Date, nullable=False)  # the record field is `on`
     finding: str | None = _col("finding", Text)
-    entered_in_error_at: datetime | None = _col("entered_in_error_at", DateTime(timezone=True))
-    entered_in_error_by: str | None = _col("entered_in_error_by", String(100))
-    entered_in_error_reason: str | None = _col("entered_in_error_reason", Text)
 
 
 class AuditRow(TableBase, table=True):

@@ -90,10 +90,37 @@ def open_store(url: str, *, today: date | Callable[[], date] | None = None, rule
 
 
 def _required_text(value: str | None, what: str) -> str:
+    """A reason kept in the record and the audit trail: whitespace runs become one space;
+    empty, over-long (FREE_TEXT_MAX) or holding control characters is refused, so a
+    caller that skipped the form's checks cannot store what the form would refuse."""
+    from itb_tui.wardfile.fields import check_text
+    from itb_tui.wardfile.limits import FREE_TEXT_MAX
+
     text = " ".join(str(value or "").split())
     if not text:
         raise StoreError(f"{what} is required")
+    problem = check_text(text, limit=FREE_TEXT_MAX, required=True)
+    if problem:
+        raise StoreError(f"{what} {problem}; nothing was changed")
     return text
+
+
+def _encodable(mrn: str) -> bool:
+    try:
+        str(mrn).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _lookup_mrn(mrn: str) -> str:
+    """An MRN to look up: text the database can hold (argv bytes that are not UTF-8 arrive
+    as lone surrogates, which the driver cannot encode), else a clear refusal."""
+    try:
+        str(mrn).encode("utf-8")
+    except UnicodeEncodeError:
+        raise NotFound(f"no patient with MRN {ascii(mrn)} (it is not valid text)") from None
+    return mrn
 
 
 class Store(Access, UserAccounts, Maintenance):
@@ -107,7 +134,24 @@ class Store(Access, UserAccounts, Maintenance):
             self._require(conn, "view")
             return loader.load(conn, ward=ward)
 
+    def load_for_export(self, ward: str | None = None, mrns: Sequence[str] | None = None) -> list[Patient]:
+        """The patients an export writes (every one, one ward's, or the MRNs given), in MRN
+        order. Exports take the whole ward off the workstation, so a signed-in user needs
+        `export` (admin), checked here and not only in the UI: a screen bug cannot hand the
+        ward file to a nurse's session. The system store (the command line, run as the
+        operating-system user who owns the store file) may."""
+        with self._tx() as conn:
+            self._require(conn, "export")
+            if mrns is None:
+                return loader.load(conn, ward=ward)
+            found = loader.load(conn, mrns=[m for m in mrns if _encodable(m)])
+        return [p for p in found if ward is None or p.ward == ward]
+
     def get_patient(self, mrn: str) -> Patient | None:
+        try:
+            _lookup_mrn(mrn)
+        except NotFound:
+            return None
         with self._tx() as conn:
             self._require(conn, "view")
             found = loader.load(conn, mrns=[mrn])
@@ -177,7 +221,7 @@ class Store(Access, UserAccounts, Maintenance):
             raise ValidationError(errors)
 
     def _live(self, conn: Connection, mrn: str) -> Patient:
-        found = loader.load(conn, mrns=[mrn])
+        found = loader.load(conn, mrns=[_lookup_mrn(mrn)])
         if not found:
             raise NotFound(f"no patient with MRN {mrn!r}")
         return found[0]
@@ -248,21 +292,32 @@ class Store(Access, UserAccounts, Maintenance):
                         reason=reason)
             return self._by_id(conn, before.id)
 
-    def _add_child(self, kind: str, mrn: str, record: Any, actor: str, reason: str | None) -> Patient:
-        table, field, values = _CHILD_KINDS[kind]
+    def _add_child(self, kind: str, mrn: str, record: Any, actor: str, reason: str | None,
+                   expected_version: int | None = None) -> Patient:
+        """Add one record to a patient. With `expected_version` (what a form opened with)
+        the add is refused if the patient changed since: the user decided on what they saw
+        (e.g. a culture added on another terminal may change what should be recorded)."""
         who = self._who(actor)
         with self._tx(write=True) as conn:
             self._require(conn, _ADD_ACTION[kind])
             before = self._live(conn, mrn)
-            if kind == "pump":
-                self._check_new_pump(before, record)
-            after = dataclasses.replace(before, **{field: getattr(before, field) + (record,)})
-            self._validate(before, after)
-            new_id = conn.execute(insert(table).values(patient_id=before.id, **values(record))).inserted_primary_key[0]
+            self._check_version(conn, before, expected_version)
+            self._insert_child(conn, kind, before, record, who, reason)
             self._bump(conn, before.id)
-            self._audit(conn, actor=who, action="create", table=table.name, record_id=new_id,
-                        mrn=before.mrn, before=None, after=codec.record_dict(record), reason=reason)
             return self._by_id(conn, before.id)
+
+    def _insert_child(self, conn: Connection, kind: str, before: Patient, record: Any, who: str,
+                      reason: str | None) -> None:
+        """Validate, insert and audit one new child record inside the caller's write
+        transaction (the caller bumps the patient's row_version once)."""
+        table, field, values = _CHILD_KINDS[kind]
+        if kind == "pump":
+            self._check_new_pump(before, record)
+        after = dataclasses.replace(before, **{field: getattr(before, field) + (record,)})
+        self._validate(before, after)
+        new_id = conn.execute(insert(table).values(patient_id=before.id, **values(record))).inserted_primary_key[0]
+        self._audit(conn, actor=who, action="create", table=table.name, record_id=new_id,
+                    mrn=before.mrn, before=None, after=codec.record_dict(record), reason=reason)
 
     @staticmethod
     def _check_new_pump(patient: Patient, pump: Pump) -> None:
@@ -274,20 +329,25 @@ class Store(Access, UserAccounts, Maintenance):
             raise ValidationError([f"{patient.mrn}: pumps[{n}].serial: pump {pump.serial} is already "
                                    "recorded for this patient"])
 
-    def add_pump(self, mrn: str, pump: Pump, actor: str, *, reason: str | None = None) -> Patient:
-        return self._add_child("pump", mrn, pump, actor, reason)
+    def add_pump(self, mrn: str, pump: Pump, actor: str, *, reason: str | None = None,
+               expected_version: int | None = None) -> Patient:
+        return self._add_child("pump", mrn, pump, actor, reason, expected_version)
 
-    def add_culture(self, mrn: str, culture: Culture, actor: str, *, reason: str | None = None) -> Patient:
-        return self._add_child("culture", mrn, culture, actor, reason)
+    def add_culture(self, mrn: str, culture: Culture, actor: str, *, reason: str | None = None,
+               expected_version: int | None = None) -> Patient:
+        return self._add_child("culture", mrn, culture, actor, reason, expected_version)
 
-    def add_course(self, mrn: str, course: AntifungalCourse, actor: str, *, reason: str | None = None) -> Patient:
-        return self._add_child("course", mrn, course, actor, reason)
+    def add_course(self, mrn: str, course: AntifungalCourse, actor: str, *, reason: str | None = None,
+               expected_version: int | None = None) -> Patient:
+        return self._add_child("course", mrn, course, actor, reason, expected_version)
 
-    def add_bridging(self, mrn: str, bridging: Bridging, actor: str, *, reason: str | None = None) -> Patient:
-        return self._add_child("bridging", mrn, bridging, actor, reason)
+    def add_bridging(self, mrn: str, bridging: Bridging, actor: str, *, reason: str | None = None,
+               expected_version: int | None = None) -> Patient:
+        return self._add_child("bridging", mrn, bridging, actor, reason, expected_version)
 
-    def add_exam(self, mrn: str, exam: Exam, actor: str, *, reason: str | None = None) -> Patient:
-        return self._add_child("exam", mrn, exam, actor, reason)
+    def add_exam(self, mrn: str, exam: Exam, actor: str, *, reason: str | None = None,
+               expected_version: int | None = None) -> Patient:
+        return self._add_child("exam", mrn, exam, actor, reason, expected_version)
 
     def _update_child(self, kind: str, record_id: int, record: Any, actor: str, reason: str | None,
                       expected_version: int | None) -> Patient:
@@ -338,34 +398,64 @@ class Store(Access, UserAccounts, Maintenance):
             self._require(conn, "explant")
             before = self._live(conn, mrn)
             self._check_version(conn, before, expected_version)
-            idx = next((i for i, p in enumerate(before.pumps) if p.id == pump_id), None)
-            if idx is None:
-                raise NotFound(f"patient {mrn} has no pump with id {pump_id}")
-            old = before.pumps[idx]
-            if old.removed_on is not None:
-                raise StoreError(f"pump {old.serial} was already removed on {old.removed_on.isoformat()}")
-            new = dataclasses.replace(old, removed_on=removed_on, removal_reason=why)
-            after = dataclasses.replace(before, pumps=before.pumps[:idx] + (new,) + before.pumps[idx + 1:])
-            self._validate(before, after)
-            conn.execute(update(s.pumps).where(s.pumps.c.id == pump_id)
-                         .values(removed_on=removed_on, removal_reason=why))
+            self._explant(conn, before, pump_id, removed_on, why, who)
             self._bump(conn, before.id)
-            self._audit(conn, actor=who, action="update", table="pumps", record_id=pump_id,
-                        mrn=before.mrn, before=codec.record_dict(old), after=codec.record_dict(new),
-                        reason=why)
             return self._by_id(conn, before.id)
 
+    def replace_pump(self, mrn: str, old_pump_id: int, removed_on: date, reason: str, new_pump: Pump,
+                     actor: str, *, expected_version: int | None = None) -> Patient:
+        """Explant the implanted pump and add its replacement in ONE transaction, both
+        audited in it: if the new pump is refused (invalid, a duplicate serial, a role the
+        user lacks) the old pump stays implanted and nothing is written, so a patient is
+        never left recorded with no pump half-way through a replacement. Needs `explant`
+        and `add_pump` (a clinician); `reason` is why the old pump came out."""
+        who = self._who(actor)
+        why = _required_text(reason, "the reason the pump was removed")
+        with self._tx(write=True) as conn:
+            self._require(conn, "explant")
+            self._require(conn, "add_pump")
+            before = self._live(conn, mrn)
+            self._check_version(conn, before, expected_version)
+            old, explanted = self._explant(conn, before, old_pump_id, removed_on, why, who)
+            self._insert_child(conn, "pump", explanted, new_pump, who, f"replaces pump {old.serial}: {why}")
+            self._bump(conn, before.id)
+            return self._by_id(conn, before.id)
+
+    def _explant(self, conn: Connection, before: Patient, pump_id: int, removed_on: date, why: str,
+                 who: str) -> tuple[Pump, Patient]:
+        """Record a pump's removal inside the caller's write transaction: (the pump as it
+        was, the patient as it now is)."""
+        idx = next((i for i, p in enumerate(before.pumps) if p.id == pump_id), None)
+        if idx is None:
+            raise NotFound(f"patient {before.mrn} has no pump with id {pump_id}")
+        old = before.pumps[idx]
+        if old.removed_on is not None:
+            raise StoreError(f"pump {old.serial} was already removed on {old.removed_on.isoformat()}")
+        new = dataclasses.replace(old, removed_on=removed_on, removal_reason=why)
+        after = dataclasses.replace(before, pumps=before.pumps[:idx] + (new,) + before.pumps[idx + 1:])
+        self._validate(before, after)
+        conn.execute(update(s.pumps).where(s.pumps.c.id == pump_id)
+                     .values(removed_on=removed_on, removal_reason=why))
+        self._audit(conn, actor=who, action="update", table="pumps", record_id=pump_id,
+                    mrn=before.mrn, before=codec.record_dict(old), after=codec.record_dict(new),
+                    reason=why)
+        return old, after
+
     def record_refill(self, mrn: str, pump_id: int, refill: Refill, actor: str,
-                      override_reason: str | None = None) -> Patient:
+                      override_reason: str | None = None, *, expected_version: int | None = None) -> Patient:
         """Record a refill. The rules engine decides the refill status on the refill date;
         a blocked refill is saved only with a clinician's written override reason (>= 10
         characters), kept on the refill and in the audit row. A signed-in nurse may record
         a refill only when it is not blocked (PermissionDenied, even with a reason).
-        `refill.override_reason` is ignored: the override is this argument."""
+        `refill.override_reason` is ignored: the override is this argument.
+        `expected_version`: the row_version the user's screen showed (ConcurrentEdit if stale)."""
         who = self._who(actor)
         with self._tx(write=True) as conn:
             roles = self._require(conn, "record_refill")
             before = self._live(conn, mrn)
+            # A refill decided on a stale screen (say, before a positive culture arrived on
+            # another terminal) is refused; the block itself is re-checked below anyway.
+            self._check_version(conn, before, expected_version)
             idx = next((i for i, p in enumerate(before.pumps) if p.id == pump_id), None)
             if idx is None:
                 raise NotFound(f"patient {mrn} has no pump with id {pump_id}")

@@ -37,7 +37,7 @@ from itb_tui.security.session import Session, start_session
 from itb_tui.security.usernames import check_username, normalise_username
 from itb_tui.store import audit
 from itb_tui.store import schema as s
-from itb_tui.store.errors import LoginFailed, LoginLocked, NotFound, StoreError, ValidationError
+from itb_tui.store.errors import LoginFailed, LoginLocked, NotFound, StoreError, UsersExist, ValidationError
 
 WRONG = "wrong user name or password"
 LOCKED_REASON = "refused: locked after failed sign-ins"
@@ -162,16 +162,34 @@ class UserAccounts:
     def create_user(self, username: str, password: str, roles: Iterable[str], actor: str | None = None) -> User:
         """Add an account. Admin only (`manage_users`), except the very first account of a
         store, which must itself be an admin."""
+        return self._create_user(username, password, roles, actor, only_first=False)
+
+    def create_first_admin(self, username: str, password: str, actor: str | None = None) -> User:
+        """The first admin account of a new store (what the sign-in screen asks for on an
+        empty store). Raises UsersExist if the store has any user by the time it runs.
+
+        Why not `has_users()` then `create_user`: two terminals that both saw an empty
+        store would then BOTH create an admin (the system store may add users). Here the
+        count and the insert are one step under the writer lock (SQLite: BEGIN IMMEDIATE;
+        PostgreSQL: the audit chain head row, locked FOR UPDATE before the count, which in
+        READ COMMITTED then sees the other terminal's committed admin), so exactly one wins."""
+        return self._create_user(username, password, ["admin"], actor, only_first=True)
+
+    def _create_user(self, username: str, password: str, roles: Iterable[str], actor: str | None, *,
+                     only_first: bool) -> User:
         name = _check_new_name(username)
         wanted = _check_roles(roles)
         _check_password(password, name)
         hashed = hash_password(password)  # slow on purpose: outside the write lock
         who = self._who(actor)
         now = audit.now_utc()
-        with self._tx(write=True) as conn:
+        with self._tx(write=True) as conn:  # the writer lock: count and insert are one step
             if conn.execute(select(func.count()).select_from(s.users)).scalar_one() == 0:
                 if "admin" not in wanted:
                     raise StoreError("the first user of a store must be an admin (add the admin role)")
+            elif only_first:
+                raise UsersExist("this store has users now (another terminal created the first "
+                                 "admin): sign in with one of them; nothing was changed")
             else:
                 self._require(conn, "manage_users")
             if _secret(conn, name) is not None:

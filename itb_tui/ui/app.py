@@ -413,12 +413,15 @@ class ItbApp(App):
     # --- navigation ------------------------------------------------------------------
 
     def open_patient(self, mrn: str) -> None:
-        """Push the patient's detail screen (the detail engineer's PatientDetailScreen)."""
+        """Push the patient's detail screen (the detail engineer's PatientDetailScreen):
+        the reusable one switched to `mrn` when the screen offers `for_patient` (opening
+        stays fast), else a new one."""
         screen_class = self._optional_class("itb_tui.ui.screens.detail", "PatientDetailScreen")
         if screen_class is None:
             self.notify("The patient detail screen is not installed.", severity="error")
             return
-        self.push_screen(screen_class(mrn))
+        reuse = getattr(screen_class, "for_patient", None)
+        self.push_screen(reuse(self, mrn) if reuse is not None else screen_class(mrn))
 
     def open_new_patient(self) -> None:
         """Open the new-patient form (it saves and calls notify_data_changed itself)."""

@@ -189,3 +189,18 @@ def test_an_unexpected_failure_is_one_line_saying_nothing_changed(monkeypatch, c
     assert err.count("\n") == 1
     assert err.startswith("itb-tui: error: internal error: RuntimeError: simulated bug second line")
     assert err.rstrip().endswith("nothing was changed")
+
+
+@pytest.mark.parametrize("args", [
+    ("status", "--mrn", "A\udcff"),
+    ("status", "--json", "--ward", "Neuro\udcff"),
+    ("export", "--format", "csv", "--mrn", "A\udcff"),
+])
+def test_an_argument_that_is_not_utf8_is_refused_by_name(ward, args):
+    """A terminal set to another encoding sends bytes Python cannot read as text (they
+    arrive as lone surrogates): one clear line naming the option, not an internal error."""
+    db = ward / "ward.db"
+    before = dump_db(db)
+    line = _assert_clean_failure(run_cli(ward, *args))
+    assert f"--{args[-2].lstrip('-')} " in line and "is not valid UTF-8 text" in line
+    assert dump_db(db) == before

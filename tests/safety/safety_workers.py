@@ -41,11 +41,31 @@ def saves(url: str, mrn: str) -> None:
                                      expected_version=patient.row_version)
 
 
+def first_admin(url: str, name: str, ready_file: str, go_file: str) -> None:
+    """The sign-in screen of a new store: see no users, say ready, wait for the start
+    signal, then create the first admin. Prints `created` or `refused: <message>`."""
+    from itb_tui.store import StoreError, open_store
+
+    store = open_store(url, today=TODAY)
+    assert not store.has_users(), "the store must start empty"
+    Path(ready_file).touch()
+    while not Path(go_file).exists():
+        time.sleep(0.005)
+    try:
+        store.create_first_admin(name, "correct horse battery", f"os:{name}")
+        print("created", flush=True)
+    except StoreError as exc:
+        print(f"refused: {type(exc).__name__}: {exc}", flush=True)
+    store.close()
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "writes":
         writes(args[0], args[1], int(args[2]), args[3])
     elif command == "saves":
         saves(args[0], args[1])
+    elif command == "first_admin":
+        first_admin(*args)
     else:
         raise SystemExit(f"unknown command {command}")

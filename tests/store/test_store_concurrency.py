@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
-from store_fixtures import TODAY, add_users, fungemia_patient, signed_in
+from store_fixtures import TODAY, add_users, fungemia_patient, pump, signed_in
 
-from itb_tui.clinical.records import Culture
+from itb_tui.clinical.records import Bridging, Culture, Exam, Refill
 from itb_tui.store import ConcurrentEdit, StoreError, open_store
 
 
@@ -63,6 +64,20 @@ def test_the_second_save_is_refused_with_who_and_when_and_nothing_is_overwritten
     lambda st, p: st.mark_entered_in_error("exam", p.exams[0].id, "wrong patient", "os:a",
                                            expected_version=p.row_version),
     lambda st, p: st.save_patient(replace(p, bed="1"), "os:a", expected_version=p.row_version),
+    # Adds too: a record decided on a stale screen (a refill before a positive culture
+    # arrived elsewhere) is refused the same way.
+    lambda st, p: st.add_culture("A1001", Culture("blood", date(2026, 11, 10), "pending"), "os:a",
+                                 expected_version=p.row_version),
+    lambda st, p: st.add_bridging("A1001", Bridging("oral_baclofen", date(2026, 11, 10), "10 mg tds"), "os:a",
+                                  expected_version=p.row_version),
+    lambda st, p: st.add_exam("A1001", Exam("dilated_eye_exam", date(2026, 11, 10), "normal"), "os:a",
+                              expected_version=p.row_version),
+    lambda st, p: st.add_course("A1001", replace(p.antifungals[0], id=None, started_on=date(2026, 11, 10),
+                                                 stopped_on=None), "os:a", expected_version=p.row_version),
+    lambda st, p: st.add_pump("A1001", pump("TST-OLD-1", implanted_on=date(2019, 1, 1), removed_on=date(2022, 1, 1)),
+                              "os:a", expected_version=p.row_version),
+    lambda st, p: st.record_refill("A1001", p.pumps[0].id, Refill(date(2026, 11, 10), Decimal("20")), "os:a",
+                                   "withdrawal risk outweighs; explant booked", expected_version=p.row_version),
 ])
 def test_every_change_to_an_existing_record_checks_the_version(two, change):
     a, b = two

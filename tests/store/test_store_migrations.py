@@ -198,3 +198,115 @@ def test_a_failed_upgrade_leaves_the_old_store_exactly_as_it_was(tmp_path):
     message = str(err.value)
     assert "cannot upgrade database" in message and "left as it was" in message and "\n" not in message
     assert dump() == before  # no users table, no new columns, still schema version 1
+
+
+def _tables(url: str) -> set[str]:
+    from sqlalchemy import inspect
+
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def _schema_version(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+    finally:
+        engine.dispose()
+
+
+def test_a_migration_raising_midway_changes_nothing_and_says_where_the_backup_is(v1_store, monkeypatch):
+    """Migration 0002 fails after it has created `users` and added the audit columns (here
+    while sealing the old audit rows): the upgrade is one transaction, so the store is
+    still exactly version 1, and the message names the automatic copy (SQLite)."""
+    import itb_tui.security.audit_chain as chain
+
+    def broken_seal(*_args, **_kwargs):
+        raise RuntimeError("simulated failure half-way through migration 0002")
+
+    tables_before = _tables(v1_store)
+    monkeypatch.setattr(chain, "seal", broken_seal)
+    with pytest.raises(StoreError) as err:
+        open_store(v1_store, today=TODAY)
+    message = str(err.value)
+    assert "simulated failure half-way" in message and "left as it was" in message and "\n" not in message
+    assert _tables(v1_store) == tables_before and "users" not in tables_before
+    assert _schema_version(v1_store) == "1"
+    if v1_store.startswith("sqlite"):
+        backup = Path(message.split("its automatic backup, taken before the attempt, is ", 1)[1])
+        assert backup.exists() and stat.S_IMODE(backup.stat().st_mode) == 0o600
+        old = sqlite3.connect(backup)
+        assert old.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
+        old.close()
+    else:
+        assert "backup" not in message  # PostgreSQL: the transactional upgrade is all or nothing
+    monkeypatch.undo()
+    with open_store(v1_store, today=TODAY) as store:  # the cause fixed, the next open upgrades
+        assert store.upgrade.to_version == 2 and store.verify_audit().ok
+
+
+def _failing_v1(db: Path) -> None:
+    make_v1_sqlite(db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE audit SET at = 'not a time' WHERE id = 3")  # migration 0002 fails on it
+    conn.commit()
+    conn.close()
+
+
+def _backups(db: Path) -> list[Path]:
+    return sorted(db.parent.glob(f"{db.name}.v1-backup-*"))
+
+
+def test_failed_upgrades_retried_on_every_open_reuse_one_backup(tmp_path):
+    db = tmp_path / "ward.db"
+    _failing_v1(db)
+    named = set()
+    for _ in range(5):
+        with pytest.raises(StoreError) as err:
+            open_store(f"sqlite:///{db}", today=TODAY)
+        named.add(str(err.value).rsplit(" is ", 1)[1])
+    assert [str(p) for p in _backups(db)] == sorted(named) and len(named) == 1
+
+
+def test_when_the_store_changes_between_failed_upgrades_at_most_three_backups_are_kept(tmp_path):
+    from itb_tui.store.upgrade_backup import KEEP
+
+    db = tmp_path / "ward.db"
+    _failing_v1(db)
+    for attempt in range(6):
+        conn = sqlite3.connect(db)  # the old app, still in use, writes between the attempts
+        conn.execute("UPDATE patients SET bed = ? WHERE mrn = 'B2002'", (f"bed {attempt}",))
+        conn.commit()
+        conn.close()
+        with pytest.raises(StoreError) as err:
+            open_store(f"sqlite:///{db}", today=TODAY)
+        newest = Path(str(err.value).rsplit(" is ", 1)[1])
+        copy = sqlite3.connect(newest)  # the copy named is the store as it was at this attempt
+        assert copy.execute("SELECT bed FROM patients WHERE mrn = 'B2002'").fetchone() == (f"bed {attempt}",)
+        copy.close()
+        assert len(_backups(db)) == min(attempt + 1, KEEP)
+    assert KEEP == 3
+
+
+def test_the_entered_in_error_columns_sit_where_the_migrations_put_them(store_url):
+    """The schema's EnteredInError mixin changes no table: same columns, same order, in a
+    store built from the table classes and in one built by the migrations."""
+    from sqlalchemy import inspect
+
+    from itb_tui.store import schema
+    from itb_tui.store.migrate import run_migrations
+
+    with open_store(store_url, today=TODAY) as store:
+        declared = {t: [c["name"] for c in inspect(store.engine).get_columns(t)] for t in schema.RECORD_KINDS.values()}
+        with store.engine.begin() as conn:
+            for t in ["alembic_version", *schema.metadata.sorted_tables[::-1]]:
+                conn.execute(text(f'DROP TABLE "{getattr(t, "name", t)}"'))
+            run_migrations(conn)
+        migrated = {t: [c["name"] for c in inspect(store.engine).get_columns(t)] for t in schema.RECORD_KINDS.values()}
+    assert declared == migrated
+    for columns in declared.values():
+        assert columns[-3:] == ["entered_in_error_at", "entered_in_error_by", "entered_in_error_reason"]

@@ -74,21 +74,21 @@ def test_unknown_mrn_is_none(store):
     assert store.get_patient("NOPE") is None
 
 
-def test_loading_is_set_based_one_query_per_table(store):
-    """Seven statements whatever the number of patients: no query per patient or record."""
-    from sqlalchemy import event
+def test_loading_is_set_based_one_query_per_table(store, monkeypatch):
+    """Seven statements whatever the number of patients: no query per patient or record.
+    (The loader runs plain SQL on the DB-API cursor, below SQLAlchemy's events, so the
+    statements are counted where it issues them.)"""
+    from itb_tui.store import loader
 
     store.import_patients([quiet_patient(f"P{i:03d}", f"Test, P{i}") for i in range(60)], "tester")
     statements = []
+    issue = loader._Reader.rows
 
-    def count(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
+    def count(self, sql):
+        statements.append(sql)
+        return issue(self, sql)
 
-    event.listen(store.engine, "before_cursor_execute", count)
-    try:
-        patients = store.load_patients()
-    finally:
-        event.remove(store.engine, "before_cursor_execute", count)
+    monkeypatch.setattr(loader._Reader, "rows", count)
+    patients = store.load_patients()
     assert len(patients) == 60
-    assert len(statements) == 7
+    assert len(statements) == 7 and all(s.startswith("SELECT") for s in statements)

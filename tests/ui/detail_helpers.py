@@ -14,7 +14,10 @@ All patients are synthetic. Dates of the extra patients, as of 2026-11-25:
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, AsyncIterator, Callable
 
 from textual.geometry import Region
 from textual.widgets import Input, Select, Static
@@ -60,9 +63,10 @@ EXTRA_PATIENTS = {
 }
 
 
-def ward_store(tmp_path, today: date = TODAY):
-    """The demo ward plus the extra synthetic patients, in a temp SQLite store."""
-    store = make_store(tmp_path, today)
+def ward_store(tmp_path, today: date = TODAY, *, demo: bool = True):
+    """The demo ward plus the extra synthetic patients, in a temp SQLite store (only the
+    extra patients with `demo=False`: quicker, for tests that need no demo patient)."""
+    store = make_store(tmp_path, today, patients=None if demo else [])
     store.import_patients(parse_ward(EXTRA_PATIENTS, today), actor="test")
     return store
 
@@ -79,6 +83,61 @@ async def open_detail(pilot, mrn: str):
     return screen
 
 
+@dataclass
+class Run:
+    """One running app for a form test: the store, the app, its pilot and the patient
+    detail it opened (None when the test starts on the ward list)."""
+
+    store: Any
+    app: Any
+    pilot: Any
+    detail: Any = None
+
+    def __iter__(self):
+        """`async with running(...) as (store, app, pilot, detail):`"""
+        return iter((self.store, self.app, self.pilot, self.detail))
+
+    async def open_form(self, key: str, form_class: type | None = None):
+        return await open_form(self.pilot, key, form_class)
+
+    def select_row(self, predicate: Callable[[Any], bool]):
+        """Put the detail timeline's cursor on the first entry `predicate` accepts; that entry."""
+        from itb_tui.ui.widgets.detail_timeline import Timeline
+
+        timeline = self.detail.query_one(Timeline)
+        row = next(i for i, e in enumerate(timeline.entries) if predicate(e))
+        timeline.move_cursor(row=row)
+        return timeline.entries[row]
+
+
+@asynccontextmanager
+async def running(tmp_path, mrn: str | None = None, *, store=None, demo: bool = True) -> AsyncIterator[Run]:
+    """The set-up every form test shares: the ward store (or `store`), the app at TODAY,
+    and the patient's detail screen when `mrn` is given."""
+    store = store if store is not None else ward_store(tmp_path, demo=demo)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        detail = await open_detail(pilot, mrn) if mrn is not None else None
+        yield Run(store, app, pilot, detail)
+
+
+async def open_form(pilot, key: str, form_class: type | None = None):
+    """Press `key` on the detail screen; the form it opened (checked to be a `form_class`)."""
+    await press(pilot, key)
+    form = pilot.app.screen
+    if form_class is not None:
+        assert isinstance(form, form_class), f"{key!r} opened {type(form).__name__}, not {form_class.__name__}"
+    return form
+
+
+async def push_form(pilot, form):
+    """Open a form directly (as the ward list does for a new patient); the form on screen."""
+    pilot.app.push_screen(form)
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def press(pilot, *keys: str) -> None:
     await pilot.press(*keys)
     await settle(pilot)
@@ -93,6 +152,16 @@ async def fill(pilot, name: str, text: str) -> None:
     field.value = text
     await pilot.press("tab")
     await settle(pilot)
+
+
+def put(form, name: str, text: str | None) -> None:
+    """Put text in a form field at once, as a paste would (a select takes its code); the
+    checks run when the app next processes its messages (`settle`)."""
+    widget = form.query_one(f"#f-{name}")
+    if isinstance(widget, Select):
+        widget.value = Select.NULL if text is None else text
+    else:
+        widget.value = "" if text is None else text
 
 
 async def type_into(pilot, name: str, text: str) -> None:

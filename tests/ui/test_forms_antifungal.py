@@ -8,28 +8,22 @@ from decimal import Decimal
 from itb_tui.ui.forms.antifungal import AntifungalForm, regimen_for
 
 from detail_helpers import (
-    SIZE,
     TODAY,
     field_error,
     fill,
-    make_app,
     notice_text,
-    open_detail,
+    open_form,
     press,
+    running,
     screen_text,
-    ward_store,
 )
 
 
 async def test_fluconazole_against_c_krusei_is_flagged_live_and_micafungin_is_not(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "KRU01")
+    async with running(tmp_path, "KRU01") as (store, app, pilot, detail):
         before = store.get_patient("KRU01").antifungals
-        await press(pilot, "F")  # a new course even though one runs
-        form = app.screen
-        assert isinstance(form, AntifungalForm) and form.course is None
+        form = await open_form(pilot, "F", AntifungalForm)  # a new course even though one runs
+        assert form.course is None
         await fill(pilot, "drug", "fluconazole")
         await fill(pilot, "dose_mg", "400")
         notice = notice_text(form)
@@ -44,12 +38,8 @@ async def test_fluconazole_against_c_krusei_is_flagged_live_and_micafungin_is_no
 
 
 async def test_start_a_course_saves_it(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "OK01")
-        await press(pilot, "f")  # no course runs: start one
-        form = app.screen
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "f")  # no course runs: start one
         assert form.course is None
         assert form.raw("started_on") == TODAY.isoformat()
         await fill(pilot, "drug", "caspofungin")
@@ -62,12 +52,8 @@ async def test_start_a_course_saves_it(tmp_path):
 
 
 async def test_stopping_before_the_required_date_is_flagged_and_saved(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "DAY01")
-        await press(pilot, "f")  # micafungin runs: change or stop it
-        form = app.screen
+    async with running(tmp_path, "DAY01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "f")  # micafungin runs: change or stop it
         assert form.course is not None and form.course.drug == "micafungin"
         assert form.raw("dose_mg") == "100"
         await fill(pilot, "stopped_on", "today")
@@ -79,13 +65,9 @@ async def test_stopping_before_the_required_date_is_flagged_and_saved(tmp_path):
 
 
 async def test_antifungal_form_names_each_bad_field_and_saves_nothing(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "DAY01")
+    async with running(tmp_path, "DAY01") as (store, app, pilot, detail):
         before = store.get_patient("DAY01").antifungals
-        await press(pilot, "f")
-        form = app.screen
+        form = await open_form(pilot, "f")
         await fill(pilot, "drug", "flucanazole")
         assert 'did you mean "fluconazole"?' in field_error(form, "drug")
         await fill(pilot, "drug", "micafungin")

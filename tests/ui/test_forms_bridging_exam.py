@@ -6,26 +6,19 @@ from itb_tui.ui.forms.bridging import BridgingForm
 from itb_tui.ui.forms.exam import ExamForm
 
 from detail_helpers import (
-    SIZE,
     TODAY,
     choose,
     field_error,
     fill,
-    make_app,
-    open_detail,
+    open_form,
     press,
-    ward_store,
+    running,
 )
 
 
 async def test_bridging_is_saved_and_a_future_start_is_refused(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "KRU01")
-        await press(pilot, "g")
-        form = app.screen
-        assert isinstance(form, BridgingForm)
+    async with running(tmp_path, "KRU01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "g", BridgingForm)
         await choose(pilot, "method", "oral_baclofen")
         await fill(pilot, "started_on", "tomorrow")
         assert field_error(form, "started_on") == "✖ must not be after today (2026-11-25)"
@@ -41,13 +34,9 @@ async def test_bridging_is_saved_and_a_future_start_is_refused(tmp_path):
 
 
 async def test_exam_is_saved_and_a_date_before_birth_is_refused(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "KRU01")
-        await press(pilot, "m")
-        form = app.screen
-        assert isinstance(form, ExamForm) and form.raw("kind") == "dilated_eye_exam"
+    async with running(tmp_path, "KRU01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "m", ExamForm)
+        assert form.raw("kind") == "dilated_eye_exam"
         await fill(pilot, "on", "1960-01-01")
         assert field_error(form, "on") == "✖ must not be before the date of birth (1966-06-06)"
         await press(pilot, "enter")

@@ -7,29 +7,22 @@ from itb_tui.ui.forms.culture import CultureForm, CultureResultForm, parse_susce
 from itb_tui.ui.widgets.detail_timeline import Timeline
 
 from detail_helpers import (
-    SIZE,
     TODAY,
     choose,
     field_error,
     fill,
-    make_app,
     notice_text,
-    open_detail,
+    open_form,
     press,
+    running,
     screen_text,
-    ward_store,
 )
 
 
 async def test_positive_candida_culture_turns_an_ok_patient_blocked(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "OK01")
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
         assert "✔ REFILL OK" in screen_text(app)
-        await press(pilot, "c")
-        form = app.screen
-        assert isinstance(form, CultureForm)
+        form = await open_form(pilot, "c", CultureForm)
         await choose(pilot, "result", "positive")
         await fill(pilot, "organism", "Candida albicans")
         assert "recognised: Candida albicans, fungal" in screen_text(app)
@@ -47,14 +40,9 @@ async def test_positive_candida_culture_turns_an_ok_patient_blocked(tmp_path):
 
 
 async def test_enter_the_result_of_the_pending_culture(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "PEND01")
+    async with running(tmp_path, "PEND01") as (store, app, pilot, detail):
         assert "▲ REFILL WITH CAUTION" in screen_text(app)
-        await press(pilot, "e")  # no culture row selected: the latest pending culture
-        form = app.screen
-        assert isinstance(form, CultureResultForm)
+        form = await open_form(pilot, "e", CultureResultForm)  # no culture row selected: the latest pending culture
         assert "blood culture drawn 2026-11-24, now pending" in screen_text(app)
         await choose(pilot, "result", "no_growth")
         await press(pilot, "enter")
@@ -64,17 +52,12 @@ async def test_enter_the_result_of_the_pending_culture(tmp_path):
 
 
 async def test_e_edits_the_culture_selected_in_the_timeline(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "DAY01")
+    async with running(tmp_path, "DAY01") as (store, app, pilot, detail):
         timeline = detail.query_one(Timeline)
         row = next(i for i, e in enumerate(timeline.entries) if e.event == "Culture: blood" and
                    e.on.isoformat() == "2026-11-05")
         timeline.move_cursor(row=row)
-        await press(pilot, "e")
-        form = app.screen
-        assert isinstance(form, CultureResultForm)
+        form = await open_form(pilot, "e", CultureResultForm)
         assert form.original.drawn_on.isoformat() == "2026-11-05"
         await fill(pilot, "susceptibility", "fluconazole=SDD")
         await press(pilot, "enter")
@@ -84,13 +67,9 @@ async def test_e_edits_the_culture_selected_in_the_timeline(tmp_path):
 
 
 async def test_culture_form_names_each_bad_field_and_saves_nothing(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "OK01")
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
         before = store.get_patient("OK01").cultures
-        await press(pilot, "c")
-        form = app.screen
+        form = await open_form(pilot, "c")
         await choose(pilot, "result", "positive")
         await press(pilot, "enter")  # positive without an organism
         assert field_error(form, "organism") == "✖ is required for a positive culture"
@@ -114,12 +93,8 @@ def test_susceptibility_is_read_as_drug_and_result_pairs():
 
 
 async def test_result_form_refuses_an_organism_on_a_negative_culture(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "PEND01")
-        await press(pilot, "e")
-        form = app.screen
+    async with running(tmp_path, "PEND01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "e")
         await fill(pilot, "organism", "Candida albicans")  # result still "pending"
         assert field_error(form, "organism") == "✖ must be empty unless the result is positive (result is pending)"
         await press(pilot, "enter")
@@ -128,11 +103,8 @@ async def test_result_form_refuses_an_organism_on_a_negative_culture(tmp_path):
 
 
 async def test_organism_completes_from_the_species_table(tmp_path):
-    app = make_app(ward_store(tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "OK01")
-        await press(pilot, "c")
-        form = app.screen
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "c")
         form.query_one("#f-organism").focus()
         await pilot.press(*"Nakaseomyces gla")
         await press(pilot, "right")  # accept the suggestion

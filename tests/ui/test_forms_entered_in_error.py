@@ -6,30 +6,23 @@ from itb_tui.ui.forms.entered_in_error import EnteredInErrorForm
 from itb_tui.ui.widgets.detail_timeline import Timeline
 
 from detail_helpers import (
-    SIZE,
     field_error,
     fill,
-    make_app,
-    open_detail,
+    open_form,
     press,
+    running,
     screen_text,
-    ward_store,
 )
 
 
 async def test_marked_culture_disappears_and_stays_in_the_audit_trail(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "KRU01")
+    async with running(tmp_path, "KRU01") as (store, app, pilot, detail):
         assert "✖ REFILL BLOCKED" in screen_text(app)
         timeline = detail.query_one(Timeline)
         row = next(i for i, e in enumerate(timeline.entries) if e.kind == "culture")
         culture_id = timeline.entries[row].record_id
         timeline.move_cursor(row=row)
-        await press(pilot, "delete")
-        form = app.screen
-        assert isinstance(form, EnteredInErrorForm)
+        form = await open_form(pilot, "delete", EnteredInErrorForm)
         assert "Culture: blood on 2026-11-20" in screen_text(app)
         await press(pilot, "enter")  # no reason given
         assert app.screen is form
@@ -49,9 +42,7 @@ async def test_marked_culture_disappears_and_stays_in_the_audit_trail(tmp_path):
 
 
 async def test_delete_on_a_row_that_cannot_be_marked_says_so(tmp_path):
-    app = make_app(ward_store(tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "DAY01")
+    async with running(tmp_path, "DAY01") as (store, app, pilot, detail):
         timeline = detail.query_one(Timeline)
         row = next(i for i, e in enumerate(timeline.entries) if e.event == "Symptoms resolved")
         timeline.move_cursor(row=row)

@@ -7,27 +7,20 @@ from decimal import Decimal
 from itb_tui.ui.forms.patient import PatientForm
 
 from detail_helpers import (
-    SIZE,
     field_error,
     fill,
-    make_app,
-    open_detail,
+    open_form,
     press,
+    push_form,
+    running,
     screen_text,
-    settle,
-    ward_store,
 )
 
 
 async def test_new_patient_is_saved_and_an_existing_mrn_is_refused(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(tmp_path) as (store, app, pilot, _):
         before = store.get_patient("OK01")
-        app.push_screen(PatientForm())
-        await settle(pilot)
-        form = app.screen
+        form = await push_form(pilot, PatientForm())
         await fill(pilot, "mrn", "OK01")
         await fill(pilot, "name", "Other, Person")
         await press(pilot, "enter")
@@ -44,14 +37,9 @@ async def test_new_patient_is_saved_and_an_existing_mrn_is_refused(tmp_path):
 
 
 async def test_patient_form_names_each_bad_field_and_saves_nothing(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(tmp_path) as (store, app, pilot, _):
         count = len(store.load_patients())
-        app.push_screen(PatientForm())
-        await settle(pilot)
-        form = app.screen
+        form = await push_form(pilot, PatientForm())
         await press(pilot, "enter")
         assert field_error(form, "mrn") == "✖ is required"
         assert field_error(form, "name") == "✖ is required"
@@ -64,13 +52,8 @@ async def test_patient_form_names_each_bad_field_and_saves_nothing(tmp_path):
 
 
 async def test_edit_patient_changes_the_bed_and_keeps_the_mrn(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "OK01")
-        await press(pilot, "E")
-        form = app.screen
-        assert isinstance(form, PatientForm)
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "E", PatientForm)
         assert form.query_one("#f-mrn").disabled
         await fill(pilot, "bed", "7B")
         await press(pilot, "enter")

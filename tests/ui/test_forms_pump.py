@@ -7,26 +7,20 @@ from decimal import Decimal
 from itb_tui.ui.forms.pump import PumpForm
 
 from detail_helpers import (
-    SIZE,
     TODAY,
     field_error,
     fill,
-    make_app,
-    open_detail,
+    open_form,
     press,
+    running,
     screen_text,
-    ward_store,
 )
 
 
 async def test_replacing_a_pump_explants_the_old_one_then_adds_the_new(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "OK01")
-        await press(pilot, "p")
-        form = app.screen
-        assert isinstance(form, PumpForm) and form.replacing.serial == "TST-OK01"
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "p", PumpForm)
+        assert form.replacing.serial == "TST-OK01"
         # Device details carry over; the dose does not (shown as a hint instead).
         assert (form.raw("model"), form.raw("reservoir_ml"), form.raw("daily_dose_ug")) == (
             "SynchroMed II", "20", "")
@@ -46,13 +40,9 @@ async def test_replacing_a_pump_explants_the_old_one_then_adds_the_new(tmp_path)
 
 
 async def test_pump_form_names_each_bad_field_and_saves_nothing(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "OK01")
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
         before = store.get_patient("OK01").pumps
-        await press(pilot, "p")
-        form = app.screen
+        form = await open_form(pilot, "p")
         await fill(pilot, "alarm_ml", "25")
         assert field_error(form, "alarm_ml") == "✖ must be below the reservoir (20 mL)"
         await fill(pilot, "daily_dose_ug", "0.5")
@@ -67,14 +57,10 @@ async def test_pump_form_names_each_bad_field_and_saves_nothing(tmp_path):
 
 
 async def test_reimplant_after_explant_adds_a_pump(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "DAY01")
+    async with running(tmp_path, "DAY01") as (store, app, pilot, detail):
         assert "No pump implanted" in screen_text(app)
-        await press(pilot, "i")
-        form = app.screen
-        assert isinstance(form, PumpForm) and form.replacing is None
+        form = await open_form(pilot, "i", PumpForm)
+        assert form.replacing is None
         assert form.raw("manufacturer") == "Medtronic"
         await fill(pilot, "serial", "TST-DAY01B")
         await fill(pilot, "concentration_ug_ml", "500")

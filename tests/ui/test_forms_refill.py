@@ -9,28 +9,21 @@ from itb_tui.ui.forms.refill import RefillForm
 from itb_tui.ui.screens.detail import PatientDetailScreen
 
 from detail_helpers import (
-    SIZE,
     TODAY,
     field_error,
     fill,
-    make_app,
     notice_text,
-    open_detail,
+    open_form,
     press,
     refill_count,
+    running,
     screen_text,
-    ward_store,
 )
 
 
 async def test_allowed_refill_saves_and_the_detail_shows_it(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "OK01")
-        await press(pilot, "r")
-        form = app.screen
-        assert isinstance(form, RefillForm)
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "r", RefillForm)
         assert notice_text(form) == "✔ Refill allowed on 2026-11-25 Wed."
         assert not form.is_shown("override_reason")
         await fill(pilot, "volume_ml", "19.5")
@@ -43,13 +36,9 @@ async def test_allowed_refill_saves_and_the_detail_shows_it(tmp_path):
 
 
 async def test_blocked_refill_without_override_is_refused_with_the_reasons(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "KRU01")
+    async with running(tmp_path, "KRU01") as (store, app, pilot, detail):
         before = refill_count(store, "KRU01")
-        await press(pilot, "r")
-        form = app.screen
+        form = await open_form(pilot, "r")
         text = notice_text(form)
         assert "✖ REFILL BLOCKED on 2026-11-25 Wed" in text
         assert "Fungemia" in text  # the reason in words
@@ -65,12 +54,8 @@ async def test_blocked_refill_without_override_is_refused_with_the_reasons(tmp_p
 
 
 async def test_blocked_refill_with_override_saves_and_keeps_the_reason(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "KRU01")
-        await press(pilot, "r")
-        form = app.screen
+    async with running(tmp_path, "KRU01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "r")
         await fill(pilot, "volume_ml", "20")
         await fill(pilot, "override_reason", "too short")
         assert "at least 10 characters" in field_error(form, "override_reason")
@@ -85,9 +70,7 @@ async def test_blocked_refill_with_override_saves_and_keeps_the_reason(tmp_path)
 
 
 async def test_caution_is_shown_but_needs_no_override(tmp_path):
-    app = make_app(ward_store(tmp_path))
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "PEND01")
+    async with running(tmp_path, "PEND01") as (store, app, pilot, detail):
         await press(pilot, "r")
         assert "▲ CAUTION on 2026-11-25 Wed: refill allowed" in notice_text(app.screen)
         assert "Culture pending" in notice_text(app.screen)
@@ -95,13 +78,9 @@ async def test_caution_is_shown_but_needs_no_override(tmp_path):
 
 
 async def test_bad_refill_values_are_named_under_their_field_and_nothing_is_saved(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "OK01")
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
         before = refill_count(store, "OK01")
-        await press(pilot, "r")
-        form = app.screen
+        form = await open_form(pilot, "r")
         await fill(pilot, "volume_ml", "25")
         assert field_error(form, "volume_ml") == "✖ must be at most the reservoir (20 mL)"
         await fill(pilot, "volume_ml", "lots")
@@ -119,10 +98,7 @@ async def test_bad_refill_values_are_named_under_their_field_and_nothing_is_save
 
 
 async def test_cancel_closes_the_form_and_loses_nothing_saved(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "OK01")
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
         before = store.get_patient("OK01")
         await press(pilot, "r")
         await fill(pilot, "volume_ml", "20")
@@ -133,22 +109,27 @@ async def test_cancel_closes_the_form_and_loses_nothing_saved(tmp_path):
 
 async def test_block_found_by_the_store_at_save_asks_for_an_override(tmp_path):
     """Another terminal recorded a positive culture after the form opened: the store refuses
-    the refill, the form says why and asks for the override, keeping what was typed."""
+    the refill as decided on a stale screen (who changed the patient); ctrl+r loads the
+    change, and the form then says the refill is blocked and why and asks for the
+    override, keeping what was typed. Nothing is saved on the way."""
     from itb_tui.clinical.records import Culture
 
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_detail(pilot, "OK01")
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
         before = refill_count(store, "OK01")
-        await press(pilot, "r")
-        form = app.screen
+        form = await open_form(pilot, "r")
         await fill(pilot, "volume_ml", "20")
         assert not form.is_shown("override_reason")
         store.add_culture("OK01", Culture("blood", TODAY, "positive", "Candida albicans"), actor="other nurse")
         await press(pilot, "enter")
         assert app.screen is form
-        assert "refill is blocked" in form.form_error and "Give an override reason" in form.form_error
-        assert form.is_shown("override_reason")
+        assert "other nurse changed patient OK01" in form.form_error
+        assert refill_count(store, "OK01") == before
+        await press(pilot, "ctrl+r")
+        assert form.is_shown("override_reason")  # the reloaded patient is blocked
+        await press(pilot, "enter")
+        assert app.screen is form
+        text = screen_text(app)
+        assert "REFILL BLOCKED on 2026-11-25" in text and "Candida albicans" in text
+        assert "reason is needed to record it" in text
         assert form.raw("volume_ml") == "20"
         assert refill_count(store, "OK01") == before

@@ -7,27 +7,21 @@ from datetime import date
 from itb_tui.ui.forms.symptoms import SymptomsForm
 
 from detail_helpers import (
-    SIZE,
     field_error,
     fill,
-    make_app,
     notice_text,
-    open_detail,
+    open_form,
     press,
+    running,
     screen_text,
-    ward_store,
 )
 
 
 async def test_symptom_date_moves_the_count_before_and_after_saving(tmp_path):
-    store = ward_store(tmp_path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        detail = await open_detail(pilot, "DAY01")
+    async with running(tmp_path, "DAY01") as (store, app, pilot, detail):
         assert "Day 7 of 14" in screen_text(app)
-        await press(pilot, "y")
-        form = app.screen
-        assert isinstance(form, SymptomsForm) and form.raw("symptoms_resolved_on") == "2026-11-18"
+        form = await open_form(pilot, "y", SymptomsForm)
+        assert form.raw("symptoms_resolved_on") == "2026-11-18"
         await fill(pilot, "symptoms_resolved_on", "2026-11-20")
         assert "Day 5 of 14" in notice_text(form)  # live, before saving
         await fill(pilot, "neutrophil_recovery_on", "+1d")

@@ -121,6 +121,31 @@ async def test_an_empty_store_asks_for_the_first_admin_then_signs_them_in(tmp_pa
     assert store.authenticate("ward.admin", "a long ward passphrase").user == "ward.admin"
 
 
+async def test_a_first_admin_made_meanwhile_on_another_terminal_wins_and_this_one_signs_in(
+        tmp_path, monkeypatch):
+    """Two terminals both showed "First admin account" on a new store; the other one saved
+    first, right after this one last looked (so any "are there users?" check this terminal
+    makes is stale). This one must not make a second admin: it says so and turns into
+    sign-in. Only the store's single locked count-and-insert can guarantee that."""
+    from itb_tui.store import open_store
+
+    store = make_store(tmp_path, patients=[])
+    app = login_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.mode == "first_admin"
+        other = open_store(store.url, today=TODAY)  # the other workstation
+        other.create_first_admin("other.admin", "another long passphrase", actor="os:other")
+        other.close()
+        monkeypatch.setattr(store, "has_users", lambda: False)  # this terminal's stale view
+        await type_login(pilot, "ward.admin", "a long ward passphrase", "a long ward passphrase")
+        screen = app.screen
+        assert isinstance(screen, LoginScreen) and screen.mode == "sign_in"
+        assert "has users now" in screen.error
+        assert app.store is None
+    assert [u.username for u in store.list_users()] == ["other.admin"]
+
+
 async def test_enter_moves_to_the_next_empty_field_before_signing_in(tmp_path):
     store = store_with_users(tmp_path)
     app = login_app(store)

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import AntifungalCourse, Patient
-from itb_tui.ui.forms.base import Field, FormScreen, index_of
+from itb_tui.ui.forms.base import Field, FormScreen, find_record, index_of
 from itb_tui.ui.format import date_text, number_text
 from itb_tui.ui.widgets.detail_alerts import alerts_table
 from itb_tui.wardfile.limits import ANTIFUNGAL_DRUGS
@@ -115,6 +115,17 @@ class AntifungalForm(FormScreen):
     def record_path(self) -> str:
         return f"antifungals[{self.index}]."
 
+    def rebind(self, patient: Patient) -> str | None:
+        self.patient = patient
+        if self.course is None:
+            self.index = len(patient.antifungals)
+            return None
+        course = find_record(patient.antifungals, self.course.id)
+        if course is None:
+            return f"the {self.course.drug} course is no longer on file (marked entered in error?)"
+        self.course, self.index = course, index_of(patient.antifungals, course)
+        return None
+
     def notice(self, values: dict[str, Any], draft: Patient | None, errors: dict[str, str]) -> RenderableType | None:
         regimen = regimen_for(values.get("drug"), self.regimens)
         self.set_hint("drug", f"Reference (not a prescription): {regimen}" if regimen else "")
@@ -134,8 +145,10 @@ class AntifungalForm(FormScreen):
     def save(self, values: dict[str, Any]) -> Any:
         course = self.draft_course(values)
         if self.course is None:
-            return self.store.add_course(self.patient.mrn, course, self.actor)
-        return self.store.update_course(self.course.id, course, self.actor)
+            return self.store.add_course(self.patient.mrn, course, self.actor,
+                                         expected_version=self.expected_version)
+        return self.store.update_course(self.course.id, course, self.actor,
+                                        expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
         return "Antifungal course started" if self.course is None else "Antifungal course updated"

@@ -11,15 +11,22 @@ keeping what was typed.
 
 A form subclass declares its fields (`form_fields`), how a draft patient looks with the
 change (`build_draft`), and the store call (`save`, run in a worker thread).
+
+Optimistic concurrency: the form remembers the patient's `row_version` it was opened
+with (`expected_version`) and every save that changes an existing patient passes it to
+the store, so a save over someone else's later change (another terminal) is refused
+with who and when, never applied. The form stays open with what was typed; ctrl+r
+reloads the patient inside the form (`rebind`), keeping the entries, and saving again
+is then checked against their change.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Mapping
 
 from rich.console import RenderableType
 from textual import events, work
@@ -34,7 +41,8 @@ from textual.worker import Worker, WorkerState
 
 from itb_tui.clinical.records import Patient
 from itb_tui.dates import parse_user_date
-from itb_tui.store.errors import RefillBlocked, StoreError, ValidationError
+from itb_tui.store.errors import ConcurrentEdit, RefillBlocked, StoreError, ValidationError
+from itb_tui.ui.forms.conflict import RELOAD_KEY, conflict_text
 from itb_tui.wardfile.validate import normalise_patient, patient_problems
 
 _INDEX = re.compile(r"\[\d+\]")
@@ -104,6 +112,13 @@ def index_of(records, record) -> int:
     raise LookupError(f"{record!r} is not one of the patient's records")
 
 
+def find_record(records, record_id: int | None):
+    """The record with that store id among `records`, or None (gone, or entered in error)."""
+    if record_id is None:
+        return None
+    return next((r for r in records if r.id == record_id), None)
+
+
 def leaf(path: str) -> str:
     """The field name at the end of a validator path, without list indices."""
     return _INDEX.sub("", path.rsplit(".", 1)[-1])
@@ -119,6 +134,9 @@ class FormScreen(ModalScreen[Any]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Save", id="form.save"),
+        # Offered by the message of a save refused as a concurrent edit, not in the footer.
+        Binding(RELOAD_KEY, "reload", "Reload patient", id="form.reload", show=False,
+                tooltip="Load the patient again (after someone else changed it), keeping what you typed"),
     ]
 
     DEFAULT_CSS = """
@@ -204,10 +222,13 @@ class FormScreen(ModalScreen[Any]):
     def __init__(self, patient: Patient | None = None) -> None:
         super().__init__()
         self.patient = patient  # the patient as loaded, before this form's change
+        # The row_version this form was opened (or last reloaded) with: see `expected_version`.
+        self.opened_version: int | None = patient.row_version if patient is not None else None
         self._baseline: set[tuple[str, str]] | None = None
         self._specs: dict[str, Field] = {}
         self._may_show: set[str] = set()  # fields the user has left (or all, after Save)
         self._saving = False
+        self._focus_before_save: Widget | None = None
         self.form_error: str = ""  # what is shown above the buttons right now
 
     # --- what a subclass provides ---
@@ -260,6 +281,19 @@ class FormScreen(ModalScreen[Any]):
 
     def saved_message(self, result: Any) -> str:
         return f"{self.form_title()}: saved"
+
+    def rebind(self, patient: Patient) -> str | None:
+        """Point the form at `patient` as just reloaded from the store. A subclass that
+        edits one record finds it again by its id; it returns why the form cannot go on
+        (the record was removed or marked entered in error), else None."""
+        self.patient = patient
+        return None
+
+    @property
+    def expected_version(self) -> int | None:
+        """Pass to every store write that changes the existing patient: the store refuses
+        it (ConcurrentEdit) if anyone changed the patient since this form loaded it."""
+        return self.opened_version
 
     # --- shared services for subclasses ---
 
@@ -371,13 +405,16 @@ class FormScreen(ModalScreen[Any]):
             return parse_decimal(text)
         return text
 
-    def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
-        """Every field parsed, and the problems of those that could not be."""
+    def collect(self, typed: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+        """Every field parsed, and the problems of those that could not be. `typed` (field
+        -> text, or a select's code) stands in for what the widgets hold, field by field:
+        the checks run exactly as on screen without typing (fuzzing every field is fast)."""
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
         for name, spec in self._specs.items():
             try:
-                values[name] = self.parse_field(spec, self.raw(name))
+                raw = typed[name] if typed is not None and name in typed else self.raw(name)
+                values[name] = self.parse_field(spec, raw)
             except ValueError as exc:
                 values[name] = None
                 errors[name] = str(exc)
@@ -385,10 +422,11 @@ class FormScreen(ModalScreen[Any]):
                 errors[name] = "is required"
         return values, errors
 
-    def check(self) -> tuple[dict[str, Any], dict[str, str], list[str], Patient | None]:
+    def check(self, typed: Mapping[str, Any] | None = None
+              ) -> tuple[dict[str, Any], dict[str, str], list[str], Patient | None]:
         """Parse, then run the ward file's validator on the draft: (values, field errors,
-        problems of the form as a whole, the draft)."""
-        values, errors = self.collect()
+        problems of the form as a whole, the draft). `typed`: see `collect`."""
+        values, errors = self.collect(typed)
         self.before_check(values)
         draft = self.build_draft(values)
         general: list[str] = []
@@ -509,6 +547,9 @@ class FormScreen(ModalScreen[Any]):
             return
         self.show_form_error("")
         self._saving = True
+        # Disabling Save moves the focus on (to Cancel): a refused save must give it back,
+        # or the next Enter would cancel the form and lose everything typed.
+        self._focus_before_save = self.focused
         self.query_one("#form-save", Button).disabled = True
         self._save_in_thread(values)
 
@@ -517,6 +558,9 @@ class FormScreen(ModalScreen[Any]):
         return self.save(values)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "form-reload":
+            self._reload_finished(event)
+            return
         if event.worker.group != "form-save":
             return
         if event.state == WorkerState.SUCCESS:
@@ -524,11 +568,15 @@ class FormScreen(ModalScreen[Any]):
         elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             self._saving = False
             self.query_one("#form-save", Button).disabled = False
+            if self._focus_before_save is not None:
+                self._focus_before_save.focus()
             self.store_refused(event.worker.error)
 
     def store_refused(self, error: BaseException | None) -> None:
         """Show why the store said no, in words, keeping everything typed."""
-        if isinstance(error, ValidationError):
+        if isinstance(error, ConcurrentEdit):
+            self.show_form_error(conflict_text(error, datetime.now(timezone.utc)))
+        elif isinstance(error, ValidationError):
             self.show_store_problems(error.errors)
         elif isinstance(error, RefillBlocked):
             self.refill_blocked(error)
@@ -539,6 +587,41 @@ class FormScreen(ModalScreen[Any]):
 
     def refill_blocked(self, error: RefillBlocked) -> None:
         self.show_form_error(f"Not saved: {error}")
+
+    # --- reloading the patient (after a save refused as a concurrent edit) ---
+
+    def action_reload(self) -> None:
+        """Read the patient again, keeping every field as typed."""
+        if self._saving or self.patient is None:
+            return
+        self._reload_in_thread(self.patient.mrn)
+
+    @work(thread=True, exit_on_error=False, group="form-reload")
+    def _reload_in_thread(self, mrn: str) -> Patient | None:
+        return self.store.get_patient(mrn)
+
+    def _reload_finished(self, event: Worker.StateChanged) -> None:
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self.show_form_error(f"Not reloaded: {event.worker.error}".splitlines()[0])
+            return
+        if event.state != WorkerState.SUCCESS:
+            return
+        patient = event.worker.result
+        if patient is None:
+            self.show_form_error(f"Not reloaded: patient {self.patient.mrn} is no longer in the store")
+            return
+        problem = self.rebind(patient)
+        self.opened_version = patient.row_version
+        self._baseline = None
+        for intro in self.query("#form-intro").results(Static):
+            intro.update(self.intro())
+        self.refresh_checks()
+        if problem:
+            self.show_form_error(f"Reloaded, but {problem}: press Esc to close this form")
+            return
+        self.show_form_error("")
+        self.app.notify(f"Patient {patient.mrn} reloaded with the latest changes; your entries are kept. "
+                        "Check them and save again.", title="Reloaded")
 
     def _saved(self, result: Any) -> None:
         self._saving = False

@@ -41,7 +41,8 @@ class BridgingForm(FormScreen):
         return f"bridging[{len(self.patient.bridging)}]."
 
     def save(self, values: dict[str, Any]) -> Any:
-        return self.store.add_bridging(self.patient.mrn, self.bridging(values), self.actor)
+        return self.store.add_bridging(self.patient.mrn, self.bridging(values), self.actor,
+                                       expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
         return "Bridging recorded"

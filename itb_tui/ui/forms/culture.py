@@ -25,7 +25,7 @@ from itb_tui.clinical.records import (
     Culture,
     Patient,
 )
-from itb_tui.ui.forms.base import Field, FormScreen, index_of
+from itb_tui.ui.forms.base import Field, FormScreen, find_record, index_of
 from itb_tui.ui.format import STATUS_LABELS, date_text, reason_text
 from itb_tui.ui.widgets.detail_text import RESULT_WORDS, SPECIMEN_WORDS, words
 
@@ -138,7 +138,8 @@ class CultureForm(FormScreen):
         return text
 
     def save(self, values: dict[str, Any]) -> Any:
-        return self.store.add_culture(self.patient.mrn, self.culture(values), self.actor)
+        return self.store.add_culture(self.patient.mrn, self.culture(values), self.actor,
+                                      expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
         return "Culture added"
@@ -180,12 +181,20 @@ class CultureResultForm(CultureForm):
     def record_path(self) -> str:
         return f"cultures[{self.index}]."
 
+    def rebind(self, patient: Patient) -> str | None:
+        culture = find_record(patient.cultures, self.original.id)
+        if culture is None:
+            return "this culture is no longer on file (marked entered in error?)"
+        self.patient, self.original, self.index = patient, culture, index_of(patient.cultures, culture)
+        return None
+
     def notice(self, values: dict[str, Any], draft: Patient | None, errors: dict[str, str]) -> RenderableType | None:
         values = {**values, "drawn_on": self.original.drawn_on}
         return super().notice(values, draft, errors)
 
     def save(self, values: dict[str, Any]) -> Any:
-        return self.store.update_culture(self.original.id, self.culture(values), self.actor)
+        return self.store.update_culture(self.original.id, self.culture(values), self.actor,
+                                         expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
         return "Culture result saved"

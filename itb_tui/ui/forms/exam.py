@@ -42,7 +42,8 @@ class ExamForm(FormScreen):
         return f"exams[{len(self.patient.exams)}]."
 
     def save(self, values: dict[str, Any]) -> Any:
-        return self.store.add_exam(self.patient.mrn, self.exam(values), self.actor)
+        return self.store.add_exam(self.patient.mrn, self.exam(values), self.actor,
+                                   expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
         return "Exam recorded"

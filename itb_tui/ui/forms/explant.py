@@ -15,7 +15,7 @@ from rich.text import Text
 
 from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import Patient, Pump
-from itb_tui.ui.forms.base import Field, FormScreen, index_of
+from itb_tui.ui.forms.base import Field, FormScreen, find_record, index_of
 from itb_tui.ui.format import date_text
 from itb_tui.ui.widgets.detail_alerts import alerts_table
 
@@ -54,6 +54,13 @@ class ExplantForm(FormScreen):
     def record_path(self) -> str:
         return f"pumps[{self.index}]."
 
+    def rebind(self, patient: Patient) -> str | None:
+        pump = find_record(patient.pumps, self.pump.id)
+        if pump is None:
+            return f"pump {self.pump.serial} is no longer on file"
+        self.patient, self.pump, self.index = patient, pump, index_of(patient.pumps, pump)
+        return f"pump {pump.serial} was already removed" if pump.removed_on is not None else None
+
     def notice(self, values: dict[str, Any], draft: Patient | None, errors: dict[str, str]) -> RenderableType | None:
         if draft is None or "removed_on" in errors or values.get("removed_on") is None:
             return None  # the reason does not change what the engine says
@@ -67,7 +74,8 @@ class ExplantForm(FormScreen):
 
     def save(self, values: dict[str, Any]) -> Any:
         return self.store.explant_pump(self.patient.mrn, self.pump.id, values["removed_on"],
-                                       values["removal_reason"], self.actor)
+                                       values["removal_reason"], self.actor,
+                                       expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
         return f"Pump {self.pump.serial} explanted"

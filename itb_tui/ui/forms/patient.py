@@ -62,7 +62,7 @@ class PatientForm(FormScreen):
             if existing is not None:
                 raise StoreError(f"MRN {draft.mrn} already belongs to {existing.name}: "
                                  "open that patient to change it")
-        return self.store.save_patient(draft, self.actor)
+        return self.store.save_patient(draft, self.actor, expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
         return f"Patient {result.mrn} saved" if isinstance(result, Patient) else "Patient saved"

@@ -1,11 +1,12 @@
 """Add a pump (first implant or reimplantation), or replace the implanted one.
 
-Replacing is one flow: the old pump's removal (date and reason) is asked first and saved
-first, then the new pump; both are checked together before either is saved, so a
-replacement is not left half-done by a typo. Device fields (manufacturer, model,
-reservoir, alarm volume) start from the previous pump; the concentration and dose do not
-(they are often re-titrated after a reimplantation, and a silently carried-over dose is a
-safety risk): the previous values are shown as hints instead.
+Replacing is one flow: the old pump's removal (date and reason) is asked first, then the
+new pump; both are checked together and saved in one store transaction
+(`store.replace_pump`), so a replacement is never left half-done. Device fields
+(manufacturer, model, reservoir, alarm volume) start from the previous pump; the
+concentration and dose do not (they are often re-titrated after a reimplantation, and a
+silently carried-over dose is a safety risk): the previous values are shown as hints
+instead.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from itb_tui.clinical.records import Patient, Pump
-from itb_tui.store.errors import StoreError
-from itb_tui.ui.forms.base import Field, FormScreen, index_of, leaf
+from itb_tui.ui.forms.base import Field, FormScreen, find_record, index_of, leaf
 from itb_tui.ui.format import date_text, number_text
 
 NEW_PUMP_FIELDS = ("serial", "manufacturer", "model", "reservoir_ml", "alarm_ml", "implanted_on",
@@ -104,17 +104,26 @@ class PumpForm(FormScreen):
             return name
         return None
 
+    def rebind(self, patient: Patient) -> str | None:
+        self.patient = patient
+        if self.replacing is None:
+            return None
+        pump = find_record(patient.pumps, self.replacing.id)
+        if pump is None or pump.removed_on is not None:
+            return f"pump {self.replacing.serial} is no longer implanted"
+        self.replacing = self.previous = pump
+        self.old_index = index_of(patient.pumps, pump)
+        return None
+
     def save(self, values: dict[str, Any]) -> Any:
-        if self.replacing is not None:
-            self.store.explant_pump(self.patient.mrn, self.replacing.id, values["removed_on"],
-                                    values["removal_reason"], self.actor)
-        try:
-            return self.store.add_pump(self.patient.mrn, self.new_pump(values), self.actor)
-        except StoreError as exc:
-            if self.replacing is None:
-                raise
-            raise StoreError(f"the old pump {self.replacing.serial} WAS explanted, but the new pump was "
-                             f"not saved ({exc}); close this form and add the new pump with p") from exc
+        """A replacement is one store call, one transaction: the old pump's removal and the
+        new pump are saved together or not at all (never a patient left with no pump)."""
+        if self.replacing is None:
+            return self.store.add_pump(self.patient.mrn, self.new_pump(values), self.actor,
+                                       expected_version=self.expected_version)
+        return self.store.replace_pump(self.patient.mrn, self.replacing.id, values["removed_on"],
+                                       values["removal_reason"], self.new_pump(values), self.actor,
+                                       expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
         return "Pump replaced" if self.replacing is not None else "Pump added"

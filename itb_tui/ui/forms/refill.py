@@ -17,7 +17,7 @@ from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import Patient, Pump, Refill
 from itb_tui.store.errors import RefillBlocked
 from itb_tui.store.store import MIN_OVERRIDE_REASON
-from itb_tui.ui.forms.base import Field, FormScreen, index_of
+from itb_tui.ui.forms.base import Field, FormScreen, find_record, index_of
 from itb_tui.ui.format import number_text
 from itb_tui.ui.widgets.detail_banner import reason_rows
 from itb_tui.ui.widgets.detail_text import day_text
@@ -66,6 +66,14 @@ class RefillForm(FormScreen):
 
     def record_path(self) -> str:
         return f"pumps[{self.index}].refills[{len(self.patient.pumps[self.index].refills)}]."
+
+    def rebind(self, patient: Patient) -> str | None:
+        pump = find_record(patient.pumps, self.pump.id)
+        if pump is None:
+            return f"pump {self.pump.serial} is no longer on file"
+        self.patient, self.pump, self.index = patient, pump, index_of(patient.pumps, pump)
+        self.store_blocked_on = None  # the engine now sees what the store saw
+        return None
 
     def route_problem(self, path: str) -> str | None:
         if path == "override_reason":  # the store's word for the override argument
@@ -128,7 +136,8 @@ class RefillForm(FormScreen):
     def save(self, values: dict[str, Any]) -> Any:
         refill = self._refill(values)
         return self.store.record_refill(self.patient.mrn, self.pump.id, replace(refill, override_reason=None),
-                                        self.actor, override_reason=refill.override_reason)
+                                        self.actor, override_reason=refill.override_reason,
+                                        expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
         return "Refill recorded" + (" with override" if self.blocked_on is not None else "")

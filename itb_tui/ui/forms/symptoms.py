@@ -58,7 +58,8 @@ class SymptomsForm(FormScreen):
         return text
 
     def save(self, values: dict[str, Any]) -> Any:
-        return self.store.save_patient(self.build_draft(values), self.actor)
+        return self.store.save_patient(self.build_draft(values), self.actor,
+                                       expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
         return "Dates saved"

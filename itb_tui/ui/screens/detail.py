@@ -6,6 +6,13 @@ The patient is read from the store in a worker (store access is slow work); the 
 assesses it on the UI thread (pure and fast), so moving the app's "as of" date
 recomputes at once without touching the store. The screen reloads on `DataChanged`
 (posted after any save, here or in another terminal).
+
+Opening a patient must feel instant on a round (target 100 ms), so the app keeps one
+detail screen (`for_patient`) and only changes what it shows: composing the screen's
+widgets and styling them anew cost most of the open time. The first frame shows the
+patient as the ward list loaded it (the list already holds every patient); the store
+read still runs and replaces it if anything changed, and carries the row version the
+forms save against.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from itb_tui.clinical.assessment import Assessment
@@ -31,6 +38,7 @@ from itb_tui.ui.widgets.detail_countdowns import AntifungalCard, ReimplantCard
 from itb_tui.ui.format import as_of_text, current_pump, date_text, last_removed_pump, status_label
 from itb_tui.ui.widgets.detail_pump import Demographics, PumpCard
 from itb_tui.ui.widgets.detail_timeline import Timeline
+from itb_tui.ui.widgets.key_footer import KeyFooter
 
 
 # Every action of the screen, for the command palette (ctrl+p) as well as the footer keys.
@@ -75,11 +83,16 @@ class DetailCommands(Provider):
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
-class PatientLoaded(Message):
-    """The worker read the patient (None: no such MRN, or it was removed)."""
+# The name the reusable detail screen is installed under (installed screens survive a pop).
+DETAIL_SCREEN_NAME = "itb-patient-detail"
 
-    def __init__(self, patient: Patient | None) -> None:
+
+class PatientLoaded(Message):
+    """The worker read the patient `mrn` (patient None: no such MRN, or it was removed)."""
+
+    def __init__(self, mrn: str, patient: Patient | None) -> None:
         super().__init__()
+        self.mrn = mrn
         self.patient = patient
 
 
@@ -141,12 +154,84 @@ class PatientDetailScreen(Screen):
     }
     """
 
-    def __init__(self, mrn: str) -> None:
+    def __init__(self, mrn: str, patient: Patient | None = None) -> None:
+        """`patient`: the patient as already loaded (the ward list's copy), shown at once
+        while the store is read again; None shows "Loading…" until the read finishes."""
         super().__init__()
         self.mrn = mrn
-        self.patient: Patient | None = None
+        self.patient: Patient | None = patient
         self.assessment: Assessment | None = None
-        self.loaded = False  # the first load finished (found or not)
+        self.loaded = False  # the store read for `mrn` finished (found or not)
+        self.owner = None  # the ward list this reusable screen belongs to (for_patient)
+
+    @classmethod
+    def for_patient(cls, app, mrn: str) -> "PatientDetailScreen":
+        """The detail screen to push for `mrn`: the app's one reusable screen, switched to
+        this patient, so opening costs an update instead of building a screen.
+
+        A new screen when the reusable one is already open underneath (a patient opened
+        from the palette over another patient), and a fresh reusable one after a new
+        sign-in (a new ward list): nothing of the previous user's screen is kept.
+        """
+        ward = getattr(app, "ward_screen", None)
+        lookup = getattr(ward, "loaded_patient", None)
+        patient = lookup(mrn) if lookup is not None else None
+        screen = app.get_screen(DETAIL_SCREEN_NAME) if app.is_screen_installed(DETAIL_SCREEN_NAME) else None
+        if screen is not None and screen in app.screen_stack:
+            return cls(mrn, patient)
+        if screen is not None and screen.owner is not ward:
+            app.uninstall_screen(screen)
+            screen = None
+        if screen is None:
+            screen = cls(mrn, patient)
+            screen.owner = ward
+            app.install_screen(screen, DETAIL_SCREEN_NAME)
+        screen.switch_to(mrn, patient)
+        return screen
+
+    def switch_to(self, mrn: str, patient: Patient | None) -> None:
+        """Show `mrn` (from `patient` at once if given) and read it from the store again."""
+        self.mrn = mrn
+        self.patient = patient
+        self.assessment = None
+        self.loaded = False
+        if not self.is_mounted:
+            if patient is not None:  # known before the first compose; on_mount shows it
+                self.assessment = assess(patient, self.app.as_of, self.app.rules)
+            return
+        self._show_first()
+        timeline = self.query_one(Timeline)
+        timeline.move_cursor(row=0, scroll=True)
+        self.query_one(AlertList).scroll_home(animate=False)
+        self.set_focus(timeline)
+        # Lay out before the first paint: otherwise the screen is first painted with the
+        # previous patient's sizes, then laid out and painted again.
+        self.refresh(layout=True)
+        self.load()
+
+    def _show_first(self) -> None:
+        """The first frame for `mrn`: the patient if known, else a clean "Loading" screen
+        (never the previous patient's cards)."""
+        if self.patient is not None:
+            self.show_assessment()
+        else:
+            self._show_nothing(f"Loading patient {self.mrn}…")
+
+    def _show_nothing(self, text: str) -> None:
+        """Only `text` (loading, not found): every card and the timeline emptied."""
+        self.assessment = None
+        self.title = f"Patient {self.mrn}"
+        self.sub_title = ""
+        self.query_one(Demographics).update(text)
+        banner = self.query_one(RefillBanner)
+        banner.set_classes("")
+        banner.update("")
+        for card in (PumpCard, AntifungalCard, ReimplantCard):
+            self.query_one(card).update("")
+        alerts = self.query_one(AlertList)
+        alerts.border_title = ""
+        alerts.query_one("#alert-text", Static).update("")
+        self.query_one(Timeline).show_nothing()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -161,26 +246,36 @@ class PatientDetailScreen(Screen):
             timeline = Timeline(id="detail-timeline")
             timeline.border_title = "Timeline (newest first) · e culture result · delete entered in error"
             yield timeline
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = f"Patient {self.mrn}"
         self.watch(self.app, "as_of", self._as_of_changed, init=False)
         self.query_one(Timeline).focus()
+        if self.patient is not None:
+            self.show_assessment()
         self.load()
 
     # --- loading and showing ---
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="detail-load")
     def load(self) -> None:
         """Read the patient in a thread; the result comes back as a message."""
-        self.post_message(PatientLoaded(self.app.store.get_patient(self.mrn)))
+        self._read(self.mrn)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="detail-load")
+    def _read(self, mrn: str) -> None:
+        self.post_message(PatientLoaded(mrn, self.app.store.get_patient(mrn)))
 
     def on_patient_loaded(self, message: PatientLoaded) -> None:
+        if message.mrn != self.mrn:
+            return  # a read for the patient shown before this one
         self.loaded = True
-        self.patient = message.patient
+        shown = self.patient if self.assessment is not None else None
+        self.patient = message.patient  # always the store's copy: forms save against its row version
+        if message.patient is not None and message.patient == shown:
+            return  # the first frame already showed exactly this
         if message.patient is None:
-            self.query_one(Demographics).update(f"No patient with MRN {self.mrn} (it may have been removed).")
+            self._show_nothing(f"No patient with MRN {self.mrn} (it may have been removed).")
             self.app.notify(f"No patient with MRN {self.mrn}.", severity="error")
             return
         self.show_assessment()
@@ -195,7 +290,8 @@ class PatientDetailScreen(Screen):
         self.load()
 
     def _as_of_changed(self, _as_of: date) -> None:
-        self.show_assessment()
+        if self in self.app.screen_stack:  # a closed reusable screen recomputes when reopened
+            self.show_assessment()
 
     def show_assessment(self) -> None:
         """Assess the loaded patient on the app's "as of" date and update every card."""
@@ -333,7 +429,7 @@ class PatientDetailScreen(Screen):
         """Mark the selected timeline record entered in error (asks for the reason)."""
         from itb_tui.ui.forms.entered_in_error import EnteredInErrorForm
 
-        if self._ready() is None:
+        if (patient := self._ready()) is None:
             return
         entry = self.query_one(Timeline).selected_entry
         if entry is None or not entry.markable:
@@ -341,7 +437,8 @@ class PatientDetailScreen(Screen):
                             "(symptom dates are changed with y).", severity="warning")
             return
         description = f"{entry.event} on {date_text(entry.on)}: {entry.details}"
-        self.app.push_screen(EnteredInErrorForm(entry.kind, entry.record_id, description))
+        # The patient as shown: its row_version makes the store refuse a stale strike-out.
+        self.app.push_screen(EnteredInErrorForm(entry.kind, entry.record_id, description, patient))
 
     def action_history(self) -> None:
         """This patient's own audit history (every role may read it; the store checks)."""

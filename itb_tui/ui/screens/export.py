@@ -239,7 +239,8 @@ class ExportScreen(Screen):
         session = getattr(app, "session", None)
         if session is not None:
             session.require("export")  # the UI's own guard; PermissionDenied reads as one line
-        patients = app.store.load_patients(ward=ward)
+        # The store checks `export` itself (admin only): the guard above is the UI's courtesy.
+        patients = app.store.load_for_export(ward=ward)
         total = len(patients)
         app.call_from_thread(self._progress, 0, total, f"Assessing {total} patients as of {as_of}…")
         step = max(1, total // 50)  # at most ~50 repaints, however large the clinic

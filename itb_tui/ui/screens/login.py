@@ -23,16 +23,12 @@ from textual.worker import Worker, WorkerState
 
 from itb_tui.security.passwords import check_password_policy
 from itb_tui.security.usernames import check_username, normalise_username
-from itb_tui.store.errors import LoginLocked, StoreError
+from itb_tui.store.errors import LoginLocked, StoreError, UsersExist
 
 LOGIN_GROUP = "login"
 
 CHECKING, SIGN_IN, FIRST_ADMIN = "checking", "sign_in", "first_admin"
 PASSWORDS_DIFFER = "The two passwords differ: type the same password twice."
-
-
-class StoreHasUsers(StoreError):
-    """Another terminal created the first admin while this one was asking for it."""
 
 
 def store_text(store) -> str:
@@ -270,10 +266,10 @@ class LoginScreen(Screen):
         if mode == FIRST_ADMIN:
             from itb_tui.security.actors import os_actor
 
-            if store.has_users():  # another terminal was quicker
-                raise StoreHasUsers("this store has users now: sign in with one of them")
             # Nobody is signed in yet: the operating-system account creates the first admin.
-            store.create_user(username, password, ["admin"], actor=os_actor())
+            # The store counts and inserts in one locked step, so if another terminal was
+            # quicker this raises UsersExist instead of making a second "first" admin.
+            store.create_first_admin(username, password, actor=os_actor())
         return store.authenticate(normalise_username(username), password)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -293,7 +289,7 @@ class LoginScreen(Screen):
         elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             self.busy = False
             error = event.worker.error
-            if self.mode == FIRST_ADMIN and isinstance(error, StoreHasUsers):
+            if self.mode == FIRST_ADMIN and isinstance(error, UsersExist):
                 self._set_mode(SIGN_IN)
             self.show_error(refusal_text(error))
             password = self.query_one("#login-password", Input)

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from itb_tui.ui import format as fmt
@@ -22,12 +22,13 @@ from itb_tui.ui.commands import index_from_rows
 from itb_tui.ui.messages import DataChanged, WardLoaded
 from itb_tui.ui.widgets.ward_rows import (
     SORT_TITLES,
+    RowCache,
+    RowFilter,
     WardRow,
-    build_rows,
-    filter_rows,
     next_sort_order,
     sort_rows,
 )
+from itb_tui.ui.widgets.key_footer import KeyFooter
 from itb_tui.ui.widgets.ward_table import WardTable
 
 WARD_WORKER_GROUP = "ward-load"
@@ -70,6 +71,10 @@ class WardScreen(Screen):
         self._sorted_cache: tuple[str, list[WardRow]] | None = None
         self._reload_pending = True
         self._last_error: str | None = None
+        self._patients_by_mrn: dict[str, object] | None = None
+        self._row_filter = RowFilter()
+        self._row_cache = RowCache()  # used by the load worker only
+        self._counts_cache: tuple[tuple[list, str | None], tuple[int, int, int]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,7 +82,7 @@ class WardScreen(Screen):
         yield Static("", id="ward-summary")
         yield Input(placeholder="/ filter by name, MRN or bed", id="ward-filter", compact=True)
         yield WardTable(id="ward-table")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # No LoadingIndicator: a loading widget cannot take focus (so the list would open
@@ -105,13 +110,14 @@ class WardScreen(Screen):
             version = app.store.data_version()
             patients = app.store.load_patients()
             wards = app.store.wards()
-        rows = build_rows(patients or [], as_of, app.rules)
+        rows = self._row_cache.build(patients or [], as_of, app.rules)
         if not worker.is_cancelled:
             self.post_message(WardLoaded(rows, patients if reload else None, wards, as_of, version))
 
     def on_ward_loaded(self, message: WardLoaded) -> None:
         if message.patients is not None:
             self.patients = message.patients
+            self._patients_by_mrn = None
             self.wards = list(message.wards or [])
             self._reload_pending = False
             if self.ward is not None and self.ward not in self.wards:
@@ -127,6 +133,16 @@ class WardScreen(Screen):
         self.app.patient_index = index_from_rows(message.rows)
         self.loaded = True
         self.apply_view()
+
+    def loaded_patient(self, mrn: str):
+        """The patient `mrn` as this list loaded it, for the detail screen's first frame;
+        None while a reload is due or running (after a save the list's copy is older than
+        the store, and the detail must not flash the old state), or when not listed."""
+        if self._reload_pending or self.patients is None:
+            return None
+        if self._patients_by_mrn is None:
+            self._patients_by_mrn = {patient.mrn: patient for patient in self.patients}
+        return self._patients_by_mrn.get(mrn)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != WARD_WORKER_GROUP or event.state != WorkerState.ERROR:
@@ -157,7 +173,7 @@ class WardScreen(Screen):
         return self._sorted_cache[1]
 
     def shown_rows(self) -> list[WardRow]:
-        return filter_rows(
+        return self._row_filter.rows(
             self._sorted_rows(),
             self.filter_text,
             blocked_only=self.blocked_only,
@@ -192,13 +208,11 @@ class WardScreen(Screen):
         ward = f"Ward: {self.ward}" if self.ward else "Ward: all"
         if not self.loaded:
             return f"{ward} │ loading… │ {fmt.as_of_text(app.as_of, app.today)}"
-        pool = [r for r in self.all_rows if self.ward is None or r.ward == self.ward]
+        pooled, blocked, withdrawal = self._ward_counts()
         shown = len(self.query_one(WardTable).rows)
-        blocked = sum(1 for r in pool if r.status == "blocked")
-        withdrawal = sum(1 for r in pool if r.withdrawal_risk)
         parts = [
             ward,
-            f"{shown} of {len(pool)} shown",
+            f"{shown} of {pooled} shown",
             f"✖ {blocked} blocked",
             f"‼ {withdrawal} withdrawal risk",
             fmt.as_of_text(app.as_of, app.today),
@@ -214,6 +228,17 @@ class WardScreen(Screen):
             parts.append("filter: " + ", ".join(filters))
         parts.append(f"sort: {SORT_TITLES[self.sort_order]}")
         return " │ ".join(parts)
+
+    def _ward_counts(self) -> tuple[int, int, int]:
+        """(patients, blocked, withdrawal risk) on the chosen ward, counted once per load
+        and ward, not at every keystroke."""
+        cached = self._counts_cache
+        if cached is None or cached[0][0] is not self.all_rows or cached[0][1] != self.ward:
+            pool = [r for r in self.all_rows if self.ward is None or r.ward == self.ward]
+            counts = (len(pool), sum(1 for r in pool if r.status == "blocked"),
+                      sum(1 for r in pool if r.withdrawal_risk))
+            self._counts_cache = ((self.all_rows, self.ward), counts)
+        return self._counts_cache[1]
 
     # --- events and actions --------------------------------------------------------
 

@@ -161,12 +161,23 @@ class Timeline(DataTable):
         self._entries: dict[str, TimelineEntry] = {}
 
     def on_mount(self) -> None:
-        self.add_column("Date", key="date", width=14)
-        self.add_column("Event", key="event", width=22)
-        self.add_column("Details", key="details")
+        self._ensure_columns()
+
+    def _ensure_columns(self) -> None:
+        # Also from show(): the screen may show a patient it already has in its own on_mount.
+        if not self.columns:
+            self.add_column("Date", key="date", width=14)
+            self.add_column("Event", key="event", width=22)
+            self.add_column("Details", key="details")
+
+    def show_nothing(self) -> None:
+        """No rows (loading, or no such patient)."""
+        self.clear()
+        self._entries = {}
 
     def show(self, patient: Patient) -> None:
         """Replace the rows with the patient's events, keeping the cursor on the same record."""
+        self._ensure_columns()
         selected = self.selected_entry
         self.clear()
         self._entries = {}

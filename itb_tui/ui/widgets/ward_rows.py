@@ -213,6 +213,42 @@ def build_rows(patients: Iterable[Patient], as_of: date, rules=None) -> list[War
     return rows
 
 
+class RowCache:
+    """`build_rows` that reuses the rows of patients unchanged since the last build.
+
+    After a save the whole ward is read again, but only the patient saved has changed:
+    a row depends on nothing but the patient's records, the date and the rules table
+    (the engine is pure), and the store bumps a patient's `row_version` on every change
+    to them (store/schema.py). So a row is reused when (MRN, store id, row_version)
+    match for the same date and rules (the id tells a re-created patient from the old
+    one); a patient without a row_version (not from the store) is always assessed.
+    Keeps the rows of the last two dates (today and the "as of" date being looked at).
+    """
+
+    def __init__(self) -> None:
+        self._by_date: dict[tuple, tuple[object, dict[tuple, WardRow]]] = {}
+
+    def build(self, patients: Iterable[Patient], as_of: date, rules=None) -> list[WardRow]:
+        context = (as_of, id(rules))
+        entry = self._by_date.get(context)
+        previous = entry[1] if entry is not None and entry[0] is rules else {}
+        fresh: dict[tuple, WardRow] = {}
+        rows: list[WardRow] = []
+        for patient in patients:
+            key = (patient.mrn, patient.id, patient.row_version)
+            row = previous.get(key) if patient.row_version is not None else None
+            if row is None:
+                row = build_rows((patient,), as_of, rules)[0]
+            if patient.row_version is not None:
+                fresh[key] = row
+            rows.append(row)
+        self._by_date.pop(context, None)
+        self._by_date[context] = (rules, fresh)
+        while len(self._by_date) > 2:
+            del self._by_date[next(iter(self._by_date))]
+        return rows
+
+
 # --- filtering and sorting: plain list work -------------------------------------------
 
 
@@ -228,20 +264,70 @@ def filter_rows(
 
     text: every word must occur in the name, MRN or bed (case-insensitive).
     due_within: refill due within that many days (or overdue).
+
+    One list comprehension per active filter (not one test per row with `all()`): this
+    runs on every keystroke in the filter box, over up to every patient of the clinic.
     """
-    terms = text.casefold().split()
-    result = []
-    for row in rows:
-        if ward is not None and row.ward != ward:
-            continue
-        if blocked_only and row.status != "blocked":
-            continue
-        if due_within is not None and (row.days_to_refill is None or row.days_to_refill > due_within):
-            continue
-        if terms and not all(term in row.search for term in terms):
-            continue
-        result.append(row)
-    return result
+    result = rows if isinstance(rows, list) else list(rows)
+    if ward is not None:
+        result = [row for row in result if row.ward == ward]
+    if blocked_only:
+        result = [row for row in result if row.status == "blocked"]
+    if due_within is not None:
+        result = [row for row in result if row.days_to_refill is not None and row.days_to_refill <= due_within]
+    for term in text.casefold().split():
+        result = [row for row in result if term in row.search]
+    return result if result is not rows else list(result)
+
+
+class RowFilter:
+    """`filter_rows` with memory, for the filter box: typing narrows, backspace widens.
+
+    A query whose words each contain a word of an earlier query (typing "mar" after
+    "ma", or a second word) can only match a subset of that query's rows, so it is
+    filtered from that smaller result; a query seen before (backspace back to "ma") is
+    answered from memory. Remembers the last `size` results for one source list; a new
+    source list (a reload, another sort order) starts afresh.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._source: list[WardRow] | None = None
+        self._results: dict[tuple, list[WardRow]] = {}
+
+    def rows(
+        self,
+        source: list[WardRow],
+        text: str = "",
+        *,
+        blocked_only: bool = False,
+        due_within: int | None = None,
+        ward: str | None = None,
+    ) -> list[WardRow]:
+        if source is not self._source:
+            self._source = source
+            self._results = {}
+        terms = tuple(text.casefold().split())
+        flags = (blocked_only, due_within, ward)
+        key = (terms, flags)
+        found = self._results.pop(key, None)
+        if found is None:
+            narrower = [result for (old_terms, old_flags), result in self._results.items()
+                        if old_flags == flags and _narrows(old_terms, terms)]
+            if narrower:  # those rows already passed the other filters
+                found = filter_rows(min(narrower, key=len), " ".join(terms))
+            else:
+                found = filter_rows(source, " ".join(terms), blocked_only=blocked_only,
+                                    due_within=due_within, ward=ward)
+        self._results[key] = found  # most recent last
+        while len(self._results) > self.size:
+            del self._results[next(iter(self._results))]
+        return found
+
+
+def _narrows(old_terms: tuple[str, ...], new_terms: tuple[str, ...]) -> bool:
+    """Every row matching `new_terms` also matches `old_terms`."""
+    return all(any(old in new for new in new_terms) for old in old_terms)
 
 
 def natural_key(text: str) -> tuple:

@@ -22,6 +22,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -32,6 +33,8 @@ from itb_tui.ui.widgets.ward_rows import COLUMN_KEYS, WardRow
 ROW_HEIGHT = 2
 HEADER_HEIGHT = 1
 MARKER = "▶"
+# Drawn row lines kept for reuse: a few screenfuls of two-line rows at any width.
+LINE_CACHE_SIZE = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +181,15 @@ class WardTable(ScrollView, can_focus=True):
         self._rows: list[WardRow] = []
         self.cursor = 0
         self.empty_text = "Loading the ward…"
+        # Drawing caches, emptied whenever Textual restyles the table (theme, focus):
+        # resolved styles by name, and finished row lines (see render_line).
+        self._styles: dict[tuple, Style] = {}
+        self._lines: LRUCache[tuple, tuple[WardRow, Strip]] = LRUCache(LINE_CACHE_SIZE)
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        self._lines.clear()
+        super().notify_style_update()
 
     # --- data ----------------------------------------------------------------------
 
@@ -222,22 +234,29 @@ class WardTable(ScrollView, can_focus=True):
         index = max(0, min(index, len(self._rows) - 1))
         if index == self.cursor:
             return
-        self.cursor = index
-        self._scroll_cursor_into_view()
-        self.refresh()
+        previous, self.cursor = self.cursor, index
+        if self._scroll_cursor_into_view():
+            self.refresh()
+        else:  # only the two rows whose cursor marking changed
+            for row in (previous, index):
+                self.refresh_lines(HEADER_HEIGHT + row * ROW_HEIGHT, ROW_HEIGHT)
         self.post_message(self.Highlighted(self._rows[index].mrn))
 
-    def _scroll_cursor_into_view(self) -> None:
+    def _scroll_cursor_into_view(self) -> bool:
+        """Scroll so the cursor row shows; True when it had to scroll."""
         visible = self.scrollable_content_region.height - HEADER_HEIGHT
         if visible <= 0:
-            return
+            return False
         top = self.cursor * ROW_HEIGHT
         bottom = top + ROW_HEIGHT - 1
         scroll_y = int(self.scroll_y)
         if top < scroll_y:
             self.scroll_to(y=top, animate=False, force=True)
-        elif bottom > scroll_y + visible - 1:
+            return True
+        if bottom > scroll_y + visible - 1:
             self.scroll_to(y=bottom - visible + 1, animate=False, force=True)
+            return True
+        return False
 
     def action_cursor_up(self) -> None:
         self.move_cursor(self.cursor - 1)
@@ -296,6 +315,23 @@ class WardTable(ScrollView, can_focus=True):
             reverse=full.reverse,
         )
 
+    def _combined(self, odd: bool, cell_style: str, cursor: bool) -> Style:
+        """The style of one cell: widget base, row stripe, the cell's colour, the cursor.
+
+        Resolved once per combination and kept until the next restyle: resolving and
+        adding Rich styles for every cell of every drawn line was most of a redraw.
+        """
+        key = (odd, cell_style, cursor)
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style + self._style("odd") if odd else self.rich_style
+            if cell_style:
+                style = style + self._style(cell_style)
+            if cursor:
+                style = style + self._style("cursor")
+            self._styles[key] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
@@ -311,24 +347,31 @@ class WardTable(ScrollView, can_focus=True):
         if index >= len(self._rows):
             return Strip.blank(width, base)
         row = self._rows[index]
-        row_style = base + self._style("odd") if index % 2 else base
+        odd = bool(index % 2)
         is_cursor = index == self.cursor
-        cursor_style = self._style("cursor") if is_cursor else None
+        # Rows are immutable values, so a drawn line is reused while the row, its place
+        # (stripe, cursor) and the width stay the same: scrolling, moving the cursor and
+        # filtering mostly redraw lines already drawn.
+        # Keyed by identity (hashing a row's every field costs more than the lookup
+        # saves); the entry keeps its row, so the id cannot be reused while cached.
+        key = (id(row), part, odd, is_cursor, width)
+        cached = self._lines.get(key)
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        strip = self._row_strip(row, part, odd, is_cursor, width)
+        self._lines[key] = (row, strip)
+        return strip
+
+    def _row_strip(self, row: WardRow, part: int, odd: bool, is_cursor: bool, width: int) -> Strip:
         marker = MARKER if is_cursor and part == 0 else " "
-        first = row_style + cursor_style if cursor_style else row_style
+        first = self._combined(odd, "", is_cursor)
         segments = [Segment(marker, first)]
-        gap_style = first
         for position, column in enumerate(layout_columns(width)):
             if position:
-                segments.append(Segment(" ", gap_style))
+                segments.append(Segment(" ", first))
             cell = row.cells[column.index]
             text = cell.top if part == 0 else cell.bottom
-            style = row_style
-            if cell.style:
-                style = style + self._style(cell.style)
-            if cursor_style is not None:
-                style = style + cursor_style
-            segments.append(Segment(fit(text, column.width), style))
+            segments.append(Segment(fit(text, column.width), self._combined(odd, cell.style, is_cursor)))
         strip = Strip(segments)
         return strip.extend_cell_length(width, first).crop(0, width)
 

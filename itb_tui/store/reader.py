@@ -1,0 +1,218 @@
+"""Read-only access to a current store, for `itb-tui status`: no ORM, no writes.
+
+Why a second way in: `open_store` imports the SQLModel schema, the writers, the importer
+and the account code (about a second of imports before the first row is read), while
+`status --json` only reads seven tables. `open_reader` reads the store's two version
+rows and, when the schema is current, serves the same reads as the Store
+(`load_patients`, `get_patient`, `wards`, `patient_count`) through the same loader
+(`loader.load_dbapi`), in one consistent read transaction per call. A plain SQLite file
+is opened with `sqlite3` alone (with `connect.sqlite_settings`, as the Store's engine
+does); a PostgreSQL URL through the SQLAlchemy engine's DB-API connection.
+
+When the store is not current (new, older, newer, damaged, not ours, or cannot be
+opened at all) `open_reader` returns None and the caller opens it with `open_store`,
+which creates, upgrades (with its backup) or refuses with its own clear message: the
+fast path never decides anything about a store it does not fully recognise.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from itb_tui.clinical.records import Patient
+from itb_tui.store import loader
+from itb_tui.store.errors import StoreError
+
+# The schema this code reads: the same constants schema.py uses (versions.py), so a new
+# migration cannot leave the fast path reading an older layout.
+from itb_tui.store.versions import HEAD_REVISION, SCHEMA_VERSION  # noqa: E402
+
+
+def open_reader(url: str) -> "WardReader | None":
+    """A reader for the store at `url` if its schema is current, else None (use
+    `open_store`)."""
+    if url.startswith("sqlite"):
+        path = _plain_sqlite_file(url)
+        # A missing file (never created here), in-memory, URL options: open_store's business.
+        reader = _sqlite_reader(url, path) if path is not None else None
+    else:
+        reader = _engine_reader(url)
+    if reader is None:
+        return None
+    try:
+        current = reader.schema_is_current()
+    except StoreError:
+        current = False
+    if not current:
+        reader.close()
+        return None
+    return reader
+
+
+def _plain_sqlite_file(url: str) -> Path | None:
+    """The file of a plain `sqlite:///path` URL that exists; None for anything else."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url:
+        return None
+    rest = url[len(prefix):]
+    if not rest or rest == ":memory:" or rest.startswith("file:"):
+        return None
+    path = Path(rest)
+    return path if path.is_file() else None
+
+
+def _sqlite_reader(url: str, path: Path) -> "WardReader | None":
+    import sqlite3
+
+    from itb_tui.store.connect import sqlite_settings
+
+    try:
+        # mode=rw: never create a file here (a mistyped path must not become a store)
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True,
+                               check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        sqlite_settings(conn)
+    except sqlite3.Error:
+        conn.close()
+        return None
+
+    @contextmanager
+    def transaction() -> Iterator[tuple[Any, str]]:
+        cur = conn.cursor()
+        try:
+            cur.execute("BEGIN")
+            try:
+                yield cur, "?"
+            finally:
+                cur.execute("ROLLBACK")  # read-only: nothing to keep
+        finally:
+            cur.close()
+
+    return WardReader(url, transaction, conn.close, sqlite3.Error)
+
+
+def _engine_reader(url: str) -> "WardReader | None":
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from itb_tui.store.connect import create_store_engine
+
+    try:
+        engine = create_store_engine(url)
+    except StoreError:
+        return None
+    postgres = engine.dialect.name == "postgresql"
+    placeholder = loader.placeholder_for(engine.dialect.paramstyle)
+
+    @contextmanager
+    def transaction() -> Iterator[tuple[Any, str]]:
+        with engine.connect() as conn:
+            if postgres:  # as Store._tx: seven queries, one snapshot
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                cur = conn.connection.cursor()
+                try:
+                    yield cur, placeholder
+                finally:
+                    cur.close()
+
+    return WardReader(url, transaction, engine.dispose, (engine.dialect.dbapi.Error, SQLAlchemyError))
+
+
+class WardReader:
+    """The Store's reads (same results, same order) on a current store; close it (or use
+    `with`). Every failure is one `StoreError` line."""
+
+    def __init__(self, url: str, transaction: Callable[[], Any], close: Callable[[], None], errors):
+        self._url = url
+        self._transaction = transaction
+        self._close = close
+        self._errors = errors
+        self.upgrade = None  # a reader never changes the schema (see `open_reader`)
+
+    def _read(self, read: Callable[[Any, str], Any]) -> Any:
+        try:
+            with self._transaction() as (cur, placeholder):
+                return read(cur, placeholder)
+        except self._errors as exc:
+            from itb_tui.store.connect import describe, safe_url
+
+            raise StoreError(f"database {safe_url(self._url)}: {describe(exc, self._url)}") from None
+
+    def schema_is_current(self) -> bool:
+        def check(cur, _placeholder) -> bool:
+            cur.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+            version = cur.fetchall()
+            cur.execute("SELECT version_num FROM alembic_version")
+            revision = cur.fetchall()
+            return (version == [(str(SCHEMA_VERSION),)] and revision == [(HEAD_REVISION,)])
+
+        return bool(self._read(check))
+
+    def load_patients(self, ward: str | None = None, *, latest_refill_as_of: date | None = None) -> list[Patient]:
+        """As `Store.load_patients`; with `latest_refill_as_of`, each pump carries only the
+        refill the engine uses on that date (`loader.load_dbapi`)."""
+        return self._read(lambda cur, ph: loader.load_dbapi(
+            cur, ph, ward=ward, latest_refill_as_of=latest_refill_as_of))
+
+    def get_patient(self, mrn: str, *, latest_refill_as_of: date | None = None) -> Patient | None:
+        found = self._read(lambda cur, ph: loader.load_dbapi(
+            cur, ph, mrns=[mrn], latest_refill_as_of=latest_refill_as_of))
+        return found[0] if found else None
+
+    def for_assessing_on(self, as_of: date) -> "AssessingReads":
+        """The reads `status` makes, narrowed to what `assess(patient, as_of)` needs."""
+        return AssessingReads(self, as_of)
+
+    def wards(self) -> list[str]:
+        def read(cur, _placeholder) -> list[str]:
+            cur.execute("SELECT DISTINCT ward FROM patients WHERE ward IS NOT NULL ORDER BY ward")
+            return [r[0] for r in cur.fetchall()]
+
+        return self._read(read)
+
+    def patient_count(self) -> int:
+        def read(cur, _placeholder) -> int:
+            cur.execute("SELECT count(*) FROM patients")
+            return int(cur.fetchone()[0])
+
+        return self._read(read)
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> "WardReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class AssessingReads:
+    """`load_patients`, `get_patient` and `wards` of a WardReader for assessing on one date:
+    each pump carries only its latest refill on or before `as_of` (the one refill
+    `clinical.reservoir.last_refill` uses) instead of ~20 years' worth.
+
+    Why a separate object rather than a flag on the reader: the patients it returns are
+    NOT the record (their refill history is cut), so they must only ever reach
+    `assess(..., as_of)` on this same date; `itb-tui status` asks for this view by name and
+    everything else (the app, exports, writes) keeps loading the whole history.
+    `tests/store/test_store_status_latest_refill.py` proves `status` prints the same bytes either way.
+    """
+
+    def __init__(self, reader: WardReader, as_of: date):
+        self._reader = reader
+        self.as_of = as_of
+
+    def load_patients(self, ward: str | None = None) -> list[Patient]:
+        return self._reader.load_patients(ward, latest_refill_as_of=self.as_of)
+
+    def get_patient(self, mrn: str) -> Patient | None:
+        return self._reader.get_patient(mrn, latest_refill_as_of=self.as_of)
+
+    def wards(self) -> list[str]:
+        return self._reader.wards()

@@ -1,0 +1,56 @@
+"""The footer of the ward list and the patient detail: Textual's Footer, rebuilt only when
+the keys it shows change.
+
+Why: Textual's Footer throws away and re-mounts one widget per key every time the screen
+says its bindings may have changed (each focus move, each push or pop of a screen), and
+does so once per notice even when several arrive in one frame. Opening a patient sent
+six such notices and cost about half of the open time in style updates of footer keys
+that came back identical. This footer rebuilds at most once per frame, and only when
+the keys, their labels, tooltips or enabled state differ from what it shows: it looks
+and behaves the same.
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+class KeyFooter(Footer):
+    """A Footer that skips rebuilds which would show the same keys."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._rebuild_pending = False
+        self._shown: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild_if_changed)
+
+    def key_signature(self) -> tuple:
+        """Everything of the screen's active bindings that the footer draws."""
+        app = self.app
+        return (
+            self.show_command_palette,
+            self.combine_groups,
+            tuple(
+                (binding.key, app.get_key_display(binding), binding.description, binding.action,
+                 binding.show, enabled, tooltip, binding.group, binding.tooltip)
+                for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            ),
+        )
+
+    async def _rebuild_if_changed(self) -> None:
+        self._rebuild_pending = False
+        if not self.is_attached:
+            return
+        signature = self.key_signature()
+        if signature == self._shown:
+            return
+        self._shown = signature
+        await self.recompose()
