@@ -7,8 +7,8 @@
   proportions and `phases` for times.
 
 WHAT is one of:
-- status: the steps of `itb-tui status --json` (the same calls `cli.cmd_status` makes),
-  profiled through `cli.main` itself;
+- status: the steps of `itb-tui status --json` (the same calls `cli.cmd_status` makes: read-only
+  reader, one-refill-per-pump load, engine, streamed JSON), profiled through `cli.main` itself;
 - tui-load: the ward list's load worker (data version, patients, wards, rows: the calls
   `WardScreen._compute` makes) and the first sort, without the UI;
 - keys / opens: keystrokes in the filter box / opening patients in the running app (the
@@ -58,40 +58,49 @@ def _short(filename: str) -> str:
 
 
 def profile_status(db: str) -> dict:
-    import json as json_module
+    """The steps `cli.cmd_status` takes for `status --json`, in its order: the read-only
+    reader (not the full Store), a load with one refill per pump (the one the engine
+    uses on the list date), the engine, the streamed JSON writer."""
     from datetime import date
 
     today = date.fromisoformat(os.environ.get("ITB_TUI_TODAY", "2026-11-25"))
     marks = [("start", time.perf_counter())]
-    from itb_tui import report
+    from itb_tui import cli, report  # noqa: F401 - cli: what `python -m itb_tui` imports first
+    from itb_tui.clinical.engine import assess  # noqa: F401 - imported by assess_all on first use
     from itb_tui.clinical.rules import load_rules
-    from itb_tui.store import open_store
-    marks.append(("imports (store, engine, report)", time.perf_counter()))
+    from itb_tui.store.reader import open_reader
+    marks.append(("imports (cli, reader, engine, report)", time.perf_counter()))
     rules = load_rules()
-    store = open_store(f"sqlite:///{db}", today=today)
-    marks.append(("open store, load rules", time.perf_counter()))
-    patients = store.load_patients()
-    marks.append(("store.load_patients", time.perf_counter()))
-    pairs = report.assess_all(patients, today, rules)
+    marks.append(("load rules", time.perf_counter()))
+    reader = open_reader(f"sqlite:///{db}")
+    if reader is None:
+        raise SystemExit(f"profile: {db} is not a current store (status would open the full Store)")
+    marks.append(("open_reader (schema check)", time.perf_counter()))
+    patients = reader.for_assessing_on(today).load_patients()
+    reader.close()
+    marks.append(("load (one refill per pump)", time.perf_counter()))
+    pairs = report.filter_pairs(report.assess_all(patients, today, rules), None, rules)
     marks.append(("report.assess_all (engine)", time.perf_counter()))
-    doc = report.status_document(pairs, today, rules)
-    marks.append(("report.status_document", time.perf_counter()))
-    text = json_module.dumps(doc, indent=2, ensure_ascii=False)
-    marks.append(("json.dumps(indent=2)", time.perf_counter()))
-    (text + "\n").encode("utf-8")
-    marks.append(("encode", time.perf_counter()))
-    store.close()
-    phases = {name: marks[i][1] - marks[i - 1][1] for i, (name, _) in enumerate(marks) if i}
-    del patients, pairs, doc, text
+    size = 0
 
-    from itb_tui import cli
+    def sink(chunk: bytes) -> None:
+        nonlocal size
+        size += len(chunk)
+
+    report.write_status_json(pairs, today, rules, sink)
+    marks.append(("report.write_status_json", time.perf_counter()))
+    del patients, pairs
+    marks.append(("free the records", time.perf_counter()))
+    phases = {name: marks[i][1] - marks[i - 1][1] for i, (name, _) in enumerate(marks) if i}
 
     profile = cProfile.Profile()
-    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
-        profile.enable()
-        cli.main(["--db", db, "status", "--json"])
-        profile.disable()
-    return {"phases": phases, "top": top_functions(profile)}
+    with open(os.devnull, "w") as devnull:
+        # cmd_status writes bytes to sys.stdout.buffer: a real file, not a StringIO
+        with contextlib.redirect_stdout(devnull):
+            profile.enable()
+            cli.main(["--db", db, "status", "--json"])
+            profile.disable()
+    return {"phases": phases, "top": top_functions(profile), "json_bytes": size}
 
 
 def profile_tui_load(db: str) -> dict:
