@@ -202,6 +202,11 @@ class ItbApp(App):
 
     # --- start-up ------------------------------------------------------------------
 
+    def on_unmount(self) -> None:
+        import gc
+
+        gc.unfreeze()  # the ward list froze its load (see WardScreen.on_ward_loaded)
+
     def on_mount(self) -> None:
         self.set_interval(POLL_SECONDS, self._poll_data_version, name="data-version-poll")
         self.set_interval(min(5.0, self.idle_lock.timeout_s / 2), self.check_idle_lock, name="idle-lock")

@@ -232,3 +232,23 @@ def test_a_reload_reuses_the_rows_of_unchanged_patients_and_rebuilds_the_changed
     assert list(after.values()) == build_rows(patients, TODAY, rules)  # same as building afresh
     later = {row.mrn: row for row in cache.build(patients, TODAY + timedelta(days=30), rules)}
     assert later["OK01"] is not after["OK01"] and later["OK01"].alarm_on == after["OK01"].alarm_on
+
+
+async def test_the_loaded_ward_is_kept_out_of_full_collections_until_the_app_exits(tmp_path):
+    """After a load the ward's objects are frozen (no 250-300 ms collector pauses on a
+    keystroke at 10,000 patients); a reload frees the old load first, and quitting
+    unfreezes everything, so a long session or a test run does not keep garbage."""
+    import gc
+
+    from shell_helpers import SIZE, make_app, make_store, settle
+
+    gc.unfreeze()
+    app = make_app(make_store(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        await pilot.press("ctrl+r")  # reload: unfreeze, collect, load, freeze again
+        await settle(pilot)
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
