@@ -1,10 +1,19 @@
 """Shared test set-up: a fixed time zone and a private data directory per test session,
-so no test ever touches a real user's store."""
+so no test ever touches a real user's store; and `store_url`, the store every store and
+safety test runs against.
+
+`store_url` yields a temp SQLite file, and also a PostgreSQL URL when
+`ITB_TUI_TEST_PG_URL` is set (e.g. `postgresql+psycopg://postgres@127.0.0.1:5432/postgres`;
+`.ci/run` sets it): each PostgreSQL test runs in a schema of its own (search_path),
+dropped afterwards, so the same tests prove the same code on both databases.
+"""
 
 from __future__ import annotations
 
 import os
 import time
+import uuid
+from urllib.parse import quote
 
 import pytest
 
@@ -19,3 +28,25 @@ def _private_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("ITB_TUI_DATA_DIR", str(tmp_path / "itb-data"))
     monkeypatch.delenv("ITB_TUI_DB", raising=False)
     monkeypatch.delenv("ITB_TUI_TODAY", raising=False)
+
+
+PG_URL = os.environ.get("ITB_TUI_TEST_PG_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/store/ward.db"
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"itb_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

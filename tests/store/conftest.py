@@ -1,41 +1,10 @@
-"""Store test set-up: every test gets a fresh store URL.
-
-`store_url` yields a temp SQLite file, and also a PostgreSQL URL when
-`ITB_TUI_TEST_PG_URL` is set (e.g. `postgresql+psycopg://postgres@127.0.0.1:5432/postgres`):
-each PostgreSQL test runs in a schema of its own (search_path), dropped afterwards, so
-the same tests prove the same code on both databases.
-"""
+"""Store test set-up: `store` is a fresh store on `store_url` (tests/conftest.py: SQLite,
+and PostgreSQL too when ITB_TUI_TEST_PG_URL is set)."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from urllib.parse import quote
-
 import pytest
 from store_fixtures import TODAY
-
-PG_URL = os.environ.get("ITB_TUI_TEST_PG_URL")
-
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-
-
-@pytest.fixture(params=BACKENDS)
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/store/ward.db"
-        return
-    from sqlalchemy import create_engine, text
-
-    schema = f"itb_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.fixture

@@ -178,6 +178,8 @@ def test_the_wheel_carries_the_migration_scripts(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("env.py", "script.py.mako", "versions/0001_initial.py", "versions/0002_users_audit_chain.py"):
         assert f"itb_tui/store/migrations/{name}" in names
+    # A non-editable install also needs the rules table, the demo ward and the stylesheet.
+    assert {"itb_tui/_data/rules.toml", "itb_tui/_data/demo-ward.json", "itb_tui/ui/app.tcss"} <= names
 
 
 def test_a_failed_upgrade_leaves_the_old_store_exactly_as_it_was(tmp_path):
