@@ -166,10 +166,6 @@ def record_dict(record: Any) -> dict[str, Any]:
     return out
 
 
-def record_json(record: Any) -> str:
-    return json.dumps(record_dict(record), sort_keys=True, ensure_ascii=False)
-
-
 def bare(record: Any) -> Any:
     """The record without its id and nested records, for comparing content by value
     (Decimal("20") equals Decimal("20.0"): a re-import that only rewrites a number's

@@ -106,6 +106,8 @@ def _required_text(value: str | None, what: str) -> str:
 
 
 def _encodable(mrn: str) -> bool:
+    """Text the database driver can encode (argv bytes that are not UTF-8 arrive as lone
+    surrogates, which it cannot)."""
     try:
         str(mrn).encode("utf-8")
     except UnicodeEncodeError:
@@ -114,12 +116,9 @@ def _encodable(mrn: str) -> bool:
 
 
 def _lookup_mrn(mrn: str) -> str:
-    """An MRN to look up: text the database can hold (argv bytes that are not UTF-8 arrive
-    as lone surrogates, which the driver cannot encode), else a clear refusal."""
-    try:
-        str(mrn).encode("utf-8")
-    except UnicodeEncodeError:
-        raise NotFound(f"no patient with MRN {ascii(mrn)} (it is not valid text)") from None
+    """An MRN to look up: encodable text (`_encodable`), else a clear refusal."""
+    if not _encodable(mrn):
+        raise NotFound(f"no patient with MRN {ascii(mrn)} (it is not valid text)")
     return mrn
 
 
@@ -148,9 +147,7 @@ class Store(Access, UserAccounts, Maintenance):
         return [p for p in found if ward is None or p.ward == ward]
 
     def get_patient(self, mrn: str) -> Patient | None:
-        try:
-            _lookup_mrn(mrn)
-        except NotFound:
+        if not _encodable(mrn):
             return None
         with self._tx() as conn:
             self._require(conn, "view")

@@ -1,11 +1,11 @@
 """report.py at clinic scale: the assessments and the status document are built without
 full garbage collections (which walk every record in memory and made the report grow
-faster than the patient count), and the fast JSON text parses to the same document."""
+faster than the patient count). The streamed JSON itself is tested byte for byte in
+tests/cli/test_status_json_fast.py."""
 
 from __future__ import annotations
 
 import gc
-import json
 
 import pytest
 
@@ -67,23 +67,3 @@ def test_the_collector_comes_back_after_an_error():
     with pytest.raises(Exception):
         report.assess_all([Broken()], BENCH_TODAY, load_rules())
     assert gc.isenabled()
-
-
-def test_status_json_text_parses_to_the_same_document_one_patient_per_line(pairs):
-    doc = report.status_document(pairs, BENCH_TODAY, load_rules())
-    text = report.status_json_text(doc)
-    assert json.loads(text) == doc
-    lines = text.splitlines()
-    assert lines[0] == "{" and lines[-1] == "}"
-    patient_lines = [ln for ln in lines if ln.startswith('    {"mrn": ')]
-    assert len(patient_lines) == len(doc["patients"])
-    first = doc["patients"][0]["mrn"]
-    assert any(f'"mrn": "{first}"' in ln for ln in patient_lines)
-
-
-def test_status_json_text_of_an_empty_ward_and_of_non_ascii_text():
-    empty = {"as_of": "2026-11-25", "rules_version": "r1", "patients": []}
-    assert json.loads(report.status_json_text(empty)) == empty
-    named = {"as_of": "2026-11-25", "rules_version": "r1", "patients": [{"mrn": "A1", "name": "Müller, Zoë"}]}
-    text = report.status_json_text(named)
-    assert "Müller, Zoë" in text and json.loads(text) == named
