@@ -137,7 +137,8 @@ def _shown(path: Path) -> str:
 # group -> the benchmarks it reports (a failed group reports each as failed)
 _GROUP_BENCHMARKS = {
     "status": (("status_json", "`status --json` (whole store)"),),
-    "tui": (("tui_start", "TUI cold start to the drawn ward list"),),
+    "tui": (("tui_start", "TUI cold start to the drawn ward list"),
+            ("tui_start_first", "TUI start, first of the day (no saved rows)")),
     "interact": (("filter_keystroke", "filter keystroke to redrawn list"),
                  ("open_patient", "open a patient (Enter to drawn detail)")),
     "save": (("save_refill", "save a refill (store API `record_refill`)"),),

@@ -415,11 +415,16 @@ def cmd_demo(args) -> int:
 
 def cmd_ui(args) -> int:
     from itb_tui.store import open_store
+    from itb_tui.store.reader import open_reader
 
     today = _today()
     url = _url(args)
-    with open_store(url, today=today) as store:  # a store that cannot be opened fails here, clearly
-        _report_upgrade(store)
+    current = open_reader(url)
+    if current is not None:  # nothing to create, upgrade or refuse: the app opens it
+        current.close()
+    else:
+        with open_store(url, today=today) as store:  # a store that cannot be opened fails here, clearly
+            _report_upgrade(store)
     try:
         from itb_tui.ui.app import run_app
     except ImportError as exc:

@@ -77,8 +77,11 @@ async def run_app(args) -> dict:
     store = open_store(f"sqlite:///{args.db}", today=bench_today())
     app = ItbApp(store, today=bench_today(), actor="bench")
     async with app.run_test(size=(args.width, args.height)) as pilot:
-        await until(lambda: app.ward_screen is not None and app.ward_screen.loaded, "the ward list",
-                    timeout_s=600)
+        # Checked: derived from the records, not just drawn from saved rows (and the
+        # load's own save of the rows finished), so nothing runs behind the timings.
+        await until(lambda: app.ward_screen is not None and app.ward_screen.loaded
+                    and app.ward_screen.checked, "the ward list", timeout_s=600)
+        await app.workers.wait_for_complete()
         await pilot.pause()
         ward = app.ward_screen
         table = ward.query_one(WardTable)

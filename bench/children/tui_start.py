@@ -26,6 +26,7 @@ def main() -> None:
     from bench.children.common import bench_today, painted, until
 
     marks: dict[str, float] = {"script": T_SCRIPT}
+    facts: dict[str, object] = {}
     if args.mode == "bare":
         from bench.children.common import bare_app_class
 
@@ -34,15 +35,19 @@ def main() -> None:
         ready = lambda: True  # noqa: E731
         rows = lambda: 0  # noqa: E731
     else:
-        from itb_tui.store import open_store
+        from itb_tui.store.opening import open_for_app
         from itb_tui.ui.app import ItbApp
 
         marks["imported"] = time.monotonic()
-        store = open_store(f"sqlite:///{args.db}", today=bench_today())
+        # As `itb-tui` opens it (run_app): a current store opens behind the first screen.
+        store = open_for_app(f"sqlite:///{args.db}", today=bench_today())
         app = ItbApp(store, today=bench_today(), actor="bench")
 
         def ready() -> bool:
             return app.ward_screen is not None and app.ward_screen.loaded
+
+        def checked() -> bool:
+            return app.ward_screen.checked
 
         def rows() -> int:
             from itb_tui.ui.widgets.ward_table import WardTable
@@ -55,10 +60,19 @@ def main() -> None:
         marks["loaded"] = time.monotonic()
         await painted(app)
         marks["drawn"] = time.monotonic()
+        if args.mode == "app":
+            # Drawn from saved rows, the list is then re-derived from the records (H35).
+            saved = not checked()
+            await until(checked, "the list to be checked against the records")
+            marks["checked"] = time.monotonic()
+            facts["from_saved_rows"] = saved
+            # Then the load saves the rows it derived (for the next start): let it finish,
+            # as a user who does not quit within the first second would.
+            await app.workers.wait_for_complete()
         app.exit(rows())
 
     shown = app.run(headless=True, size=(args.width, args.height), auto_pilot=pilot)
-    print(json.dumps({"marks": marks, "rows": shown}))
+    print(json.dumps({"marks": marks, "rows": shown, **facts}))
 
 
 if __name__ == "__main__":

@@ -5,34 +5,32 @@ every rule can be tested, reviewed and re-run for any date. See docs/rules.md fo
 map from each rule code to its module, its rules-table entry and its tests.
 """
 
-from itb_tui.clinical.assessment import (
-    ALERT_CODES,
-    ANTIFUNGAL_STATES,
-    REFILL_REASONS,
-    REFILL_STATUSES,
-    REIMPLANT_STATES,
-    SEVERITIES,
-    Alert,
-    AntifungalState,
-    Assessment,
-    RefillState,
-    ReimplantState,
-    Reservoir,
-)
-from itb_tui.clinical.engine import assess
-from itb_tui.clinical.organisms import Species, all_species, canonical_name, is_fungal, lookup
-from itb_tui.clinical.records import (
-    AntifungalCourse,
-    Bridging,
-    Culture,
-    Exam,
-    Patient,
-    Pump,
-    Refill,
-)
-from itb_tui.clinical.rules import RuleInfo, Rules, RulesError, load_rules
-from itb_tui.clinical.severity import ALERT_SEVERITY
-from itb_tui.clinical.urgency import urgency_key
+# The names below are exported lazily (PEP 562): importing one record class must not
+# import the whole engine (the app draws its first frame before it needs to assess).
+_LAZY = {
+    **dict.fromkeys(("ALERT_CODES", "ANTIFUNGAL_STATES", "REFILL_REASONS", "REFILL_STATUSES",
+                     "REIMPLANT_STATES", "SEVERITIES", "Alert", "AntifungalState", "Assessment",
+                     "RefillState", "ReimplantState", "Reservoir"), "assessment"),
+    "assess": "engine",
+    **dict.fromkeys(("Species", "all_species", "canonical_name", "is_fungal", "lookup"), "organisms"),
+    **dict.fromkeys(("AntifungalCourse", "Bridging", "Culture", "Exam", "Patient", "Pump", "Refill"),
+                    "records"),
+    **dict.fromkeys(("RuleInfo", "Rules", "RulesError", "load_rules"), "rules"),
+    "ALERT_SEVERITY": "severity",
+    "urgency_key": "urgency",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'itb_tui.clinical' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"itb_tui.clinical.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ALERT_CODES", "ALERT_SEVERITY", "ANTIFUNGAL_STATES", "REFILL_REASONS", "REFILL_STATUSES",

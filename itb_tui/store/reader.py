@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from itb_tui.clinical.records import Patient
-from itb_tui.store import loader
+from itb_tui.store import list_rows, loader
 from itb_tui.store.errors import StoreError
 
 # The schema this code reads: the same constants schema.py uses (versions.py), so a new
@@ -167,6 +167,10 @@ class WardReader:
     def for_assessing_on(self, as_of: date) -> "AssessingReads":
         """The reads `status` makes, narrowed to what `assess(patient, as_of)` needs."""
         return AssessingReads(self, as_of)
+
+    def saved_list_rows(self, key: str) -> "list_rows.SavedList":
+        """As `Store.saved_list_rows` (the system's view: a reader has no signed-in user)."""
+        return self._read(lambda cur, ph: list_rows.read(cur, ph, key))
 
     def wards(self) -> list[str]:
         def read(cur, _placeholder) -> list[str]:

@@ -161,6 +161,8 @@ class PumpRow(TableBase, EnteredInError, table=True):
 
 class RefillRow(TableBase, EnteredInError, table=True):
     __tablename__ = "refills"
+    # Schema version 3: the latest refill of a pump on or before a date, by index.
+    __table_args__ = (Index("ix_refills_pump_on", "pump_id", "refilled_on"),)
 
     id: int | None = _pk()
     pump_id: int = _col("pump_id", Integer, ForeignKey("pumps.id"), nullable=False, index=True)
@@ -258,6 +260,19 @@ class UserRow(TableBase, table=True):
     last_login_at: datetime | None = _col("last_login_at", DateTime(timezone=True))
 
 
+class ListRowRow(TableBase, table=True):
+    """Schema version 3: the ward list's row for a patient as last derived (a cache, not
+    clinical data: see store/list_rows.py)."""
+
+    __tablename__ = "list_rows"
+
+    patient_id: int = Field(sa_column=Column("patient_id", Integer, ForeignKey("patients.id"),
+                                             primary_key=True, autoincrement=False))
+    row_version: int = _col("row_version", Integer, nullable=False)
+    key: str = _col("key", String(200), nullable=False)
+    payload: str = _col("payload", Text, nullable=False)
+
+
 # The Core tables every query uses (no ORM object per row).
 patients = PatientRow.__table__
 pumps = PumpRow.__table__
@@ -269,3 +284,4 @@ exams = ExamRow.__table__
 audit = AuditRow.__table__
 meta = MetaRow.__table__
 users = UserRow.__table__
+list_rows = ListRowRow.__table__

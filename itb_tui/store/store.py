@@ -23,6 +23,7 @@ the writer lock (see `audit.py`), so that check and the write are one atomic ste
 from __future__ import annotations
 
 import dataclasses
+from contextlib import closing
 from datetime import date, datetime
 from typing import Any, Callable, Sequence
 
@@ -40,7 +41,7 @@ from itb_tui.clinical.records import (
 )
 from itb_tui.security.roles import can, require_refill
 from itb_tui.security.roles import PermissionDenied as _RoleDenied
-from itb_tui.store import audit, codec, loader
+from itb_tui.store import audit, codec, list_rows, loader
 from itb_tui.store import schema as s
 from itb_tui.store.access import Access
 from itb_tui.store.connect import create_store_engine
@@ -167,6 +168,33 @@ class Store(Access, UserAccounts, Maintenance):
         transaction, so the newest audit id is a cheap, cross-process change counter."""
         with self._tx() as conn:
             return int(conn.execute(select(func.coalesce(func.max(s.audit.c.id), 0))).scalar_one())
+
+    # --- saved ward-list rows (a cache of derived rows; see store/list_rows.py) ------------
+
+    def saved_list_rows(self, key: str) -> list_rows.SavedList:
+        """Every patient with their saved list row where it is still valid for `key` (the
+        patient unchanged since it was saved, same code, rules and date), else None."""
+        with self._tx() as conn:
+            self._require(conn, "view")
+            with closing(conn.connection.cursor()) as cur:
+                return list_rows.read(cur, self._placeholder, key)
+
+    def save_list_rows(self, key: str, rows: Sequence[tuple[int, int, str]]) -> int:
+        """Save derived list rows (patient id, row_version, payload) under `key`. Not a
+        clinical change: no audit row, no data_version change. SQLite takes the writer lock
+        up front (a read upgraded to a write could fail half-way); PostgreSQL needs no
+        chain lock for it (a conflicting save fails, and the rows are derived next time)."""
+        if not rows:
+            return 0
+        with self._tx(write=self.dialect == "sqlite") as conn:
+            self._require(conn, "view")
+            with closing(conn.connection.cursor()) as cur:
+                return list_rows.write(cur, self._placeholder, key, rows)
+
+    @property
+    def _placeholder(self) -> str:
+        """The DB-API parameter marker of this database's driver."""
+        return loader.placeholder_for(self._engine.dialect.paramstyle)
 
     def audit_trail(self, mrn: str | None = None, username: str | None = None,
                     since: date | datetime | None = None, until: date | datetime | None = None,

@@ -40,7 +40,7 @@ from itb_tui.security.roles import ROLES
 from itb_tui.security.session import Session, after_login, resume
 
 from itb_tui.ui import format as fmt
-from itb_tui.ui.commands import PatientIndexEntry, PatientSearchProvider
+from itb_tui.ui.commands import PatientIndexEntry, PatientSearchProvider, index_from_rows
 from itb_tui.ui.messages import DataChanged
 
 DARK_THEME = "textual-dark"
@@ -190,7 +190,8 @@ class ItbApp(App):
         if session is not None:
             self._bind(session)
         self.set_reactive(ItbApp.as_of, today)
-        self.patient_index: list[PatientIndexEntry] = []
+        self._patient_rows: list = []
+        self._patient_index: list[PatientIndexEntry] | None = []
         self.ward_screen = None
         self._data_version: int | None = None
         self.title = "itb-tui · DEMO (synthetic patients)" if demo else "itb-tui"
@@ -310,11 +311,25 @@ class ItbApp(App):
         """The ward list for a new user: nothing of the previous user's screens is kept."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.patient_index = []
+        self.set_patient_rows([])
         self._data_version = None
         self.set_reactive(ItbApp.as_of, self.today)
         self.watch_as_of(self.today)
         self._start_ward()
+
+    # --- the command palette's patient index ---------------------------------------
+
+    def set_patient_rows(self, rows: list) -> None:
+        """The ward list loaded `rows` (every patient): the palette indexes them when it is
+        first opened, not at every load (10,000 entries cost ~25 ms on the UI thread)."""
+        self._patient_rows = rows
+        self._patient_index = None
+
+    @property
+    def patient_index(self) -> list[PatientIndexEntry]:
+        if self._patient_index is None:
+            self._patient_index = index_from_rows(self._patient_rows)
+        return self._patient_index
 
     # --- the idle lock ---------------------------------------------------------------
 
@@ -533,10 +548,11 @@ class ItbApp(App):
 
 
 def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int | None = None) -> None:
-    """Open the store at `db_url` and run the app until the user quits (see `app_for_store`)."""
-    from itb_tui.store import open_store
+    """Open the store at `db_url` and run the app until the user quits (see `app_for_store`).
+    A current store opens in the background of the first screen (store/opening.py)."""
+    from itb_tui.store.opening import open_for_app
 
-    store = open_store(db_url, today=today)
+    store = open_for_app(db_url, today=today)
     try:
         app_for_store(store, today=today, demo=demo, lock_after_s=lock_after_s).run()
     finally:

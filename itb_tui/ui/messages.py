@@ -31,9 +31,14 @@ class WardLoaded(Message):
         wards: list[str] | None,
         as_of: date,
         data_version: int | None,
+        *,
+        saved: bool = False,
     ) -> None:
         super().__init__()
         self.rows = rows  # list[WardRow]
+        # True: rows the store saved at an earlier derivation (shown at start only, while
+        # the same load re-derives them; store/list_rows.py). False: derived just now.
+        self.saved = saved
         # None when only "as of" moved: the patients and wards did not change.
         self.patients = patients
         self.wards = wards

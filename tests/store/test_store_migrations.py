@@ -18,6 +18,7 @@ from store_v1 import V1_SQL, make_v1_postgres, make_v1_sqlite
 
 from itb_tui.clinical.records import Bridging
 from itb_tui.store import StoreError, open_store
+from itb_tui.store.versions import SCHEMA_VERSION
 
 @pytest.fixture
 def v1_store(store_url):
@@ -36,7 +37,7 @@ def _v1_rows(table: str) -> int:
 def test_a_version_1_store_is_upgraded_on_open_after_a_backup_with_its_data_intact(v1_store):
     store = open_store(v1_store, today=TODAY)
     try:
-        assert (store.upgrade.from_version, store.upgrade.to_version) == (1, 2)
+        assert (store.upgrade.from_version, store.upgrade.to_version) == (1, SCHEMA_VERSION)
         patients = store.load_patients()
         assert [p.mrn for p in patients] == ["A1001", "B2002"]
         a, b = patients
@@ -46,7 +47,7 @@ def test_a_version_1_store_is_upgraded_on_open_after_a_backup_with_its_data_inta
         trail = store.audit_trail()
         assert [e.id for e in trail] == list(range(1, _v1_rows("audit") + 1))
         assert trail[-1].action == "entered_in_error" and trail[-1].username is None
-        assert store.get_meta("schema_version") == "2"
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
         assert store.verify_audit().ok and store.check().ok
         # the upgraded store works: users, and chained writes after the old entries
         store.create_user("ada", "correct horse battery", ["admin"], "os:root")
@@ -83,7 +84,7 @@ def _exec(url: str, sql: str) -> None:
 
 
 @pytest.mark.parametrize("sql, words", [
-    ("UPDATE meta SET value = '3' WHERE key = 'schema_version'", "schema version 3"),
+    ("UPDATE meta SET value = '99' WHERE key = 'schema_version'", "schema version 99"),
     ("UPDATE alembic_version SET version_num = '0099'", "revision 0099"),
 ])
 def test_a_store_from_a_newer_version_is_refused_untouched(store_url, sql, words):
@@ -163,7 +164,7 @@ def test_migrations_run_from_a_copy_of_the_package_in_another_directory(tmp_path
     out = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     where, version, ok = out.stdout.split()
-    assert where.startswith(str(site)) and (version, ok) == ("2", "True")
+    assert where.startswith(str(site)) and (version, ok) == (str(SCHEMA_VERSION), "True")
 
 
 def test_the_wheel_carries_the_migration_scripts(tmp_path):
@@ -248,7 +249,7 @@ def test_a_migration_raising_midway_changes_nothing_and_says_where_the_backup_is
         assert "backup" not in message  # PostgreSQL: the transactional upgrade is all or nothing
     monkeypatch.undo()
     with open_store(v1_store, today=TODAY) as store:  # the cause fixed, the next open upgrades
-        assert store.upgrade.to_version == 2 and store.verify_audit().ok
+        assert store.upgrade.to_version == SCHEMA_VERSION and store.verify_audit().ok
 
 
 def _failing_v1(db: Path) -> None:

@@ -66,7 +66,7 @@ def test_reopening_keeps_the_data(tmp_path):
         store.import_patients([fungemia_patient()], "tester")
     with open_store(url, today=TODAY) as store:
         assert [p.mrn for p in store.load_patients()] == ["A1001"]
-        assert store.get_meta("schema_version") == "2"
+        assert store.get_meta("schema_version") == "3"
 
 
 def test_an_in_memory_store_works_from_worker_threads():

@@ -161,10 +161,10 @@ def test_the_reader_steps_aside_for_a_store_that_is_not_current(store_url, tmp_p
     assert open_reader(store_url) is not None
     engine = create_engine(store_url)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema_version'"))
+        conn.execute(text("UPDATE meta SET value = '99' WHERE key = 'schema_version'"))
     assert open_reader(store_url) is None
     with engine.begin() as conn:
-        conn.execute(text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
+        conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema_version'"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     assert open_reader(store_url) is None
     engine.dispose()

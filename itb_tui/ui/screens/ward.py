@@ -9,6 +9,7 @@ the clinic may be large); the screen only swaps in finished rows.
 from __future__ import annotations
 
 import gc
+import threading
 from datetime import date
 
 from textual import on, work
@@ -19,7 +20,7 @@ from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from itb_tui.ui import format as fmt
-from itb_tui.ui.commands import index_from_rows
+from itb_tui.store.errors import StoreError
 from itb_tui.ui.messages import DataChanged, WardLoaded
 from itb_tui.ui.widgets.ward_rows import (
     SORT_TITLES,
@@ -30,10 +31,16 @@ from itb_tui.ui.widgets.ward_rows import (
     sort_rows,
 )
 from itb_tui.ui.widgets.key_footer import KeyFooter
+from itb_tui.ui.widgets.ward_row_codec import decode_all, encode, list_key
 from itb_tui.ui.widgets.ward_table import WardTable
 
 WARD_WORKER_GROUP = "ward-load"
 RETRY_SECONDS = 5.0
+# Shown while the list is drawn from saved rows that the load is re-deriving (H35).
+CHECKING_TEXT = "⟳ saved list: checking against the records…"
+# ... and when the records cannot be read (the load retries): say the rows are unchecked.
+UNCHECKED_TEXT = "⚠ saved list, NOT checked: the records cannot be read (retrying)"
+SAVED_FRAME_WAIT_S = 1.0
 
 
 class WardScreen(Screen):
@@ -69,6 +76,11 @@ class WardScreen(Screen):
         self.ward: str | None = None
         self.sort_order = "urgency"
         self.loaded = False
+        # False while the list shows saved rows that the running load has not yet
+        # re-derived from the records (the summary line says "checking…").
+        self.checked = False
+        self._saved_keys: dict[int, tuple[int, str]] = {}  # load worker only: what the store holds
+        self._saved_drawn = threading.Event()  # the saved rows' first frame is out
         self._sorted_cache: tuple[str, list[WardRow]] | None = None
         self._reload_pending = True
         self._last_error: str | None = None
@@ -99,13 +111,18 @@ class WardScreen(Screen):
         """Recompute the rows for the app's "as of" date; `reload` re-reads the store."""
         if reload or self.patients is None:
             self._reload_pending = True
-        self._compute(self.app.as_of, self._reload_pending, self.patients)
+        first = not self.loaded and self.patients is None
+        self._compute(self.app.as_of, self._reload_pending, self.patients, first)
 
     @work(thread=True, exclusive=True, group=WARD_WORKER_GROUP, exit_on_error=False)
-    def _compute(self, as_of: date, reload: bool, patients: list | None) -> None:
+    def _compute(self, as_of: date, reload: bool, patients: list | None, first: bool = False) -> None:
         worker = get_current_worker()
         app = self.app
         version = wards = None
+        saved_rows = None
+        key = list_key(app.rules, as_of) if as_of == app.today else None
+        if reload and first and key is not None:
+            saved_rows = self._show_saved_rows(key, as_of)
         if reload:
             # What the last load froze (see on_ward_loaded) goes back to the collector,
             # and one full pass now, off the event loop, frees the cycles left since.
@@ -116,10 +133,78 @@ class WardScreen(Screen):
             patients = app.store.load_patients()
             wards = app.store.wards()
         rows = self._row_cache.build(patients or [], as_of, app.rules)
-        if not worker.is_cancelled:
-            self.post_message(WardLoaded(rows, patients if reload else None, wards, as_of, version))
+        if worker.is_cancelled:
+            return
+        self.post_message(WardLoaded(rows, patients if reload else None, wards, as_of, version))
+        if saved_rows is not None:
+            self._compare_with_saved(saved_rows, rows)
+        if reload and key is not None:
+            self._save_rows(key, patients or [], rows)
+
+    # Saved rows (store/list_rows.py, hazard H35): the first load of the day's list draws
+    # the rows the store saved when they were last derived, if EVERY patient has one that
+    # is still valid; the same load then re-derives every row from the records and
+    # replaces them. These run in the load worker.
+
+    def _show_saved_rows(self, key: str, as_of: date) -> list[WardRow] | None:
+        try:
+            saved = self.app.store.saved_list_rows(key)
+        except StoreError:  # PermissionDenied included
+            return None
+        self._saved_keys = {pid: (version, key) for pid, _mrn, version, payload in saved.patients
+                            if payload is not None}
+        if not saved.complete:
+            return None
+        try:
+            rows = decode_all(payload for *_rest, payload in saved.patients)
+        except ValueError:
+            self._saved_keys = {}
+            return None
+        self._saved_drawn.clear()
+        self.post_message(WardLoaded(rows, None, saved.wards, as_of, None, saved=True))
+        # Let that frame out before the heavy part of the load (opening the store,
+        # reading and assessing every record) starts competing for the interpreter.
+        self._saved_drawn.wait(SAVED_FRAME_WAIT_S)
+        return rows
+
+    def _compare_with_saved(self, saved: list[WardRow], derived: list[WardRow]) -> None:
+        """Saved rows are re-derived at once; if one differed (a bug, or the database
+        changed behind the app's back) the user is told, not just silently corrected."""
+        by_mrn = {row.mrn: row for row in derived}
+        differed = [row.mrn for row in saved if by_mrn.get(row.mrn) != row]
+        if len(saved) != len(derived) or differed:
+            shown = ", ".join(differed[:3]) + ("…" if len(differed) > 3 else "")
+            self.app.call_from_thread(
+                self.app.notify,
+                f"The list opened with saved rows that no longer matched the records ({shown or 'patients'}); "
+                "they have been re-derived. Please report this.", severity="warning", timeout=15)
+
+    def _save_rows(self, key: str, patients: list, rows: list[WardRow]) -> None:
+        """Save the rows derived for today that the store does not hold yet."""
+        fresh = []
+        for patient, row in zip(patients, rows):
+            if patient.id is None or patient.row_version is None:
+                continue
+            if self._saved_keys.get(patient.id) == (patient.row_version, key):
+                continue
+            payload = encode(row)
+            if payload is not None:
+                fresh.append((patient.id, patient.row_version, payload))
+        if not fresh:
+            return
+        try:
+            self.app.store.save_list_rows(key, fresh)
+        except StoreError:  # PermissionDenied included
+            return  # only the next start is slower: the rows are derived again
+        for patient_id, version, _payload in fresh:
+            self._saved_keys[patient_id] = (version, key)
 
     def on_ward_loaded(self, message: WardLoaded) -> None:
+        if message.saved:
+            self.call_after_refresh(self._saved_drawn.set)
+            if self.loaded or message.as_of != self.app.as_of:
+                return  # the derived rows (or another date) got here first
+            self.wards = list(message.wards or [])
         if message.patients is not None:
             self.patients = message.patients
             self._patients_by_mrn = None
@@ -135,8 +220,9 @@ class WardScreen(Screen):
         self.all_rows = message.rows
         self._sorted_cache = None
         self._last_error = None
-        self.app.patient_index = index_from_rows(message.rows)
+        self.app.set_patient_rows(message.rows)
         self.loaded = True
+        self.checked = not message.saved
         self.apply_view()
         if message.patients is not None:
             # The ward's records live until the next load. Moving everything alive now out
@@ -167,6 +253,7 @@ class WardScreen(Screen):
         if text != self._last_error:  # say it once, not at every retry
             self.notify(text, severity="error", timeout=10)
         self._last_error = text
+        self._update_header()  # saved rows on screen: the summary says they are unchecked
         # A locked or unreachable database is often transient: keep trying.
         self.set_timer(RETRY_SECONDS, lambda: self.refresh_ward(reload=self._reload_pending))
 
@@ -229,6 +316,8 @@ class WardScreen(Screen):
             f"‼ {withdrawal} withdrawal risk",
             fmt.as_of_text(app.as_of, app.today),
         ]
+        if not self.checked:
+            parts.insert(1, UNCHECKED_TEXT if self._last_error else CHECKING_TEXT)
         filters = []
         if self.blocked_only:
             filters.append("blocked only")

@@ -1,0 +1,159 @@
+"""The ward list opens on the rows saved at the last derivation (hazard H35), says it is
+checking them, re-derives every row from the records straight after, and never shows a
+saved row for a patient who changed since, for another date, or one that was altered."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+from shell_helpers import SIZE, TODAY, make_app, make_store, row_text, row_texts, screen_text, settle, ward_screen
+
+from itb_tui.ui.screens.ward import CHECKING_TEXT
+
+
+class _HeldLoad:
+    """The store, with `load_patients` held until released: the moment between the saved
+    rows being drawn and the records being read."""
+
+    def __init__(self, store):
+        self._store = store
+        self.release = threading.Event()
+
+    def load_patients(self, ward=None):
+        assert self.release.wait(10), "test never released the load"
+        return self._store.load_patients(ward)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+async def _first_start(store) -> list[str]:
+    """Open the list once (which derives and saves its rows) and return what it showed."""
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert ward_screen(app).checked
+        return row_texts(app)
+
+
+async def _wait_loaded(pilot) -> None:
+    for _ in range(200):
+        if ward_screen(pilot.app) is not None and ward_screen(pilot.app).loaded:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the list never showed")
+
+
+async def test_the_second_start_shows_the_saved_rows_at_once_then_the_derived_ones(tmp_path):
+    store = make_store(tmp_path)
+    derived = await _first_start(store)
+    held = _HeldLoad(store)
+    app = make_app(held)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_loaded(pilot)
+        await pilot.pause()
+        assert row_texts(app) == derived  # every row, before the records are read
+        assert CHECKING_TEXT in screen_text(app) and not ward_screen(app).checked
+        held.release.set()
+        await settle(pilot)
+        assert ward_screen(app).checked and CHECKING_TEXT not in screen_text(app)
+        assert row_texts(app) == derived
+        assert not any("no longer matched" in n.message for n in app._notifications)
+
+
+async def test_a_patient_changed_since_is_never_shown_from_a_saved_row(tmp_path):
+    """Another terminal moved a patient to another bed after the rows were saved: the
+    list waits for the records rather than show any saved row."""
+    store = make_store(tmp_path)
+    await _first_start(store)
+    mrn = store.load_patients()[0].mrn
+    store.save_patient(replace(store.get_patient(mrn), bed="99Z"), "other terminal")
+    held = _HeldLoad(store)
+    app = make_app(held)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        assert not ward_screen(app).loaded and "Loading the ward…" in screen_text(app)
+        held.release.set()
+        await settle(pilot)
+        assert "99Z" in row_text(app, mrn)
+
+
+async def test_saved_rows_are_not_used_on_another_day(tmp_path):
+    store = make_store(tmp_path)
+    await _first_start(store)
+    held = _HeldLoad(store)
+    app = make_app(held, today=TODAY.replace(day=26))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        assert not ward_screen(app).loaded  # yesterday's countdowns are not today's
+        held.release.set()
+        await settle(pilot)
+        assert ward_screen(app).checked
+
+
+async def test_an_altered_saved_row_is_replaced_by_the_records_and_reported(tmp_path):
+    """If a saved row ever disagreed with the records (a bug, or the database edited
+    behind the app's back) the records win within the same load and the user is told."""
+    store = make_store(tmp_path)
+    derived = await _first_start(store)
+    blocked = next(t for t in derived if "BLOCKED" in t)
+    mrn = next(p.mrn for p in store.load_patients() if p.mrn in blocked)
+    with store.engine.begin() as conn:
+        from sqlalchemy import text
+
+        conn.execute(text("UPDATE list_rows SET payload = replace(payload, 'BLOCKED', 'OK') "
+                          "WHERE patient_id = (SELECT id FROM patients WHERE mrn = :mrn)"), {"mrn": mrn})
+    held = _HeldLoad(store)
+    app = make_app(held)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_loaded(pilot)
+        assert "BLOCKED" not in row_text(app, mrn)  # the altered row, while checking
+        held.release.set()
+        await settle(pilot)
+        assert "BLOCKED" in row_text(app, mrn)
+        assert row_texts(app) == derived
+        said = " ".join(n.message for n in app._notifications)
+        assert "no longer matched the records" in said and mrn in said
+
+
+async def test_a_save_on_the_list_is_kept_for_the_next_start(tmp_path):
+    """Rows re-derived after a change are saved too: the next start needs no derivation
+    and shows the change."""
+    store = make_store(tmp_path)
+    await _first_start(store)
+    mrn = store.load_patients()[0].mrn
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        store.save_patient(replace(store.get_patient(mrn), bed="42Q"), "this terminal")
+        app.notify_data_changed()
+        await settle(pilot)
+        assert "42Q" in row_text(app, mrn)
+    held = _HeldLoad(store)
+    app = make_app(held)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_loaded(pilot)
+        assert "42Q" in row_text(app, mrn) and not ward_screen(app).checked
+        held.release.set()
+        await settle(pilot)
+
+
+class _FailingLoad(_HeldLoad):
+    def load_patients(self, ward=None):
+        raise RuntimeError("database is locked")
+
+
+async def test_saved_rows_that_cannot_be_checked_say_so(tmp_path):
+    """The records cannot be read after the saved rows were drawn: the list keeps them
+    (better than nothing on a ward round) but says plainly they are not checked."""
+    from itb_tui.ui.screens.ward import UNCHECKED_TEXT
+
+    store = make_store(tmp_path)
+    derived = await _first_start(store)
+    app = make_app(_FailingLoad(store))
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_loaded(pilot)
+        await settle(pilot)
+        assert row_texts(app) == derived
+        assert UNCHECKED_TEXT in screen_text(app) and not ward_screen(app).checked
