@@ -42,6 +42,7 @@ def main() -> None:
         # As `itb-tui` opens it (run_app): a current store opens behind the first screen.
         store = open_for_app(f"sqlite:///{args.db}", today=bench_today())
         app = ItbApp(store, today=bench_today(), actor="bench")
+        app.prefetch_saved_rows()  # as run_app does
 
         def ready() -> bool:
             return app.ward_screen is not None and app.ward_screen.loaded

@@ -190,6 +190,7 @@ class ItbApp(App):
         if session is not None:
             self._bind(session)
         self.set_reactive(ItbApp.as_of, today)
+        self._saved_rows = None  # see prefetch_saved_rows
         self._patient_rows: list = []
         self._patient_index: list[PatientIndexEntry] | None = []
         self.ward_screen = None
@@ -223,7 +224,8 @@ class ItbApp(App):
     def _start_ward(self) -> None:
         from itb_tui.ui.screens.ward import WardScreen
 
-        self.ward_screen = WardScreen()
+        self.ward_screen = WardScreen(saved=self._saved_rows)
+        self._saved_rows = None  # only the first list opens on them
         self.push_screen(self.ward_screen)
 
     # Single-letter app keys act on the list and the detail screen only: on a modal form a
@@ -316,6 +318,25 @@ class ItbApp(App):
         self.set_reactive(ItbApp.as_of, self.today)
         self.watch_as_of(self.today)
         self._start_ward()
+
+    def prefetch_saved_rows(self) -> None:
+        """Read today's saved list rows now, before the first frame (`run_app` calls it):
+        the list then opens drawn instead of on "Loading the ward…", and nothing competes
+        with that read (~0.2 s at 10,000 patients). A user who must sign in first gets
+        them from the list's own load after sign-in."""
+        if self.store is None:
+            return
+        import gc
+
+        from itb_tui.ui.saved_rows import read_saved_rows
+
+        # Everything alive now (the imports) and the 10,000 rows read next live on: out of
+        # the cyclic collector's sight, its full passes over them stop stalling the read
+        # and the first frame (~40 ms each at 10,000). The list's load worker unfreezes and
+        # collects, off the event loop (WardScreen._compute).
+        gc.freeze()
+        self._saved_rows = read_saved_rows(self.store, self.rules, self.today)
+        gc.freeze()
 
     # --- the command palette's patient index ---------------------------------------
 
@@ -554,7 +575,9 @@ def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int |
 
     store = open_for_app(db_url, today=today)
     try:
-        app_for_store(store, today=today, demo=demo, lock_after_s=lock_after_s).run()
+        app = app_for_store(store, today=today, demo=demo, lock_after_s=lock_after_s)
+        app.prefetch_saved_rows()
+        app.run()
     finally:
         store.close()
 

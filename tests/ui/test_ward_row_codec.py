@@ -96,3 +96,11 @@ def test_the_key_moves_with_the_code_that_derives_rows(monkeypatch, tmp_path):
     finally:
         monkeypatch.undo()
         codec.code_digest.cache_clear()
+
+
+def test_damaged_cell_text_shows_as_unreadable_instead_of_breaking_the_list():
+    row = demo_rows_cached()[0]
+    head, _sep, _cells = encode(row).partition("\x1e")
+    damaged = decode_all([head + "\x1e" + '"only,two'])[0]
+    assert damaged.cells.unreadable and damaged != row
+    assert damaged.cells[3].top == "‼ UNREADABLE"  # what the list draws until re-derived

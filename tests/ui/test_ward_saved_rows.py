@@ -7,9 +7,23 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from shell_helpers import SIZE, TODAY, make_app, make_store, row_text, row_texts, screen_text, settle, ward_screen
+import pytest
+from shell_helpers import SIZE, TODAY, make_store, row_text, row_texts, screen_text, settle, ward_screen
+from shell_helpers import make_app as plain_app
 
 from itb_tui.ui.screens.ward import CHECKING_TEXT
+
+
+# Both ways the saved rows reach the list: read by the app before its first frame (as
+# `run_app` does), or by the list's own load worker (after a sign-in).
+@pytest.fixture(params=["read before the first frame", "read by the load"])
+def make_app(request):
+    def make(store, **kw):
+        app = plain_app(store, **kw)
+        if request.param == "read before the first frame":
+            app.prefetch_saved_rows()
+        return app
+    return make
 
 
 class _HeldLoad:
@@ -30,7 +44,7 @@ class _HeldLoad:
 
 async def _first_start(store) -> list[str]:
     """Open the list once (which derives and saves its rows) and return what it showed."""
-    app = make_app(store)
+    app = plain_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert ward_screen(app).checked
@@ -45,7 +59,7 @@ async def _wait_loaded(pilot) -> None:
     raise AssertionError("the list never showed")
 
 
-async def test_the_second_start_shows_the_saved_rows_at_once_then_the_derived_ones(tmp_path):
+async def test_the_second_start_shows_the_saved_rows_at_once_then_the_derived_ones(tmp_path, make_app):
     store = make_store(tmp_path)
     derived = await _first_start(store)
     held = _HeldLoad(store)
@@ -62,7 +76,7 @@ async def test_the_second_start_shows_the_saved_rows_at_once_then_the_derived_on
         assert not any("no longer matched" in n.message for n in app._notifications)
 
 
-async def test_a_patient_changed_since_is_never_shown_from_a_saved_row(tmp_path):
+async def test_a_patient_changed_since_is_never_shown_from_a_saved_row(tmp_path, make_app):
     """Another terminal moved a patient to another bed after the rows were saved: the
     list waits for the records rather than show any saved row."""
     store = make_store(tmp_path)
@@ -79,7 +93,7 @@ async def test_a_patient_changed_since_is_never_shown_from_a_saved_row(tmp_path)
         assert "99Z" in row_text(app, mrn)
 
 
-async def test_saved_rows_are_not_used_on_another_day(tmp_path):
+async def test_saved_rows_are_not_used_on_another_day(tmp_path, make_app):
     store = make_store(tmp_path)
     await _first_start(store)
     held = _HeldLoad(store)
@@ -92,7 +106,7 @@ async def test_saved_rows_are_not_used_on_another_day(tmp_path):
         assert ward_screen(app).checked
 
 
-async def test_an_altered_saved_row_is_replaced_by_the_records_and_reported(tmp_path):
+async def test_an_altered_saved_row_is_replaced_by_the_records_and_reported(tmp_path, make_app):
     """If a saved row ever disagreed with the records (a bug, or the database edited
     behind the app's back) the records win within the same load and the user is told."""
     store = make_store(tmp_path)
@@ -117,7 +131,7 @@ async def test_an_altered_saved_row_is_replaced_by_the_records_and_reported(tmp_
         assert "no longer matched the records" in said and mrn in said
 
 
-async def test_a_save_on_the_list_is_kept_for_the_next_start(tmp_path):
+async def test_a_save_on_the_list_is_kept_for_the_next_start(tmp_path, make_app):
     """Rows re-derived after a change are saved too: the next start needs no derivation
     and shows the change."""
     store = make_store(tmp_path)
@@ -144,7 +158,7 @@ class _FailingLoad(_HeldLoad):
         raise RuntimeError("database is locked")
 
 
-async def test_saved_rows_that_cannot_be_checked_say_so(tmp_path):
+async def test_saved_rows_that_cannot_be_checked_say_so(tmp_path, make_app):
     """The records cannot be read after the saved rows were drawn: the list keeps them
     (better than nothing on a ward round) but says plainly they are not checked."""
     from itb_tui.ui.screens.ward import UNCHECKED_TEXT
@@ -157,3 +171,22 @@ async def test_saved_rows_that_cannot_be_checked_say_so(tmp_path):
         await settle(pilot)
         assert row_texts(app) == derived
         assert UNCHECKED_TEXT in screen_text(app) and not ward_screen(app).checked
+
+
+async def test_read_before_the_first_frame_the_list_never_shows_loading(tmp_path):
+    """As `itb-tui` starts (run_app reads the saved rows first): the first frame is the
+    drawn list, marked as being checked, with the records still unread."""
+    store = make_store(tmp_path)
+    derived = await _first_start(store)
+    held = _HeldLoad(store)
+    app = plain_app(held)
+    app.prefetch_saved_rows()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.screen.wait_for_refresh()
+        assert ward_screen(app).loaded and not ward_screen(app).checked
+        text = screen_text(app)
+        assert "Loading the ward…" not in text and CHECKING_TEXT in text
+        assert row_texts(app) == derived
+        held.release.set()
+        await settle(pilot)
+        assert ward_screen(app).checked and row_texts(app) == derived

@@ -31,7 +31,8 @@ from itb_tui.ui.widgets.ward_rows import (
     sort_rows,
 )
 from itb_tui.ui.widgets.key_footer import KeyFooter
-from itb_tui.ui.widgets.ward_row_codec import decode_all, encode, list_key
+from itb_tui.ui.saved_rows import SavedRows, differing_mrns, read_saved_rows, rows_to_save
+from itb_tui.ui.widgets.ward_row_codec import list_key
 from itb_tui.ui.widgets.ward_table import WardTable
 
 WARD_WORKER_GROUP = "ward-load"
@@ -65,8 +66,11 @@ class WardScreen(Screen):
     WardScreen.-not-today #as-of-banner { display: block; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, saved: SavedRows | None = None) -> None:
+        """`saved`: the saved rows the app read before its first frame (ui/saved_rows.py)."""
         super().__init__()
+        self._saved = saved  # what the store holds for today's list (load worker after mount)
+        self._shown_saved: list[WardRow] | None = None  # saved rows on screen, not yet compared
         self.all_rows: list[WardRow] = []
         self.patients: list | None = None
         self.wards: list[str] = []
@@ -79,8 +83,8 @@ class WardScreen(Screen):
         # False while the list shows saved rows that the running load has not yet
         # re-derived from the records (the summary line says "checking…").
         self.checked = False
-        self._saved_keys: dict[int, tuple[int, str]] = {}  # load worker only: what the store holds
         self._saved_drawn = threading.Event()  # the saved rows' first frame is out
+        self._saved_drawn.set()
         self._sorted_cache: tuple[str, list[WardRow]] | None = None
         self._reload_pending = True
         self._last_error: str | None = None
@@ -102,6 +106,12 @@ class WardScreen(Screen):
         # without the keyboard on a slow machine) and its animation costs CPU. The list
         # itself says "Loading the ward…" and the summary line says "loading…".
         self.watch(self.app, "as_of", self._as_of_changed, init=False)
+        saved = self._saved
+        if saved is not None and saved.rows is not None and saved.key == list_key(self.app.rules, self.app.as_of):
+            self._shown_saved = saved.rows
+            self._show_saved(saved.rows, saved.wards)  # drawn in the first frame
+            self._saved_drawn.clear()
+            self.call_after_refresh(self._saved_drawn.set)
         self._update_header()
         self.refresh_ward(reload=True)
 
@@ -119,10 +129,16 @@ class WardScreen(Screen):
         worker = get_current_worker()
         app = self.app
         version = wards = None
-        saved_rows = None
         key = list_key(app.rules, as_of) if as_of == app.today else None
-        if reload and first and key is not None:
-            saved_rows = self._show_saved_rows(key, as_of)
+        if first or self._shown_saved is not None:
+            # Saved rows on their way to the screen: let that frame out before the heavy
+            # part (opening the store, reading and assessing every record) competes for
+            # the interpreter.
+            self._saved_drawn.wait(SAVED_FRAME_WAIT_S)
+        if reload and key is not None and (self._saved is None or self._saved.key != key):
+            self._saved = read_saved_rows(app.store, app.rules, as_of)
+            if first and self._saved.rows is not None:
+                self._show_saved_from_worker(self._saved, as_of)
         if reload:
             # What the last load froze (see on_ward_loaded) goes back to the collector,
             # and one full pass now, off the event loop, frees the cycles left since.
@@ -136,75 +152,54 @@ class WardScreen(Screen):
         if worker.is_cancelled:
             return
         self.post_message(WardLoaded(rows, patients if reload else None, wards, as_of, version))
-        if saved_rows is not None:
-            self._compare_with_saved(saved_rows, rows)
-        if reload and key is not None:
-            self._save_rows(key, patients or [], rows)
+        if key is not None:
+            shown, self._shown_saved = self._shown_saved, None
+            if shown is not None:
+                self._report_differences(shown, rows)
+            if reload and self._saved is not None:
+                self._save_rows(patients or [], rows)
 
-    # Saved rows (store/list_rows.py, hazard H35): the first load of the day's list draws
-    # the rows the store saved when they were last derived, if EVERY patient has one that
-    # is still valid; the same load then re-derives every row from the records and
-    # replaces them. These run in the load worker.
+    # Saved rows (ui/saved_rows.py, hazard H35): the first load of the day's list draws
+    # the rows the store saved when they were last derived (read by the app before its
+    # first frame, or here), if EVERY patient has a valid one; the same load re-derives
+    # every row from the records and replaces them. These run in the load worker.
 
-    def _show_saved_rows(self, key: str, as_of: date) -> list[WardRow] | None:
-        try:
-            saved = self.app.store.saved_list_rows(key)
-        except StoreError:  # PermissionDenied included
-            return None
-        self._saved_keys = {pid: (version, key) for pid, _mrn, version, payload in saved.patients
-                            if payload is not None}
-        if not saved.complete:
-            return None
-        try:
-            rows = decode_all(payload for *_rest, payload in saved.patients)
-        except ValueError:
-            self._saved_keys = {}
-            return None
+    def _show_saved_from_worker(self, saved: SavedRows, as_of: date) -> None:
+        self._shown_saved = saved.rows
         self._saved_drawn.clear()
-        self.post_message(WardLoaded(rows, None, saved.wards, as_of, None, saved=True))
-        # Let that frame out before the heavy part of the load (opening the store,
-        # reading and assessing every record) starts competing for the interpreter.
-        self._saved_drawn.wait(SAVED_FRAME_WAIT_S)
-        return rows
+        self.post_message(WardLoaded(saved.rows, None, saved.wards, as_of, None, saved=True))
+        self._saved_drawn.wait(SAVED_FRAME_WAIT_S)  # as in _compute
 
-    def _compare_with_saved(self, saved: list[WardRow], derived: list[WardRow]) -> None:
-        """Saved rows are re-derived at once; if one differed (a bug, or the database
-        changed behind the app's back) the user is told, not just silently corrected."""
-        by_mrn = {row.mrn: row for row in derived}
-        differed = [row.mrn for row in saved if by_mrn.get(row.mrn) != row]
-        if len(saved) != len(derived) or differed:
-            shown = ", ".join(differed[:3]) + ("…" if len(differed) > 3 else "")
+    def _report_differences(self, shown: list[WardRow], derived: list[WardRow]) -> None:
+        """If a saved row differed from the records (a bug, or the database changed
+        behind the app's back) the user is told, not just silently corrected."""
+        differed = differing_mrns(shown, derived)
+        if differed:
+            listed = ", ".join(differed[:3]) + ("…" if len(differed) > 3 else "")
             self.app.call_from_thread(
                 self.app.notify,
-                f"The list opened with saved rows that no longer matched the records ({shown or 'patients'}); "
+                f"The list opened with saved rows that no longer matched the records ({listed}); "
                 "they have been re-derived. Please report this.", severity="warning", timeout=15)
 
-    def _save_rows(self, key: str, patients: list, rows: list[WardRow]) -> None:
+    def _save_rows(self, patients: list, rows: list[WardRow]) -> None:
         """Save the rows derived for today that the store does not hold yet."""
-        fresh = []
-        for patient, row in zip(patients, rows):
-            if patient.id is None or patient.row_version is None:
-                continue
-            if self._saved_keys.get(patient.id) == (patient.row_version, key):
-                continue
-            payload = encode(row)
-            if payload is not None:
-                fresh.append((patient.id, patient.row_version, payload))
+        saved = self._saved
+        fresh = rows_to_save(saved, patients, rows)
         if not fresh:
             return
         try:
-            self.app.store.save_list_rows(key, fresh)
+            self.app.store.save_list_rows(saved.key, fresh)
         except StoreError:  # PermissionDenied included
             return  # only the next start is slower: the rows are derived again
         for patient_id, version, _payload in fresh:
-            self._saved_keys[patient_id] = (version, key)
+            saved.held[patient_id] = (version, saved.key)
 
     def on_ward_loaded(self, message: WardLoaded) -> None:
         if message.saved:
             self.call_after_refresh(self._saved_drawn.set)
-            if self.loaded or message.as_of != self.app.as_of:
-                return  # the derived rows (or another date) got here first
-            self.wards = list(message.wards or [])
+            if not self.loaded and message.as_of == self.app.as_of:
+                self._show_saved(message.rows, message.wards)
+            return  # else the derived rows (or another date) got here first
         if message.patients is not None:
             self.patients = message.patients
             self._patients_by_mrn = None
@@ -217,13 +212,7 @@ class WardScreen(Screen):
             # "As of" moved while this was computing: these rows are for another date.
             self.refresh_ward(reload=False)
             return
-        self.all_rows = message.rows
-        self._sorted_cache = None
-        self._last_error = None
-        self.app.set_patient_rows(message.rows)
-        self.loaded = True
-        self.checked = not message.saved
-        self.apply_view()
+        self._set_rows(message.rows, checked=True)
         if message.patients is not None:
             # The ward's records live until the next load. Moving everything alive now out
             # of the cyclic collector's sight stops its full passes over ~500k objects at
@@ -231,6 +220,19 @@ class WardScreen(Screen):
             # open 364 -> 171 ms). The next load unfreezes and collects once; the app
             # unfreezes when it exits, so nothing stays frozen for good.
             gc.freeze()
+
+    def _show_saved(self, rows: list[WardRow], wards: list[str] | None) -> None:
+        self.wards = list(wards or [])
+        self._set_rows(rows, checked=False)
+
+    def _set_rows(self, rows: list[WardRow], *, checked: bool) -> None:
+        self.all_rows = rows
+        self._sorted_cache = None
+        self._last_error = None
+        self.app.set_patient_rows(rows)
+        self.loaded = True
+        self.checked = checked
+        self.apply_view()
 
     def loaded_patient(self, mrn: str):
         """The patient `mrn` as this list loaded it, for the detail screen's first frame;

@@ -7,7 +7,8 @@ that decide a row's content), the rules table and the date. The store adds the
 patient's `row_version`. So a change to any of them makes the saved row count as
 missing, never wrong (hazard H35 in docs/hazard-log.md).
 
-The format is one CSV line per row (the stdlib's C reader parses 10,000 rows in ~0.05 s).
+The format is one CSV line of the row's fields, a record separator, and one CSV line of
+its cells' text (the stdlib's C reader parses 10,000 rows' fields in ~0.02 s).
 `encode` refuses (returns None for) any row that does not read back equal to itself, so
 an odd character can cost a saved row but never change what is shown. The eight cells
 of a decoded row are built when first read (the table reads only the rows on screen).
@@ -26,7 +27,7 @@ from typing import Iterable, Iterator, Sequence
 from itb_tui.ui.widgets.ward_rows import COLUMN_KEYS, Cell, WardRow
 
 # Bump when the layout below changes (the code digest would catch it too).
-FORMAT = "w1"
+FORMAT = "w2"
 
 _PACKAGE = Path(__file__).resolve().parents[2]  # itb_tui/
 # Everything that decides what a list row says: the engine, the text helpers, the row
@@ -35,7 +36,17 @@ _ROW_SOURCES = ("clinical/*.py", "ui/format.py", "ui/widgets/ward_rows.py", "ui/
 
 _HEAD = 18  # fields before the cells: 11 row fields and the 7-part urgency key
 _CELLS = len(COLUMN_KEYS)
-_WIDTH = _HEAD + 3 * _CELLS
+# Between the row's fields and its cells' text (a record separator): the cells are parsed
+# only when the row is drawn. A row whose text holds one is refused by encode's check.
+_SPLIT = "\x1e"
+
+
+def _csv_line(fields: list[str]) -> str:
+    """One CSV line without its line end (written with one, so that fields holding a
+    line break are quoted)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(fields)
+    return buffer.getvalue()[:-2]
 
 
 @cache
@@ -63,23 +74,21 @@ def encode(row: WardRow) -> str | None:
             or not all(type(part) is int for part in urgency[:6])
             or not all(isinstance(cell, Cell) for cell in row.cells) or len(row.cells) != _CELLS):
         return None
-    fields = [
+    head = [
         row.mrn, row.name, row.ward, row.bed, row.status, "1" if row.withdrawal_risk else "",
         str(row.critical), str(row.warning), row.alarm_on.isoformat() if row.alarm_on else "",
         "" if row.days_to_refill is None else str(row.days_to_refill), row.search,
         *(str(part) for part in urgency[:6]), urgency[6],
     ]
-    for cell in row.cells:
-        fields += (cell.top, cell.bottom, cell.style)
-    buffer = io.StringIO()
+    cells = [text for cell in row.cells for text in (cell.top, cell.bottom, cell.style)]
     try:
-        csv.writer(buffer, lineterminator="").writerow(fields)
+        text = _csv_line(head) + _SPLIT + _csv_line(cells)
     except csv.Error:
         return None
-    text = buffer.getvalue()
     try:
-        same = decode_all([text]) == [row]
-    except ValueError:
+        back = decode_all([text])
+        same = back == [row] and not back[0].cells.unreadable
+    except (ValueError, csv.Error):
         same = False
     return text if same else None
 
@@ -91,10 +100,18 @@ def decode_all(payloads: Iterable[str]) -> list[WardRow]:
     dates: dict[str, date] = {}
     rows = []
     append = rows.append
+    heads: list[str] = []
+    tails: list[str] = []
+    for payload in payloads:
+        head, split, tail = payload.partition(_SPLIT)
+        if not split:
+            raise ValueError("a saved list row has no cells")
+        heads.append(head)
+        tails.append(tail)
     try:
-        for f in csv.reader(payloads):
-            if len(f) != _WIDTH:
-                raise ValueError(f"a saved list row has {len(f)} fields, not {_WIDTH}")
+        for f, tail in zip(csv.reader(heads), tails):
+            if len(f) != _HEAD:
+                raise ValueError(f"a saved list row has {len(f)} leading fields, not {_HEAD}")
             alarm = f[8]
             if alarm:
                 alarm = dates.get(alarm) or dates.setdefault(alarm, date.fromisoformat(alarm))
@@ -111,28 +128,42 @@ def decode_all(payloads: Iterable[str]) -> list[WardRow]:
             put(row, "days_to_refill", int(f[9]) if f[9] else None)
             put(row, "search", f[10])
             put(row, "urgency", (int(f[11]), int(f[12]), int(f[13]), int(f[14]), int(f[15]), int(f[16]), f[17]))
-            put(row, "cells", LazyCells(f))
+            put(row, "cells", LazyCells(tail))
             append(row)
     except csv.Error as exc:
         raise ValueError(f"a saved list row cannot be read: {exc}") from None
     return rows
 
 
+_UNREADABLE = tuple(Cell("‼ UNREADABLE", "saved row damaged", "critical") for _ in COLUMN_KEYS)
+
+
 class LazyCells(Sequence):
     """A decoded row's cells, made from the saved fields when first read; equal to the
     tuple of the same cells."""
 
-    __slots__ = ("_fields", "_cells")
+    __slots__ = ("_text", "_cells")
 
-    def __init__(self, fields: list[str]) -> None:
-        self._fields = fields
+    def __init__(self, text: str) -> None:
+        self._text = text
         self._cells: tuple[Cell, ...] | None = None
+
+    @property
+    def unreadable(self) -> bool:
+        """The saved text did not parse (never so for what encode() wrote: it checks)."""
+        return self._get() is _UNREADABLE
 
     def _get(self) -> tuple[Cell, ...]:
         if self._cells is None:
-            f = self._fields
-            self._cells = tuple(Cell(f[i], f[i + 1], f[i + 2]) for i in range(_HEAD, _WIDTH, 3))
-            self._fields = None
+            try:
+                f = next(csv.reader([self._text]), [])
+            except csv.Error:
+                f = []
+            if len(f) == 3 * _CELLS:
+                self._cells = tuple(Cell(f[i], f[i + 1], f[i + 2]) for i in range(0, 3 * _CELLS, 3))
+            else:  # altered in the database: say so in the row (the check replaces it)
+                self._cells = _UNREADABLE
+            self._text = None
         return self._cells
 
     def __getitem__(self, index):
