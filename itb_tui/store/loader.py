@@ -145,8 +145,9 @@ class _Reader:
         """Per live pump, its one live refill that `clinical.reservoir.last_refill` picks on
         `as_of`: the latest date on or before it, and of refills on that same date the one
         entered last (highest id: the full load lists them by id and last_refill keeps the
-        last). A correlated subquery per pump walks the `pump_id` index (measured 0.12 s
-        at 10,000 patients against 0.45 s for a window function sorting every refill)."""
+        last). A correlated subquery per pump reads one entry of the (pump_id, refilled_on)
+        index (schema 3; before it, walking the pump_id index took 0.12 s at 10,000
+        patients, and a window function sorting every refill 0.45 s)."""
         ph = self.placeholder
         sql = (f"SELECT {', '.join(REFILL_COLUMNS)} FROM refills WHERE id IN ("
                f"SELECT (SELECT r.id FROM refills r WHERE r.pump_id = p.id"

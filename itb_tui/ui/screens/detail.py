@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
@@ -34,6 +33,7 @@ from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import Patient
 from itb_tui.ui.widgets.detail_alerts import AlertList
 from itb_tui.ui.widgets.detail_banner import RefillBanner
+from itb_tui.ui.widgets.detail_layout import DetailCards, DetailLower, app_style_inputs, post_pending_refreshes
 from itb_tui.ui.widgets.detail_countdowns import AntifungalCard, ReimplantCard
 from itb_tui.ui.format import as_of_text, current_pump, date_text, last_removed_pump, status_label
 from itb_tui.ui.widgets.detail_pump import Demographics, PumpCard
@@ -163,6 +163,7 @@ class PatientDetailScreen(Screen):
         self.assessment: Assessment | None = None
         self.loaded = False  # the store read for `mrn` finished (found or not)
         self.owner = None  # the ward list this reusable screen belongs to (for_patient)
+        self._styled_for: tuple | None = None  # app-wide style inputs at the last full restyle
 
     @classmethod
     def for_patient(cls, app, mrn: str) -> "PatientDetailScreen":
@@ -237,11 +238,11 @@ class PatientDetailScreen(Screen):
         yield Header()
         yield Demographics(f"Loading patient {self.mrn}…", id="detail-demographics")
         yield RefillBanner("", id="detail-banner")
-        with Horizontal(id="detail-cards"):
+        with DetailCards(id="detail-cards"):
             yield PumpCard("")
             yield AntifungalCard("")
             yield ReimplantCard("")
-        with Vertical(id="detail-lower"):
+        with DetailLower(id="detail-lower"):
             yield AlertList(id="detail-alerts")
             timeline = Timeline(id="detail-timeline")
             timeline.border_title = "Timeline (newest first) · e culture result · delete entered in error"
@@ -255,6 +256,37 @@ class PatientDetailScreen(Screen):
         if self.patient is not None:
             self.show_assessment()
         self.load()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Skip Textual's whole-screen restyle on reopening when nothing it depends on changed.
+
+        Textual restyles every widget of a screen each time it is pushed (15-20 ms of a
+        100 ms open). This screen is reused, and its own class and focus changes restyle
+        the widgets they touch at once, so only app-wide inputs can leave it stale while
+        it is closed: the theme or stylesheet (Textual counts those changes), terminal
+        focus, colour mode. Runs before Screen's own handler, which reads the flag.
+        Then hands the screen the refilled widgets' layout requests before its first
+        frame (see detail_layout).
+        """
+        if event.refresh_styles:
+            inputs = app_style_inputs(self.app)
+            if inputs is not None and inputs == self._styled_for:
+                event.refresh_styles = False
+            self._styled_for = inputs
+        post_pending_refreshes(self)
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        """Ignore repaints of regions a screen underneath asks for while this one hides it.
+
+        Textual forwards a change on the ward list (e.g. its cursor losing focus as the
+        patient opens) to the screen on top as a repaint of those regions: on an opaque
+        full screen that repaints every widget again for nothing visible, and makes the
+        open wait one more frame (6 ms of work, up to 30 ms later). Only the screens
+        beneath refresh a screen by region, so the screen's own refreshes pass through.
+        """
+        if regions and not layout and not recompose and self.styles.background.a == 1:
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     # --- loading and showing ---
 

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from itb_tui.clinical.assessment import Alert
 from itb_tui.ui.format import basis_label, severity_label
+from itb_tui.ui.widgets.detail_layout import SizedInOnePass, SizedStatic
 from itb_tui.ui.widgets.detail_text import SEVERITY_STYLES, rule_title
 
 SEVERITY_WIDTH = 10
@@ -48,7 +49,7 @@ def alerts_table(alerts: tuple[Alert, ...], rules=None) -> Table | Text:
     return table
 
 
-class AlertList(VerticalScroll):
+class AlertList(SizedInOnePass, VerticalScroll):
     """Scrollable list of the alerts; the border title carries the counts (‼ 2 ⚠ 1)."""
 
     DEFAULT_CSS = """
@@ -57,7 +58,7 @@ class AlertList(VerticalScroll):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="alert-text")
+        yield SizedStatic("", id="alert-text")
 
     def show(self, alerts: tuple[Alert, ...], rules=None) -> None:
         critical = sum(1 for a in alerts if a.severity == "critical")

@@ -12,7 +12,7 @@ from datetime import date
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
+from itb_tui.ui.widgets.detail_layout import SizedStatic
 
 from itb_tui.clinical.assessment import Assessment, RefillState
 from itb_tui.ui.format import STATUS_LABELS, as_of_text, reason_text
@@ -59,7 +59,7 @@ def banner(assessment: Assessment, today: date, rules=None) -> Group:
     return Group(headline, reason_rows(refill, rules))
 
 
-class RefillBanner(Static):
+class RefillBanner(SizedStatic):
     """Refill status for the date shown; the screen calls `show()` on every recompute."""
 
     DEFAULT_CSS = """

@@ -11,7 +11,7 @@ from datetime import date
 
 from rich.console import Group
 from rich.text import Text
-from textual.widgets import Static
+from itb_tui.ui.widgets.detail_layout import SizedStatic
 
 from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.records import AntifungalCourse, Patient
@@ -108,7 +108,7 @@ def reimplant_card(assessment: Assessment, rules=None) -> Group:
     return Group(*parts)
 
 
-class AntifungalCard(Static):
+class AntifungalCard(SizedStatic):
     DEFAULT_CSS = """
     AntifungalCard { height: auto; padding: 0 1; border: round $accent; }
     """
@@ -120,7 +120,7 @@ class AntifungalCard(Static):
         self.update(antifungal_card(patient, assessment))
 
 
-class ReimplantCard(Static):
+class ReimplantCard(SizedStatic):
     DEFAULT_CSS = """
     ReimplantCard { height: auto; padding: 0 1; border: round $accent; }
     """

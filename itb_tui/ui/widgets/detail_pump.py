@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from rich.console import Group
 from rich.text import Text
-from textual.widgets import Static
+from itb_tui.ui.widgets.detail_layout import SizedStatic
 
 from itb_tui.clinical.assessment import Assessment, Reservoir
 from itb_tui.clinical.records import Patient
@@ -109,7 +109,7 @@ def pump_card(patient: Patient, assessment: Assessment) -> Group:
     return Group(headline, rows)
 
 
-class Demographics(Static):
+class Demographics(SizedStatic):
     """One line: who the patient is and where."""
 
     DEFAULT_CSS = """
@@ -120,7 +120,7 @@ class Demographics(Static):
         self.update(demographics_text(patient))
 
 
-class PumpCard(Static):
+class PumpCard(SizedStatic):
     DEFAULT_CSS = """
     PumpCard { height: auto; padding: 0 1; border: round $primary; }
     """

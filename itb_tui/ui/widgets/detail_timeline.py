@@ -187,8 +187,25 @@ class Timeline(DataTable):
             if entry.flag:
                 details = Text.assemble((entry.flag + " ", "bold"), entry.details)
             self.add_row(day_text(entry.on), entry.event, details, key=entry.key)
+        self._size_rows_now()
         if selected is not None and selected.key in self._entries:
             self.move_cursor(row=self.get_row_index(selected.key))
+
+    def _size_rows_now(self) -> None:
+        """Measure the new rows now, not when the table next goes idle.
+
+        DataTable measures added rows on its next idle and only then asks for a layout:
+        that is a second layout and paint one frame after the patient first shows (the
+        scrollbar and column widths settle late, and opening waits for two frames).
+        Measuring here folds it into the first frame. Uses DataTable internals (checked
+        against Textual 8.2.8); without them the table simply measures on idle as before.
+        """
+        if not getattr(self, "_require_update_dimensions", False) or not hasattr(self, "_update_dimensions"):
+            return
+        self._require_update_dimensions = False
+        new_rows = self._new_rows.copy()
+        self._new_rows.clear()
+        self._update_dimensions(new_rows)
 
     @property
     def entries(self) -> list[TimelineEntry]:
