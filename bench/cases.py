@@ -117,7 +117,20 @@ def child_env() -> dict[str, str]:
         PYTHONPATH=str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""),
     )
     env.pop("ITB_TUI_DB", None)
+    # Bytecode as an installed app has it (pip compiles on install; the baseline's
+    # Textual is compiled): a shell that forbids writing it would time itb-tui's
+    # compilation from source at every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
+
+
+def compile_checkout() -> None:
+    """Compile this checkout's modules once (as `pip install` does for an installed app),
+    so no timed process compiles them, whatever the shell forbids."""
+    import compileall
+
+    for package in ("itb_tui", "bench"):
+        compileall.compile_dir(str(ROOT / package), quiet=1)
 
 
 def _py(*args: str) -> list[str]:

@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if sqlite3_shell() is None:
         progress("bench: WARNING: " + cases.SQLITE_MISSING)
+    cases.compile_checkout()
     started = time.perf_counter()
     run = {
         "format": "itb-bench/1",
