@@ -104,3 +104,21 @@ def test_damaged_cell_text_shows_as_unreadable_instead_of_breaking_the_list():
     damaged = decode_all([head + "\x1e" + '"only,two'])[0]
     assert damaged.cells.unreadable and damaged != row
     assert damaged.cells[3].top == "‼ UNREADABLE"  # what the list draws until re-derived
+
+
+def test_the_code_digest_covers_every_module_a_row_is_derived_with():
+    """A module the rows depend on but the digest misses would let a new release show
+    rows saved by the old one: every itb_tui module that deriving a row imports is in it."""
+    import subprocess
+    import sys
+
+    import itb_tui.ui.widgets.ward_row_codec as codec
+
+    script = ("import sys; from itb_tui.ui.widgets import ward_rows; from itb_tui.clinical import engine, urgency; "
+              "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('itb_tui.') "
+              "and getattr(m, '__file__', None)))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    covered = {p.resolve() for pattern in codec._ROW_SOURCES for p in codec._PACKAGE.glob(pattern)}
+    used = {__import__("pathlib").Path(line).resolve() for line in out.stdout.split()}
+    packages = {p for p in used if p.name == "__init__.py"}  # itb_tui/ui/__init__.py etc.: no code
+    assert used - packages - covered == set()
