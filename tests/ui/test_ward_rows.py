@@ -224,3 +224,30 @@ def test_fit_pads_or_cuts_with_an_ellipsis():
     assert fit("abc", 5) == "abc  "
     assert fit("abcdefgh", 5) == "abcd…"
     assert cell_len(fit("‼ 2 ⚠ 1 WITHDRAWAL", 10)) == 10
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _bare_row(i, urgency, status, ward, bed, name):
+    from itb_tui.ui.widgets.ward_rows import Cell, WardRow
+
+    return WardRow(f"M{i:03d}", name, ward, bed, status, False, 0, 0, None, None, urgency, name.casefold(),
+                   tuple(Cell("") for _ in range(8)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([(), (0, 1), (1, 0), (1, 1), (0, 0, "A")]),
+                          st.sampled_from(["ok", "blocked", "error"]),
+                          st.sampled_from(["", "W1", "W10", "W2"]), st.sampled_from(["", "3", "12"]),
+                          st.sampled_from(["Doe, A", "doe, a", "Roe, B"])), max_size=12))
+def test_the_quick_urgency_sort_is_the_full_order(specs):
+    """The urgency sort skips its tie-breakers only when no tie can occur: whatever the
+    rows (equal keys, error rows), it gives exactly the order of the full key."""
+    from itb_tui.ui.widgets.ward_rows import natural_key, sort_rows
+
+    rows = [_bare_row(i, *spec) for i, spec in enumerate(specs)]
+    full = sorted(rows, key=lambda r: (r.status != "error", r.urgency, natural_key(r.ward),
+                                       natural_key(r.bed), r.name.casefold()))
+    assert sort_rows(rows, "urgency") == full

