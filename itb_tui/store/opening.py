@@ -62,6 +62,8 @@ class DeferredStore:
                     self._store = open_store(self._url, today=self._today)
                 except BaseException as exc:  # re-raised to every caller below
                     self._error = exc
+                else:
+                    self._close_reader()  # the Store serves everything from now on
         if self._error is not None:
             raise self._error
         return self._store
@@ -73,11 +75,16 @@ class DeferredStore:
         return self.store().saved_list_rows(key)
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        self._close_reader()
         if self._store is not None:
             self._store.close()
+
+    def _close_reader(self) -> None:
+        """Let go of the read-only connection (a reader still using it gets a StoreError,
+        which the list takes as "no saved rows")."""
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.close()
 
     def __enter__(self):
         return self

@@ -34,6 +34,8 @@ def test_a_current_store_opens_on_first_use_and_then_is_the_store(tmp_path):
         assert not store.opened
         assert [p.mrn for p in store.load_patients()] == ["A1001"]  # anything else opens it
         assert store.opened and store.upgrade is None
+        assert store._reader is None  # the read-only connection is let go once open
+        assert store.saved_list_rows("k").patients[0][1] == "A1001"  # now from the Store
     finally:
         store.close()
 
