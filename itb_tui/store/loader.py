@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from itb_tui.clinical.records import (
     AntifungalCourse,
@@ -175,9 +176,17 @@ def load(conn, *, ward: str | None = None, mrns: Iterable[str] | None = None,
     """Patients (in MRN order) with all their live records, ids filled in; `conn` is a
     SQLAlchemy Connection inside the caller's transaction (its DB-API cursor is used, so
     the reads share that transaction's snapshot)."""
+    with dbapi_cursor(conn) as (cursor, placeholder):
+        return load_dbapi(cursor, placeholder, ward=ward, mrns=mrns, ids=ids)
+
+
+@contextmanager
+def dbapi_cursor(conn) -> Iterator[tuple[Any, str]]:
+    """The DB-API cursor of a SQLAlchemy Connection (inside its transaction, so plain-SQL
+    reads and writes share its snapshot and locks) and its parameter marker; closed after."""
     cursor = conn.connection.cursor()
     try:
-        return load_dbapi(cursor, placeholder_for(conn.dialect.paramstyle), ward=ward, mrns=mrns, ids=ids)
+        yield cursor, placeholder_for(conn.dialect.paramstyle)
     finally:
         cursor.close()
 

@@ -106,19 +106,14 @@ def _engine_reader(url: str) -> "WardReader | None":
     except StoreError:
         return None
     postgres = engine.dialect.name == "postgresql"
-    placeholder = loader.placeholder_for(engine.dialect.paramstyle)
 
     @contextmanager
     def transaction() -> Iterator[tuple[Any, str]]:
         with engine.connect() as conn:
             if postgres:  # as Store._tx: seven queries, one snapshot
                 conn.execution_options(isolation_level="REPEATABLE READ")
-            with conn.begin():
-                cur = conn.connection.cursor()
-                try:
-                    yield cur, placeholder
-                finally:
-                    cur.close()
+            with conn.begin(), loader.dbapi_cursor(conn) as cursor_and_placeholder:
+                yield cursor_and_placeholder
 
     return WardReader(url, transaction, engine.dispose, (engine.dialect.dbapi.Error, SQLAlchemyError))
 

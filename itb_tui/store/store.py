@@ -23,7 +23,6 @@ the writer lock (see `audit.py`), so that check and the write are one atomic ste
 from __future__ import annotations
 
 import dataclasses
-from contextlib import closing
 from datetime import date, datetime
 from typing import Any, Callable, Sequence
 
@@ -176,8 +175,8 @@ class Store(Access, UserAccounts, Maintenance):
         patient unchanged since it was saved, same code, rules and date), else None."""
         with self._tx() as conn:
             self._require(conn, "view")
-            with closing(conn.connection.cursor()) as cur:
-                return list_rows.read(cur, self._placeholder, key)
+            with loader.dbapi_cursor(conn) as (cur, placeholder):
+                return list_rows.read(cur, placeholder, key)
 
     def save_list_rows(self, key: str, rows: Sequence[tuple[int, int, str]]) -> int:
         """Save derived list rows (patient id, row_version, payload) under `key`. Not a
@@ -188,13 +187,8 @@ class Store(Access, UserAccounts, Maintenance):
             return 0
         with self._tx(write=self.dialect == "sqlite") as conn:
             self._require(conn, "view")
-            with closing(conn.connection.cursor()) as cur:
-                return list_rows.write(cur, self._placeholder, key, rows)
-
-    @property
-    def _placeholder(self) -> str:
-        """The DB-API parameter marker of this database's driver."""
-        return loader.placeholder_for(self._engine.dialect.paramstyle)
+            with loader.dbapi_cursor(conn) as (cur, placeholder):
+                return list_rows.write(cur, placeholder, key, rows)
 
     def audit_trail(self, mrn: str | None = None, username: str | None = None,
                     since: date | datetime | None = None, until: date | datetime | None = None,

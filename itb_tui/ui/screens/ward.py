@@ -130,15 +130,15 @@ class WardScreen(Screen):
         app = self.app
         version = wards = None
         key = list_key(app.rules, as_of) if as_of == app.today else None
-        if first or self._shown_saved is not None:
-            # Saved rows on their way to the screen: let that frame out before the heavy
-            # part (opening the store, reading and assessing every record) competes for
-            # the interpreter.
-            self._saved_drawn.wait(SAVED_FRAME_WAIT_S)
         if reload and key is not None and (self._saved is None or self._saved.key != key):
             self._saved = read_saved_rows(app.store, app.rules, as_of)
             if first and self._saved.rows is not None:
                 self._show_saved_from_worker(self._saved, as_of)
+        if self._shown_saved is not None:
+            # Saved rows on their way to the screen (from the app or from just above): let
+            # that frame out before the heavy part (opening the store, reading and
+            # assessing every record) competes for the interpreter.
+            self._saved_drawn.wait(SAVED_FRAME_WAIT_S)
         if reload:
             # What the last load froze (see on_ward_loaded) goes back to the collector,
             # and one full pass now, off the event loop, frees the cycles left since.
@@ -168,7 +168,6 @@ class WardScreen(Screen):
         self._shown_saved = saved.rows
         self._saved_drawn.clear()
         self.post_message(WardLoaded(saved.rows, None, saved.wards, as_of, None, saved=True))
-        self._saved_drawn.wait(SAVED_FRAME_WAIT_S)  # as in _compute
 
     def _report_differences(self, shown: list[WardRow], derived: list[WardRow]) -> None:
         """If a saved row differed from the records (a bug, or the database changed
