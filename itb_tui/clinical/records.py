@@ -78,6 +78,9 @@ class Bridging:
     started_on: date
     detail: str | None = None
     id: int | None = None
+    # The last day of bridging (clinical rules revision 3): a record that stopped before a
+    # removal does not cover it. None while it runs (or when not recorded).
+    stopped_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
