@@ -51,7 +51,7 @@ PALETTE_COMMANDS = (
     ("pump", "Add or replace pump", "Replace the implanted pump, or add one (p)"),
     ("reimplant", "Reimplant pump", "Add a pump after an explant (i)"),
     ("explant", "Explant pump", "Record the removal of the implanted pump (x)"),
-    ("bridging", "Record bridging", "Lumbar drain, oral baclofen, IV benzodiazepine (g)"),
+    ("bridging", "Record bridging", "Lumbar drain, oral baclofen, IV benzodiazepine; the selected one: change or stop it (g)"),
     ("symptoms", "Symptom resolution / neutrophil recovery", "The dates that anchor the antifungal count (y)"),
     ("exam", "Record exam", "Dilated eye exam, echocardiogram (m)"),
     ("edit_patient", "Edit patient", "Name, date of birth, ward, bed, weight (E)"),
@@ -434,10 +434,14 @@ class PatientDetailScreen(Screen):
         self.app.push_screen(ExplantForm(patient, pump))
 
     def action_bridging(self) -> None:
+        """Change (e.g. stop) the bridging selected in the timeline; else record a new one."""
         from itb_tui.ui.forms.bridging import BridgingForm
 
-        if (patient := self._ready()) is not None:
-            self.app.push_screen(BridgingForm(patient))
+        if (patient := self._ready()) is None:
+            return
+        entry = self.query_one(Timeline).selected_entry
+        bridging = entry.record if entry is not None and entry.kind == "bridging" else None
+        self.app.push_screen(BridgingForm(patient, bridging))
 
     def action_symptoms(self) -> None:
         from itb_tui.ui.forms.symptoms import SymptomsForm
