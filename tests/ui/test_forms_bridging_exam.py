@@ -36,7 +36,7 @@ async def test_bridging_is_saved_and_a_future_start_is_refused(tmp_path):
 
 async def test_bridging_is_stopped_by_editing_the_record_selected_in_the_timeline(tmp_path):
     """Revision 3: the day bridging stopped decides whether it covers a removal. The drain
-    comes out: select the bridging row, press g, enter the stop date; the same checks as
+    comes out: select the bridging row, press G, enter the stop date; the same checks as
     the import refuse a stop before the start or after today. TODAY is 2026-11-25."""
     async with running(tmp_path, "KRU01") as (store, app, pilot, detail):
         form = await open_form(pilot, "g", BridgingForm)
@@ -50,7 +50,7 @@ async def test_bridging_is_stopped_by_editing_the_record_selected_in_the_timelin
 
         timeline = detail.query_one(Timeline)
         timeline.move_cursor(row=next(i for i, e in enumerate(timeline.entries) if e.kind == "bridging"))
-        form = await open_form(pilot, "g", BridgingForm)
+        form = await open_form(pilot, "G", BridgingForm)
         assert form.original.id == recorded.id and form.raw("detail") == "externalised pump"
         await fill(pilot, "stopped_on", "-4d")
         assert field_error(form, "stopped_on") == "✖ must be on or after started_on (2026-11-22)"
@@ -67,6 +67,21 @@ async def test_bridging_is_stopped_by_editing_the_record_selected_in_the_timelin
         assert store.audit_trail()[-1].after["stopped_on"] == "2026-11-24"
         row = next(e for e in timeline.entries if e.kind == "bridging")
         assert row.details == "lumbar drain: externalised pump · stopped 2026-11-24"
+
+
+async def test_g_always_records_a_new_plan_and_G_opens_the_running_one(tmp_path):
+    """`g` on a bridging row still starts a new record (nothing written over by mistake);
+    `G` with no bridging row selected opens the latest one still running."""
+    async with running(tmp_path, "DAY01") as (store, app, pilot, detail):
+        timeline = detail.query_one(Timeline)
+        timeline.move_cursor(row=next(i for i, e in enumerate(timeline.entries) if e.kind == "bridging"))
+        form = await open_form(pilot, "g", BridgingForm)
+        assert form.original is None and form.form_title() == "Record bridging"
+        await press(pilot, "escape")
+        timeline.move_cursor(row=next(i for i, e in enumerate(timeline.entries) if e.kind != "bridging"))
+        form = await open_form(pilot, "G", BridgingForm)
+        assert form.form_title() == "Change or stop bridging"
+        assert (form.original.method, form.raw("started_on")) == ("lumbar_drain", "2026-11-06")
 
 
 async def test_exam_is_saved_and_a_date_before_birth_is_refused(tmp_path):

@@ -32,8 +32,7 @@ class BridgingForm(FormScreen):
         who = f"{self.patient.name} ({self.patient.mrn})"
         if self.original is None:
             return f"{who}: how baclofen is given while the pump is not used."
-        return (f"{who}: to stop this bridging, enter the day it stopped (e.g. the drain came out). "
-                "To record another, select a row that is not bridging first.")
+        return f"{who}: to stop this bridging, enter the day it stopped (e.g. the drain came out)."
 
     def form_fields(self) -> list[Field]:
         return [
