@@ -335,7 +335,11 @@ def _read_procedure(r: _Reader, resource: dict, label: str) -> bool:
         return True
     if kind == "bridging":
         method = _code_in(resource.get("code"), C.BRIDGING_METHOD_SYSTEM) or "other"
-        owner.bridging.append((dict(method=method, started_on=when, detail=_note(resource)), label))
+        # The last day of bridging is the period's end (status alone carries no date).
+        period = resource.get("performedPeriod")
+        stopped = r.date(period.get("end"), label, "performedPeriod.end") if isinstance(period, dict) else None
+        owner.bridging.append((dict(method=method, started_on=when, detail=_note(resource),
+                                    stopped_on=stopped), label))
     elif kind == "exam":
         exam_kind = _code_in(resource.get("code"), C.EXAM_KIND_SYSTEM) or "other"
         owner.exams.append((dict(kind=exam_kind, on=when, finding=_note(resource)), label))

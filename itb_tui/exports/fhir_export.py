@@ -130,11 +130,11 @@ def _device(pump, subject: dict) -> dict:
 
 
 def _procedure(kind: str, subject: dict, *, code: dict, when: dict, extra: dict | None = None,
-               extension: list | None = None, note: str | None = None) -> dict:
+               extension: list | None = None, note: str | None = None, status: str = "completed") -> dict:
     out: dict = {"resourceType": "Procedure"}
     if extension:
         out["extension"] = extension
-    out["status"] = "completed"
+    out["status"] = status
     out["category"] = {"coding": [_coding(C.PROCEDURE_KIND_SYSTEM, kind, C.PROCEDURE_KINDS[kind])]}
     out["code"] = code
     out["subject"] = subject
@@ -279,9 +279,14 @@ def _patient_entries(p, a, entries: _Entries, as_of: date) -> None:
     for i, b in enumerate(p.bridging):
         code = {"coding": [_coding(C.BRIDGING_METHOD_SYSTEM, b.method, C.BRIDGING_DISPLAY[b.method])],
                 "text": C.BRIDGING_DISPLAY[b.method]}
-        entries.add(_procedure("bridging", subject, code=code,
-                               when={"performedPeriod": {"start": b.started_on.isoformat()}},
-                               note=b.detail), mrn, "bridging", i)
+        # Running bridging is "in-progress"; once stopped (revision 3) it is "completed"
+        # and its period ends on the last day.
+        period = {"start": b.started_on.isoformat()}
+        if b.stopped_on is not None:
+            period["end"] = b.stopped_on.isoformat()
+        entries.add(_procedure("bridging", subject, code=code, when={"performedPeriod": period},
+                               note=b.detail, status="completed" if b.stopped_on else "in-progress"),
+                    mrn, "bridging", i)
     for i, exam in enumerate(p.exams):
         code = {"coding": [_coding(C.EXAM_KIND_SYSTEM, exam.kind, C.EXAM_DISPLAY[exam.kind])],
                 "text": C.EXAM_DISPLAY[exam.kind]}

@@ -80,7 +80,7 @@ def course_from_row(r) -> AntifungalCourse:
 
 
 def bridging_from_row(r) -> Bridging:
-    return Bridging(method=r[2], started_on=r[3], detail=r[4], id=r[0])
+    return Bridging(method=r[2], started_on=r[3], detail=r[4], id=r[0], stopped_on=r[5])
 
 
 def exam_from_row(r) -> Exam:
@@ -128,7 +128,7 @@ def course_values(c: AntifungalCourse) -> dict[str, Any]:
 
 
 def bridging_values(b: Bridging) -> dict[str, Any]:
-    return {"method": b.method, "started_on": b.started_on, "detail": b.detail}
+    return {"method": b.method, "started_on": b.started_on, "stopped_on": b.stopped_on, "detail": b.detail}
 
 
 def exam_values(e: Exam) -> dict[str, Any]:

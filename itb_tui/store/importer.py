@@ -10,7 +10,8 @@ Matching (the file is the truth for the records it carries):
 - records the store has and the file lacks are KEPT: nothing is silently deleted;
 - a file record identical to one a clinician marked entered in error is not brought back
   (counted as `kept_in_error`): re-sending an old file must not undo a correction;
-- a refill's override reason is never erased by a file that does not carry one.
+- a refill's override reason, and a bridging record's stop date, are never erased by a
+  file that does not carry one.
 All patients are validated first (every error collected); only then is anything written.
 """
 
@@ -24,7 +25,7 @@ from typing import Any, Callable
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Connection
 
-from itb_tui.clinical.records import Patient
+from itb_tui.clinical.records import Bridging, Patient
 from itb_tui.store import audit, codec, loader
 from itb_tui.store import schema as s
 from itb_tui.store.errors import ValidationError
@@ -75,9 +76,13 @@ def _content(r):
 
 
 def _effective(f, live):
-    """The file record as it will be stored over `live` (keeps a stored override reason)."""
+    """The file record as it will be stored over `live` (keeps a stored override reason,
+    and a stored bridging stop date: a file from a system that does not carry it must not
+    turn a stopped drain back into one that covers a removal)."""
     if live is not None and hasattr(f, "override_reason") and f.override_reason is None and live.override_reason:
         f = dataclasses.replace(f, override_reason=live.override_reason)
+    if isinstance(f, Bridging) and live is not None and f.stopped_on is None and live.stopped_on:
+        f = dataclasses.replace(f, stopped_on=live.stopped_on)
     return f
 
 

@@ -51,7 +51,7 @@ PUMP_COLUMNS = ("id", "patient_id", "serial", "manufacturer", "model", "reservoi
 REFILL_COLUMNS = ("id", "pump_id", "refilled_on", "volume_ml", "programmer_alarm_on", "override_reason")
 CULTURE_COLUMNS = ("id", "patient_id", "specimen", "drawn_on", "result", "organism", "susceptibility")
 COURSE_COLUMNS = ("id", "patient_id", "drug", "dose_mg", "started_on", "stopped_on", "planned_stop_on")
-BRIDGING_COLUMNS = ("id", "patient_id", "method", "started_on", "detail")
+BRIDGING_COLUMNS = ("id", "patient_id", "method", "started_on", "detail", "stopped_on")
 EXAM_COLUMNS = ("id", "patient_id", "kind", "exam_on", "finding")
 
 # table -> the columns read from it (the in-error reader and the tests use this too)
@@ -274,7 +274,7 @@ def _load(rd: _Reader, latest_refill_as_of: date | None = None) -> list[Patient]
         r[2], d[r[3]], r[4], r[5], susceptibility(r[6]), r[0]))
     courses = _group(rd.children("antifungal_courses"), lambda r: _course(
         r[2], n[r[3]], d[r[4]], d[r[5]], d[r[6]], r[0]))
-    bridging = _group(rd.children("bridging"), lambda r: _bridging(r[2], d[r[3]], r[4], r[0], None))
+    bridging = _group(rd.children("bridging"), lambda r: _bridging(r[2], d[r[3]], r[4], r[0], d[r[5]]))
     exams = _group(rd.children("exams"), lambda r: _exam(r[2], d[r[3]], r[4], r[0]))
 
     empty: tuple = ()

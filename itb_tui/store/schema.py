@@ -197,7 +197,18 @@ class AntifungalCourseRow(TableBase, EnteredInError, table=True):
     planned_stop_on: date | None = _col("planned_stop_on", Date)
 
 
-class BridgingRow(TableBase, EnteredInError, table=True):
+class BridgingStop:
+    """`bridging.stopped_on` (schema version 4, clinical rules revision 3): the last day
+    of bridging; NULL while it runs or when not recorded.
+
+    A mixin listed after EnteredInError for the same reason that one is a mixin: its
+    Column is copied after them, where migration 0004's ADD COLUMN puts it, so a new store
+    and an upgraded one have the same columns in the same order."""
+
+    stopped_on = Column("stopped_on", Date, nullable=True)
+
+
+class BridgingRow(TableBase, EnteredInError, BridgingStop, table=True):
     __tablename__ = "bridging"
 
     id: int | None = _pk()

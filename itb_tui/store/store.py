@@ -408,6 +408,12 @@ class Store(Access, UserAccounts, Maintenance):
                       expected_version: int | None = None) -> Patient:
         return self._update_child("course", course_id, course, actor, reason, expected_version)
 
+    def update_bridging(self, bridging_id: int, bridging: Bridging, actor: str, *, reason: str | None = None,
+                        expected_version: int | None = None) -> Patient:
+        """Change a bridging record on file, e.g. its stop date once the drain came out
+        (clinical rules revision 3). Audited before/after like every change."""
+        return self._update_child("bridging", bridging_id, bridging, actor, reason, expected_version)
+
     def explant_pump(self, mrn: str, pump_id: int, removed_on: date, reason: str, actor: str, *,
                      expected_version: int | None = None) -> Patient:
         """Record the pump's removal (date and why). The pump stays in the record."""
@@ -558,6 +564,8 @@ def _update_action(kind: str, old: Any, new: Any) -> str:
         if old is None or all(getattr(old, f) == getattr(new, f) for f in ("specimen", "drawn_on")):
             return "record_culture_result"
         return "add_culture"
+    if kind == "bridging":
+        return "record_bridging"
     return "antifungal_course"
 
 

@@ -82,7 +82,12 @@ def _course(course: AntifungalCourse) -> dict:
 
 
 def _bridging(bridging: Bridging) -> dict:
-    return {"method": bridging.method, "started_on": _date(bridging.started_on), "detail": bridging.detail}
+    return {
+        "method": bridging.method,
+        "started_on": _date(bridging.started_on),
+        "stopped_on": _date(bridging.stopped_on),
+        "detail": bridging.detail,
+    }
 
 
 def _exam(exam: Exam) -> dict:

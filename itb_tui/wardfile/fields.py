@@ -12,8 +12,8 @@ after `MRN: path: `) or None. `context` carries what a rule compares against:
 - `today` (date): record dates may not be later; without it that check is skipped.
 - `dob` (date): record dates may not be earlier.
 - the record's sibling fields by name (`reservoir_ml` for a pump's `alarm_ml`, `on` for a
-  refill's `programmer_alarm_on`, `started_on` for a course's stop dates, `result` for a
-  culture's organism);
+  refill's `programmer_alarm_on`, `started_on` for the stop dates of a course or a
+  bridging record, `result` for a culture's organism);
 - for a refill, its pump's `reservoir_ml`, `pump_implanted_on` and `pump_removed_on`.
 
 A missing or invalid comparison value skips that comparison (its own field reports it),
@@ -370,6 +370,13 @@ def _refill_on(value: object, context: Mapping[str, object]) -> str | None:
     return None
 
 
+# A course's or a bridging record's last day: a record date, on or after its start.
+_stopped_on = _first(
+    _record_date(required=False),
+    lambda v, c: check_not_before(v, c.get("started_on"), "started_on"),
+)
+
+
 def _MRN(value: object, context: Mapping[str, object]) -> str | None:
     return check_text(value, limit=limits.MRN_MAX, required=True, identifier=True)
 
@@ -425,15 +432,14 @@ FIELDS: dict[str, dict[str, Checker]] = {
         "drug": lambda v, c: check_drug(v),
         "dose_mg": _quantity(limits.MAX_ANTIFUNGAL_DOSE_MG, "mg", required=False),
         "started_on": _record_date(required=True),
-        "stopped_on": _first(
-            _record_date(required=False),
-            lambda v, c: check_not_before(v, c.get("started_on"), "started_on"),
-        ),
+        "stopped_on": _stopped_on,
         "planned_stop_on": _planned_stop,
     },
     "bridging": {
         "method": _choice(BRIDGING_METHODS),
         "started_on": _record_date(required=True),
+        # revision 3: the last day of bridging; a stop before a removal does not cover it
+        "stopped_on": _stopped_on,
         "detail": _text(limits.FREE_TEXT_MAX, multiline=True),
     },
     "exam": {

@@ -150,13 +150,16 @@ def test_backup_writes_an_owner_only_consistent_copy(ward, tmp_path):
 def test_an_old_store_is_upgraded_on_open_and_says_where_the_backup_is(data_dir):
     from store_v1 import make_v1_sqlite
 
+    from itb_tui.store.versions import SCHEMA_VERSION
+
     db = data_dir / "old" / "ward.db"
     make_v1_sqlite(db)
     r = run_cli(data_dir, "--db", str(db), "status", "--json")
     assert r.code == 0, r.err
     assert [p["mrn"] for p in json.loads(r.out)["patients"]] == ["A1001", "B2002"]
     note = r.err.strip()
-    assert note.startswith("itb-tui: upgraded the store from schema version 1 to 3; the old store was copied to ")
+    assert note.startswith(f"itb-tui: upgraded the store from schema version 1 to {SCHEMA_VERSION}; "
+                           "the old store was copied to ")
     backup = Path(note.rsplit(" ", 1)[1])
     assert backup.exists() and backup.parent == db.parent
     assert run_cli(data_dir, "--db", str(db), "status").err == ""  # only once

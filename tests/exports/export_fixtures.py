@@ -121,7 +121,7 @@ def explanted_pair(name=EVIL_NAME):
                   Culture("csf", date(2026, 10, 2), "no_growth")),
         antifungals=(AntifungalCourse("fluconazole", Decimal("400"), date(2026, 9, 29),
                                       date(2026, 10, 20), date(2026, 10, 18)),),
-        bridging=(Bridging("lumbar_drain", date(2026, 10, 1)),),
+        bridging=(Bridging("lumbar_drain", date(2026, 10, 1), stopped_on=date(2026, 10, 7)),),
         exams=(Exam("dilated_eye_exam", date(2026, 9, 30), "no ocular candidiasis"),),
     )
     assessment = Assessment(

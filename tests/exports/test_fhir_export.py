@@ -101,6 +101,12 @@ def test_courses_procedures_and_flag(tmp_path, pairs, rules):
                    if p["category"]["coding"][0]["code"] == "pump_explant")
     assert explant["performedDateTime"] == "2026-10-01"
     assert explant["reasonCode"][0]["text"] == "infected pocket; C. albicans"
+    bridging = [p for p in _resources(data, "Procedure") if p["category"]["coding"][0]["code"] == "bridging"]
+    # A1001's oral baclofen runs; C3003's drain stopped on 2026-10-07 (revision 3)
+    assert [(b["status"], b["performedPeriod"]) for b in bridging] == [
+        ("in-progress", {"start": "2026-11-22"}),
+        ("completed", {"start": "2026-10-01", "end": "2026-10-07"}),
+    ]
     flag = _resources(data, "Flag")[0]
     assert flag["status"] == "active" and flag["period"] == {"start": "2026-11-25"}
     assert [c["code"] for c in flag["code"]["coding"]] == ["fungemia", "culture_pending"]

@@ -180,3 +180,29 @@ def test_a_future_date_is_refused_like_the_ward_file(pairs, rules):
     with pytest.raises(WardFileError) as caught:
         parse_bundle(data, date(2026, 11, 1))  # records dated after "today"
     assert any("cultures[0].drawn_on" in e and e.endswith(")") for e in caught.value.errors)
+
+
+def _bridging_procedures(data):
+    return [e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "Procedure"
+            and e["resource"]["category"]["coding"][0]["code"] == "bridging"]
+
+
+def test_a_bridging_period_end_is_its_stop_date_and_is_checked_like_the_ward_file(pairs, rules):
+    """Revision 3: performedPeriod.end is the last day of bridging. A status of
+    "completed" without an end (what this app wrote before) gives no stop date: none
+    is guessed. An end before the start is refused, naming the resource."""
+    data = json.loads(render_export("fhir", pairs, as_of=AS_OF, rules=rules,
+                                    generated_at=GENERATED_AT))
+    running, stopped = _bridging_procedures(data)
+    running["status"] = "completed"
+    patients, _ignored = parse_bundle(data, AS_OF)
+    by_mrn = {p.mrn: p for p in patients}
+    assert by_mrn["A1001"].bridging[0].stopped_on is None
+    assert by_mrn["C3003"].bridging[0].stopped_on == date(2026, 10, 7)
+
+    stopped["performedPeriod"]["end"] = "2026-09-30"  # the drain started 2026-10-01
+    with pytest.raises(WardFileError) as caught:
+        parse_bundle(data, AS_OF)
+    assert caught.value.errors == [
+        "C3003: bridging[0].stopped_on: must be on or after started_on (2026-10-01)"
+        f" (Procedure/{stopped['id']})"]

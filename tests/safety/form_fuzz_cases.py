@@ -223,7 +223,13 @@ CASES: dict[str, FormCase] = {
     "pump add": FormCase("DAY01", "i", "pump.PumpForm", dict(PUMP_ENTRIES), pump_fields(DAY01_DOB)),
     "bridging": FormCase(
         "KRU01", "g", "bridging.BridgingForm", {},
-        {"started_on": event_date(KRU01_DOB), "detail": text(limits.FREE_TEXT_MAX)}),
+        {"started_on": event_date(KRU01_DOB), "stopped_on": event_date(KRU01_DOB),
+         "detail": text(limits.FREE_TEXT_MAX)}),
+    "bridging stop": FormCase(
+        "DAY01", "G", "bridging.BridgingForm", {},
+        {"started_on": event_date(DAY01_DOB), "stopped_on": event_date(DAY01_DOB),
+         "detail": text(limits.FREE_TEXT_MAX)},
+        row=lambda entry: entry.kind == "bridging"),
     "exam": FormCase(
         "KRU01", "m", "exam.ExamForm", {},
         {"on": event_date(KRU01_DOB), "finding": text(limits.FREE_TEXT_MAX)}),

@@ -186,3 +186,19 @@ def test_a_large_import_is_one_transaction_with_ids_in_the_right_places(store):
     a = assess(loaded[123], TODAY)
     assert a.reservoir is not None and a.reservoir.last_refill_on == date(2026, 10, 1)
     assert loaded[123].pumps[0].serial == "S0123"
+
+
+def test_a_reimport_records_a_bridging_stop_date_and_a_file_without_one_keeps_it(store):
+    """The stop date decides whether bridging covers a removal (revision 3): a file that
+    carries it updates the record (audited); a file that does not (an older export, a
+    feed that does not know the field) must not erase it, like an override reason."""
+    p = fungemia_patient()
+    store.import_patients([p], "tester")
+    stopped = replace(p, bridging=(replace(p.bridging[0], stopped_on=date(2026, 11, 8)),))
+    result = store.import_patients([stopped], "tester")
+    assert result.records_updated == 1
+    (entry,) = [a for a in store.audit_trail() if a.action == "update"]
+    assert (entry.table, entry.before["stopped_on"], entry.after["stopped_on"]) == ("bridging", None, "2026-11-08")
+    result = store.import_patients([p], "tester")
+    assert result.records_updated == 0
+    assert store.get_patient("A1001").bridging[0].stopped_on == date(2026, 11, 8)

@@ -9,6 +9,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -311,5 +312,40 @@ def test_the_entered_in_error_columns_sit_where_the_migrations_put_them(store_ur
             run_migrations(conn)
         migrated = {t: [c["name"] for c in inspect(store.engine).get_columns(t)] for t in schema.RECORD_KINDS.values()}
     assert declared == migrated
-    for columns in declared.values():
-        assert columns[-3:] == ["entered_in_error_at", "entered_in_error_by", "entered_in_error_reason"]
+    # columns a later migration added (ADD COLUMN) follow them, in both stores alike
+    added_later = {"bridging": ["stopped_on"]}
+    for table, columns in declared.items():
+        tail = columns[len(columns) - 3 - len(added_later.get(table, [])):]
+        assert tail == ["entered_in_error_at", "entered_in_error_by", "entered_in_error_reason",
+                        *added_later.get(table, [])]
+
+
+def test_a_version_3_store_is_upgraded_keeping_every_bridging_row_with_no_stop_date(v1_store):
+    """Migration 0004 adds `bridging.stopped_on` (revision 3): every bridging row, live or
+    struck out in error, stays with its content, and its stop date is NULL (unknown, not
+    guessed), so the engine reads those records as before."""
+    from itb_tui.store.migrate import run_migrations
+
+    engine = create_engine(v1_store)
+    with engine.begin() as conn:
+        run_migrations(conn, target="0003", stamp_first=True)
+        v3_rows = conn.execute(text("SELECT id, patient_id, method, started_on, detail, entered_in_error_at"
+                                    " FROM bridging ORDER BY id")).all()
+    engine.dispose()
+    assert len(v3_rows) == 2  # one live, one struck out in error
+    store = open_store(v1_store, today=TODAY)
+    try:
+        assert (store.upgrade.from_version, store.upgrade.to_version) == (3, SCHEMA_VERSION)
+        with store.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, patient_id, method, started_on, detail, entered_in_error_at,"
+                                     " stopped_on FROM bridging ORDER BY id")).all()
+        assert [r[:-1] for r in rows] == v3_rows and [r[-1] for r in rows] == [None, None]
+        (a, _b) = store.load_patients()
+        assert [(x.method, x.detail, x.stopped_on) for x in a.bridging] == \
+            [("oral_baclofen", "20 mg three times daily", None)]
+        assert store.verify_audit().ok and store.check().ok
+        # the new column takes a stop date, audited like any field
+        got = store.update_bridging(a.bridging[0].id, replace(a.bridging[0], stopped_on=TODAY), "os:root")
+        assert got.bridging[0].stopped_on == TODAY and store.verify_audit().ok
+    finally:
+        store.close()

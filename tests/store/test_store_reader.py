@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from store_fixtures import TODAY, fungemia_patient, pump, quiet_patient
 
-from itb_tui.clinical.records import Culture, Exam, Patient, Refill
+from itb_tui.clinical.records import Bridging, Culture, Exam, Patient, Refill
 from itb_tui.store import loader, open_store
 from itb_tui.store.reader import open_reader
 
@@ -69,7 +69,8 @@ def _ward() -> list[Patient]:
                           pump("NGP9", implanted_on=date(2020, 1, 1), removed_on=date(2023, 4, 30),
                                reservoir="40", alarm="2", conc="2000.0", dose="400")),
                 exams=a.exams + (Exam("echocardiogram", date(2026, 11, 6), None),),
-                cultures=a.cultures + (Culture("csf", date(2026, 11, 3), "pending"),))
+                cultures=a.cultures + (Culture("csf", date(2026, 11, 3), "pending"),),
+                bridging=a.bridging + (Bridging("lumbar_drain", date(2026, 10, 28), "drain", stopped_on=date(2026, 11, 1)),))
     b = quiet_patient()
     c = Patient(mrn="C3003", name="Ünïcødé, Zoë", weight_kg=Decimal("70"))
     return [b, a, c, quiet_patient("D4004", "Roe, Dee", ward="Neuro 4B")]
@@ -110,6 +111,7 @@ def test_the_dbapi_loader_reads_what_the_typed_queries_read(filled):
     assert a.mrn == "A1001" and len(a.pumps) == 1 and len(a.pumps[0].refills) == 1
     assert str(a.pumps[0].refills[0].volume_ml) == "19.5" and len(a.cultures) == 2
     assert a.cultures[0].susceptibility == {"fluconazole": "R"}
+    assert [b.stopped_on for b in a.bridging] == [None, date(2026, 11, 1)]  # schema 4's column is read
     assert a.cultures[0].susceptibility is not filled.load_patients()[0].cultures[0].susceptibility
 
 

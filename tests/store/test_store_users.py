@@ -195,12 +195,13 @@ def test_a_nurse_records_an_unblocked_refill_bridging_and_a_culture_result(store
     nurse = signed_in(store, "nurse.nina")
     p = nurse.get_patient("B2002")
     nurse.record_refill("B2002", p.pumps[0].id, Refill(on=TODAY, volume_ml=Decimal("40")), "x")
-    nurse.add_bridging("A1001", Bridging("oral_baclofen", TODAY, "10 mg tds"), "x")
+    bridge = nurse.add_bridging("A1001", Bridging("oral_baclofen", TODAY, "10 mg tds"), "x").bridging[-1]
+    nurse.update_bridging(bridge.id, replace(bridge, stopped_on=TODAY), "x")  # recording bridging: a nurse may
     got = nurse.update_culture(pending.id, replace(pending, result="no_growth"), "x")
     assert got.cultures[-1].result == "no_growth"
     with pytest.raises(PermissionDenied, match="nurse may not add a culture"):  # changing what was drawn
         nurse.update_culture(pending.id, replace(pending, drawn_on=date(2026, 11, 8)), "x")
-    assert {e.username for e in store.audit_trail()[-3:]} == {"nurse.nina"}
+    assert {e.username for e in store.audit_trail()[-4:]} == {"nurse.nina"}
 
 
 @pytest.mark.parametrize("call, words", [

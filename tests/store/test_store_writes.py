@@ -308,3 +308,43 @@ def test_two_writers_at_once_both_succeed(store_url):
     assert len([e for e in a.audit_trail() if e.table == "exams"]) == 16
     a.close()
     b.close()
+
+
+def test_update_bridging_records_the_stop_date_and_audits_the_change(store):
+    """Revision 3: a bridging record that stopped before a removal does not cover it, so
+    its stop date is clinical data: stored, read back, audited before/after."""
+    store.import_patients([fungemia_patient()], "tester")
+    bridge = store.get_patient("A1001").bridging[0]
+    n = len(store.audit_trail())
+    got = store.update_bridging(bridge.id, replace(bridge, stopped_on=date(2026, 11, 9)), "dr.b",
+                                reason="drain removed")
+    assert got.bridging[0].id == bridge.id and got.bridging[0].stopped_on == date(2026, 11, 9)
+    entry = _one_new_audit_row(store, n)
+    assert (entry.action, entry.table, entry.record_id, entry.reason) == ("update", "bridging", bridge.id,
+                                                                         "drain removed")
+    assert (entry.before["stopped_on"], entry.after["stopped_on"]) == (None, "2026-11-09")
+    assert store.load_patients()[0].bridging[0].stopped_on == date(2026, 11, 9)
+
+
+@pytest.mark.parametrize("stopped_on, words", [
+    (date(2026, 11, 1), "bridging[0].stopped_on: must be on or after started_on (2026-11-02)"),
+    (date(2026, 11, 11), "bridging[0].stopped_on: must not be after today (2026-11-10)"),
+])
+def test_a_wrong_bridging_stop_date_is_refused_and_changes_nothing(store, stopped_on, words):
+    store.import_patients([fungemia_patient()], "tester")
+    bridge = store.get_patient("A1001").bridging[0]
+    before = _snapshot(store)
+    with pytest.raises(ValidationError) as err:
+        store.update_bridging(bridge.id, replace(bridge, stopped_on=stopped_on), "dr.b")
+    assert err.value.errors == [f"A1001: {words}"]
+    with pytest.raises(ValidationError):
+        store.add_bridging("A1001", replace(bridge, id=None, stopped_on=stopped_on), "dr.b")
+    assert _snapshot(store) == before
+
+
+def test_a_bridging_record_added_with_its_stop_date_keeps_it(store):
+    store.import_patients([fungemia_patient()], "tester")
+    got = store.add_bridging("A1001", Bridging("lumbar_drain", date(2026, 11, 3), "drain",
+                                               stopped_on=date(2026, 11, 8)), "dr.b")
+    assert got.bridging[-1].stopped_on == date(2026, 11, 8)
+    assert store.audit_trail()[-1].after["stopped_on"] == "2026-11-08"

@@ -61,6 +61,8 @@ CASES = {
     "pump add (reimplant)": Case("DAY01", "i", PumpForm, {"serial": "TST-DAY01B", "concentration_ug_ml": "500",
                                                           "daily_dose_ug": "300"}),
     "bridging": Case("KRU01", "g", BridgingForm, {"detail": "20 mg three times daily"}),
+    "bridging stop": Case("DAY01", "G", BridgingForm, {"stopped_on": "2026-11-24"},
+                          row=lambda e: e.kind == "bridging"),
     "exam": Case("KRU01", "m", ExamForm, {"finding": "no ocular candidiasis"}),
 }
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 
-from itb_tui.clinical.records import Patient, Pump, Refill
+from itb_tui.clinical.records import Bridging, Patient, Pump, Refill
 from itb_tui.wardfile import dump_ward, dumps_ward, parse_ward, validate_patient
 from wardfile_strategies import TODAY, wards
 
@@ -79,3 +79,20 @@ def test_unicode_names_are_written_readably_and_read_back():
     text = dumps_ward([patient])
     assert '"name": "Núñez, Zoë 李"' in text
     assert parse_ward(text, TODAY) == [patient]
+
+
+def test_bridging_stop_date_is_written_and_read_back():
+    """Revision 3: a bridging record's last day decides whether it covers a removal;
+    an export that dropped it would turn a stopped drain into a running one on import."""
+    patient = Patient(mrn="B1", name="Roe, Ann", bridging=(
+        Bridging(method="lumbar_drain", started_on=date(2026, 11, 2), stopped_on=date(2026, 11, 8),
+                 detail="drain out"),
+        Bridging(method="oral_baclofen", started_on=date(2026, 11, 3)),
+    ))
+    doc = json.loads(dumps_ward([patient]))
+    assert doc["patients"][0]["bridging"] == [
+        {"method": "lumbar_drain", "started_on": "2026-11-02", "stopped_on": "2026-11-08", "detail": "drain out"},
+        {"method": "oral_baclofen", "started_on": "2026-11-03", "stopped_on": None, "detail": None},
+    ]
+    (back,) = parse_ward(doc, TODAY)
+    assert [b.stopped_on for b in back.bridging] == [date(2026, 11, 8), None]

@@ -232,6 +232,12 @@ ROWS = [
     ("bridging[0].method", "lumbar", 'A1001: bridging[0].method: must be one of lumbar_drain, oral_baclofen, '
      'iv_benzodiazepine, other (got "lumbar")'),
     ("bridging[0].started_on", DELETE, "A1001: bridging[0].started_on: is required"),
+    # stopped_on (revision 3): started 2026-11-02, today 2026-11-10, dob 1971-04-02
+    ("bridging[0].stopped_on", "2026-11-01", "A1001: bridging[0].stopped_on: must be on or after started_on (2026-11-02)"),
+    ("bridging[0].stopped_on", "2026-11-11", "A1001: bridging[0].stopped_on: must not be after today (2026-11-10)"),
+    ("bridging[0].stopped_on", "1970-01-01", "A1001: bridging[0].stopped_on: must not be before the date of birth (1971-04-02)"),
+    ("bridging[0].stopped_on", "2026-11-31", 'A1001: bridging[0].stopped_on: "2026-11-31" is not a real date'),
+    ("bridging[0].stopped_on", 20261105, "A1001: bridging[0].stopped_on: must be a date written YYYY-MM-DD, not 20261105"),
     ("bridging[0].detail", "ring \x07 bell", "A1001: bridging[0].detail: contains a control character (U+0007)"),
     # --- exam ---
     ("exams[0].kind", "eye", 'A1001: exams[0].kind: must be one of dilated_eye_exam, echocardiogram, other (got "eye")'),

@@ -156,6 +156,16 @@ def course(draw, earliest: date) -> AntifungalCourse:
     )
 
 
+def bridging(draw, earliest: date) -> Bridging:
+    started = day(draw, earliest, TODAY)
+    return Bridging(
+        method=draw(_METHOD),
+        started_on=started,
+        stopped_on=day(draw, started, TODAY) if draw(_MAYBE) else None,
+        detail=draw(optional(text(500))),
+    )
+
+
 @st.composite
 def patients(draw) -> Patient:
     dob = draw(_DOBS)
@@ -176,11 +186,7 @@ def patients(draw) -> Patient:
         pumps=draw(pumps(earliest)),
         cultures=tuple(culture(draw, earliest) for _ in range(draw(_COUNT4))),
         antifungals=tuple(course(draw, earliest) for _ in range(draw(_COUNT2))),
-        bridging=tuple(
-            Bridging(method=draw(_METHOD), started_on=day(draw, earliest, TODAY),
-                     detail=draw(optional(text(500))))
-            for _ in range(draw(_COUNT2))
-        ),
+        bridging=tuple(bridging(draw, earliest) for _ in range(draw(_COUNT2))),
         exams=tuple(
             Exam(kind=draw(_EXAM), on=day(draw, earliest, TODAY), finding=draw(optional(text(500))))
             for _ in range(draw(_COUNT2))

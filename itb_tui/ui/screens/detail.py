@@ -52,6 +52,7 @@ PALETTE_COMMANDS = (
     ("reimplant", "Reimplant pump", "Add a pump after an explant (i)"),
     ("explant", "Explant pump", "Record the removal of the implanted pump (x)"),
     ("bridging", "Record bridging", "Lumbar drain, oral baclofen, IV benzodiazepine (g)"),
+    ("change_bridging", "Change or stop bridging", "The selected bridging, else the latest still running (G)"),
     ("symptoms", "Symptom resolution / neutrophil recovery", "The dates that anchor the antifungal count (y)"),
     ("exam", "Record exam", "Dilated eye exam, echocardiogram (m)"),
     ("edit_patient", "Edit patient", "Name, date of birth, ward, bed, weight (E)"),
@@ -111,6 +112,7 @@ class PatientDetailScreen(Screen):
         Binding("x", "explant", "Explant", id="detail.explant"),
         Binding("i", "reimplant", "Reimplant", show=False, id="detail.reimplant"),
         Binding("g", "bridging", "Bridging", id="detail.bridging"),
+        Binding("G", "change_bridging", "Stop bridging", show=False, id="detail.change_bridging"),
         Binding("y", "symptoms", "Symptoms", show=False, id="detail.symptoms"),
         Binding("m", "exam", "Exam", show=False, id="detail.exam"),
         Binding("E", "edit_patient", "Edit", show=False, id="detail.edit_patient"),
@@ -438,6 +440,25 @@ class PatientDetailScreen(Screen):
 
         if (patient := self._ready()) is not None:
             self.app.push_screen(BridgingForm(patient))
+
+    def action_change_bridging(self) -> None:
+        """Change or stop (the drain came out) the bridging selected in the timeline, else
+        the latest one still running. A key of its own, so `g` always records a new plan
+        and never opens an existing one to be written over by mistake."""
+        from itb_tui.ui.forms.bridging import BridgingForm
+
+        if (patient := self._ready()) is None:
+            return
+        entry = self.query_one(Timeline).selected_entry
+        bridging = entry.record if entry is not None and entry.kind == "bridging" else None
+        if bridging is None:
+            running = [b for b in patient.bridging if b.stopped_on is None]
+            bridging = max(running, key=lambda b: b.started_on, default=None)
+        if bridging is None:
+            self.app.notify("Select a bridging row in the timeline (no bridging is running).",
+                            severity="warning")
+            return
+        self.app.push_screen(BridgingForm(patient, bridging))
 
     def action_symptoms(self) -> None:
         from itb_tui.ui.forms.symptoms import SymptomsForm

@@ -125,6 +125,8 @@ def timeline_entries(patient: Patient) -> list[TimelineEntry]:
     for index, bridge in enumerate(patient.bridging):
         bid = bridge.id if bridge.id is not None else f"n{index}"
         detail = f": {bridge.detail}" if bridge.detail else ""
+        if bridge.stopped_on:
+            detail += f" · stopped {date_text(bridge.stopped_on)}"
         add("bridging", TimelineEntry(
             bridge.started_on, "Bridging started", f"{words(bridge.method, BRIDGING_WORDS)}{detail}",
             "bridging", bridge.id, f"bridging:{bid}", bridge))
