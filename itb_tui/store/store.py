@@ -289,6 +289,8 @@ class Store(Access, UserAccounts, Maintenance):
         who = self._who(actor)
         with self._tx(write=True) as conn:
             self._require(conn, "edit_patient")
+            if not _encodable(patient.mrn):  # a lone surrogate would crash the driver, not be refused
+                raise StoreError(f"MRN {ascii(patient.mrn)} is not valid text; nothing was changed")
             found = loader.load(conn, mrns=[patient.mrn])
             values = {f: getattr(patient, f) for f in DEMOGRAPHIC_FIELDS}
             if not found:

@@ -348,3 +348,12 @@ def test_a_bridging_record_added_with_its_stop_date_keeps_it(store):
                                                stopped_on=date(2026, 11, 8)), "dr.b")
     assert got.bridging[-1].stopped_on == date(2026, 11, 8)
     assert store.audit_trail()[-1].after["stopped_on"] == "2026-11-08"
+
+
+def test_an_mrn_that_is_not_valid_text_is_refused_not_a_crash(store):
+    """A lone surrogate (as from a non-UTF-8 terminal) in a new patient's MRN: a message and
+    nothing written, not a UnicodeEncodeError from the driver (found by the form fuzzer)."""
+    before = table_rows(store, "patients")
+    with pytest.raises(StoreError, match="not valid text"):
+        store.save_patient(Patient(mrn="A\ud800A", name="Test, Surrogate"), actor="test")
+    assert table_rows(store, "patients") == before
