@@ -1,4 +1,4 @@
-"""The saved form of a ward-list row (ui/widgets/ward_row_codec.py): a row reads back
+"""The saved form of a ward-list row (present/saved_rows.py): a row reads back
 exactly as it was derived, or is not saved at all; the key moves with code, rules and date."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from itb_tui.clinical.rules import load_rules
 from itb_tui.demo import build_demo_ward
-from itb_tui.ui.widgets.ward_row_codec import decode_all, encode, list_key
+from itb_tui.present.saved_rows import decode_all, encode, list_key
 from itb_tui.ui.widgets.ward_rows import Cell, WardRow, build_rows
 
 TODAY = date(2026, 11, 25)
@@ -76,7 +76,7 @@ def test_the_key_moves_with_the_date_and_the_rules():
 
 
 def test_the_key_moves_with_the_code_that_derives_rows(monkeypatch, tmp_path):
-    import itb_tui.ui.widgets.ward_row_codec as codec
+    import itb_tui.present.saved_rows as codec
 
     key = list_key(load_rules(), TODAY)
     fake = tmp_path / "itb_tui"
@@ -112,7 +112,7 @@ def test_the_code_digest_covers_every_module_a_row_is_derived_with():
     import subprocess
     import sys
 
-    import itb_tui.ui.widgets.ward_row_codec as codec
+    import itb_tui.present.saved_rows as codec
 
     script = ("import sys; from itb_tui.ui.widgets import ward_rows; from itb_tui.clinical import engine, urgency; "
               "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('itb_tui.') "
