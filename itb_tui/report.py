@@ -343,7 +343,7 @@ _COLUMNS = (
     _Column("Alarm (days)", lambda p, a: alarm_cell(a), 18),
     _Column("Antifungal", lambda p, a: antifungal_cell(a), 16, wrap_min=14),
     _Column("Reimplant", lambda p, a: reimplant_cell(a), 16, wrap_min=12),
-    _Column("Alerts", lambda p, a: alerts_cell(a), 16, wrap_min=12),
+    _Column("Alerts", lambda p, a: alerts_cell(a), 18, wrap_min=12),
 )
 _GAP = "  "
 
