@@ -226,7 +226,7 @@ def _synthetic_rows(count: int) -> list[WardRow]:
         Cell(str(i), "Ward 1"),
         Cell(f"Patient{i:05d}, Test", f"MRN X{i:05d}", "name"),
         Cell("SynchroMed II", "300 µg/d · 500 µg/mL"),
-        Cell("✔ OK", "", "status-ok"),
+        Cell("✔ REFILL OK", "", "status-ok"),
         Cell("2026-12-01", "in 6 d"),
         Cell("–", "", "dim"),
         Cell("–", "", "dim"),
