@@ -71,7 +71,7 @@ def build_row(patient: Patient, assessment: Assessment) -> WardRow:
         Cell(patient.bed or w.NONE_TEXT, patient.ward or "", ""),
         Cell(patient.name, f"MRN {patient.mrn}", "name"),
         _cell(c.pump_lines(patient, assessment.as_of)),
-        Cell(refill.label, refill.detail, REFILL_STYLES.get(refill.role, "")),
+        Cell(refill.label, refill.list_detail, REFILL_STYLES.get(refill.role, "")),
         _cell(c.alarm_lines(patient, assessment)),
         _cell(c.antifungal_lines(assessment.antifungal)),
         _cell(c.reimplant_lines(assessment)),

@@ -34,7 +34,7 @@ from itb_tui.present.row import COLUMN_KEYS, Cell, WardRow
 
 # Bump whenever what a row says or how it sorts changes (words, cells, urgency, engine
 # output). The golden test in tests/present/test_saved_rows.py fails until it is.
-PRESENTATION_VERSION = 2
+PRESENTATION_VERSION = 3
 # Bump when the text layout below changes.
 FORMAT = "w3"
 

@@ -37,6 +37,14 @@ class RefillView:
         return f"{self.label} · {self.detail}" if self.detail else self.label
 
     @property
+    def list_detail(self) -> str:
+        """The list's second line, at most 16 cells (the refill column's narrowest):
+        'since 2026-12-01' under '‼ REFILL NOW' (the rest as `detail`)."""
+        if self.code == "overdue":
+            return self.detail.replace("overdue since ", "since ", 1)
+        return self.detail
+
+    @property
     def role(self) -> str:
         return self.words.role
 
