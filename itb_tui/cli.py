@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="the machine-readable status report")
     _add_list_options(p)
 
+    p = sub.add_parser("show", help="one patient's full assessment: every alert, countdown and date")
+    p.add_argument("mrn", metavar="MRN")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="compute for this date: YYYY-MM-DD, today, +3d, -2d, +1w, 'next monday'")
+
     p = sub.add_parser("import", help="import a ward file (or a FHIR Bundle): all or nothing")
     p.add_argument("file", metavar="FILE", help="the itb-ward/1 JSON file ('-' reads stdin)")
 
@@ -301,6 +306,23 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_show(args) -> int:
+    """One patient's assessment in full (present/show.py): the list's words, then every
+    alert with its text, source, basis and action, and the dates each countdown rests on."""
+    from itb_tui.clinical.engine import assess
+    from itb_tui.present.show import show_text
+
+    today = _today()
+    as_of = _as_of(args, today)
+    rules = _rules()
+    with _open_for_reading(args, today) as store:
+        patient = store.get_patient(args.mrn)
+    if patient is None:
+        raise CliError(f"no patient with MRN {args.mrn!r}")
+    print(show_text(patient, assess(patient, as_of, rules), rules.version), end="")
+    return 0
+
+
 def _read_input(path: str) -> tuple[str, bytes]:
     if path == "-":
         return "stdin", sys.stdin.buffer.read()
@@ -433,7 +455,8 @@ def cmd_ui(args) -> int:
     return 0
 
 
-COMMANDS = {"status": cmd_status, "import": cmd_import, "export": cmd_export, "demo": cmd_demo}
+COMMANDS = {"status": cmd_status, "import": cmd_import, "export": cmd_export, "demo": cmd_demo,
+            "show": cmd_show}
 
 
 def _command(name: str | None):

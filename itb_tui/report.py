@@ -55,10 +55,11 @@ def assess_all(patients: Iterable[Patient], as_of: date, rules) -> list[Pair]:
 
 
 def sort_by_urgency(pairs: Iterable[Pair]) -> list[Pair]:
-    """Most urgent first (the engine's order); bed and MRN break ties so the list is stable."""
-    from itb_tui.clinical.urgency import urgency_key
+    """Most urgent first: the one urgency order of the list and the round sheet
+    (present/status.py; its key ends with bed and MRN, so the order is stable)."""
+    from itb_tui.present.status import urgency_key
 
-    return sorted(pairs, key=lambda pa: (urgency_key(pa[1]), pa[0].ward or "", pa[0].bed or "", pa[0].mrn))
+    return sorted(pairs, key=lambda pa: urgency_key(pa[0], pa[1]))
 
 
 def is_due(assessment: Assessment, rules) -> bool:
@@ -266,11 +267,10 @@ def _patient_json(patient: Patient, a: Assessment) -> str:
 
 # --- the plain-text table ----------------------------------------------------------------
 
-_SYMBOL = {"blocked": "✖ BLOCKED", "caution": "▲ CAUTION", "ok": "✔ OK", "not_applicable": "– no pump"}
 _RED, _YELLOW, _RESET = "\x1b[1;31m", "\x1b[1;33m", "\x1b[0m"
 
 
-# Joins words that must stay on one line when a cell wraps ("✖ BLOCKED", "DUE by <date>");
+# Joins words that must stay on one line when a cell wraps ("✖ BLOCKED", "REFILL NOW");
 # turned back into a space after wrapping.
 _KEEP = "\x00"
 
@@ -279,18 +279,21 @@ def _unbreakable(text: str) -> str:
     return text.replace(" ", _KEEP)
 
 
+# The words are the presentation layer's (present/), the same as the list's: status word
+# and symbol, reasons in words, countdowns and the headline alert.
+
 def refill_cell(a: Assessment) -> str:
-    """The refill status in words and a symbol, with every reason code."""
-    status = a.refill.status
-    if status in ("blocked", "caution"):
-        text = _unbreakable(_SYMBOL[status]) + " " + ", ".join(a.refill.reasons)
-        return text + ("; " + _unbreakable("‼ WITHDRAWAL RISK") if a.withdrawal_risk else "")
-    if status == "ok" and any(al.code == "refill_due" for al in a.alerts) and a.reservoir:
-        r = a.reservoir
-        word = "● DUE" if r.days_to_refill >= 0 else "● OVERDUE"
-        when = ("by " if r.days_to_refill >= 0 else "since ") + r.refill_by.isoformat()
-        return _unbreakable(word) + " " + _unbreakable(when)
-    return _unbreakable(_SYMBOL.get(status, status))
+    """The refill status in words and a symbol, with every reason in words."""
+    from itb_tui.present.status import refill_view
+    from itb_tui.present.words import reason_words
+
+    view = refill_view(a)
+    text = _unbreakable(view.label)
+    if a.refill.reasons:
+        text += " " + ", ".join(_unbreakable(reason_words(code)) for code in a.refill.reasons)
+    elif view.detail:
+        text += " · " + _unbreakable(view.detail)
+    return text + ("; " + _unbreakable("‼ WITHDRAWAL RISK") if a.withdrawal_risk else "")
 
 
 def alarm_cell(a: Assessment) -> str:
@@ -301,40 +304,26 @@ def alarm_cell(a: Assessment) -> str:
 
 
 def antifungal_cell(a: Assessment) -> str:
-    af = a.antifungal
-    if af.state == "in_progress" and af.day is not None:
-        return f"Day {af.day} of {af.required_days or 14}"
-    return {
-        "not_indicated": "—",
-        "awaiting_clearance": "no clearance",
-        "awaiting_symptom_resolution": "symptoms?",
-        "complete": "complete",
-        "stopped_early": "STOPPED EARLY",
-    }.get(af.state, af.state)
+    from itb_tui.present.cells import antifungal_lines
+
+    lines = antifungal_lines(a.antifungal)
+    return "—" if lines.top == "–" else _unbreakable(lines.top) + (" · " + lines.bottom if lines.bottom else "")
 
 
 def reimplant_cell(a: Assessment) -> str:
-    ri = a.reimplant
-    on = ri.eligible_on.isoformat() if ri.eligible_on else None
-    if ri.state == "waiting":
-        return f"wait {on}" if on else "waiting"
-    if ri.state == "needs_culture":
-        due = ri.culture_due_on or ri.eligible_on
-        return f"draw ≥{due.isoformat()}" if due else "needs culture"
-    if ri.state == "eligible":
-        return "eligible"
-    if ri.state == "blocked":
-        return "✖ relapse"
-    return "—"
+    from itb_tui.present.cells import reimplant_lines
+
+    lines = reimplant_lines(a)
+    return "—" if lines.top == "–" else lines.line
 
 
 def alerts_cell(a: Assessment) -> str:
-    parts = []
-    if a.critical_count:
-        parts.append(f"{a.critical_count} crit")
-    if a.warning_count:
-        parts.append(f"{a.warning_count} warn")
-    return " ".join(parts) or "—"
+    """The counts and the headline alert's words ('‼ 1 ⚠ 1 explant')."""
+    from itb_tui.present.status import counts_text, headline_words
+
+    if not a.alerts:
+        return "—"
+    return f"{_unbreakable(counts_text(a))} {headline_words(a)}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -352,9 +341,9 @@ _COLUMNS = (
     # The refill status never loses a reason: it wraps instead.
     _Column("Refill", lambda p, a: refill_cell(a), None, wrap_min=24),
     _Column("Alarm (days)", lambda p, a: alarm_cell(a), 18),
-    _Column("Antifungal", lambda p, a: antifungal_cell(a), 13),
-    _Column("Reimplant", lambda p, a: reimplant_cell(a), 16),
-    _Column("Alerts", lambda p, a: alerts_cell(a), 14),
+    _Column("Antifungal", lambda p, a: antifungal_cell(a), 16, wrap_min=14),
+    _Column("Reimplant", lambda p, a: reimplant_cell(a), 16, wrap_min=12),
+    _Column("Alerts", lambda p, a: alerts_cell(a), 18, wrap_min=12),
 )
 _GAP = "  "
 
@@ -369,7 +358,9 @@ def _widths(rows: list[list[str]], width: int) -> list[int]:
         natural = max([len(col.header)] + [len(r[i]) for r in rows])
         widths.append(natural if col.cap is None else min(natural, col.cap))
     excess = sum(widths) + len(_GAP) * (len(widths) - 1) - width
-    for i in (3, 1):  # narrow the refill column first (it wraps between reasons), then names
+    # Narrow the refill column first (it wraps between reasons), then names, then the
+    # countdown and alert columns (they wrap too).
+    for i in (3, 1, 6, 7, 5):
         if excess > 0:
             cut = min(excess, widths[i] - _COLUMNS[i].wrap_min)
             if cut > 0:
@@ -409,7 +400,8 @@ def format_table(pairs: Sequence[Pair], as_of: date, *, color: bool = False, wid
 
 def _colorise(text: str) -> str:
     for word, code in (("✖ BLOCKED", _RED), ("▲ CAUTION", _YELLOW), ("‼ WITHDRAWAL RISK", _RED),
-                       ("✖ relapse", _RED), ("STOPPED EARLY", _RED)):
+                       ("‼ REFILL NOW", _RED), ("● REFILL DUE", _YELLOW), ("▲ REFILL ALLOWED", _YELLOW),
+                       ("✖ relapse", _RED), ("✖ infection", _RED), ("‼ STOPPED", _RED)):
         text = text.replace(word, f"{code}{word}{_RESET}")
     return text
 

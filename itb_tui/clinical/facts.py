@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from itb_tui.clinical.organisms import lookup
+from itb_tui.clinical.pumps import current_pump, implanted_by
 from itb_tui.clinical.records import AntifungalCourse, Bridging, Culture, Exam, Patient, Pump
 
 POSITIVE = "positive"
@@ -48,10 +49,6 @@ def is_fungal_culture(culture: Culture) -> bool:
     return species is not None and species.fungal
 
 
-def _implanted_by(pump: Pump, as_of: date) -> bool:
-    return pump.implanted_on is None or pump.implanted_on <= as_of
-
-
 def build_facts(patient: Patient, as_of: date) -> Facts:
     cultures = sorted((c for c in patient.cultures if c.drawn_on <= as_of), key=_drawn_on)
     blood: list[Culture] = []
@@ -67,13 +64,8 @@ def build_facts(patient: Patient, as_of: date) -> Facts:
         elif culture.result == POSITIVE:
             (fungal if is_fungal_culture(culture) else bacterial).append(culture)
 
-    pumps = [p for p in patient.pumps if _implanted_by(p, as_of)]
-    implanted = None
-    for pump in pumps:  # several in at once is a data error: the latest implanted is "the" pump
-        if pump.removed_on is not None and pump.removed_on <= as_of:
-            continue
-        if implanted is None or (pump.implanted_on or date.min) >= (implanted.implanted_on or date.min):
-            implanted = pump
+    pumps = [p for p in patient.pumps if implanted_by(p, as_of)]
+    implanted = current_pump(patient, as_of)  # the one rule (clinical/pumps.py)
 
     courses = []
     for course in patient.antifungals:

@@ -5,7 +5,10 @@ and the printed round sheet all take their values from here, so a list handed to
 infection-control team can never disagree with the one printed for the round. Values
 keep their type (dates stay `date`, counts stay `int`, missing stays `None`); each format
 decides how to show them. Codes are the contract codes of the status report, not words,
-so a filter in a spreadsheet matches what `status --json` says.
+so a filter in a spreadsheet matches what `status --json` says; beside them, the words
+a person reads on the ward list (`refill_shown`, `headline_alert`), from the one
+presentation layer (itb_tui/present/), so a printout never reads "ok" where the list says
+"REFILL NOW".
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from typing import Callable
 
 from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.records import Patient
+from itb_tui.present.status import headline_words, refill_view
 
 # Joins several codes in one cell. "; " because a comma would clash with CSV habits.
 CODE_SEPARATOR = "; "
 
 TEXT = "text"  # free text a person typed (name, ward, bed): the formula-injection risk
+WORDS = "words"  # the app's own words for a state (present/): shown as they are
 CODE = "code"  # one contract code
 CODES = "codes"  # several contract codes joined by CODE_SEPARATOR
 DATE = "date"
@@ -58,6 +63,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("refill_status", "Refill", CODE, lambda p, a: a.refill.status, 14),
     Column("refill_reasons", "Refill reasons", CODES,
            lambda p, a: CODE_SEPARATOR.join(a.refill.reasons), 28),
+    Column("refill_shown", "Refill (as the list reads)", WORDS, lambda p, a: refill_view(a).line, 30),
+    Column("headline_alert", "Headline alert", WORDS, lambda p, a: headline_words(a) or None, 14),
     Column("alarm_on", "Alarm date", DATE, _reservoir("alarm_on"), 12),
     Column("days_to_alarm", "Days to alarm", INT, _reservoir("days_to_alarm"), 8),
     Column("refill_by", "Refill by", DATE, _reservoir("refill_by"), 12),
@@ -109,6 +116,15 @@ TONES: dict[str, dict[str, str]] = {
 def tone(column_key: str, code: object) -> str:
     """The tone of a state code in a status column ("muted" when unknown)."""
     return TONES.get(column_key, {}).get(str(code), "muted")
+
+
+# Colour role of the presentation layer -> the exports' tone.
+ROLE_TONES = {"danger": "danger", "warn": "warn", "ok": "ok", "muted": "muted", "": "muted"}
+
+
+def refill_tone(assessment: Assessment) -> str:
+    """The refill's tone as the list colours it (an allowed but overdue refill is red)."""
+    return ROLE_TONES.get(refill_view(assessment).role, "danger")
 
 
 def row_values(patient: Patient, assessment: Assessment) -> tuple[object, ...]:

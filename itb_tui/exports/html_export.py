@@ -13,7 +13,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from html import escape
 
-from itb_tui.exports.columns import as_text, label, tone
+from itb_tui.exports.columns import as_text, label, refill_tone, tone
+from itb_tui.present.cells import antifungal_lines, reimplant_lines
+from itb_tui.present.status import headline_alert, refill_view
+from itb_tui.present.words import SEVERITY_SYMBOLS, alert_words
 
 CSS = """
 :root { --danger:#9c0006; --danger-bg:#f4c7c3; --warn:#7f6000; --warn-bg:#ffeb9c;
@@ -70,7 +73,12 @@ def _patient_cell(p) -> str:
 
 
 def _refill_cell(a) -> str:
-    lines = [_status("refill_status", a.refill.status)]
+    """The list's words (present/status.py): never "ok" where the list says "REFILL NOW"."""
+    view = refill_view(a)
+    lines = [f'<span class="status tone-{refill_tone(a)}" data-code="{_e(a.refill.status)}">'
+             f"{_e(view.label)}</span>"]
+    if view.detail and not a.refill.reasons:
+        lines.append(f'<div class="small detail">{_e(view.detail)}</div>')
     explanations = a.refill.explanations or a.refill.reasons
     for reason, text in zip(a.refill.reasons, explanations):
         lines.append(f'<div class="small reason" data-code="{_e(reason)}">{_e(text)}</div>')
@@ -100,9 +108,8 @@ def _reservoir_cell(a) -> str:
 def _antifungal_cell(a) -> str:
     af = a.antifungal
     parts = [_status("antifungal_state", af.state)]
-    if af.day is not None:
-        of = f" of {af.required_days}" if af.required_days is not None else ""
-        parts.append(f'<div class="day">Day {_e(af.day)}{_e(of)}</div>')
+    if af.day is not None:  # the list's words: never "Day 24 of 14" (Display rule D3)
+        parts.append(f'<div class="day">{_e(antifungal_lines(af).top)}</div>')
     if af.required_until is not None:
         parts.append(f'<div class="small">until <span class="required-until">'
                      f"{_e(af.required_until)}</span> ({_e(_days(af.days_left))})</div>")
@@ -112,6 +119,8 @@ def _antifungal_cell(a) -> str:
 def _reimplant_cell(a) -> str:
     ri = a.reimplant
     parts = [_status("reimplant_state", ri.state)]
+    if ri.state == "blocked":
+        parts.append(f'<div class="small">{_e(reimplant_lines(a).top)}</div>')
     if ri.eligible_on is not None:
         parts.append(f'<div class="small">eligible on <span class="eligible-on">'
                      f"{_e(ri.eligible_on)}</span></div>")
@@ -132,7 +141,11 @@ def _title(rules, code: str) -> str:
 def _alerts_cell(a, rules) -> str:
     if not a.alerts:
         return '<td class="alerts"><span class="small">none</span></td>'
-    items = []
+    top = headline_alert(a)
+    named = alert_words(top.code, top.severity)
+    items = [f'<li class="headline {_e(top.severity)}" data-headline="{_e(top.code)}">'
+             f"<strong>{_e(SEVERITY_SYMBOLS.get(top.severity, '‼'))} {_e(named.short)}</strong>: "
+             f"{_e(named.title)}</li>"]
     for alert in a.alerts:
         action = f'<div class="small action">{_e(alert.action)}</div>' if alert.action else ""
         items.append(

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from itb_tui.exports.columns import COLUMNS, DATE, STATUS_COLUMNS, row_values, tone
+from itb_tui.exports.columns import COLUMNS, DATE, STATUS_COLUMNS, refill_tone, row_values, tone
 
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FONT = Font(bold=True)
@@ -49,7 +49,7 @@ def _ward_sheet(ws, pairs) -> None:
         cell.font = HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(col)].width = column.width
-    status_cols = {c.key: i for i, c in enumerate(COLUMNS) if c.key in STATUS_COLUMNS}
+    status_cols = {c.key: i for i, c in enumerate(COLUMNS) if c.key in STATUS_COLUMNS + ("refill_shown",)}
     for row, (patient, assessment) in enumerate(pairs, start=2):
         values = row_values(patient, assessment)
         for col, (column, value) in enumerate(zip(COLUMNS, values), start=1):
@@ -61,8 +61,10 @@ def _ward_sheet(ws, pairs) -> None:
                 cell.value = None
             else:
                 _set_text(cell, value)
+        shown_tone = refill_tone(assessment)  # the list's colour: never green when overdue
         for key, index in status_cols.items():
-            fill, font = TONE_STYLE[tone(key, values[index])]
+            fill, font = TONE_STYLE[shown_tone if key in ("refill_status", "refill_shown")
+                                    else tone(key, values[index])]
             cell = ws.cell(row=row, column=index + 1)
             cell.fill = fill
             cell.font = font

@@ -6,7 +6,7 @@ and the code that derives it (the engine is pure). The store bumps a patient's
 `row_version` in the same transaction as every change to the patient or any of their
 records (schema.py), so a row saved with (row_version, key) is exactly the row the
 engine would derive again while both still match, where `key` names the code, the
-rules table and the date (the UI builds it: ui/widgets/ward_row_codec.py).
+rules table and the date (the UI builds it: present/saved_rows.py).
 
 Safety (docs/hazard-log.md H35): a saved row is handed out only when its row_version
 equals the patient's current one AND its key equals the caller's, read in one snapshot

@@ -18,15 +18,19 @@ def test_demo_then_status_shows_blocked_patients_first_with_reasons(data_dir):
     assert status.code == 0, status.err
     rows = [line for line in status.out.splitlines()[4:] if line.strip() and not line.startswith(" ")]
     blocked = ["✖ BLOCKED" in row for row in rows]
-    # every blocked patient comes before every other one (the engine's urgency order)
-    assert blocked[0] and blocked == sorted(blocked, reverse=True)
+    # the urgency order (docs/rules.md D2): withdrawal risk first, then overdue refills and
+    # missing bridging plans, then every other blocked patient before the rest
+    assert blocked[0] and "‼ WITHDRAWAL RISK" in status.out
+    overdue = [i for i, row in enumerate(rows) if "‼ REFILL NOW" in row]
+    others = [i for i, row in enumerate(rows) if "✖ BLOCKED" in row][1:]
+    assert overdue and others and max(overdue) < min(others)
     assert sum(blocked) >= 3
-    # each blocked row shows its reason codes right after the word
+    # each blocked row shows its reasons in words right after the word
     for row in (r for r in rows if "✖ BLOCKED" in r):
         after = row.split("✖ BLOCKED", 1)[1].split("  ")[0].strip()
         assert after == "" or after.rstrip(",;").split(",")[0].strip() in (
-            "fungemia", "bacteremia", "csf_infection", "pocket_infection", "antifungal_course_open")
-    assert "fungemia" in status.out and "antifungal_course_open" in status.out
+            "fungemia", "bacteremia", "CSF infection", "pocket infection", "course incomplete")
+    assert "fungemia" in status.out and "course incomplete" in status.out
     doc = json.loads(run_cli(data_dir, "--demo", "status", "--json").out)
     blocked = [p for p in doc["patients"] if p["refill"]["status"] == "blocked"]
     assert blocked and all(p["refill"]["reasons"] for p in blocked)

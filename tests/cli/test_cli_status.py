@@ -66,8 +66,11 @@ def test_status_text_is_most_urgent_first_with_reasons(imported):
     assert "as of 2026-11-10" in r.out
     rows = [line for line in r.out.splitlines() if any(m in line for m in ("A1001", "B2002", "C3003"))]
     assert [next(m for m in ("A1001", "B2002", "C3003") if m in line) for line in rows] == ["A1001", "C3003", "B2002"]
-    assert "✖ BLOCKED antifungal_course_open" in rows[0]
-    assert "▲ CAUTION culture_pending" in rows[1]
+    # reasons in the list's words (present/words.py), the codes stay in --json
+    assert "✖ BLOCKED course incomplete" in rows[0]
+    assert "▲ CAUTION culture pending" in rows[1]
+    assert rows[0].rstrip().endswith("‼ 1 explant")  # the headline alert beside the count
+    assert "✔ REFILL OK" in rows[2]
     assert "Day 4 of 14" in rows[0] and "2026-11-18 (8d)" in rows[0]
     assert all(len(line) <= 120 for line in r.out.splitlines())
     assert "\x1b[" not in r.out  # no colour codes when not a terminal

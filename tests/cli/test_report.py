@@ -73,14 +73,17 @@ def test_table_fits_120_columns_and_wraps_long_reasons_instead_of_cutting_them()
     lines = table.splitlines()
     assert all(len(line) <= 120 for line in lines)
     text = " ".join(table.split())
+    from itb_tui.present.words import reason_words
+
     for reason in reasons:
-        assert reason in text
+        assert reason_words(reason) in text
     order = [next(m for m in ("A1", "B2", "C3", "D4") if m in line) for line in lines
              if any(m in line for m in ("A1", "B2", "C3", "D4"))]
-    # the engine's urgency order (the TUI's too): blocked, then sooner refill before later
-    assert order == ["A1", "C3", "B2", "D4"]
-    assert "WITHDRAWAL" in table and "2 crit 1 warn" in table
-    assert "● DUE by" in table and "✔ OK" in table
+    # the one urgency order (the TUI's too, docs/rules.md D2): withdrawal risk, caution,
+    # refill due within 7 days, the rest
+    assert order == ["A1", "B2", "C3", "D4"]
+    assert "WITHDRAWAL" in table and "‼ 2 ⚠ 1 WITHDRAWAL" in text
+    assert "● REFILL DUE ·" in text and "by 2026-11-15" in text and "✔ REFILL OK" in table
     assert "\x1b[" not in table
 
 

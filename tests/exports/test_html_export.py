@@ -113,11 +113,14 @@ def test_statuses_dates_and_alerts_as_in_the_assessment(tmp_path, pairs, rules):
     assert "2026-11-28" in sheet.text_by_class["alarm-on"]
     assert "2026-10-18" in sheet.text_by_class["required-until"]
     assert "2026-11-30" in sheet.text_by_class["eligible-on"]
-    assert any("Day 52 of 14" in t for t in sheet.text_by_class["day"])
+    # past the required day: never "Day 52 of 14" (Display rule D3)
+    assert not any("of 14" in t and int(t.split()[1]) > 14 for t in sheet.text_by_class["day"]
+                   if t.startswith("Day "))
+    assert not any("Day 52" in t for t in sheet.text_by_class["day"])
     # Alerts are headed by the rule's title, as Help names it.
     assert rules.entry("withdrawal_risk").title in sheet.text_by_class["code"]
     # Worded as well as coloured: the state is readable without colour.
-    assert "blocked" in sheet.text_by_class["tone-danger"]
+    assert "✖ BLOCKED" in sheet.text_by_class["tone-danger"]
 
 
 def test_self_contained_and_private(tmp_path, pairs, rules):

@@ -67,7 +67,7 @@ async def test_reopening_lays_the_patient_out_once_with_every_card_and_the_timel
         await _open_from_ward(pilot, "PEND01")
         assert app.screen is screen
         text = screen_text(app)
-        assert "Pending, Test" in text and "REFILL WITH CAUTION" in text and "Culture: blood" in text
+        assert "Pending, Test" in text and "▲ CAUTION: refill only after" in text and "Culture: blood" in text
         assert "Okafor" not in text
         assert layouts == [1]  # not laid out again a frame later for the resized cards or timeline
         timeline = screen.query_one("Timeline")
@@ -89,7 +89,7 @@ async def test_reopening_skips_the_whole_screen_restyle(tmp_path):
 
         app.stylesheet.update_nodes = update_nodes
         await _open_from_ward(pilot, "KRU01")
-        assert app.screen is screen and "REFILL BLOCKED" in screen_text(app)
+        assert app.screen is screen and "✖ BLOCKED: do not refill" in screen_text(app)
         assert screen not in restyled  # only the widgets whose classes or focus changed
 
 

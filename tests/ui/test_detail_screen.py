@@ -28,7 +28,7 @@ async def test_blocked_withdrawal_risk_demo_patient_reads_why_and_what_to_do(tmp
         screen = await open_detail(pilot, mrn)
         text = screen_text(app)
         assessment = screen.assessment
-        assert "✖ REFILL BLOCKED: do not refill this pump" in text
+        assert "✖ BLOCKED: do not refill this pump" in text
         # Each block reason in words with the engine's sentence (its opening words).
         for explanation in assessment.refill.explanations:
             assert " ".join(explanation.split()[:4]) in " ".join(text.split())
@@ -104,7 +104,7 @@ async def test_change_in_another_terminal_shows_after_data_changed(tmp_path):
         store.add_culture("OK01", Culture("blood", TODAY, "positive", "Candida albicans"), actor="other nurse")
         app.notify_data_changed()
         await settle(pilot)
-        assert "✖ REFILL BLOCKED" in screen_text(app)
+        assert "✖ BLOCKED: do not refill" in screen_text(app)
         assert assess(store.get_patient("OK01"), TODAY).refill.reasons[0] == "fungemia"
 
 

@@ -44,7 +44,7 @@ async def test_opening_shows_the_patient_in_the_first_frame_without_waiting_for_
         await settle(pilot)
         assert reads == ["KRU01"]  # the store is still read, for the newest data
         assert screen.loaded
-        assert "REFILL BLOCKED" in screen_text(app)
+        assert "✖ BLOCKED: do not refill" in screen_text(app)
 
 
 async def test_the_reused_detail_screen_never_shows_the_previous_patient(tmp_path):
@@ -55,7 +55,7 @@ async def test_the_reused_detail_screen_never_shows_the_previous_patient(tmp_pat
         app.open_patient("KRU01")
         await settle(pilot)
         first = app.screen
-        assert "Krusei, Test" in screen_text(app) and "REFILL BLOCKED" in screen_text(app)
+        assert "Krusei, Test" in screen_text(app) and "✖ BLOCKED: do not refill" in screen_text(app)
         await _press(pilot, "escape")
         app.open_patient("OK01")
         await settle(pilot)
@@ -93,7 +93,7 @@ async def test_after_a_save_the_detail_waits_for_the_store_instead_of_the_older_
         assert app.screen.patient is None and app.screen.assessment is None  # "Loading…", not the old copy
         release.set()
         await settle(pilot)
-        assert "REFILL BLOCKED" in screen_text(app)
+        assert "✖ BLOCKED: do not refill" in screen_text(app)
         assert ward.loaded_patient("OK01").cultures  # the reloaded list has it
 
 

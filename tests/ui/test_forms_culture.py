@@ -26,7 +26,7 @@ async def test_positive_candida_culture_turns_an_ok_patient_blocked(tmp_path):
         await choose(pilot, "result", "positive")
         await fill(pilot, "organism", "Candida albicans")
         assert "recognised: Candida albicans, fungal" in screen_text(app)
-        assert "✔ OK → ✖ BLOCKED (fungemia)" in notice_text(form)  # said before saving
+        assert "✔ REFILL OK → ✖ BLOCKED (fungemia)" in notice_text(form)  # said before saving
         await fill(pilot, "susceptibility", "fluconazole=S, micafungin s")
         await press(pilot, "enter")
         assert app.screen is detail
@@ -36,12 +36,12 @@ async def test_positive_candida_culture_turns_an_ok_patient_blocked(tmp_path):
         assert dict(culture.susceptibility) == {"fluconazole": "S", "micafungin": "S"}
         assert assess(store.get_patient("OK01"), TODAY).refill.reasons == ("fungemia",)
         text = screen_text(app)
-        assert "✖ REFILL BLOCKED" in text and "Fungemia" in text
+        assert "✖ BLOCKED: do not refill" in text and "Fungemia" in text
 
 
 async def test_enter_the_result_of_the_pending_culture(tmp_path):
     async with running(tmp_path, "PEND01") as (store, app, pilot, detail):
-        assert "▲ REFILL WITH CAUTION" in screen_text(app)
+        assert "▲ CAUTION: refill only after" in screen_text(app)
         form = await open_form(pilot, "e", CultureResultForm)  # no culture row selected: the latest pending culture
         assert "blood culture drawn 2026-11-24, now pending" in screen_text(app)
         await choose(pilot, "result", "no_growth")

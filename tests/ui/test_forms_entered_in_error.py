@@ -17,7 +17,7 @@ from detail_helpers import (
 
 async def test_marked_culture_disappears_and_stays_in_the_audit_trail(tmp_path):
     async with running(tmp_path, "KRU01") as (store, app, pilot, detail):
-        assert "✖ REFILL BLOCKED" in screen_text(app)
+        assert "✖ BLOCKED: do not refill" in screen_text(app)
         timeline = detail.query_one(Timeline)
         row = next(i for i, e in enumerate(timeline.entries) if e.kind == "culture")
         culture_id = timeline.entries[row].record_id
@@ -33,7 +33,7 @@ async def test_marked_culture_disappears_and_stays_in_the_audit_trail(tmp_path):
         assert app.screen is detail
         assert store.get_patient("KRU01").cultures == ()
         assert all(e.kind != "culture" for e in timeline.entries)
-        assert "✖ REFILL BLOCKED" not in screen_text(app)
+        assert "✖ BLOCKED: do not refill" not in screen_text(app)
         # Never hard-deleted: the audit trail keeps the record, who marked it and why.
         entry = next(e for e in store.audit_trail("KRU01") if e.action == "entered_in_error")
         assert (entry.record_id, entry.reason, entry.actor) == (culture_id, "wrong patient's sample",

@@ -32,8 +32,14 @@ async def test_list_shows_every_patient_most_urgent_first(tmp_path):
         # Withdrawal risk first, then blocked refills: what the nurse must see first.
         assert "WITHDRAWAL" in rows[0].text() and "✖ BLOCKED" in rows[0].text()
         assert [r.urgency for r in rows] == sorted(r.urgency for r in rows)
-        first_ok = next(i for i, r in enumerate(rows) if r.status != "blocked")
-        assert all(r.status != "blocked" for r in rows[first_ok:])
+        # then overdue refills / missing bridging plans, then blocked (docs/rules.md D2):
+        # after the last blocked row, no row needs more than a caution
+        from itb_tui.present.status import URGENCY_GROUPS
+
+        blocked_group = URGENCY_GROUPS.index("refill blocked")
+        assert all(r.urgency[0] <= blocked_group for r in rows if r.status == "blocked")
+        last_blocked = max(i for i, r in enumerate(rows) if r.status == "blocked")
+        assert all(r.urgency[0] > blocked_group for r in rows[last_blocked + 1:])
         text = screen_text(app)
         assert f"{total} of {total} shown" in text
         assert "as of 2026-11-25 (today)" in text
@@ -226,7 +232,7 @@ def _synthetic_rows(count: int) -> list[WardRow]:
         Cell(str(i), "Ward 1"),
         Cell(f"Patient{i:05d}, Test", f"MRN X{i:05d}", "name"),
         Cell("SynchroMed II", "300 µg/d · 500 µg/mL"),
-        Cell("✔ OK", "", "status-ok"),
+        Cell("✔ REFILL OK", "", "status-ok"),
         Cell("2026-12-01", "in 6 d"),
         Cell("–", "", "dim"),
         Cell("–", "", "dim"),

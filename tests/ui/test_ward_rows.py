@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -86,7 +87,9 @@ def _alert(code, severity="critical"):
 
 def _row(mrn="A1", name="Doe, Jane", bed="12", ward="Neuro 4B", urgency=(1,), pump=True, **kw):
     patient = Patient(mrn=mrn, name=name, bed=bed, ward=ward, pumps=(_pump(),) if pump else ())
-    return build_row(patient, _assessment(mrn=mrn, **kw), urgency)
+    # the urgency key is present/status.py's (tested in tests/present); these tests of the
+    # list's sorting set their own
+    return replace(build_row(patient, _assessment(mrn=mrn, **kw)), urgency=urgency)
 
 
 def test_blocked_row_reads_status_reason_countdown_and_withdrawal_in_words():
@@ -112,7 +115,7 @@ def test_blocked_row_reads_status_reason_countdown_and_withdrawal_in_words():
 
 @pytest.mark.parametrize(
     ("status", "label"),
-    [("blocked", "✖ BLOCKED"), ("caution", "▲ CAUTION"), ("ok", "✔ OK"), ("not_applicable", "– no pump")],
+    [("blocked", "✖ BLOCKED"), ("caution", "▲ CAUTION"), ("ok", "✔ REFILL OK"), ("not_applicable", "– NO PUMP")],
 )
 def test_every_refill_status_has_a_word_and_a_symbol(status, label):
     assert fmt.status_label(RefillState(status)) == label
@@ -135,23 +138,35 @@ def test_alert_column_names_the_most_urgent_alert_in_a_word():
     assert "‼ 1 ⚠ 1 | drug old" in stale.text()
     quiet = _row(reservoir=_reservoir(30))
     assert quiet.cells[-1].top == "–" and quiet.cells[-1].bottom == ""
-    assert set(fmt.ALERT_SHORT) == set(ALERT_CODES)  # every alert has a word
-    for short in fmt.ALERT_SHORT.values():
-        assert len(short) <= 10
+    from itb_tui.present.words import ALERT_WORDS
+
+    assert set(ALERT_CODES) <= set(ALERT_WORDS)  # every alert has a word
+    for words in ALERT_WORDS.values():
+        assert len(words.short) <= 10
 
 
 def test_antifungal_and_reimplant_states_in_words():
-    assert fmt.antifungal_text(AntifungalState("awaiting_clearance")) == ("▲ not cleared", "draw cultures")
-    assert fmt.antifungal_text(AntifungalState("stopped_early", days_left=5)) == ("‼ STOPPED", "too early")
-    assert fmt.antifungal_text(AntifungalState("in_progress", day=3, required_days=28, days_left=25)) == (
-        "Day 3 of 28",
-        "25 d left",
-    )
+    from itb_tui.present.cells import antifungal_lines, reimplant_lines
+
+    def af(state):
+        lines = antifungal_lines(state)
+        return (lines.top, lines.bottom)
+
+    def ri(state, alerts=()):
+        lines = reimplant_lines(_assessment(reimplant=state, alerts=alerts))
+        return (lines.top, lines.bottom)
+
+    assert af(AntifungalState("awaiting_clearance")) == ("▲ not cleared", "draw cultures")
+    assert af(AntifungalState("stopped_early", days_left=5)) == ("‼ STOPPED", "too early")
+    # a planned stop 28 days out reads as such, never "Day 3 of 28" (docs/rules.md D3)
+    assert af(AntifungalState("in_progress", day=3, required_days=28, days_left=25,
+                              required_until=date(2026, 12, 20))) == ("Day 3", "planned stop 2026-12-20")
     waiting = ReimplantState("waiting", eligible_on=date(2027, 1, 12), days_left=48)
-    assert fmt.reimplant_text(waiting) == ("2027-01-12", "in 48 d")
-    assert fmt.reimplant_text(ReimplantState("waiting")) == ("waiting", "no date yet")
-    assert fmt.reimplant_text(ReimplantState("blocked"))[0] == "✖ relapse"
-    assert fmt.reimplant_text(ReimplantState("needs_culture", culture_due_on=date(2027, 1, 2))) == (
+    assert ri(waiting) == ("2027-01-12", "in 48 d")
+    assert ri(ReimplantState("waiting")) == ("waiting", "no date yet")
+    assert ri(ReimplantState("blocked"), [_alert("relapse")])[0] == "✖ relapse"
+    assert ri(ReimplantState("blocked"), [_alert("infection_before_reimplant")])[0] == "✖ infection"
+    assert ri(ReimplantState("needs_culture", culture_due_on=date(2027, 1, 2))) == (
         "▲ culture due",
         "2027-01-02",
     )
@@ -160,7 +175,7 @@ def test_antifungal_and_reimplant_states_in_words():
 def test_removed_pump_says_when_it_was_removed():
     removed = _pump(removed_on=date(2026, 11, 20), removal_reason="infected")
     patient = Patient(mrn="A2", name="Roe, Rita", pumps=(removed,))
-    row = build_row(patient, _assessment(mrn="A2", status="not_applicable"), (2,))
+    row = build_row(patient, _assessment(mrn="A2", status="not_applicable"))
     assert "no pump" in row.text() and "removed 2026-11-20" in row.text()
 
 

@@ -35,7 +35,7 @@ from itb_tui.ui.widgets.detail_alerts import AlertList
 from itb_tui.ui.widgets.detail_banner import RefillBanner
 from itb_tui.ui.widgets.detail_layout import DetailCards, DetailLower, app_style_inputs, post_pending_refreshes
 from itb_tui.ui.widgets.detail_countdowns import AntifungalCard, ReimplantCard
-from itb_tui.ui.format import as_of_text, current_pump, date_text, last_removed_pump, status_label
+from itb_tui.ui.format import as_of_text, current_pump, date_text, last_removed_pump, refill_label
 from itb_tui.ui.widgets.detail_pump import Demographics, PumpCard
 from itb_tui.ui.widgets.detail_timeline import Timeline
 from itb_tui.ui.widgets.key_footer import KeyFooter
@@ -336,7 +336,7 @@ class PatientDetailScreen(Screen):
         assessment = assess(patient, self.app.as_of, rules)
         self.assessment = assessment
         self.title = f"{patient.name} · {patient.mrn}"
-        self.sub_title = f"{status_label(assessment.refill)} · {as_of_text(assessment.as_of, self.app.today)}"
+        self.sub_title = f"{refill_label(assessment)} · {as_of_text(assessment.as_of, self.app.today)}"
         self.query_one(Demographics).show(patient)
         self.query_one(RefillBanner).show(assessment, self.app.today, rules)
         self.query_one(PumpCard).show(patient, assessment)

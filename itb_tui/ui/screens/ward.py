@@ -31,8 +31,8 @@ from itb_tui.ui.widgets.ward_rows import (
     sort_rows,
 )
 from itb_tui.ui.widgets.key_footer import KeyFooter
-from itb_tui.ui.saved_rows import SavedRows, differing_mrns, read_saved_rows, rows_to_save
-from itb_tui.ui.widgets.ward_row_codec import list_key
+from itb_tui.present.saved_rows import SavedRows, differing_mrns, read_saved_rows, rows_to_save
+from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.widgets.ward_table import WardTable
 
 WARD_WORKER_GROUP = "ward-load"
@@ -67,7 +67,7 @@ class WardScreen(Screen):
     """
 
     def __init__(self, saved: SavedRows | None = None) -> None:
-        """`saved`: the saved rows the app read before its first frame (ui/saved_rows.py)."""
+        """`saved`: the saved rows the app read before its first frame (present/saved_rows.py)."""
         super().__init__()
         self._saved = saved  # what the store holds for today's list (load worker after mount)
         self._shown_saved: list[WardRow] | None = None  # saved rows on screen, not yet compared
@@ -159,7 +159,7 @@ class WardScreen(Screen):
             if reload and self._saved is not None:
                 self._save_rows(patients or [], rows)
 
-    # Saved rows (ui/saved_rows.py, hazard H35): the first load of the day's list draws
+    # Saved rows (present/saved_rows.py, hazard H35): the first load of the day's list draws
     # the rows the store saved when they were last derived (read by the app before its
     # first frame, or here), if EVERY patient has a valid one; the same load re-derives
     # every row from the records and replaces them. These run in the load worker.

@@ -15,15 +15,12 @@ from rich.text import Text
 from itb_tui.ui.widgets.detail_layout import SizedStatic
 
 from itb_tui.clinical.assessment import Assessment, RefillState
-from itb_tui.ui.format import STATUS_LABELS, as_of_text, reason_text
-from itb_tui.ui.widgets.detail_text import REFILL_STATUS_STYLES, first_upper, rule_entry
+from itb_tui.present.status import headline_alert, refill_view
+from itb_tui.present.words import SEVERITY_SYMBOLS, alert_words
+from itb_tui.ui.format import as_of_text, reason_text
+from itb_tui.ui.widgets.detail_text import ROLE_STYLES, first_upper, rule_entry
 
-_HEADLINES = {
-    "blocked": "REFILL BLOCKED: do not refill this pump",
-    "caution": "REFILL WITH CAUTION",
-    "ok": "REFILL OK",
-    "not_applicable": "NO PUMP IMPLANTED: nothing to refill",
-}
+ROLES = ("danger", "warn", "ok", "muted")
 
 
 def reason_rows(refill: RefillState, rules=None) -> Table:
@@ -46,17 +43,41 @@ def reason_rows(refill: RefillState, rules=None) -> Table:
     return table
 
 
+def headline_text(assessment: Assessment) -> str:
+    """'‼ REFILL NOW · overdue since 2026-12-01: refill allowed and overdue: refill today'
+    (the list's words, present/status.py, with the banner's sentence)."""
+    view = refill_view(assessment)
+    dated = view.code in ("overdue", "due") and view.detail
+    head = view.line if dated else view.label
+    return f"{head}: {view.words.sentence}"
+
+
+def headline_alert_text(assessment: Assessment) -> Text | None:
+    """The headline alert (the one the list names): '‼ explant: remove the pump'."""
+    alert = headline_alert(assessment)
+    if alert is None:
+        return None
+    named = alert_words(alert.code, alert.severity)
+    style = "bold red" if alert.severity == "critical" else "bold"
+    line = Text(f"{SEVERITY_SYMBOLS.get(alert.severity, '‼')} {named.short}: {named.title}", style=style)
+    line.append(" (see Alerts)", style="dim")
+    return line
+
+
 def banner(assessment: Assessment, today: date, rules=None) -> Group:
-    """Headline (status word, symbol, the date shown), then the reasons."""
+    """Headline (status word, symbol, the date shown), the reasons, the headline alert."""
     refill = assessment.refill
-    symbol = STATUS_LABELS[refill.status].split(" ", 1)[0]
     headline = Text()
-    headline.append(f" {symbol} {_HEADLINES[refill.status]} ", style=REFILL_STATUS_STYLES[refill.status])
+    headline.append(f" {headline_text(assessment)} ", style=ROLE_STYLES.get(refill_view(assessment).role, "bold"))
     if assessment.as_of != today:
         headline.append(f"  ◆ {as_of_text(assessment.as_of, today)}", style="bold reverse")
     else:
         headline.append(f"  {as_of_text(assessment.as_of, today)}", style="dim")
-    return Group(headline, reason_rows(refill, rules))
+    parts = [headline, reason_rows(refill, rules)]
+    alert = headline_alert_text(assessment)
+    if alert is not None:
+        parts.append(alert)
+    return Group(*parts)
 
 
 class RefillBanner(SizedStatic):
@@ -67,13 +88,14 @@ class RefillBanner(SizedStatic):
         height: auto;
         padding: 0 1;
     }
-    RefillBanner.-blocked { border: heavy $error; }
-    RefillBanner.-caution { border: round $warning; }
+    RefillBanner.-danger { border: heavy $error; }
+    RefillBanner.-warn { border: round $warning; }
     RefillBanner.-ok { border: round $success; }
-    RefillBanner.-not_applicable { border: round $secondary; }
+    RefillBanner.-muted { border: round $secondary; }
     """
 
     def show(self, assessment: Assessment, today: date, rules=None) -> None:
-        for status in STATUS_LABELS:
-            self.set_class(assessment.refill.status == status, f"-{status}")
+        role = refill_view(assessment).role
+        for name in ROLES:
+            self.set_class(role == name, f"-{name}")
         self.update(banner(assessment, today, rules))

@@ -15,6 +15,7 @@ from itb_tui.ui.widgets.detail_layout import SizedStatic
 
 from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.records import AntifungalCourse, Patient
+from itb_tui.present.cells import antifungal_lines, reimplant_blocked_words
 from itb_tui.ui.format import date_text, days_text, number_text
 from itb_tui.ui.widgets.detail_text import (
     ANTIFUNGAL_STATE_WORDS,
@@ -52,17 +53,21 @@ def antifungal_card(patient: Patient, assessment: Assessment) -> Group:
     course = Text(course_text(current_course(patient, as_of), as_of))
     if state.state == "not_indicated":
         return Group(headline, Text("No current fungal episode.", style="dim"), course)
-    if state.day is not None and state.required_days is not None:
+    if state.state in ("in_progress", "specialist_duration"):
+        # The list's words (Display rule D3): never "Day 24 of 14" nor "Day 12 of 37".
+        lines = antifungal_lines(state)
         headline.append("  ")
-        headline.append(f"Day {state.day} of {state.required_days}", style="bold reverse")
-        if state.days_left is not None:
-            left = f"{state.days_left} d left" if state.days_left >= 0 else f"{-state.days_left} d over"
-            headline.append(f"  {left}", style="bold")
+        headline.append(lines.top, style="bold reverse")
+        if lines.bottom:
+            headline.append(f"  {lines.bottom}", style="bold")
     parts: list = [headline]
     if state.state == "awaiting_clearance":
         parts.append(Text("Not counting until clearance: blood cultures every 1-2 days.", style="italic"))
     elif state.state == "awaiting_symptom_resolution":
         parts.append(Text("Not counting: record when symptoms resolved (y).", style="italic"))
+    elif state.state == "specialist_duration":
+        parts.append(Text("No 14-day countdown: the duration is the specialist's; record the "
+                          "planned stop date.", style="italic"))
     parts.append(course)
     rows = grid(ANTIFUNGAL_LABEL_WIDTH)
     if state.required_until is not None:
@@ -81,8 +86,9 @@ def antifungal_card(patient: Patient, assessment: Assessment) -> Group:
 
 def reimplant_card(assessment: Assessment, rules=None) -> Group:
     state = assessment.reimplant
-    headline = Text(words(state.state, REIMPLANT_STATE_WORDS),
-                    style="bold red" if state.state == "blocked" else "bold")
+    word = (reimplant_blocked_words(assessment)[1] if state.state == "blocked"
+            else words(state.state, REIMPLANT_STATE_WORDS))
+    headline = Text(word, style="bold red" if state.state == "blocked" else "bold")
     if state.state == "not_applicable":
         return Group(headline, Text("No episode waiting for a new pump, or a pump is implanted.",
                                     style="dim"))
@@ -104,7 +110,9 @@ def reimplant_card(assessment: Assessment, rules=None) -> Group:
         rows.add_row("Course", f"runs to {date_text(antifungal.required_until)}")
     parts: list = [headline, rows]
     if state.state == "blocked":
-        parts.append(Text("Positive culture after the course: relapse.", style="bold red"))
+        relapse = any(alert.code == "relapse" for alert in assessment.alerts)
+        parts.append(Text("Positive culture after the course: relapse." if relapse
+                          else "An infection is not cleared: no new device into it.", style="bold red"))
     return Group(*parts)
 
 

@@ -16,6 +16,7 @@ from itb_tui.ui.widgets.detail_layout import SizedStatic
 
 from itb_tui.clinical.assessment import Assessment, Reservoir
 from itb_tui.clinical.records import Patient
+from itb_tui.present.cells import implant_text
 from itb_tui.ui.format import current_pump, date_text, days_text, last_removed_pump, number_text
 from itb_tui.ui.widgets.detail_text import day_text, grid
 
@@ -74,7 +75,8 @@ def pump_card(patient: Patient, assessment: Assessment) -> Group:
     name = " ".join(part for part in (pump.manufacturer, pump.model) if part) or "Pump"
     headline = Text(name, style="bold")
     headline.append(f" · serial {pump.serial}")
-    rows.add_row("Implanted", date_text(pump.implanted_on))
+    rows.add_row("Implanted", implant_text(pump) if pump.implanted_on is not None
+                 else Text(implant_text(pump), style="bold yellow"))
     reservoir = assessment.reservoir
     dose = f"{number_text(pump.daily_dose_ug)} µg/d · {number_text(pump.concentration_ug_ml)} µg/mL"
     if reservoir is not None:

@@ -13,34 +13,22 @@ from datetime import date
 
 from rich.table import Table
 
-from itb_tui.ui.format import NONE_TEXT
+from itb_tui.present.words import NONE_TEXT, words  # noqa: F401 (words: re-exported)
 
-# Colours that reinforce the status words of format.STATUS_LABELS.
-REFILL_STATUS_STYLES = {
-    "blocked": "bold white on red",
-    "caution": "bold black on yellow",
+# Colours that reinforce (never replace) the status words, by colour role
+# (present/words.py STATUS_WORDS gives each refill status its role).
+ROLE_STYLES = {
+    "danger": "bold white on red",
+    "warn": "bold black on yellow",
     "ok": "bold white on dark_green",
-    "not_applicable": "bold",
+    "muted": "bold",
 }
+REFILL_STATUS_STYLES = {"blocked": ROLE_STYLES["danger"], "caution": ROLE_STYLES["warn"],
+                        "ok": ROLE_STYLES["ok"], "not_applicable": ROLE_STYLES["muted"]}
 SEVERITY_STYLES = {"critical": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
-# State headlines of the countdown cards (capitalised as shown; alarms in capitals).
-ANTIFUNGAL_STATE_WORDS = {
-    "not_indicated": "Not indicated",
-    "awaiting_clearance": "Awaiting clearance",
-    "awaiting_symptom_resolution": "Awaiting symptom resolution",
-    "in_progress": "In progress",
-    "complete": "Complete",
-    "stopped_early": "‼ STOPPED EARLY",
-}
-
-REIMPLANT_STATE_WORDS = {
-    "not_applicable": "Not applicable",
-    "waiting": "Waiting",
-    "needs_culture": "Needs a confirming blood culture",
-    "eligible": "✔ Eligible",
-    "blocked": "✖ BLOCKED (relapse)",
-}
+# The countdown cards' state headlines are the presentation layer's (one wording table).
+from itb_tui.present.words import ANTIFUNGAL_STATE_WORDS, REIMPLANT_STATE_WORDS  # noqa: E402,F401
 
 SPECIMEN_WORDS = {
     "blood": "blood",
@@ -63,15 +51,6 @@ EXAM_WORDS = {
     "echocardiogram": "echocardiogram",
     "other": "other exam",
 }
-
-
-def words(code: str | None, table: dict[str, str] | None = None) -> str:
-    """A code as words: from `table` when it knows the code, else underscores to spaces."""
-    if code is None:
-        return NONE_TEXT
-    if table and code in table:
-        return table[code]
-    return code.replace("_", " ")
 
 
 def first_upper(text: str) -> str:

@@ -1,9 +1,8 @@
-"""The ward list's rows as plain values: built once per load, then filtered and sorted.
+"""The ward list's rows: built once per load, then filtered and sorted.
 
-Why plain values: the list must stay instant at 10,000 patients. Each row carries its
-display text (two short lines per column) and its sort and filter keys, so filtering
-and sorting are list comprehensions over tuples, and drawing a screenful reads only the
-visible rows. No widget code here, so the logic is tested without a terminal.
+The row itself (its words, its keys) is the presentation layer's (itb_tui/present/row.py);
+this module assesses a ward into rows, reuses unchanged ones, and filters and sorts them
+with plain list work, so the logic is tested without a terminal.
 """
 
 from __future__ import annotations
@@ -11,16 +10,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from operator import attrgetter
-from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Sequence
 
-from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.records import Patient
-from itb_tui.ui import format as fmt
+from itb_tui.present.row import COLUMN_KEYS, Cell, WardRow, build_row, error_row
 
-# Column keys, in display order. The table decides which fit the terminal.
-COLUMN_KEYS = ("bed", "patient", "pump", "refill", "alarm", "antifungal", "reimplant", "alerts")
+__all__ = ["COLUMN_KEYS", "Cell", "WardRow", "build_row", "error_row", "build_rows", "RowCache",
+           "filter_rows", "RowFilter", "sort_rows", "natural_key", "next_sort_order", "SORT_ORDERS"]
 
 SORT_ORDERS = ("urgency", "bed", "name", "alarm")
 SORT_TITLES = {
@@ -31,185 +28,15 @@ SORT_TITLES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """Two lines of text and a style name (a component class of the table, or '')."""
-
-    top: str
-    bottom: str = ""
-    style: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class WardRow:
-    mrn: str
-    name: str
-    ward: str
-    bed: str
-    status: str  # refill status code
-    withdrawal_risk: bool
-    critical: int
-    warning: int
-    alarm_on: date | None
-    days_to_refill: int | None
-    urgency: tuple
-    search: str  # casefolded "name mrn bed" for the filter box
-    cells: tuple[Cell, ...]  # one per COLUMN_KEYS
-
-    def text(self) -> str:
-        """Everything the row shows, as one line (what a user reads; used in tests)."""
-        parts = []
-        for cell in self.cells:
-            parts.extend(part for part in (cell.top, cell.bottom) if part)
-        return " | ".join(parts)
-
-
-_STATUS_STYLES = {
-    "blocked": "status-blocked",
-    "caution": "status-caution",
-    "ok": "status-ok",
-    "not_applicable": "dim",
-}
-
-
-def build_row(patient: Patient, assessment: Assessment, urgency: tuple) -> WardRow:
-    """One list row from a patient and the engine's assessment of them."""
-    as_of = assessment.as_of
-    refill = assessment.refill
-    cells = (
-        Cell(patient.bed or fmt.NONE_TEXT, patient.ward or "", ""),
-        Cell(patient.name, f"MRN {patient.mrn}", "name"),
-        _pump_cell(patient, as_of),
-        Cell(fmt.status_label(refill), fmt.reasons_text(refill), _STATUS_STYLES.get(refill.status, "")),
-        _alarm_cell(patient, assessment),
-        _antifungal_cell(assessment),
-        _reimplant_cell(assessment),
-        _alerts_cell(assessment),
-    )
-    reservoir = assessment.reservoir
-    return WardRow(
-        mrn=patient.mrn,
-        name=patient.name,
-        ward=patient.ward or "",
-        bed=patient.bed or "",
-        status=refill.status,
-        withdrawal_risk=assessment.withdrawal_risk,
-        critical=assessment.critical_count,
-        warning=assessment.warning_count,
-        alarm_on=reservoir.alarm_on if reservoir else None,
-        days_to_refill=reservoir.days_to_refill if reservoir else None,
-        urgency=urgency,
-        search=" ".join((patient.name, patient.mrn, patient.bed or "")).casefold(),
-        cells=cells,
-    )
-
-
-def _pump_cell(patient: Patient, as_of: date) -> Cell:
-    pump = fmt.current_pump(patient, as_of)
-    if pump is not None:
-        return Cell(fmt.pump_name(pump), fmt.pump_dose_text(pump), "")
-    removed = fmt.last_removed_pump(patient, as_of)
-    if removed is not None:
-        return Cell("no pump", f"removed {fmt.date_text(removed.removed_on)}", "dim")
-    return Cell(fmt.NONE_TEXT, "", "dim")
-
-
-def _alarm_cell(patient: Patient, assessment: Assessment) -> Cell:
-    reservoir = assessment.reservoir
-    if reservoir is None:
-        if fmt.current_pump(patient, assessment.as_of) is not None:
-            return Cell(fmt.NONE_TEXT, "no refill yet", "dim")
-        return Cell(fmt.NONE_TEXT, "", "dim")
-    if reservoir.days_to_alarm < 0:
-        style = "critical"
-    elif any(a.code in ("refill_due", "drug_stability_exceeded") for a in assessment.alerts):
-        style = "warning"
-    else:
-        style = ""
-    return Cell(fmt.date_text(reservoir.alarm_on), fmt.days_text(reservoir.days_to_alarm), style)
-
-
-_ANTIFUNGAL_STYLES = {
-    "stopped_early": "critical",
-    "awaiting_clearance": "warning",
-    "awaiting_symptom_resolution": "warning",
-    "complete": "status-ok",
-    "not_indicated": "dim",
-}
-
-
-def _antifungal_cell(assessment: Assessment) -> Cell:
-    top, bottom = fmt.antifungal_text(assessment.antifungal)
-    return Cell(top, bottom, _ANTIFUNGAL_STYLES.get(assessment.antifungal.state, ""))
-
-
-_REIMPLANT_STYLES = {
-    "blocked": "critical",
-    "needs_culture": "warning",
-    "eligible": "status-ok",
-    "not_applicable": "dim",
-}
-
-
-def _reimplant_cell(assessment: Assessment) -> Cell:
-    top, bottom = fmt.reimplant_text(assessment.reimplant)
-    return Cell(top, bottom, _REIMPLANT_STYLES.get(assessment.reimplant.state, ""))
-
-
-def _alerts_cell(assessment: Assessment) -> Cell:
-    if assessment.critical_count:
-        style = "critical"
-    elif assessment.warning_count:
-        style = "warning"
-    else:
-        style = "dim"
-    return Cell(fmt.alert_counts_text(assessment), fmt.top_alert_text(assessment), style)
-
-
-def error_row(patient: Patient, error: Exception) -> WardRow:
-    """A row for a patient the engine could not assess.
-
-    Never drop a patient from the list: a missing row looks like "nothing to do". The
-    row sorts first and says in words that the state is unknown.
-    """
-    message = f"{type(error).__name__}: {error}".splitlines()[0]
-    cells = (
-        Cell(patient.bed or fmt.NONE_TEXT, patient.ward or "", ""),
-        Cell(patient.name, f"MRN {patient.mrn}", "name"),
-        Cell("?", "", "dim"),
-        Cell("‼ UNKNOWN", "not assessed", "critical"),
-        Cell("?", "", "dim"),
-        Cell("?", "", "dim"),
-        Cell("?", "", "dim"),
-        Cell("‼ ERROR", message, "critical"),
-    )
-    return WardRow(
-        mrn=patient.mrn,
-        name=patient.name,
-        ward=patient.ward or "",
-        bed=patient.bed or "",
-        status="error",
-        withdrawal_risk=False,
-        critical=1,
-        warning=0,
-        alarm_on=None,
-        days_to_refill=None,
-        urgency=(),
-        search=" ".join((patient.name, patient.mrn, patient.bed or "")).casefold(),
-        cells=cells,
-    )
-
-
 def build_rows(patients: Iterable[Patient], as_of: date, rules=None) -> list[WardRow]:
     """Assess every patient on `as_of` with the engine and build their rows."""
     from itb_tui.clinical.engine import assess
-    from itb_tui.clinical.urgency import urgency_key
 
     rows = []
     for patient in patients:
         try:
             assessment = assess(patient, as_of, rules)
-            rows.append(build_row(patient, assessment, urgency_key(assessment)))
+            rows.append(build_row(patient, assessment))
         except Exception as error:  # noqa: BLE001 - one bad record must not hide the ward
             rows.append(error_row(patient, error))
     return rows

@@ -51,7 +51,8 @@ COLUMNS = (
     ColumnSpec("bed", "Bed", 6, 1, comfortable=8, max_width=10),
     ColumnSpec("patient", "Patient", 14, 0, comfortable=20, max_width=30),
     ColumnSpec("pump", "Pump", 20, 2, max_width=30),
-    ColumnSpec("refill", "Refill", 15, 0, comfortable=17, max_width=26),
+    # 16: '▲ REFILL ALLOWED' and 'since 2026-12-01' (an overdue refill) never cut
+    ColumnSpec("refill", "Refill", 16, 0, comfortable=18, max_width=26),
     ColumnSpec("alarm", "Alarm", 10, 1),
     ColumnSpec("antifungal", "Antifungal", 13, 1),
     ColumnSpec("reimplant", "Reimplant", 13, 3),

@@ -1,4 +1,4 @@
-"""The saved form of a ward-list row (ui/widgets/ward_row_codec.py): a row reads back
+"""The saved form of a ward-list row (present/saved_rows.py): a row reads back
 exactly as it was derived, or is not saved at all; the key moves with code, rules and date."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from itb_tui.clinical.rules import load_rules
 from itb_tui.demo import build_demo_ward
-from itb_tui.ui.widgets.ward_row_codec import decode_all, encode, list_key
+from itb_tui.present.saved_rows import decode_all, encode, list_key
 from itb_tui.ui.widgets.ward_rows import Cell, WardRow, build_rows
 
 TODAY = date(2026, 11, 25)
@@ -75,27 +75,35 @@ def test_the_key_moves_with_the_date_and_the_rules():
     assert list_key(replace(rules, refill_due_days=rules.refill_due_days + 1), TODAY) != key
 
 
-def test_the_key_moves_with_the_code_that_derives_rows(monkeypatch, tmp_path):
-    import itb_tui.ui.widgets.ward_row_codec as codec
+def test_the_key_names_the_presentation_and_the_rules_versions():
+    import itb_tui.present.saved_rows as codec
 
-    key = list_key(load_rules(), TODAY)
-    fake = tmp_path / "itb_tui"
-    for pattern in codec._ROW_SOURCES:
-        for path in codec._PACKAGE.glob(pattern):
-            target = fake / path.relative_to(codec._PACKAGE)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
-    monkeypatch.setattr(codec, "_PACKAGE", fake)
-    codec.code_digest.cache_clear()
-    try:
-        assert list_key(load_rules(), TODAY) == key  # same sources, same key
-        engine = fake / "clinical" / "engine.py"
-        engine.write_text(engine.read_text() + "\n# a changed rule\n")
-        codec.code_digest.cache_clear()
-        assert list_key(load_rules(), TODAY) != key
-    finally:
-        monkeypatch.undo()
-        codec.code_digest.cache_clear()
+    rules = load_rules()
+    key = list_key(rules, TODAY)
+    assert f".p{codec.PRESENTATION_VERSION}." in key and f".r{rules.version}." in key
+    # no list of source files decides it: only the versions, the rules' values and the date
+    assert not hasattr(codec, "_ROW_SOURCES")
+
+
+# (PRESENTATION_VERSION, rules version) -> digest of every demo row's saved text on TODAY.
+GOLDEN = {(3, "2026.11-1"): "14814c20d72554dc"}
+
+
+def test_rows_only_change_with_a_new_presentation_or_rules_version():
+    """The guard the file-digest key used to be: if what a row says or how it sorts
+    changes (words, cells, urgency, the engine's output) under the same versions, rows
+    saved by the old code would be shown at start. Bump PRESENTATION_VERSION (or the
+    rules version) and record the new digest here."""
+    import hashlib
+
+    import itb_tui.present.saved_rows as codec
+
+    digest = hashlib.sha256("\n".join(encode(row) for row in demo_rows()).encode()).hexdigest()[:16]
+    versions = (codec.PRESENTATION_VERSION, load_rules().version)
+    assert versions in GOLDEN, f"new versions {versions}: record GOLDEN[{versions}] = {digest!r}"
+    assert GOLDEN[versions] == digest, (
+        f"the rows changed under the same versions {versions}: bump PRESENTATION_VERSION in "
+        f"itb_tui/present/saved_rows.py and record its digest {digest!r}")
 
 
 def test_damaged_cell_text_shows_as_unreadable_instead_of_breaking_the_list():
@@ -104,21 +112,3 @@ def test_damaged_cell_text_shows_as_unreadable_instead_of_breaking_the_list():
     damaged = decode_all([head + "\x1e" + '"only,two'])[0]
     assert damaged.cells.unreadable and damaged != row
     assert damaged.cells[3].top == "‼ UNREADABLE"  # what the list draws until re-derived
-
-
-def test_the_code_digest_covers_every_module_a_row_is_derived_with():
-    """A module the rows depend on but the digest misses would let a new release show
-    rows saved by the old one: every itb_tui module that deriving a row imports is in it."""
-    import subprocess
-    import sys
-
-    import itb_tui.ui.widgets.ward_row_codec as codec
-
-    script = ("import sys; from itb_tui.ui.widgets import ward_rows; from itb_tui.clinical import engine, urgency; "
-              "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('itb_tui.') "
-              "and getattr(m, '__file__', None)))")
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    covered = {p.resolve() for pattern in codec._ROW_SOURCES for p in codec._PACKAGE.glob(pattern)}
-    used = {__import__("pathlib").Path(line).resolve() for line in out.stdout.split()}
-    packages = {p for p in used if p.name == "__init__.py"}  # itb_tui/ui/__init__.py etc.: no code
-    assert used - packages - covered == set()

@@ -1,17 +1,24 @@
-"""Ward list rows to and from the text the store saves for them (store/list_rows.py).
+"""The ward list's saved rows: their key, their text, and the rule for using them.
 
 Why: drawing the list of 10,000 patients at start from saved rows takes ~0.1 s; deriving
 them again from ~290,000 records takes ~3 s. A saved row is only ever used under the
-same `list_key` it was saved with: the derivation code (a digest of the source files
-that decide a row's content), the rules table and the date. The store adds the
-patient's `row_version`. So a change to any of them makes the saved row count as
-missing, never wrong (hazard H35 in docs/hazard-log.md).
+same `list_key` it was saved with: the presentation version (PRESENTATION_VERSION, bumped
+whenever a row's words or keys change; tests/present/test_saved_rows.py fails until it
+is), the rules version and table, and the date. The store adds the patient's
+`row_version` (store/list_rows.py holds only the SQL). So a change to any of them makes
+the saved row count as missing, never wrong (hazard H35 in docs/hazard-log.md); and the
+list re-derives every row from the records straight after drawing saved ones.
 
 The format is one CSV line of the row's fields, a record separator, and one CSV line of
 its cells' text (the stdlib's C reader parses 10,000 rows' fields in ~0.02 s).
 `encode` refuses (returns None for) any row that does not read back equal to itself, so
 an odd character can cost a saved row but never change what is shown. The eight cells
 of a decoded row are built when first read (the table reads only the rows on screen).
+
+From the UI's side (`read_saved_rows`, `rows_to_save`, `differing_mrns`): the app reads
+them once before its first frame, the list's load worker when the app did not, and both
+apply the same rule: the list is drawn from saved rows only if EVERY patient has a valid
+one. The store decides validity; this module the key and the text.
 """
 
 from __future__ import annotations
@@ -19,22 +26,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from itb_tui.ui.widgets.ward_rows import COLUMN_KEYS, Cell, WardRow
+from itb_tui.present.row import COLUMN_KEYS, Cell, WardRow
 
-# Bump when the layout below changes (the code digest would catch it too).
-FORMAT = "w2"
+# Bump whenever what a row says or how it sorts changes (words, cells, urgency, engine
+# output). The golden test in tests/present/test_saved_rows.py fails until it is.
+PRESENTATION_VERSION = 3
+# Bump when the text layout below changes.
+FORMAT = "w3"
 
-_PACKAGE = Path(__file__).resolve().parents[2]  # itb_tui/
-# Everything that decides what a list row says: the engine, the text helpers, the row
-# builder and this codec. A new release (or a local edit) changes the digest.
-_ROW_SOURCES = ("clinical/*.py", "ui/format.py", "ui/widgets/ward_rows.py", "ui/widgets/ward_row_codec.py")
-
-_HEAD = 18  # fields before the cells: 11 row fields and the 7-part urgency key
+_HEAD = 16  # fields before the cells: 11 row fields and the 5-part urgency key
 _CELLS = len(COLUMN_KEYS)
 # Between the row's fields and its cells' text (a record separator): the cells are parsed
 # only when the row is drawn. A row whose text holds one is refused by encode's check.
@@ -49,36 +53,28 @@ def _csv_line(fields: list[str]) -> str:
     return buffer.getvalue()[:-2]
 
 
-@cache
-def code_digest() -> str:
-    """A digest of the source of every module that shapes a list row."""
-    digest = hashlib.sha256()
-    for pattern in _ROW_SOURCES:
-        for path in sorted(_PACKAGE.glob(pattern)):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def list_key(rules, as_of: date) -> str:
-    """The key rows derived on `as_of` under `rules` by this code are saved with."""
+    """The key rows derived on `as_of` under `rules` by this presentation are saved with.
+    The rules' digest covers a locally edited table that kept its version string."""
+    version = getattr(rules, "version", "")
     rules_digest = hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
-    return f"{FORMAT}.{code_digest()}.{rules_digest}.{as_of.isoformat()}"
+    return f"{FORMAT}.p{PRESENTATION_VERSION}.r{version}.{rules_digest}.{as_of.isoformat()}"
 
 
 def encode(row: WardRow) -> str | None:
     """The row as one line of text; None when it cannot be saved exactly (it is then
     derived again next time, as if never saved)."""
     urgency = row.urgency
-    if (row.status == "error" or len(urgency) != 7 or not isinstance(urgency[6], str)
-            or not all(type(part) is int for part in urgency[:6])
+    if (row.status == "error" or len(urgency) != 5
+            or not all(type(part) is int for part in urgency[:2])
+            or not all(type(part) is str for part in urgency[2:])
             or not all(isinstance(cell, Cell) for cell in row.cells) or len(row.cells) != _CELLS):
         return None
     head = [
         row.mrn, row.name, row.ward, row.bed, row.status, "1" if row.withdrawal_risk else "",
         str(row.critical), str(row.warning), row.alarm_on.isoformat() if row.alarm_on else "",
         "" if row.days_to_refill is None else str(row.days_to_refill), row.search,
-        *(str(part) for part in urgency[:6]), urgency[6],
+        str(urgency[0]), str(urgency[1]), urgency[2], urgency[3], urgency[4],
     ]
     cells = [text for cell in row.cells for text in (cell.top, cell.bottom, cell.style)]
     try:
@@ -127,7 +123,7 @@ def decode_all(payloads: Iterable[str]) -> list[WardRow]:
             put(row, "alarm_on", alarm or None)
             put(row, "days_to_refill", int(f[9]) if f[9] else None)
             put(row, "search", f[10])
-            put(row, "urgency", (int(f[11]), int(f[12]), int(f[13]), int(f[14]), int(f[15]), int(f[16]), f[17]))
+            put(row, "urgency", (int(f[11]), int(f[12]), f[13], f[14], f[15]))
             put(row, "cells", LazyCells(tail))
             append(row)
     except csv.Error as exc:
@@ -185,3 +181,59 @@ class LazyCells(Sequence):
 
     def __repr__(self) -> str:
         return repr(self._get())
+
+
+# --- from the UI's side ---------------------------------------------------------------
+
+@dataclass
+class SavedRows:
+    key: str
+    # (row_version, key) of the row the store holds for each patient id, where valid
+    held: dict[int, tuple[int, str]] = field(default_factory=dict)
+    rows: list[WardRow] | None = None  # every patient's row, or None: draw nothing from them
+    wards: list[str] = field(default_factory=list)
+
+
+def read_saved_rows(store, rules, as_of: date) -> SavedRows:
+    """What the store holds for the list on `as_of`. `rows` is None unless every patient
+    has a valid saved row that decodes; a store that cannot answer just means no rows."""
+    from itb_tui.store.errors import StoreError  # the store's errors, not its code
+
+    key = list_key(rules, as_of)
+    try:
+        saved = store.saved_list_rows(key)
+    except StoreError:  # PermissionDenied included: the list's own load will say why
+        return SavedRows(key)
+    held = {pid: (version, key) for pid, _mrn, version, payload in saved.patients if payload is not None}
+    result = SavedRows(key, held, None, saved.wards)
+    if saved.complete:
+        try:
+            result.rows = decode_all(payload for *_rest, payload in saved.patients)
+        except ValueError:
+            result.held = {}
+    return result
+
+
+def rows_to_save(saved: SavedRows, patients, rows: list[WardRow]) -> list[tuple[int, int, str]]:
+    """(patient id, row_version, payload) of the derived rows the store does not hold
+    yet under `saved.key`, for rows that read back exactly (codec.encode)."""
+    fresh = []
+    for patient, row in zip(patients, rows):
+        if patient.id is None or patient.row_version is None:
+            continue
+        if saved.held.get(patient.id) == (patient.row_version, saved.key):
+            continue
+        payload = encode(row)
+        if payload is not None:
+            fresh.append((patient.id, patient.row_version, payload))
+    return fresh
+
+
+def differing_mrns(saved: list[WardRow], derived: list[WardRow]) -> list[str]:
+    """MRNs whose saved row is not the row derived from the records (or all, if the
+    lists do not even hold the same patients)."""
+    by_mrn = {row.mrn: row for row in derived}
+    differed = [row.mrn for row in saved if by_mrn.get(row.mrn) != row]
+    if len(saved) != len(derived) and not differed:
+        differed = sorted(set(by_mrn) ^ {row.mrn for row in saved})
+    return differed

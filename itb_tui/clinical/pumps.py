@@ -1,0 +1,29 @@
+"""Which pump is "the" pump of a patient on a date: one rule for the engine and every screen.
+
+Why its own module: the list, the detail and the exports must name the same pump the
+engine assesses. A pump with no implant date counts as implanted (clinical rules
+revision 3, item 9: it is in the patient, the date is just not recorded); several pumps
+in at once is a data error, and the latest implanted is "the" pump.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from itb_tui.clinical.records import Patient, Pump
+
+
+def implanted_by(pump: Pump, as_of: date) -> bool:
+    """Implanted on or before `as_of` (an unknown implant date counts as implanted)."""
+    return pump.implanted_on is None or pump.implanted_on <= as_of
+
+
+def current_pump(patient: Patient, as_of: date) -> Pump | None:
+    """The pump in the patient on `as_of`: implanted by then and not removed by then."""
+    implanted = None
+    for pump in patient.pumps:
+        if not implanted_by(pump, as_of) or (pump.removed_on is not None and pump.removed_on <= as_of):
+            continue
+        if implanted is None or (pump.implanted_on or date.min) >= (implanted.implanted_on or date.min):
+            implanted = pump
+    return implanted
