@@ -36,12 +36,12 @@ from textual.theme import Theme
 from textual.widgets import Input
 
 from itb_tui.security.lockout import DEFAULT_IDLE_TIMEOUT_S, IdleLock
-from itb_tui.security.roles import ROLES
 from itb_tui.security.session import Session, after_login, resume
 
 from itb_tui.ui import format as fmt
 from itb_tui.ui.commands import PatientIndexEntry, PatientSearchProvider, index_from_rows
 from itb_tui.ui.messages import DataChanged
+from itb_tui.ui.session_words import roles_text
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -98,23 +98,6 @@ def lock_after_from_env(environ=os.environ) -> tuple[int, str | None]:
         f"{LOCK_AFTER_ENV}={text!r} is not a whole number of seconds above 0: "
         f"the screen locks after {DEFAULT_IDLE_TIMEOUT_S} s"
     )
-
-
-def roles_text(roles: Iterable[str]) -> str:
-    """'clinician, admin' in the role table's order."""
-    given = set(roles)
-    return ", ".join([r for r in ROLES if r in given] + sorted(given - set(ROLES))) or "no role"
-
-
-def duration_text(seconds: int) -> str:
-    """'10 min', '90 s', '1 h 30 min'."""
-    if seconds % 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def freeze_cursor_blink() -> None:

@@ -20,7 +20,7 @@ report = pytest.importorskip("itb_tui.report", reason="report module not built y
 
 from itb_tui.clinical.rules import load_rules  # noqa: E402
 from itb_tui.exports import write_export  # noqa: E402
-from itb_tui.fhir_import import parse_bundle  # noqa: E402
+from itb_tui.formats.fhir.read import parse_bundle  # noqa: E402
 from export_fixtures import without_ids  # noqa: E402
 
 AS_OF = date(2026, 11, 25)
