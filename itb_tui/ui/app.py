@@ -188,9 +188,9 @@ class ItbApp(App):
     # --- start-up ------------------------------------------------------------------
 
     def on_unmount(self) -> None:
-        import gc
+        from itb_tui.perf import gc_tuning
 
-        gc.unfreeze()  # the ward list froze its load (see WardScreen.on_ward_loaded)
+        gc_tuning.thaw()  # the ward list froze its load (see WardScreen.on_ward_loaded)
 
     def on_mount(self) -> None:
         self.set_interval(POLL_SECONDS, self._poll_data_version, name="data-version-poll")
@@ -309,17 +309,16 @@ class ItbApp(App):
         them from the list's own load after sign-in."""
         if self.store is None:
             return
-        import gc
-
+        from itb_tui.perf import gc_tuning
         from itb_tui.ui.saved_rows import read_saved_rows
 
         # Everything alive now (the imports) and the 10,000 rows read next live on: out of
         # the cyclic collector's sight, its full passes over them stop stalling the read
         # and the first frame (~40 ms each at 10,000). The list's load worker unfreezes and
         # collects, off the event loop (WardScreen._compute).
-        gc.freeze()
+        gc_tuning.freeze_survivors()
         self._saved_rows = read_saved_rows(self.store, self.rules, self.today)
-        gc.freeze()
+        gc_tuning.freeze_survivors()
 
     # --- the command palette's patient index ---------------------------------------
 
