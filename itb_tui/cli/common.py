@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from itb_tui.store.ports import WardStore
 
 PROG = "itb-tui"
 
@@ -95,10 +99,10 @@ def _open_for_reading(args, today):
     return _open(args, today)
 
 
-def _report_upgrade(store) -> None:
+def _report_upgrade(store: WardStore) -> None:
     """Say so (on stderr, so scripts reading stdout are undisturbed) when opening upgraded
     an older store, and where its backup is."""
-    up = getattr(store, "upgrade", None)
+    up = store.upgrade
     if up is not None:
         where = (f"; the old store was copied to {up.backup}" if up.backup else
                  " in one transaction (no copy was made: a PostgreSQL store is backed up with "
