@@ -32,10 +32,15 @@ def _private_data_dir(tmp_path, monkeypatch):
 
 PG_URL = os.environ.get("ITB_TUI_TEST_PG_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+# Tests that would also have run on PostgreSQL had ITB_TUI_TEST_PG_URL been set: the
+# report says how many, so a green run on SQLite alone is never read as "PostgreSQL ok".
+_SQLITE_ONLY: set[str] = set()
 
 
 @pytest.fixture(params=BACKENDS)
 def store_url(request, tmp_path):
+    if not PG_URL:
+        _SQLITE_ONLY.add(request.node.nodeid)
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/store/ward.db"
         return
@@ -50,3 +55,11 @@ def store_url(request, tmp_path):
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _SQLITE_ONLY:
+        terminalreporter.write_sep("-", "PostgreSQL not tested", yellow=True)
+        terminalreporter.write_line(
+            f"{len(_SQLITE_ONLY)} store tests ran on SQLite only: ITB_TUI_TEST_PG_URL is not set "
+            "(.ci/run sets it; see tests/conftest.py)")

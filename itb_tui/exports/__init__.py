@@ -21,7 +21,7 @@ _MODULES = {
     "csv": "itb_tui.exports.csv_export",
     "xlsx": "itb_tui.exports.xlsx_export",
     "html": "itb_tui.exports.html_export",
-    "fhir": "itb_tui.exports.fhir_export",
+    "fhir": "itb_tui.formats.fhir.write",
 }
 SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "html": ".html", "fhir": ".json", "ward-json": ".json"}
 

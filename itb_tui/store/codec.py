@@ -1,9 +1,9 @@
 """Records <-> table rows, and records -> the JSON kept in the audit trail.
 
-One mapping per record type, in one place, so the loader, the writers and the importer
-agree on every column. Rows are read as plain tuples in the column order of
-`loader.TABLE_COLUMNS` (the loader's fast path builds records itself; these `*_from_row`
-functions serve the typed reads, e.g. records entered in error).
+One mapping per record type and direction: records -> column values here (the writers
+and the importer), rows -> records in `loader.RecordBuilders` (every read: the ward load,
+the status load, the records entered in error), both in the column names of
+`loader.TABLE_COLUMNS`.
 """
 
 from __future__ import annotations
@@ -34,57 +34,6 @@ def susceptibility_to_text(m: Mapping[str, str] | None) -> str | None:
     if not m:
         return None
     return json.dumps(dict(m), sort_keys=True, separators=(",", ":"))
-
-
-_SUSCEPTIBILITY_CACHE: dict[str, dict[str, str]] = {}
-
-
-def susceptibility_from_text(text: str | None) -> dict[str, str]:
-    """Parsed once per distinct text (a ward has few distinct panels); each culture gets
-    its own copy, so no two records share a mutable dict."""
-    if not text:
-        return {}
-    parsed = _SUSCEPTIBILITY_CACHE.get(text)
-    if parsed is None:
-        parsed = json.loads(text)
-        if len(_SUSCEPTIBILITY_CACHE) < 10_000:
-            _SUSCEPTIBILITY_CACHE[text] = parsed
-    return dict(parsed)
-
-
-# --- rows -> records (row[1] is the parent id, dropped here) -------------------------
-
-def pump_from_row(r, refills: tuple[Refill, ...]) -> Pump:
-    return Pump(
-        serial=r[2], manufacturer=r[3], model=r[4], reservoir_ml=r[5], alarm_ml=r[6],
-        implanted_on=r[7], removed_on=r[8], removal_reason=r[9], concentration_ug_ml=r[10],
-        daily_dose_ug=r[11], refills=refills, id=r[0],
-    )
-
-
-def refill_from_row(r) -> Refill:
-    return Refill(on=r[2], volume_ml=r[3], programmer_alarm_on=r[4], override_reason=r[5], id=r[0])
-
-
-def culture_from_row(r) -> Culture:
-    return Culture(
-        specimen=r[2], drawn_on=r[3], result=r[4], organism=r[5],
-        susceptibility=susceptibility_from_text(r[6]), id=r[0],
-    )
-
-
-def course_from_row(r) -> AntifungalCourse:
-    return AntifungalCourse(
-        drug=r[2], dose_mg=r[3], started_on=r[4], stopped_on=r[5], planned_stop_on=r[6], id=r[0]
-    )
-
-
-def bridging_from_row(r) -> Bridging:
-    return Bridging(method=r[2], started_on=r[3], detail=r[4], id=r[0], stopped_on=r[5])
-
-
-def exam_from_row(r) -> Exam:
-    return Exam(kind=r[2], on=r[3], finding=r[4], id=r[0])
 
 
 # --- records -> column values ---------------------------------------------------------

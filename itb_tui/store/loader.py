@@ -25,7 +25,6 @@ shows, edits or exports the refill history must load it whole (the default).
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date
@@ -41,9 +40,10 @@ from itb_tui.clinical.records import (
     Pump,
     Refill,
 )
+from itb_tui.perf import gc_tuning
 
-# Columns read for each record, in the order the row builders below (and the
-# `codec.*_from_row` functions) expect; row[1] of a child is its parent's id.
+# Columns read for each record, in the order `RecordBuilders` (the store's one row ->
+# record mapping) expects; row[1] of a child is its parent's id.
 PATIENT_COLUMNS = ("id", "mrn", "name", "dob", "ward", "bed", "weight_kg", "symptoms_resolved_on",
                    "neutrophil_recovery_on", "row_version")
 PUMP_COLUMNS = ("id", "patient_id", "serial", "manufacturer", "model", "reservoir_ml", "alarm_ml",
@@ -210,13 +210,11 @@ def load_dbapi(cursor, placeholder: str, *, ward: str | None = None, mrns: Itera
     assessing on exactly that date, never for showing or exporting the history."""
     # Building ~300,000 small immutable records triggers the cyclic garbage collector
     # dozens of times for nothing (records hold no cycles): pausing it halves the time.
-    paused = gc.isenabled()
-    gc.disable()
+    was_enabled = gc_tuning.pause()
     try:
         return _load(_Reader(cursor, placeholder, ward=ward, mrns=mrns, ids=ids), latest_refill_as_of)
     finally:
-        if paused:
-            gc.enable()
+        gc_tuning.resume(was_enabled)
 
 
 def _positional_builder(cls):
@@ -253,39 +251,69 @@ _bridging = _positional_builder(Bridging)
 _exam = _positional_builder(Exam)
 
 
+class RecordBuilders:
+    """The store's one row -> record mapping: a row (columns in `TABLE_COLUMNS` order) to
+    its clinical record, for the ward load and for the records entered in error alike.
+
+    `d` and `n` turn a raw date or decimal column into its value, each distinct one parsed
+    once (`_Parsed`); `susceptibility` the panel text into its dict. Each builder is a
+    closure over them (the hot loops call it directly: no lookups per row). Refills are
+    added first (`add_refills`), then each pump built takes its own.
+    """
+
+    def __init__(self, d, n, susceptibility):
+        refills_by_pump: dict[int, list] = defaultdict(list)
+        no_refills: tuple = ()
+        empty: tuple = ()
+        self.refills_by_pump = refills_by_pump
+
+        def add_refills(rows) -> None:
+            for r in rows:
+                refills_by_pump[r[1]].append(_refill(d[r[2]], n[r[3]], d[r[4]], r[5], r[0]))
+
+        def pump(r) -> Pump:
+            return _pump(r[2], r[3], r[4], n[r[5]], n[r[6]], d[r[7]], d[r[8]], r[9], n[r[10]], n[r[11]],
+                         tuple(refills_by_pump.get(r[0], no_refills)), r[0])
+
+        def culture(r) -> Culture:
+            return _culture(r[2], d[r[3]], r[4], r[5], susceptibility(r[6]), r[0])
+
+        def course(r) -> AntifungalCourse:
+            return _course(r[2], n[r[3]], d[r[4]], d[r[5]], d[r[6]], r[0])
+
+        def bridging(r) -> Bridging:
+            return _bridging(r[2], d[r[3]], r[4], r[0], d[r[5]])
+
+        def exam(r) -> Exam:
+            return _exam(r[2], d[r[3]], r[4], r[0])
+
+        def patient(r, children) -> Patient:
+            pumps, cultures, courses, bridgings, exams = children
+            return _patient(
+                r[1], r[2], d[r[3]], r[4], r[5], n[r[6]], d[r[7]], d[r[8]],
+                pumps.get(r[0], empty), cultures.get(r[0], empty), courses.get(r[0], empty),
+                bridgings.get(r[0], empty), exams.get(r[0], empty), r[0], r[9],
+            )
+
+        self.add_refills = add_refills
+        self.patient = patient
+        # child table -> its builder
+        self.child = {"pumps": pump, "cultures": culture, "antifungal_courses": course,
+                      "bridging": bridging, "exams": exam}
+
+
 def _load(rd: _Reader, latest_refill_as_of: date | None = None) -> list[Patient]:
     if rd.empty:
         return []
     patient_rows = rd.patients()
     if not patient_rows:
         return []
-    d, n = rd.d, rd.n
-
-    refills_by_pump: dict[int, list] = defaultdict(list)
-    refill_rows = rd.refills() if latest_refill_as_of is None else rd.latest_refills(latest_refill_as_of)
-    for r in refill_rows:
-        refills_by_pump[r[1]].append(_refill(d[r[2]], n[r[3]], d[r[4]], r[5], r[0]))
-    no_refills: tuple = ()
-    pumps = _group(rd.children("pumps"), lambda r: _pump(
-        r[2], r[3], r[4], n[r[5]], n[r[6]], d[r[7]], d[r[8]], r[9], n[r[10]], n[r[11]],
-        tuple(refills_by_pump.get(r[0], no_refills)), r[0]))
-    susceptibility = rd.susceptibility_of
-    cultures = _group(rd.children("cultures"), lambda r: _culture(
-        r[2], d[r[3]], r[4], r[5], susceptibility(r[6]), r[0]))
-    courses = _group(rd.children("antifungal_courses"), lambda r: _course(
-        r[2], n[r[3]], d[r[4]], d[r[5]], d[r[6]], r[0]))
-    bridging = _group(rd.children("bridging"), lambda r: _bridging(r[2], d[r[3]], r[4], r[0], d[r[5]]))
-    exams = _group(rd.children("exams"), lambda r: _exam(r[2], d[r[3]], r[4], r[0]))
-
-    empty: tuple = ()
-    return [
-        _patient(
-            r[1], r[2], d[r[3]], r[4], r[5], n[r[6]], d[r[7]], d[r[8]],
-            pumps.get(r[0], empty), cultures.get(r[0], empty), courses.get(r[0], empty),
-            bridging.get(r[0], empty), exams.get(r[0], empty), r[0], r[9],
-        )
-        for r in patient_rows
-    ]
+    build = RecordBuilders(rd.d, rd.n, rd.susceptibility_of)
+    build.add_refills(rd.refills() if latest_refill_as_of is None else rd.latest_refills(latest_refill_as_of))
+    children = tuple(_group(rd.children(table), build.child[table])
+                     for table in ("pumps", "cultures", "antifungal_courses", "bridging", "exams"))
+    patient = build.patient
+    return [patient(r, children) for r in patient_rows]
 
 
 def _group(rows, make) -> dict[int, tuple]:
@@ -299,26 +327,23 @@ def load_in_error(conn) -> dict[tuple[int, str], list[Any]]:
     """Every record marked entered in error, keyed by (patient id, kind); refills by
     (pump id, "refill"). Such rows are rare, so all are read (no parameter lists that
     grow with the ward). The importer uses them so a re-import does not bring back what
-    a clinician struck out."""
-    from sqlalchemy import select
-
-    from itb_tui.store import codec as c
-    from itb_tui.store import schema as s
-
+    a clinician struck out. Built by the same `RecordBuilders` as the ward load (a pump
+    struck out is listed without its refills: they are listed under "refill")."""
     out: dict[tuple[int, str], list[Any]] = defaultdict(list)
-    specs = (
-        ("pump", s.pumps, lambda r: c.pump_from_row(r, ())),
-        ("culture", s.cultures, c.culture_from_row),
-        ("course", s.antifungal_courses, c.course_from_row),
-        ("bridging", s.bridging, c.bridging_from_row),
-        ("exam", s.exams, c.exam_from_row),
-        ("refill", s.refills, c.refill_from_row),
-    )
-    for kind, table, make in specs:
-        cols = [table.c[name] for name in TABLE_COLUMNS[table.name]]
-        rows = conn.execute(
-            select(*cols).where(table.c.entered_in_error_at.is_not(None)).order_by(table.c.id)
-        ).all()
-        for r in rows:
-            out[(r[1], kind)].append(make(r))
+    with dbapi_cursor(conn) as (cursor, placeholder):
+        rd = _Reader(cursor, placeholder)
+
+        def struck_out(table: str) -> list[tuple]:
+            return rd.rows(f"SELECT {', '.join(TABLE_COLUMNS[table])} FROM {table} "
+                           "WHERE entered_in_error_at IS NOT NULL ORDER BY id")
+
+        build = RecordBuilders(rd.d, rd.n, rd.susceptibility_of)
+        for table, kind in (("pumps", "pump"), ("cultures", "culture"), ("antifungal_courses", "course"),
+                            ("bridging", "bridging"), ("exams", "exam")):
+            make = build.child[table]
+            for r in struck_out(table):
+                out[(r[1], kind)].append(make(r))
+        build.add_refills(struck_out("refills"))
+        for pump_id, refills in build.refills_by_pump.items():
+            out[(pump_id, "refill")].extend(refills)
     return out

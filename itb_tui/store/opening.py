@@ -17,7 +17,20 @@ frame needs only its saved rows (store/list_rows.py), which the read-only fast p
 from __future__ import annotations
 
 import threading
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from os import PathLike
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from itb_tui.clinical.records import AntifungalCourse, Bridging, Culture, Exam, Patient, Pump, Refill
+    from itb_tui.security.audit_chain import VerifyResult
+    from itb_tui.security.session import Session
+    from itb_tui.store.audit import AuditEntry
+    from itb_tui.store.check import CheckResult
+    from itb_tui.store.importer import ImportResult
+    from itb_tui.store.store import Store
+    from itb_tui.store.users import User
 
 
 def open_for_app(url: str, *, today: date):
@@ -34,8 +47,11 @@ def open_for_app(url: str, *, today: date):
 
 
 class DeferredStore:
-    """Stands for the Store until first used, then is it (every attribute is the
-    opened Store's). Thread-safe: the first user opens it, others wait for that."""
+    """Stands for the Store until first used, then is it (every method is the opened
+    Store's). Thread-safe: the first user opens it, others wait for that.
+
+    Each method of `ports.WardStore` is spelled out below (not only forwarded by
+    `__getattr__`), so the type check proves this class is a whole store."""
 
     def __init__(self, url: str, today: date, reader) -> None:
         self._url = url
@@ -49,7 +65,7 @@ class DeferredStore:
     def opened(self) -> bool:
         return self._store is not None
 
-    def store(self):
+    def store(self) -> Store:
         """The real Store, opened now if it is not yet (raises its StoreError if it
         cannot be, every time it is asked)."""
         if self._store is not None:
@@ -92,8 +108,124 @@ class DeferredStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def __getattr__(self, name: str):
-        # Only reached for what this class does not define: the Store's methods and data.
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.store(), name)
+    @property
+    def url(self) -> str:
+        """The URL without its password, without opening the Store for it."""
+        if self._store is not None:
+            return self._store.url
+        from itb_tui.store.reader import display_url
+
+        return display_url(self._url)
+
+    # --- ports.WardStore: each served by the Store, opened on first use --------------
+
+    def load_patients(self, ward: str | None=None) -> list[Patient]:
+        return self.store().load_patients(ward)
+
+    def get_patient(self, mrn: str) -> Patient | None:
+        return self.store().get_patient(mrn)
+
+    def wards(self) -> list[str]:
+        return self.store().wards()
+
+    def patient_count(self) -> int:
+        return self.store().patient_count()
+
+    @property
+    def upgrade(self) -> Any:
+        return self.store().upgrade
+
+    def load_for_export(self, ward: str | None=None, mrns: Sequence[str] | None=None) -> list[Patient]:
+        return self.store().load_for_export(ward, mrns)
+
+    def data_version(self) -> int:
+        return self.store().data_version()
+
+    def save_list_rows(self, key: str, rows: Sequence[tuple[int, int, str]]) -> int:
+        return self.store().save_list_rows(key, rows)
+
+    def audit_trail(self, mrn: str | None=None, username: str | None=None, since: date | datetime | None=None, until: date | datetime | None=None, *, limit: int | None=None) -> list[AuditEntry]:
+        return self.store().audit_trail(mrn, username, since, until, limit=limit)
+
+    def get_meta(self, key: str) -> str | None:
+        return self.store().get_meta(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        return self.store().set_meta(key, value)
+
+    def for_user(self, session: Session) -> Any:
+        return self.store().for_user(session)
+
+    def import_patients(self, patients: Sequence[Patient], actor: str, *, reason: str | None=None) -> ImportResult:
+        return self.store().import_patients(patients, actor, reason=reason)
+
+    def save_patient(self, patient: Patient, actor: str, *, reason: str | None=None, expected_version: int | None=None) -> Patient:
+        return self.store().save_patient(patient, actor, reason=reason, expected_version=expected_version)
+
+    def add_pump(self, mrn: str, pump: Pump, actor: str, *, reason: str | None=None, expected_version: int | None=None) -> Patient:
+        return self.store().add_pump(mrn, pump, actor, reason=reason, expected_version=expected_version)
+
+    def add_culture(self, mrn: str, culture: Culture, actor: str, *, reason: str | None=None, expected_version: int | None=None) -> Patient:
+        return self.store().add_culture(mrn, culture, actor, reason=reason, expected_version=expected_version)
+
+    def add_course(self, mrn: str, course: AntifungalCourse, actor: str, *, reason: str | None=None, expected_version: int | None=None) -> Patient:
+        return self.store().add_course(mrn, course, actor, reason=reason, expected_version=expected_version)
+
+    def add_bridging(self, mrn: str, bridging: Bridging, actor: str, *, reason: str | None=None, expected_version: int | None=None) -> Patient:
+        return self.store().add_bridging(mrn, bridging, actor, reason=reason, expected_version=expected_version)
+
+    def add_exam(self, mrn: str, exam: Exam, actor: str, *, reason: str | None=None, expected_version: int | None=None) -> Patient:
+        return self.store().add_exam(mrn, exam, actor, reason=reason, expected_version=expected_version)
+
+    def update_culture(self, culture_id: int, culture: Culture, actor: str, *, reason: str | None=None, expected_version: int | None=None) -> Patient:
+        return self.store().update_culture(culture_id, culture, actor, reason=reason, expected_version=expected_version)
+
+    def update_course(self, course_id: int, course: AntifungalCourse, actor: str, *, reason: str | None=None, expected_version: int | None=None) -> Patient:
+        return self.store().update_course(course_id, course, actor, reason=reason, expected_version=expected_version)
+
+    def explant_pump(self, mrn: str, pump_id: int, removed_on: date, reason: str, actor: str, *, expected_version: int | None=None) -> Patient:
+        return self.store().explant_pump(mrn, pump_id, removed_on, reason, actor, expected_version=expected_version)
+
+    def replace_pump(self, mrn: str, old_pump_id: int, removed_on: date, reason: str, new_pump: Pump, actor: str, *, expected_version: int | None=None) -> Patient:
+        return self.store().replace_pump(mrn, old_pump_id, removed_on, reason, new_pump, actor, expected_version=expected_version)
+
+    def record_refill(self, mrn: str, pump_id: int, refill: Refill, actor: str, override_reason: str | None=None, *, expected_version: int | None=None) -> Patient:
+        return self.store().record_refill(mrn, pump_id, refill, actor, override_reason, expected_version=expected_version)
+
+    def mark_entered_in_error(self, kind: str, record_id: int, reason: str, actor: str, *, expected_version: int | None=None) -> Patient:
+        return self.store().mark_entered_in_error(kind, record_id, reason, actor, expected_version=expected_version)
+
+    def authenticate(self, username: str, password: str, now: datetime | None=None) -> Session:
+        return self.store().authenticate(username, password, now)
+
+    def create_first_admin(self, username: str, password: str, actor: str | None=None) -> User:
+        return self.store().create_first_admin(username, password, actor)
+
+    def create_user(self, username: str, password: str, roles: Iterable[str], actor: str | None=None) -> User:
+        return self.store().create_user(username, password, roles, actor)
+
+    def list_users(self) -> list[User]:
+        return self.store().list_users()
+
+    def disable_user(self, username: str, actor: str | None=None, *, reason: str | None=None) -> User:
+        return self.store().disable_user(username, actor, reason=reason)
+
+    def set_password(self, username: str, password: str, actor: str | None=None) -> None:
+        return self.store().set_password(username, password, actor)
+
+    def check(self) -> CheckResult:
+        return self.store().check()
+
+    def verify_audit(self) -> VerifyResult:
+        return self.store().verify_audit()
+
+    def backup(self, dest: str | PathLike, actor: str | None=None) -> str:
+        return self.store().backup(dest, actor)
+
+    if not TYPE_CHECKING:  # hidden from the type check: the Protocol methods are above
+        def __getattr__(self, name: str):
+            # Only reached for what this class does not define: the Store's other data.
+            if name.startswith("__"):
+                raise AttributeError(name)
+            return getattr(self.store(), name)
+

@@ -129,6 +129,11 @@ class WardReader:
         self._errors = errors
         self.upgrade = None  # a reader never changes the schema (see `open_reader`)
 
+    @property
+    def url(self) -> str:
+        """The URL without its password (`ports.WardReads`)."""
+        return display_url(self._url)
+
     def _read(self, read: Callable[[Any, str], Any]) -> Any:
         try:
             with self._transaction() as (cur, placeholder):
@@ -215,3 +220,15 @@ class AssessingReads:
 
     def wards(self) -> list[str]:
         return self._reader.wards()
+
+
+def display_url(url: str) -> str:
+    """`url` as it may be shown: a SQLite path as given (it holds no password), any other
+    URL with its password hidden (which needs SQLAlchemy's URL parser)."""
+    from itb_tui.paths import sqlite_path
+
+    if sqlite_path(url) is not None:
+        return url
+    from itb_tui.store.connect import safe_url
+
+    return safe_url(url)

@@ -3,8 +3,9 @@ against the user's roles, audited and all-or-nothing.
 
 Each public method is one unit of work on its own connection (safe from worker threads)
 and returns fresh records, never live database objects. The store does not decide
-clinical state: whether a refill is blocked comes from the rules engine, whether a record
-is valid from the ward-file validator; the store only refuses to write what they reject.
+clinical state: whether a refill is blocked, and what reason lifts the block, come from
+`clinical.policy` (the rules engine underneath), whether a record is valid from the
+ward-file validator; the store only refuses to write what they reject.
 
 Who is writing: `open_store(...)` gives the SYSTEM store (command line, tests): its
 writes are recorded under the `actor` each call names (the command line passes the
@@ -38,6 +39,7 @@ from itb_tui.clinical.records import (
     Pump,
     Refill,
 )
+from itb_tui.clinical.policy import MIN_OVERRIDE_REASON, REASON_MISSING, REASON_TOO_SHORT, decide_refill
 from itb_tui.security.roles import can, require_refill
 from itb_tui.security.roles import PermissionDenied as _RoleDenied
 from itb_tui.store import audit, codec, list_rows, loader
@@ -56,8 +58,6 @@ from itb_tui.store.importer import ImportResult, import_into
 from itb_tui.store.maintenance import Maintenance
 from itb_tui.store.migrate import ensure_schema
 from itb_tui.store.users import UserAccounts
-
-MIN_OVERRIDE_REASON = 10
 
 DEMOGRAPHIC_FIELDS = codec.DEMOGRAPHIC_FIELDS
 
@@ -490,25 +490,20 @@ class Store(Access, UserAccounts, Maintenance):
             if any(r.on == refill.on for r in pump.refills):
                 raise ValidationError([f"{mrn}: pumps[{idx}].refills[{len(pump.refills)}].on: a refill on "
                                        f"{refill.on.isoformat()} is already recorded for pump {pump.serial}"])
-            from itb_tui.clinical.engine import assess
-
-            state = assess(before, refill.on, self._rules).refill
-            blocked = state.status == "blocked"
+            decision = decide_refill(before, refill.on, self._rules, override_reason)
+            state, note = decision.state, decision.note
             if roles is not None:
                 try:
-                    require_refill(roles, blocked)
+                    require_refill(roles, decision.lift_needs_permission)
                 except _RoleDenied as exc:
                     raise PermissionDenied(roles, exc.action) from None
-            note = " ".join(str(override_reason or "").split()) or None
-            stored_override = None
-            if blocked:
-                if note is None:
-                    raise RefillBlocked(state.reasons, state.explanations)
-                if len(note) < MIN_OVERRIDE_REASON:
-                    raise ValidationError([f"{mrn}: override_reason: refill is blocked ("
-                                           + ", ".join(state.reasons) + "); give the reason in at "
-                                           f"least {MIN_OVERRIDE_REASON} characters"])
-                stored_override = note
+            if decision.problem == REASON_MISSING:
+                raise RefillBlocked(state.reasons, state.explanations)
+            if decision.problem == REASON_TOO_SHORT:
+                raise ValidationError([f"{mrn}: override_reason: refill is blocked ("
+                                       + ", ".join(state.reasons) + "); give the reason in at "
+                                       f"least {MIN_OVERRIDE_REASON} characters"])
+            stored_override = decision.stored_override
             new = dataclasses.replace(refill, override_reason=stored_override, id=None)
             new_pump = dataclasses.replace(pump, refills=pump.refills + (new,))
             after = dataclasses.replace(before, pumps=before.pumps[:idx] + (new_pump,) + before.pumps[idx + 1:])

@@ -36,12 +36,12 @@ from textual.theme import Theme
 from textual.widgets import Input
 
 from itb_tui.security.lockout import DEFAULT_IDLE_TIMEOUT_S, IdleLock
-from itb_tui.security.roles import ROLES
 from itb_tui.security.session import Session, after_login, resume
 
 from itb_tui.ui import format as fmt
 from itb_tui.ui.commands import PatientIndexEntry, PatientSearchProvider, index_from_rows
 from itb_tui.ui.messages import DataChanged
+from itb_tui.ui.session_words import roles_text
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -98,23 +98,6 @@ def lock_after_from_env(environ=os.environ) -> tuple[int, str | None]:
         f"{LOCK_AFTER_ENV}={text!r} is not a whole number of seconds above 0: "
         f"the screen locks after {DEFAULT_IDLE_TIMEOUT_S} s"
     )
-
-
-def roles_text(roles: Iterable[str]) -> str:
-    """'clinician, admin' in the role table's order."""
-    given = set(roles)
-    return ", ".join([r for r in ROLES if r in given] + sorted(given - set(ROLES))) or "no role"
-
-
-def duration_text(seconds: int) -> str:
-    """'10 min', '90 s', '1 h 30 min'."""
-    if seconds % 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def freeze_cursor_blink() -> None:
@@ -205,9 +188,9 @@ class ItbApp(App):
     # --- start-up ------------------------------------------------------------------
 
     def on_unmount(self) -> None:
-        import gc
+        from itb_tui.perf import gc_tuning
 
-        gc.unfreeze()  # the ward list froze its load (see WardScreen.on_ward_loaded)
+        gc_tuning.thaw()  # the ward list froze its load (see WardScreen.on_ward_loaded)
 
     def on_mount(self) -> None:
         self.set_interval(POLL_SECONDS, self._poll_data_version, name="data-version-poll")
@@ -326,17 +309,16 @@ class ItbApp(App):
         them from the list's own load after sign-in."""
         if self.store is None:
             return
-        import gc
-
+        from itb_tui.perf import gc_tuning
         from itb_tui.present.saved_rows import read_saved_rows
 
         # Everything alive now (the imports) and the 10,000 rows read next live on: out of
         # the cyclic collector's sight, its full passes over them stop stalling the read
         # and the first frame (~40 ms each at 10,000). The list's load worker unfreezes and
         # collects, off the event loop (WardScreen._compute).
-        gc.freeze()
+        gc_tuning.freeze_survivors()
         self._saved_rows = read_saved_rows(self.store, self.rules, self.today)
-        gc.freeze()
+        gc_tuning.freeze_survivors()
 
     # --- the command palette's patient index ---------------------------------------
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from cli_runner import EXAMPLE, dump_db, run_cli
-
-pytest.importorskip("itb_tui.demo", reason="the demo ward (itb_tui.demo) has not landed yet")
 
 
 def test_demo_then_status_shows_blocked_patients_first_with_reasons(data_dir):

@@ -15,13 +15,12 @@ from html.parser import HTMLParser
 import pytest
 from openpyxl import load_workbook
 
-demo = pytest.importorskip("itb_tui.demo", reason="demo ward not built yet")
-report = pytest.importorskip("itb_tui.report", reason="report module not built yet")
+from export_fixtures import without_ids
 
-from itb_tui.clinical.rules import load_rules  # noqa: E402
-from itb_tui.exports import write_export  # noqa: E402
-from itb_tui.fhir_import import parse_bundle  # noqa: E402
-from export_fixtures import without_ids  # noqa: E402
+from itb_tui import demo, report
+from itb_tui.clinical.rules import load_rules
+from itb_tui.exports import write_export
+from itb_tui.formats.fhir.read import parse_bundle
 
 AS_OF = date(2026, 11, 25)
 GENERATED_AT = datetime(2026, 11, 25, 7, 0, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ import sys
 CHECK = """
 import sys
 import itb_tui.exports, itb_tui.exports.columns, itb_tui.exports.csv_export
-import itb_tui.exports.html_export, itb_tui.fhir_import
+import itb_tui.exports.html_export, itb_tui.formats.fhir.read, itb_tui.formats.fhir.write
 heavy = [m for m in ("textual", "sqlmodel", "sqlalchemy", "openpyxl", "fhir", "fhir.resources")
          if m in sys.modules]
 print(",".join(heavy))

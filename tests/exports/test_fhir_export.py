@@ -10,8 +10,8 @@ from fhir.resources.R4B.bundle import Bundle
 
 from export_fixtures import AS_OF, GENERATED_AT, without_ids
 from itb_tui.exports import render_export, write_export
-from itb_tui.exports import fhir_codes as C
-from itb_tui.fhir_import import parse_bundle
+from itb_tui.formats.fhir import codes as C
+from itb_tui.formats.fhir.read import parse_bundle
 
 
 def _bundle(tmp_path, pairs, rules):

@@ -11,7 +11,7 @@ import pytest
 
 from export_fixtures import AS_OF, GENERATED_AT
 from itb_tui.exports import render_export
-from itb_tui.fhir_import import parse_bundle
+from itb_tui.formats.fhir.read import parse_bundle
 from itb_tui.wardfile import WardFileError
 
 PATIENT_URL = "http://ehr.example/fhir/Patient/p1"

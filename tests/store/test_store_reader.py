@@ -4,6 +4,7 @@ steps aside (None) for any store it does not fully recognise."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -11,20 +12,55 @@ from decimal import Decimal
 import pytest
 from store_fixtures import TODAY, fungemia_patient, pump, quiet_patient
 
-from itb_tui.clinical.records import Bridging, Culture, Exam, Patient, Refill
+from itb_tui.clinical.records import AntifungalCourse, Bridging, Culture, Exam, Patient, Pump, Refill
 from itb_tui.store import loader, open_store
 from itb_tui.store.reader import open_reader
 
 
+class _by_keyword:
+    """Rows (columns in `loader.TABLE_COLUMNS` order, typed by SQLAlchemy) to records, by
+    keyword through each class's __init__: the independent reference for the loader."""
+
+    @staticmethod
+    def pump_from_row(r, refills):
+        return Pump(serial=r[2], manufacturer=r[3], model=r[4], reservoir_ml=r[5], alarm_ml=r[6],
+                    implanted_on=r[7], removed_on=r[8], removal_reason=r[9], concentration_ug_ml=r[10],
+                    daily_dose_ug=r[11], refills=refills, id=r[0])
+
+    @staticmethod
+    def refill_from_row(r):
+        return Refill(on=r[2], volume_ml=r[3], programmer_alarm_on=r[4], override_reason=r[5], id=r[0])
+
+    @staticmethod
+    def culture_from_row(r):
+        return Culture(specimen=r[2], drawn_on=r[3], result=r[4], organism=r[5],
+                       susceptibility=json.loads(r[6]) if r[6] else {}, id=r[0])
+
+    @staticmethod
+    def course_from_row(r):
+        return AntifungalCourse(drug=r[2], dose_mg=r[3], started_on=r[4], stopped_on=r[5],
+                                planned_stop_on=r[6], id=r[0])
+
+    @staticmethod
+    def bridging_from_row(r):
+        return Bridging(method=r[2], started_on=r[3], detail=r[4], id=r[0], stopped_on=r[5])
+
+    @staticmethod
+    def exam_from_row(r):
+        return Exam(kind=r[2], on=r[3], finding=r[4], id=r[0])
+
+
 def _typed_load(conn, where=None) -> list[Patient]:
-    """The loader as it was: typed Core selects (DecimalText, Date) and codec's row
-    functions. The reference the DB-API loader must match."""
+    """The loader as it was: typed Core selects (DecimalText, Date) and each record built
+    by keyword through its class (`_by_keyword`). The reference the DB-API loader, with
+    its positional builders (`loader.RecordBuilders`), must match."""
     from collections import defaultdict
 
     from sqlalchemy import select
 
-    from itb_tui.store import codec as c
     from itb_tui.store import schema as s
+
+    c = _by_keyword
 
     def cols(table):
         return [table.c[n] for n in loader.TABLE_COLUMNS[table.name]]

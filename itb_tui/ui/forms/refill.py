@@ -16,7 +16,7 @@ from rich.text import Text
 from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import Patient, Pump, Refill
 from itb_tui.store.errors import RefillBlocked
-from itb_tui.store.store import MIN_OVERRIDE_REASON
+from itb_tui.clinical.policy import MIN_OVERRIDE_REASON, REASON_MISSING, REASON_TOO_SHORT, override_problem
 from itb_tui.ui.forms.base import Field, FormScreen, find_record, index_of
 from itb_tui.ui.format import number_text
 from itb_tui.ui.widgets.detail_banner import reason_rows
@@ -83,11 +83,11 @@ class RefillForm(FormScreen):
     def extra_problems(self, values: dict[str, Any], draft: Patient | None) -> dict[str, str]:
         if self.blocked_on is None:
             return {}
-        reason = values.get("override_reason")
-        if not reason:
+        problem = override_problem(values.get("override_reason"))
+        if problem == REASON_MISSING:
             return {"override_reason": (f"is required: refill is blocked on {self.blocked_on.isoformat()}; "
                                         "a clinician's reason is needed to record it")}
-        if len(" ".join(reason.split())) < MIN_OVERRIDE_REASON:
+        if problem == REASON_TOO_SHORT:
             return {"override_reason": f"must be at least {MIN_OVERRIDE_REASON} characters: "
                                        "say why refilling is safer than not"}
         return {}

@@ -61,15 +61,18 @@ def _key_name(key: str) -> str:
     return key
 
 
-def binding_sections() -> list[tuple[str, list[tuple[str, str]]]]:
-    """(section title, [(keys, what it does)]) for every screen that has bindings."""
-    from itb_tui.ui.app import ItbApp
+def binding_sections(app_bindings) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(section title, [(keys, what it does)]) for every screen that has bindings.
+
+    `app_bindings` are the running app's own (`ItbApp.BINDINGS`), handed in rather than
+    imported so this screen does not import the app that opens it (no import cycle)."""
     from itb_tui.ui.screens.as_of import AsOfScreen
+    from itb_tui.ui.screens.detail import PatientDetailScreen
     from itb_tui.ui.screens.ward import WardScreen
     from itb_tui.ui.widgets.ward_table import WardTable
 
     sections = [
-        ("Everywhere", _binding_rows(ItbApp.BINDINGS) + [("Ctrl+P", "Command palette: commands and patient search")]),
+        ("Everywhere", _binding_rows(app_bindings) + [("Ctrl+P", "Command palette: commands and patient search")]),
         (
             "Ward list",
             _binding_rows(WardScreen.BINDINGS)
@@ -80,12 +83,7 @@ def binding_sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("'As of' prompt", [("Enter", "Show that date")] + _binding_rows(AsOfScreen.BINDINGS)),
         ("Help", _binding_rows(HelpScreen.BINDINGS)),
     ]
-    try:  # the detail screen is another engineer's; list its keys when it is installed
-        from itb_tui.ui.screens.detail import PatientDetailScreen
-    except ImportError:
-        pass
-    else:
-        sections.insert(2, ("Patient detail", _binding_rows(PatientDetailScreen.BINDINGS)))
+    sections.insert(2, ("Patient detail", _binding_rows(PatientDetailScreen.BINDINGS)))
     return [(title, rows) for title, rows in sections if rows]
 
 
@@ -117,7 +115,7 @@ class HelpScreen(Screen):
     def _keys_renderable(self) -> Table:
         """The key sections side by side, so the rules table is on the first screen too."""
         sections = []
-        for title, rows in binding_sections():
+        for title, rows in binding_sections(type(self.app).BINDINGS):
             section = Table.grid(padding=(0, 1))
             section.add_column(style="bold", no_wrap=True)
             section.add_column()

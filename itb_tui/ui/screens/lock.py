@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from itb_tui.security.session import Session
 from itb_tui.ui.screens.login import SIGN_IN, LoginScreen
+from itb_tui.ui.session_words import duration_text, roles_text
 
 
 class LockScreen(LoginScreen):
@@ -32,8 +33,6 @@ class LockScreen(LoginScreen):
         return SIGN_IN  # someone was signed in: the store has users
 
     def intro_text(self) -> str:
-        from itb_tui.ui.app import duration_text, roles_text
-
         why = ("Locked with Ctrl+L." if self.manual else
                f"Locked: no key press or click for {duration_text(self.lock_after_s)}.")
         return (f"{why} {self.locked.user} ({roles_text(self.locked.roles)}) signs in again to carry "

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from itb_tui.security.passwords import check_password_policy
 from itb_tui.security.usernames import check_username, normalise_username
 from itb_tui.store.errors import LoginLocked, StoreError, UsersExist
+from itb_tui.store.ports import WardReads
 
 LOGIN_GROUP = "login"
 
@@ -31,11 +32,11 @@ CHECKING, SIGN_IN, FIRST_ADMIN = "checking", "sign_in", "first_admin"
 PASSWORDS_DIFFER = "The two passwords differ: type the same password twice."
 
 
-def store_text(store) -> str:
+def store_text(store: WardReads) -> str:
     """Which store this is, without secrets: the file name, or the URL without password."""
     from itb_tui.paths import sqlite_path
 
-    url = getattr(store, "url", "") or ""
+    url = store.url or ""
     path = sqlite_path(url)
     if path is not None:
         return f"{Path(path).name} (SQLite)"

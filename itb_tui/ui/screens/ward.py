@@ -8,7 +8,6 @@ the clinic may be large); the screen only swaps in finished rows.
 
 from __future__ import annotations
 
-import gc
 import threading
 from datetime import date
 
@@ -19,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from itb_tui.perf import gc_tuning
 from itb_tui.ui import format as fmt
 from itb_tui.store.errors import StoreError
 from itb_tui.ui.messages import DataChanged, WardLoaded
@@ -142,8 +142,7 @@ class WardScreen(Screen):
         if reload:
             # What the last load froze (see on_ward_loaded) goes back to the collector,
             # and one full pass now, off the event loop, frees the cycles left since.
-            gc.unfreeze()
-            gc.collect()
+            gc_tuning.thaw_and_collect()
             # Read the version first: a write during the load makes the next poll reload.
             version = app.store.data_version()
             patients = app.store.load_patients()
@@ -218,7 +217,7 @@ class WardScreen(Screen):
             # 10,000 patients, which froze a keystroke or an open for 250-300 ms (bench p90
             # open 364 -> 171 ms). The next load unfreezes and collects once; the app
             # unfreezes when it exits, so nothing stays frozen for good.
-            gc.freeze()
+            gc_tuning.freeze_survivors()
 
     def _show_saved(self, rows: list[WardRow], wards: list[str] | None) -> None:
         self.wards = list(wards or [])

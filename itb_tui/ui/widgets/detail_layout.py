@@ -25,16 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 
-
-class SizedInOnePass:
-    """Mixin: a new size from the screen's layout does not ask for another layout.
-
-    Uses Textual's own switch for this (the `layout` flag of `_size_updated`, which
-    Textual itself clears when it reflows after a scroll); checked against 8.2.8.
-    """
-
-    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
+from itb_tui.ui.textual_compat import SizedInOnePass, css_update_count, post_pending_refresh
 
 
 class DetailCards(SizedInOnePass, Horizontal):
@@ -54,7 +45,7 @@ def app_style_inputs(app) -> tuple | None:
     focus changes restyle the widgets they touch at once, so only these can leave it
     stale while closed. None when unknown (a Textual without the CSS change counter):
     the screen then always restyles."""
-    count = getattr(app, "_css_update_count", None)  # bumped on theme, ANSI theme and CSS changes
+    count = css_update_count(app)
     if count is None:
         return None
     return (count, app.theme, app.app_focus, app.native_ansi_color, app.no_color, app.is_inline)
@@ -74,7 +65,4 @@ def post_pending_refreshes(screen: Widget) -> None:
     for widget in screen.walk_children(Widget):
         if not widget.is_mounted:
             continue
-        if getattr(widget, "_layout_required", False) or getattr(widget, "_repaint_required", False):
-            check = getattr(widget, "_check_refresh", None)
-            if check is not None:
-                check()
+        post_pending_refresh(widget)

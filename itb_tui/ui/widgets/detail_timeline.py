@@ -17,6 +17,7 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from itb_tui.clinical.records import Patient
 from itb_tui.ui.format import date_text, number_text
+from itb_tui.ui.textual_compat import measure_new_rows_now
 from itb_tui.ui.widgets.detail_text import (
     BRIDGING_WORDS,
     EXAM_WORDS,
@@ -199,15 +200,10 @@ class Timeline(DataTable):
         DataTable measures added rows on its next idle and only then asks for a layout:
         that is a second layout and paint one frame after the patient first shows (the
         scrollbar and column widths settle late, and opening waits for two frames).
-        Measuring here folds it into the first frame. Uses DataTable internals (checked
-        against Textual 8.2.8); without them the table simply measures on idle as before.
+        Measuring here folds it into the first frame. Uses DataTable internals (see
+        `textual_compat`); without them the table simply measures on idle as before.
         """
-        if not getattr(self, "_require_update_dimensions", False) or not hasattr(self, "_update_dimensions"):
-            return
-        self._require_update_dimensions = False
-        new_rows = self._new_rows.copy()
-        self._new_rows.clear()
-        self._update_dimensions(new_rows)
+        measure_new_rows_now(self)
 
     @property
     def entries(self) -> list[TimelineEntry]:

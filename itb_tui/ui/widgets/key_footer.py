@@ -15,6 +15,8 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from itb_tui.ui.textual_compat import mark_footer_bindings_ready
+
 
 class KeyFooter(Footer):
     """A Footer that skips rebuilds which would show the same keys."""
@@ -25,7 +27,7 @@ class KeyFooter(Footer):
         self._shown: tuple | None = None
 
     def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
+        mark_footer_bindings_ready(self)
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen and not self._rebuild_pending:

@@ -5,7 +5,7 @@ interpretation and flag-category codes). Where FHIR has no field for something t
 need (ward and bed without an Encounter, symptom resolution and neutrophil recovery
 dates, a refill's volume, a printed alarm date, a planned stop date, a refill override),
 it travels in an extension under `urn:itb-tui:fhir:`, so an export read back by
-`itb_tui.fhir_import` gives the same clinical records. Plain constants only: importing
+`itb_tui.formats.fhir.read` gives the same clinical records. Plain constants only: importing
 this costs nothing.
 """
 

@@ -1,7 +1,7 @@
 """Read patient records from an HL7 FHIR R4 Bundle: ours, or a sensible one from elsewhere.
 
 `parse_bundle(data, today)` returns the Patient records and how many resources of each
-type it did not use. It reads what `exports/fhir_export.py` writes (extensions included,
+type it did not use. It reads what `formats/fhir/write.py` writes (extensions included,
 so the round trip gives the same records) and the common shapes another system sends:
 an MRN-typed identifier, LOINC culture codes, an antifungal MedicationStatement or
 MedicationRequest named by text. Anything else is counted, not guessed at: a resource
@@ -31,7 +31,7 @@ from itb_tui.clinical.records import (
     Pump,
     Refill,
 )
-from itb_tui.exports import fhir_codes as C
+from itb_tui.formats.fhir import codes as C
 
 DEFAULT_ALARM_ML = Decimal("2.0")  # clinical-rules.md: the alarm volume defaults to 2.0 mL
 SKIPPED_STATUSES = {"entered-in-error", "not-done", "cancelled", "not-taken", "stopped-in-error"}

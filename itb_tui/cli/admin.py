@@ -1,6 +1,6 @@
 """The administrative commands of `itb-tui`: users, the audit trail, check and backup.
 
-Split from `cli.py` to keep each file small; `cli.py` registers these and runs them with
+Split from `cli/entry.py` to keep each file small; `entry.py` registers these and runs them with
 the same error handling (one line on stderr, exit 1, never a traceback). Like the rest
 of the command line they act as the system store: whoever can run them on a SQLite store
 can read its file anyway, and their changes are audited under the operating-system user
@@ -46,7 +46,7 @@ def add_parsers(sub) -> None:
 
 
 def _password(args, name: str) -> str:
-    from itb_tui.cli import CliError
+    from itb_tui.cli.common import CliError
 
     if args.password_stdin:
         line = sys.stdin.readline()
@@ -66,7 +66,7 @@ def _password(args, name: str) -> str:
 
 
 def cmd_user(args) -> int:
-    from itb_tui.cli import CliError, _actor, _open, _today
+    from itb_tui.cli.common import CliError, _actor, _open, _today
     from itb_tui.store import ValidationError
 
     today = _today()
@@ -103,7 +103,7 @@ def _print_users(users) -> None:
 
 
 def cmd_audit(args) -> int:
-    from itb_tui.cli import _open, _today
+    from itb_tui.cli.common import _open, _today
     from itb_tui.store.check import audit_line
 
     with _open(args, _today()) as store:
@@ -113,7 +113,7 @@ def cmd_audit(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from itb_tui.cli import _open, _today
+    from itb_tui.cli.common import _open, _today
 
     with _open(args, _today()) as store:
         result = store.check()
@@ -123,7 +123,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from itb_tui.cli import _actor, _open, _today
+    from itb_tui.cli.common import _actor, _open, _today
 
     with _open(args, _today()) as store:
         where = store.backup(args.dest, _actor())

@@ -7,7 +7,7 @@ culture (LOINC culture code, organism, susceptibility as components), a
 MedicationStatement per antifungal course, a Procedure per bridging plan and per
 examination, and a Flag for an active refill block with its reasons. The Flag is the
 app's conclusion on `as_of`; everything else is the record it was drawn from, complete
-enough that `fhir_import.parse_bundle` gives back the same records (see fhir_codes for
+enough that `read.parse_bundle` gives back the same records (see `codes` for
 what needs an extension).
 
 Resource ids are name-based UUIDs (MRN + record position): the same ward exported twice
@@ -24,7 +24,7 @@ import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from itb_tui.exports import fhir_codes as C
+from itb_tui.formats.fhir import codes as C
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:itb-tui")
 

@@ -1,5 +1,6 @@
-"""The `itb-tui` command: ward status, import, export and the demo store (the user,
-audit, check and backup commands are in `cli_admin.py`); no subcommand opens the
+"""The `itb-tui` command: its parser, the ward commands (status, import, export, demo,
+the terminal app) and the entry point. The user, audit, check and backup commands are in
+`cli/admin.py`; the steps both share (open the store, today, errors) in `cli/common.py`; no subcommand opens the
 terminal UI.
 
 Start-up is kept lean on purpose: this module imports only the standard library at the
@@ -19,18 +20,13 @@ import argparse
 import os
 import sys
 
-PROG = "itb-tui"
+from itb_tui.cli.common import (
+    PROG, CliError, _actor, _as_of, _open, _open_for_reading, _rules, _pairs, _today, _url,
+    _fill_demo, _report_upgrade, _write_stdout_bytes, write_file_atomic,
+)
+
 EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir")
 ONLY_CHOICES = ("blocked", "caution", "due")
-
-
-class CliError(Exception):
-    """A failure to report to the user. `details` are extra lines (e.g. each invalid
-    record), printed indented under the message."""
-
-    def __init__(self, message: str, details: list[str] | None = None):
-        super().__init__(message)
-        self.details = list(details or [])
 
 
 # --- argument parsing ----------------------------------------------------------------------
@@ -74,9 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patients", type=_positive_int, metavar="N",
                    help="number of synthetic patients (default: the standard demo ward)")
 
-    from itb_tui import cli_admin
+    from itb_tui.cli import admin
 
-    cli_admin.add_parsers(sub)
+    admin.add_parsers(sub)
     return parser
 
 
@@ -97,186 +93,6 @@ def _positive_int(text: str) -> int:
     if n < 1 or n > 1_000_000:
         raise argparse.ArgumentTypeError(f"must be between 1 and 1000000, not {n}")
     return n
-
-
-# --- shared steps --------------------------------------------------------------------------
-
-def _today():
-    from itb_tui import dates
-
-    try:
-        return dates.today()
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-
-
-def _as_of(args, today):
-    if not getattr(args, "as_of", None):
-        return today
-    from itb_tui.dates import parse_user_date
-
-    try:
-        return parse_user_date(args.as_of, today)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-
-
-def _url(args) -> str:
-    from itb_tui.paths import resolve_db_url
-
-    return resolve_db_url(args.db, demo=args.demo)
-
-
-def _open(args, today, *, create: bool = False):
-    """The store for this command; with --demo, filled with the demo ward on first use.
-
-    Reading commands refuse a SQLite file that does not exist rather than create an empty
-    one: a mistyped --db must not print "0 blocked" as if the ward were clear.
-    """
-    from itb_tui.store import open_store
-
-    url = _url(args)
-    if not create:
-        _require_existing(args, url)
-    store = open_store(url, today=today)
-    _report_upgrade(store)
-    if args.demo and store.patient_count() == 0:
-        _fill_demo(store, today, None)
-    return store
-
-
-def _require_existing(args, url: str) -> None:
-    from itb_tui.paths import sqlite_path
-
-    path = sqlite_path(url)
-    if path is not None and not args.demo and not path.exists():
-        raise CliError(f"no store at {path}: import a ward file first (itb-tui import FILE), "
-                       "or name the store with --db")
-
-
-def _open_for_reading(args, today):
-    """The store for a command that only reads (status): a `reader.WardReader` when the
-    store is current, which skips the ORM and the writers (about a second at start-up);
-    otherwise (a store to create, upgrade or refuse, an empty demo store to fill) the
-    full `_open`, with its messages."""
-    from itb_tui.store.reader import open_reader
-
-    url = _url(args)
-    _require_existing(args, url)
-    reader = open_reader(url)
-    if reader is not None:
-        if not (args.demo and reader.patient_count() == 0):
-            return reader
-        reader.close()
-    return _open(args, today)
-
-
-def _report_upgrade(store) -> None:
-    """Say so (on stderr, so scripts reading stdout are undisturbed) when opening upgraded
-    an older store, and where its backup is."""
-    up = getattr(store, "upgrade", None)
-    if up is not None:
-        where = (f"; the old store was copied to {up.backup}" if up.backup else
-                 " in one transaction (no copy was made: a PostgreSQL store is backed up with "
-                 "the server's own backups or itb-tui backup)")
-        print(f"{PROG}: upgraded the store from schema version {up.from_version} to "
-              f"{up.to_version}{where}", file=sys.stderr)
-
-
-def _fill_demo(store, today, patients: int | None) -> int:
-    try:
-        from itb_tui.demo import build_demo_ward
-    except ImportError as exc:
-        raise CliError(f"the demo ward is not available ({exc})") from None
-    ward = build_demo_ward(today) if patients is None else build_demo_ward(today, patients)
-    store.set_meta("kind", "demo")
-    store.import_patients(ward, "demo", reason="synthetic demo ward")
-    return len(ward)
-
-
-def _rules():
-    from itb_tui.clinical.rules import load_rules
-
-    try:
-        return load_rules()
-    except ValueError as exc:  # RulesError: a broken table must stop us, clearly
-        raise CliError(str(exc)) from None
-
-
-def _pairs(args, store, as_of, rules, *, for_export: bool = False):
-    """(patient, assessment) pairs for `status` or `export`; an export reads through the
-    store's export entry point, the one place that checks who may take the ward away."""
-    from itb_tui import report
-
-    if args.mrn:
-        if for_export:
-            found = store.load_for_export(mrns=[args.mrn])
-            patient = found[0] if found else None
-        else:
-            patient = store.get_patient(args.mrn)
-        if patient is None:
-            raise CliError(f"no patient with MRN {args.mrn!r}")
-        patients = [patient] if not args.ward or patient.ward == args.ward else []
-    elif for_export:
-        patients = store.load_for_export(ward=args.ward)
-    else:
-        patients = store.load_patients(ward=args.ward)
-    if args.ward and not patients and not args.mrn:
-        known = store.wards()
-        listed = ", ".join(known) if known else "none yet"
-        raise CliError(f"no patients in ward {args.ward!r} (wards in this store: {listed})")
-    pairs = report.assess_all(patients, as_of, rules)
-    return report.filter_pairs(pairs, args.only, rules)
-
-
-def _write_stdout_bytes(data: bytes) -> None:
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
-
-
-def write_file_atomic(path: str, data: bytes) -> str:
-    """Write `data` to `path` through a temporary file in the same directory and a rename,
-    mode 0600: a reader never sees half a file and a failure leaves the old file intact."""
-    import tempfile
-    from pathlib import Path
-
-    target = Path(path).expanduser().absolute()
-    if target.is_dir():
-        raise CliError(f"cannot write {target}: it is a directory, give a file name")
-    if not target.parent.is_dir():
-        raise CliError(f"cannot write {target}: directory {target.parent} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise CliError(f"cannot write {target}: {(exc.strerror or str(exc)).lower()}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o600)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise CliError(f"cannot write {target}: {(exc.strerror or str(exc)).lower()}") from None
-    return str(target)
-
-
-def _actor() -> str:
-    try:
-        from itb_tui.security.actors import os_actor
-    except ImportError:
-        import getpass
-
-        try:
-            return getpass.getuser() or "unknown"
-        except Exception:
-            return f"uid{os.getuid()}"
-    return os_actor()
 
 
 # --- commands ------------------------------------------------------------------------------
@@ -362,7 +178,7 @@ def cmd_import(args) -> int:
     try:
         if isinstance(data, dict) and data.get("resourceType") == "Bundle":
             try:
-                from itb_tui.fhir_import import parse_bundle
+                from itb_tui.formats.fhir.read import parse_bundle
             except ImportError as exc:
                 raise CliError(f"{name}: FHIR Bundle import is not available ({exc})") from None
             patients, ignored = parse_bundle(data, today)
@@ -462,9 +278,9 @@ COMMANDS = {"status": cmd_status, "import": cmd_import, "export": cmd_export, "d
 def _command(name: str | None):
     if name in COMMANDS:
         return COMMANDS[name]
-    from itb_tui import cli_admin
+    from itb_tui.cli import admin
 
-    return cli_admin.COMMANDS.get(name, cmd_ui)
+    return admin.COMMANDS.get(name, cmd_ui)
 
 
 # --- entry point ---------------------------------------------------------------------------

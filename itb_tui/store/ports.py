@@ -1,0 +1,147 @@
+"""The store as the UI and the command line see it: two typing Protocols, the one way in.
+
+- `WardReads`: what a screen or a command reads. The writable `Store`, the read-only
+  `reader.WardReader` (plain sqlite3/psycopg, for `status` and the app's first frame)
+  and the app's `opening.DeferredStore` all satisfy it.
+- `WardStore(WardReads)`: everything else the UI and the command line call (the writes,
+  users, the audit trail, check and backup). `Store` and `DeferredStore` satisfy it; the
+  reader does not (it cannot write).
+
+Why Protocols: the three classes share no base class (the reader must not import
+SQLAlchemy, the deferred store must not open the Store before it is used), and callers
+used to guess with `getattr(store, "x", None)`. `tests/architecture/test_store_ports.py`
+runs mypy to prove each class satisfies its Protocol, so a method renamed or given a new
+required argument in one class fails the tests, not a ward round.
+
+This module imports nothing heavy at run time (the record types are only for type
+checkers), so `ui/` and `cli/` can depend on it without paying for SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from os import PathLike
+from typing import TYPE_CHECKING, Any, Protocol, Self
+
+if TYPE_CHECKING:
+    from itb_tui.clinical.records import AntifungalCourse, Bridging, Culture, Exam, Patient, Pump, Refill
+    from itb_tui.security.audit_chain import VerifyResult
+    from itb_tui.security.session import Session
+    from itb_tui.store.audit import AuditEntry
+    from itb_tui.store.check import CheckResult
+    from itb_tui.store.importer import ImportResult
+    from itb_tui.store.list_rows import SavedList
+    from itb_tui.store.users import User
+
+
+class WardReads(Protocol):
+    """Reading the ward: every store the app or a command may be handed."""
+
+    @property
+    def url(self) -> str:
+        """The store's URL without its password (for messages and the sign-in screen)."""
+        ...
+
+    def load_patients(self, ward: str | None = None) -> list[Patient]: ...
+
+    def get_patient(self, mrn: str) -> Patient | None: ...
+
+    def wards(self) -> list[str]: ...
+
+    def patient_count(self) -> int: ...
+
+    def saved_list_rows(self, key: str) -> SavedList: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc: Any) -> Any: ...
+
+
+class WardStore(WardReads, Protocol):
+    """The whole store the UI and the command line use: reads, writes, users, audit."""
+
+    @property
+    def upgrade(self) -> Any:
+        """What opening upgraded (from/to version, backup path), or None."""
+        ...
+
+    def load_for_export(self, ward: str | None = None, mrns: Sequence[str] | None = None) -> list[Patient]: ...
+
+    def data_version(self) -> int: ...
+
+    def save_list_rows(self, key: str, rows: Sequence[tuple[int, int, str]]) -> int: ...
+
+    def audit_trail(self, mrn: str | None = None, username: str | None = None,
+                    since: date | datetime | None = None, until: date | datetime | None = None, *,
+                    limit: int | None = None) -> list[AuditEntry]: ...
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    def for_user(self, session: Session) -> Any: ...
+
+    # --- records -------------------------------------------------------------------
+    def import_patients(self, patients: Sequence[Patient], actor: str, *,
+                        reason: str | None = None) -> ImportResult: ...
+
+    def save_patient(self, patient: Patient, actor: str, *, reason: str | None = None,
+                     expected_version: int | None = None) -> Patient: ...
+
+    def add_pump(self, mrn: str, pump: Pump, actor: str, *, reason: str | None = None,
+                 expected_version: int | None = None) -> Patient: ...
+
+    def add_culture(self, mrn: str, culture: Culture, actor: str, *, reason: str | None = None,
+                    expected_version: int | None = None) -> Patient: ...
+
+    def add_course(self, mrn: str, course: AntifungalCourse, actor: str, *, reason: str | None = None,
+                   expected_version: int | None = None) -> Patient: ...
+
+    def add_bridging(self, mrn: str, bridging: Bridging, actor: str, *, reason: str | None = None,
+                     expected_version: int | None = None) -> Patient: ...
+
+    def add_exam(self, mrn: str, exam: Exam, actor: str, *, reason: str | None = None,
+                 expected_version: int | None = None) -> Patient: ...
+
+    def update_culture(self, culture_id: int, culture: Culture, actor: str, *, reason: str | None = None,
+                       expected_version: int | None = None) -> Patient: ...
+
+    def update_course(self, course_id: int, course: AntifungalCourse, actor: str, *,
+                      reason: str | None = None, expected_version: int | None = None) -> Patient: ...
+
+    def explant_pump(self, mrn: str, pump_id: int, removed_on: date, reason: str, actor: str, *,
+                     expected_version: int | None = None) -> Patient: ...
+
+    def replace_pump(self, mrn: str, old_pump_id: int, removed_on: date, reason: str, new_pump: Pump,
+                     actor: str, *, expected_version: int | None = None) -> Patient: ...
+
+    def record_refill(self, mrn: str, pump_id: int, refill: Refill, actor: str,
+                      override_reason: str | None = None, *,
+                      expected_version: int | None = None) -> Patient: ...
+
+    def mark_entered_in_error(self, kind: str, record_id: int, reason: str, actor: str, *,
+                              expected_version: int | None = None) -> Patient: ...
+
+    # --- users ---------------------------------------------------------------------
+    def authenticate(self, username: str, password: str, now: datetime | None = None) -> Session: ...
+
+    def create_first_admin(self, username: str, password: str, actor: str | None = None) -> User: ...
+
+    def create_user(self, username: str, password: str, roles: Iterable[str],
+                    actor: str | None = None) -> User: ...
+
+    def list_users(self) -> list[User]: ...
+
+    def disable_user(self, username: str, actor: str | None = None, *, reason: str | None = None) -> User: ...
+
+    def set_password(self, username: str, password: str, actor: str | None = None) -> None: ...
+
+    # --- maintenance ---------------------------------------------------------------
+    def check(self) -> CheckResult: ...
+
+    def verify_audit(self) -> VerifyResult: ...
+
+    def backup(self, dest: str | PathLike, actor: str | None = None) -> str: ...
