@@ -194,15 +194,12 @@ class SavedRows:
     wards: list[str] = field(default_factory=list)
 
 
-def read_saved_rows(store, rules, as_of: date) -> SavedRows:
-    """What the store holds for the list on `as_of`. `rows` is None unless every patient
-    has a valid saved row that decodes; a store that cannot answer just means no rows."""
-    from itb_tui.store.errors import StoreError  # the store's errors, not its code
-
-    key = list_key(rules, as_of)
-    try:
-        saved = store.saved_list_rows(key)
-    except StoreError:  # PermissionDenied included: the list's own load will say why
+def saved_rows_from(saved, key: str) -> SavedRows:
+    """What the store's answer (`store.saved_list_rows(key)`, or None when the store could
+    not answer) holds for the list. `rows` is None unless every patient has a valid saved
+    row that decodes. The store call itself is the UI's (ui/saved_rows.py), so this layer
+    never imports the store."""
+    if saved is None:
         return SavedRows(key)
     held = {pid: (version, key) for pid, _mrn, version, payload in saved.patients if payload is not None}
     result = SavedRows(key, held, None, saved.wards)

@@ -310,7 +310,7 @@ class ItbApp(App):
         if self.store is None:
             return
         from itb_tui.perf import gc_tuning
-        from itb_tui.present.saved_rows import read_saved_rows
+        from itb_tui.ui.saved_rows import read_saved_rows
 
         # Everything alive now (the imports) and the 10,000 rows read next live on: out of
         # the cyclic collector's sight, its full passes over them stop stalling the read

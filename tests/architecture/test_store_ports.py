@@ -35,7 +35,8 @@ reads: WardReads = HalfAReader()  # no patient_count
 def test_each_store_class_satisfies_the_protocol_it_is_used_as(tmp_path, request):
     broken = tmp_path / "broken_store.py"
     broken.write_text(BROKEN, encoding="utf-8")
-    cache = request.config.cache.mkdir("mypy")
+    # pytest's cache dir when the cache plugin is on (fast reruns), else a fresh one.
+    cache = request.config.cache.mkdir("mypy") if hasattr(request.config, "cache") else tmp_path / "mypy"
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--follow-imports=silent", "--ignore-missing-imports",
          "--no-error-summary", "--cache-dir", str(cache), "--python-version", "3.11",

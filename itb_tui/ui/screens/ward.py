@@ -31,7 +31,8 @@ from itb_tui.ui.widgets.ward_rows import (
     sort_rows,
 )
 from itb_tui.ui.widgets.key_footer import KeyFooter
-from itb_tui.present.saved_rows import SavedRows, differing_mrns, read_saved_rows, rows_to_save
+from itb_tui.present.saved_rows import SavedRows, differing_mrns, rows_to_save
+from itb_tui.ui.saved_rows import read_saved_rows
 from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.widgets.ward_table import WardTable
 
