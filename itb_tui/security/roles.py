@@ -10,6 +10,7 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | override_refill_block  |       | yes       |       | a refill while blocked, with a written reason|
 | record_bridging        | yes   | yes       |       | lumbar drain, oral baclofen, IV benzo        |
 | record_culture_result  | yes   | yes       |       | the result of a culture already on file      |
+| correct_culture_result |       | yes       |       | change a final result, with a reason         |
 | add_culture            |       | yes       |       | a new culture                                |
 | edit_patient           |       | yes       |       | demographics and dates                       |
 | add_pump               |       | yes       |       | a new pump                                   |
@@ -45,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "override_refill_block": frozenset({_C}),
     "record_bridging": frozenset({_N, _C}),
     "record_culture_result": frozenset({_N, _C}),
+    "correct_culture_result": frozenset({_C}),
     "add_culture": frozenset({_C}),
     "edit_patient": frozenset({_C}),
     "add_pump": frozenset({_C}),
@@ -68,6 +70,7 @@ PHRASES: dict[str, str] = {
     "override_refill_block": "override a refill block",
     "record_bridging": "record bridging",
     "record_culture_result": "record a culture result",
+    "correct_culture_result": "correct a final culture result",
     "add_culture": "add a culture",
     "edit_patient": "edit a patient",
     "add_pump": "add a pump",

@@ -202,6 +202,18 @@ class Store(Access, UserAccounts, Maintenance):
             self._require(conn, "view_patient_history" if only_patient else "view_audit")
             return audit.read(conn, mrn, username=username, since=since, until=until, limit=limit)
 
+    def culture_corrections(self, mrn: str) -> dict:
+        """Culture id -> its corrections (`clinical.corrections.PastCorrection`, oldest
+        first), read from this patient's audit trail, whose before-images keep every
+        earlier result: the timeline shows them as "corrected (was …)"."""
+        from itb_tui.clinical.corrections import past_corrections
+
+        if not _encodable(mrn):
+            return {}
+        with self._tx() as conn:
+            self._require(conn, "view_patient_history")
+            return past_corrections(audit.read(conn, mrn))
+
     def get_meta(self, key: str) -> str | None:
         with self._tx() as conn:
             return self._meta(conn, key)
@@ -389,19 +401,44 @@ class Store(Access, UserAccounts, Maintenance):
             if codec.bare(new) == codec.bare(old):
                 return before
             after = dataclasses.replace(before, **{field: records[:idx] + (new,) + records[idx + 1:]})
+            image = codec.record_dict(new)
+            if kind == "culture":  # a final result changed: a clinician's correction (issue 14)
+                reason = self._check_correction(roles, before, after, old, new, idx, reason, image)
             self._validate(before, after)
             conn.execute(update(table).where(table.c.id == record_id).values(**values(new)))
             self._bump(conn, before.id)
             self._audit(conn, actor=who, action="update", table=table.name, record_id=record_id,
-                        mrn=before.mrn, before=codec.record_dict(old), after=codec.record_dict(new),
+                        mrn=before.mrn, before=codec.record_dict(old), after=image,
                         reason=reason)
             return self._by_id(conn, before.id)
 
+    def _check_correction(self, roles, before: Patient, after: Patient, old: Culture, new: Culture,
+                          idx: int, reason: str | None, image: dict) -> str | None:
+        """Changing a FINAL culture result is a correction (`clinical.corrections`): refused
+        unless the user may correct results (a clinician) and gives the reason. The audit
+        row keeps the earlier value (its before-image) and says what the correction lifts."""
+        from itb_tui.clinical import corrections
+
+        decision = corrections.decide(before, after, old, new, self._today(), self._rules)
+        if not decision.correction:
+            return reason
+        if roles is not None and not can(roles, decision.action):
+            raise PermissionDenied(roles, decision.action)
+        problem = corrections.reason_problem(reason)
+        if problem:
+            raise ValidationError([f"{before.mrn}: cultures[{idx}].correction_reason: {problem}"])
+        image["corrected_from"] = decision.was
+        if decision.lifts_block:
+            image["lifts_refill_block"] = list(decision.lifts_block)
+        return _required_text(reason, "the reason for the correction")
+
     def update_culture(self, culture_id: int, culture: Culture, actor: str, *, reason: str | None = None,
                        expected_version: int | None = None) -> Patient:
-        """Change a culture on file. Entering its result (result, organism, susceptibility)
-        is `record_culture_result` (a nurse may); changing what was drawn or when needs
-        `add_culture` (a clinician)."""
+        """Change a culture on file. Entering the result of a pending culture (result,
+        organism, susceptibility) is `record_culture_result` (a nurse may); changing what
+        was drawn or when needs `add_culture` (a clinician); changing a FINAL result is a
+        correction (`correct_culture_result`, a clinician, `reason` required: see
+        `_check_correction`)."""
         return self._update_child("culture", culture_id, culture, actor, reason, expected_version)
 
     def update_course(self, course_id: int, course: AntifungalCourse, actor: str, *, reason: str | None = None,

@@ -27,6 +27,7 @@ EXPECTED = {
     "override_refill_block": {C},
     "record_bridging": {N, C},
     "record_culture_result": {N, C},
+    "correct_culture_result": {C},  # issue 14: a final result changed is a correction
     "add_culture": {C},
     "edit_patient": {C},
     "add_pump": {C},
