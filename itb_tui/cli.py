@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import a ward file (or a FHIR Bundle): all or nothing")
     p.add_argument("file", metavar="FILE", help="the itb-ward/1 JSON file ('-' reads stdin)")
+    p.add_argument("--correction-reason", metavar="TEXT",
+                   help="allow the file to change FINAL culture results (corrections, earlier values "
+                        "kept), giving why; without it such a file is refused")
 
     p = sub.add_parser("export", help="export the ward")
     p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="ward-json",
@@ -356,7 +359,8 @@ def cmd_import(args) -> int:
 
     with _open(args, today, create=True) as store:
         try:
-            result = store.import_patients(patients, _actor(), reason=f"import {os.path.basename(name)}")
+            result = store.import_patients(patients, _actor(), reason=f"import {os.path.basename(name)}",
+                                           correction_reason=args.correction_reason)
         except ValidationError as exc:
             n = len(exc.errors)
             raise CliError(f"{name}: {n} problem{'s' if n != 1 else ''}, nothing was imported:",

@@ -283,15 +283,49 @@ class Store(Access, UserAccounts, Maintenance):
         return conn.execute(q).scalar()
 
     # --- writes ------------------------------------------------------------------------
-    def import_patients(self, patients: Sequence[Patient], actor: str, *, reason: str | None = None) -> ImportResult:
+    def import_patients(self, patients: Sequence[Patient], actor: str, *, reason: str | None = None,
+                        correction_reason: str | None = None) -> ImportResult:
         """Create or update patients by MRN in one transaction (all or nothing). Child
         records are matched by natural key and updated or added; records the store has but
         the import lacks are kept; records a clinician marked entered in error are not
-        brought back. Every change is audited with before/after."""
+        brought back. Every change is audited with before/after.
+
+        A file that changes a FINAL culture result of a patient on file is refused, naming
+        each change and whether it lifts a refill block, unless `correction_reason` is
+        given (and a signed-in user may correct results): then each is a correction, its
+        earlier value kept like one made in the form (`_check_correction`)."""
         who = self._who(actor)
         with self._tx(write=True) as conn:
-            self._require(conn, "import")
-            return import_into(conn, list(patients), who, reason, self._validate, username=self._username)
+            roles = self._require(conn, "import")
+            return import_into(conn, list(patients), who, reason, self._validate, username=self._username,
+                               review_cultures=self._import_corrections(roles, correction_reason))
+
+    def _import_corrections(self, roles, correction_reason: str | None):
+        """The importer's judge of culture updates (see `import_patients`)."""
+        from itb_tui.clinical import corrections
+
+        def review(before: Patient, after: Patient, changes) -> tuple[list[str], dict]:
+            problems: list[str] = []
+            notes: dict[int, tuple[str, dict]] = {}
+            for old, new in changes:
+                decision = corrections.decide(before, after, old, new, self._today(), self._rules)
+                if not decision.correction:
+                    continue
+                where = f"{before.mrn}: cultures ({old.specimen} drawn {old.drawn_on.isoformat()})"
+                if roles is not None and not can(roles, decision.action):
+                    problems.append(f"{where}: the file {decision.summary()}; "
+                                    + str(PermissionDenied(roles, decision.action)))
+                elif corrections.reason_problem(correction_reason):
+                    problems.append(f"{where}: the file {decision.summary()}; a final result is changed only "
+                                    "as a correction: import again with --correction-reason giving why")
+                else:
+                    extras = {"corrected_from": decision.was}
+                    if decision.lifts_block:
+                        extras["lifts_refill_block"] = list(decision.lifts_block)
+                    notes[old.id] = (_required_text(correction_reason, "the reason for the correction"), extras)
+            return problems, notes
+
+        return review
 
     def save_patient(self, patient: Patient, actor: str, *, reason: str | None = None,
                      expected_version: int | None = None) -> Patient:

@@ -112,3 +112,28 @@ def test_a_clinicians_correction_keeps_the_earlier_value_and_says_it_lifted_the_
     assert (past.was, past.by, past.reason) == ("positive: Candida albicans, fluconazole S", "dr.carl", REASON)
     # a nurse reads the patient's own history, so she sees the correction too
     assert signed_in(ward, "nurse.nina").culture_corrections("C1")[culture.id] == (past,)
+
+
+# --- the import path ------------------------------------------------------------------------
+
+def test_an_import_changing_a_final_result_is_refused_without_a_reason_and_changes_nothing(ward):
+    n = len(ward.audit_trail())
+    corrected = replace(fungemic(), cultures=(Culture("blood", date(2026, 11, 8), "no_growth"),))
+    with pytest.raises(ValidationError) as err:
+        ward.import_patients([corrected], "os:root")
+    assert err.value.errors == [
+        "C1: cultures (blood drawn 2026-11-08): the file corrects a final result: positive: Candida albicans, "
+        "fluconazole S -> no growth (this lifts the refill block: fungemia); a final result is changed only as "
+        "a correction: import again with --correction-reason giving why"]
+    assert _positive(ward).result == "positive" and len(ward.audit_trail()) == n
+
+
+def test_a_signed_in_admin_may_import_but_not_correct_a_result(ward):
+    admin = signed_in(ward, "ada")
+    corrected = replace(fungemic(), cultures=(replace(POSITIVE, organism="Candida glabrata"),))
+    with pytest.raises(ValidationError, match="admin may not correct a final culture result: a clinician must"):
+        admin.import_patients([corrected], "x", correction_reason=REASON)
+    assert _positive(ward).organism == "Candida albicans"
+    # an import that only adds a culture is not a correction
+    more = replace(fungemic(), cultures=(POSITIVE, Culture("blood", TODAY, "pending")))
+    assert admin.import_patients([more], "x").records_created == 1
