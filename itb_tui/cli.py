@@ -325,12 +325,19 @@ def _parse_json(name: str, raw: bytes):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CliError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    from itb_tui.wardfile.parse import duplicate_key_paths, load_json
+
     try:
-        return json.loads(text)
+        doc = load_json(text)
+        repeated = duplicate_key_paths(doc)
     except json.JSONDecodeError as exc:
         raise CliError(f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise CliError(f"{name}: invalid JSON: nested too deeply") from None
+    if repeated:  # json.loads would keep the last silently ({"mrn": "F1", "mrn": "F2"})
+        raise CliError(f"{name}: {len(repeated)} key{'s' if len(repeated) != 1 else ''} given twice, "
+                       "nothing was imported:", [f"{path}: appears more than once" for path in repeated])
+    return doc
 
 
 def cmd_import(args) -> int:

@@ -142,6 +142,9 @@ def import_into(conn: Connection, patients: list[Patient], actor: str, reason: s
     dupes = sorted({m for m in mrns if mrns.count(m) > 1}) if len(set(mrns)) != len(mrns) else []
     if dupes:
         raise ValidationError([f"{m}: mrn: appears more than once in the import" for m in dupes])
+    clashes = mrn_clashes(conn, mrns)
+    if clashes:
+        raise ValidationError(clashes)
     if len(mrns) > _LOAD_ALL_ABOVE:
         wanted = set(mrns)
         existing = {p.mrn: p for p in loader.load(conn) if p.mrn in wanted}
@@ -173,6 +176,30 @@ def import_into(conn: Connection, patients: list[Patient], actor: str, reason: s
         records_created=c["create"], records_updated=c["update"], records_unchanged=c["unchanged"],
         kept_in_error=c["in_error"],
     )
+
+
+def mrn_clashes(conn: Connection, mrns: list[str]) -> list[str]:
+    """MRNs that differ from another in the list or on file only by case or spaces ("F1"
+    and "f1"): one patient or two? Refused, naming both (issue 14); an exact match is the
+    same patient and updates it."""
+    from sqlalchemy import select
+
+    from itb_tui.wardfile.parse import mrn_key
+
+    problems: list[str] = []
+    first: dict[str, str] = {}
+    for m in mrns:
+        seen = first.setdefault(mrn_key(m), m)
+        if seen != m:
+            problems.append(f"{m}: mrn: clashes with {seen} in the same import: MRNs that differ only "
+                            "in case or spaces are refused")
+    exact = set(mrns)
+    for stored in conn.execute(select(s.patients.c.mrn)).scalars():
+        new = first.get(mrn_key(stored))
+        if new is not None and stored not in exact:
+            problems.append(f"{new}: mrn: clashes with patient {stored} already on file: MRNs that differ "
+                            "only in case or spaces are refused (use the MRN as on file)")
+    return problems
 
 
 def _plan_patient(plan: _Plan, p: Patient, before: Patient | None, in_error) -> Patient:

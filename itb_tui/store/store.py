@@ -52,7 +52,7 @@ from itb_tui.store.errors import (
     StoreError,
     ValidationError,
 )
-from itb_tui.store.importer import ImportResult, import_into
+from itb_tui.store.importer import ImportResult, import_into, mrn_clashes
 from itb_tui.store.maintenance import Maintenance
 from itb_tui.store.migrate import ensure_schema
 from itb_tui.store.users import UserAccounts
@@ -340,6 +340,9 @@ class Store(Access, UserAccounts, Maintenance):
             if not found:
                 after = Patient(mrn=patient.mrn, **values)
                 self._validate(None, after)
+                clashes = mrn_clashes(conn, [after.mrn])  # "f1" when "F1" is on file (issue 14)
+                if clashes:
+                    raise ValidationError(clashes)
                 new_id = conn.execute(insert(s.patients).values(row_version=1, **codec.patient_values(after))).inserted_primary_key[0]
                 self._audit(conn, actor=who, action="create", table="patients", record_id=new_id,
                             mrn=after.mrn, before=None, after=codec.record_dict(after), reason=reason)

@@ -73,3 +73,46 @@ def test_with_a_reason_it_is_a_correction_and_the_earlier_value_is_kept(ward, tm
 def test_a_too_short_correction_reason_is_refused(ward, tmp_path):
     r = run_cli(ward, "import", str(_file(tmp_path, [_patient(cultures=[NO_GROWTH])])), "--correction-reason", "ok")
     assert r.code == 1 and _status(ward) == {"F1": "blocked"}
+
+
+# --- item 7: import as strict as the forms --------------------------------------------------
+
+def test_duplicate_json_keys_are_refused_by_path(ward, tmp_path):
+    raw = ('{"format": "itb-ward/1", "patients": [{"mrn": "F1", "mrn": "F2", "name": "Two, Keys", '
+           '"pumps": [{"serial": "S", "serial": "T"}]}]}')
+    before = dump_db(ward / "ward.db")
+    r = run_cli(ward, "import", str(_file(tmp_path, None, raw=raw)))
+    assert r.code == 1 and "2 keys given twice, nothing was imported" in r.err
+    assert "patients[0].mrn: appears more than once" in r.err
+    assert "patients[0].pumps[0].serial: appears more than once" in r.err
+    assert dump_db(ward / "ward.db") == before
+
+
+def test_an_mrn_differing_only_in_case_or_spaces_from_one_on_file_is_refused_naming_both(ward, tmp_path):
+    before = dump_db(ward / "ward.db")
+    r = run_cli(ward, "import", str(_file(tmp_path, [_patient(mrn="f1")])))
+    assert r.code == 1
+    assert "f1: mrn: clashes with patient F1 already on file" in r.err
+    assert dump_db(ward / "ward.db") == before
+
+
+def test_mrns_differing_only_in_case_within_a_file_are_refused(data_dir, tmp_path):
+    r = run_cli(data_dir, "import", str(_file(tmp_path, [_patient(), _patient(mrn="f1")])))
+    assert r.code == 1 and "f1: mrn: clashes with F1 (patients[0], patients[1])" in r.err
+
+
+def test_two_refills_on_one_date_are_refused(data_dir, tmp_path):
+    pump = dict(PUMP, refills=[{"on": "2026-10-20", "volume_ml": 18}, {"on": "2026-10-20", "volume_ml": 2}])
+    r = run_cli(data_dir, "import", str(_file(tmp_path, [_patient(pumps=[pump], cultures=[])])))
+    assert r.code == 1
+    assert ("F1: pumps[0].refills[1].on: a refill on 2026-10-20 is already recorded for this pump "
+            "(refills[0]); one refill a day") in r.err
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("weight_kg", 5e-324, "F1: weight_kg: must be between 1 and 500 kg"),
+    ("weight_kg", 0.2, "F1: weight_kg: must be between 1 and 500 kg"),
+])
+def test_an_implausible_weight_is_refused_with_the_range(data_dir, tmp_path, field, value, words):
+    r = run_cli(data_dir, "import", str(_file(tmp_path, [_patient(**{field: value}, cultures=[])])))
+    assert r.code == 1 and words in r.err
