@@ -23,6 +23,7 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | manage_users           |       |           | yes   | add users, roles, reset passwords            |
 | view_audit             |       |           | yes   | the whole audit trail                        |
 | backup                 |       |           | yes   | a consistent copy of the store               |
+| configure_store        |       |           | yes   | the store's settings (meta), audited         |
 
 The nurse's refill right is conditional: `require_refill(roles, blocked=True)` demands
 `override_refill_block` as well, which only a clinician holds (the store still asks the
@@ -59,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({_A}),
     "view_audit": frozenset({_A}),
     "backup": frozenset({_A}),
+    "configure_store": frozenset({_A}),
 }
 ACTIONS = tuple(PERMISSIONS)
 
@@ -83,6 +85,7 @@ PHRASES: dict[str, str] = {
     "manage_users": "manage users",
     "view_audit": "view the audit trail",
     "backup": "make a backup",
+    "configure_store": "change the store's settings",
 }
 
 

@@ -58,6 +58,8 @@ from itb_tui.store.migrate import ensure_schema
 from itb_tui.store.users import UserAccounts
 
 MIN_OVERRIDE_REASON = 10
+# meta keys only the store itself writes (audit.py's chain head, migrate.py's version)
+_OWN_META_KEYS = frozenset({audit.HEAD_KEY, "schema_version"})
 
 DEMOGRAPHIC_FIELDS = codec.DEMOGRAPHIC_FIELDS
 
@@ -218,10 +220,27 @@ class Store(Access, UserAccounts, Maintenance):
         with self._tx() as conn:
             return self._meta(conn, key)
 
-    def set_meta(self, key: str, value: str) -> None:
+    def set_meta(self, key: str, value: str, actor: str | None = None) -> None:
+        """Set one of the store's settings (e.g. `kind` = demo). Like every write it checks
+        the role (`configure_store`, an admin; the system store may) and is audited with
+        the value before and after. The keys the store keeps itself (the audit chain head,
+        the schema version) are refused: rewriting them would hide a change."""
+        if key in _OWN_META_KEYS:
+            raise StoreError(f"the store's setting {key!r} is kept by the store itself: nothing was changed")
+        who = self._who(actor)
         with self._tx(write=True) as conn:
+            self._require(conn, "configure_store")
+            if key == "kind" and value == "demo" and conn.execute(select(func.count()).select_from(s.users)).scalar():
+                # a demo store opens signed in without a password: never a store with accounts
+                raise StoreError("a store with user accounts cannot be made a demo store: nothing was changed")
+            old = self._meta(conn, key)
+            if old == value:
+                return
             conn.execute(s.meta.delete().where(s.meta.c.key == key))
             conn.execute(insert(s.meta), [{"key": key, "value": value}])
+            self._audit(conn, actor=who, action="update" if old is not None else "create", table="meta",
+                        record_id=None, mrn=None, before=None if old is None else {"key": key, "value": old},
+                        after={"key": key, "value": value}, reason="store setting")
 
     def checkpoint(self) -> None:
         """SQLite: fold the write-ahead log into the database file (before it is copied or

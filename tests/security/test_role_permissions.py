@@ -40,6 +40,7 @@ EXPECTED = {
     "manage_users": {A},
     "view_audit": {A},
     "backup": {A},
+    "configure_store": {A},  # issue 14: set_meta checks a role and is audited
 }
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
 
