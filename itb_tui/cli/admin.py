@@ -5,7 +5,9 @@ the same error handling (one line on stderr, exit 1, never a traceback). Like th
 of the command line they act as the system store: whoever can run them on a SQLite store
 can read its file anyway, and their changes are audited under the operating-system user
 (`os:<name>`). On a new store `user add` creates the first account, which must be an
-admin; the TUI then asks for a login.
+admin; the TUI then asks for a login. Once the store has an admin, `user add`, `disable`
+and `password` need an admin's sign-in (`--admin NAME` and their password) and are
+audited under that admin.
 
 Passwords never appear on the command line (where `ps` and shell history would show
 them): they are typed at a hidden prompt, twice, or read from stdin with
@@ -28,12 +30,15 @@ def add_parsers(sub) -> None:
                    help="a role; repeat for several (--role clinician --role admin)")
     q.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of stdin (for scripts)")
+    _admin_option(q)
     users.add_parser("list", help="list the users, their roles and last sign-in")
     q = users.add_parser("disable", help="disable a user (they can no longer sign in)")
     q.add_argument("name", metavar="NAME")
+    _admin_option(q)
     q = users.add_parser("password", help="set a user's password")
     q.add_argument("name", metavar="NAME")
     q.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    _admin_option(q)
 
     p = sub.add_parser("audit", help="the audit trail: verify its hash chain")
     audits = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -43,6 +48,40 @@ def add_parsers(sub) -> None:
 
     p = sub.add_parser("backup", help="a consistent copy of the store while it is in use (owner-only file)")
     p.add_argument("dest", metavar="DEST", help="a new file, or a directory to put a time-stamped copy in")
+
+
+def _admin_option(q) -> None:
+    q.add_argument("--admin", metavar="NAME",
+                   help="the admin making the change (needed once the store has an admin): their "
+                        "password is asked at the terminal, or is the first line of stdin")
+
+
+def _as_admin(args, store):
+    """The store to change users through. While the store has no active admin (a new
+    store: its first account), the system store, as the operating-system user. Once one
+    exists, an admin must sign in (issue 14): otherwise anyone who can write the store
+    file could `user add --role admin`. Their password: a hidden prompt, or stdin's first
+    line (then the new password, if any, is the second)."""
+    from itb_tui.cli.common import CliError
+
+    if not any(u.active and "admin" in u.roles for u in store.list_users()):
+        return store
+    if not args.admin:
+        raise CliError("this store has an admin: user management needs an admin's password "
+                       "(give --admin NAME); nothing was changed")
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"Password for admin {args.admin}: ")
+    else:
+        line = sys.stdin.readline()
+        password = line[:-1] if line.endswith("\n") else line
+        if not password:
+            raise CliError(f"no password for admin {args.admin} on stdin: nothing was changed")
+    session = store.authenticate(args.admin, password)
+    if not session.can("manage_users"):
+        raise CliError(f"{session.user} is not an admin: nothing was changed")
+    return store.for_user(session)
 
 
 def _password(args, name: str) -> str:
@@ -70,14 +109,16 @@ def cmd_user(args) -> int:
     from itb_tui.store import ValidationError
 
     today = _today()
-    with _open(args, today, create=args.user_command == "add") as store:
+    with _open(args, today, create=args.user_command == "add") as system:
         try:
+            if args.user_command == "list":
+                _print_users(system.list_users())
+                return 0
+            store = _as_admin(args, system)
             if args.user_command == "add":
                 password = _password(args, args.name)
                 user = store.create_user(args.name, password, args.role, _actor())
                 print(f"user {user.username} added (roles: {', '.join(user.roles)})")
-            elif args.user_command == "list":
-                _print_users(store.list_users())
             elif args.user_command == "disable":
                 user = store.disable_user(args.name, _actor())
                 print(f"user {user.username} disabled")

@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import a ward file (or a FHIR Bundle): all or nothing")
     p.add_argument("file", metavar="FILE", help="the itb-ward/1 JSON file ('-' reads stdin)")
+    p.add_argument("--correction-reason", metavar="TEXT",
+                   help="allow the file to change FINAL culture results (corrections, earlier values "
+                        "kept), giving why; without it such a file is refused")
 
     p = sub.add_parser("export", help="export the ward")
     p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="ward-json",
@@ -160,12 +163,19 @@ def _parse_json(name: str, raw: bytes):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CliError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    from itb_tui.wardfile.parse import duplicate_key_paths, load_json
+
     try:
-        return json.loads(text)
+        doc = load_json(text)
+        repeated = duplicate_key_paths(doc)
     except json.JSONDecodeError as exc:
         raise CliError(f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise CliError(f"{name}: invalid JSON: nested too deeply") from None
+    if repeated:  # json.loads would keep the last silently ({"mrn": "F1", "mrn": "F2"})
+        raise CliError(f"{name}: {len(repeated)} key{'s' if len(repeated) != 1 else ''} given twice, "
+                       "nothing was imported:", [f"{path}: appears more than once" for path in repeated])
+    return doc
 
 
 def cmd_import(args) -> int:
@@ -194,7 +204,8 @@ def cmd_import(args) -> int:
 
     with _open(args, today, create=True) as store:
         try:
-            result = store.import_patients(patients, _actor(), reason=f"import {os.path.basename(name)}")
+            result = store.import_patients(patients, _actor(), reason=f"import {os.path.basename(name)}",
+                                           correction_reason=args.correction_reason)
         except ValidationError as exc:
             n = len(exc.errors)
             raise CliError(f"{name}: {n} problem{'s' if n != 1 else ''}, nothing was imported:",

@@ -10,6 +10,7 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | override_refill_block  |       | yes       |       | a refill while blocked, with a written reason|
 | record_bridging        | yes   | yes       |       | lumbar drain, oral baclofen, IV benzo        |
 | record_culture_result  | yes   | yes       |       | the result of a culture already on file      |
+| correct_culture_result |       | yes       |       | change a final result, with a reason         |
 | add_culture            |       | yes       |       | a new culture                                |
 | edit_patient           |       | yes       |       | demographics and dates                       |
 | add_pump               |       | yes       |       | a new pump                                   |
@@ -22,6 +23,7 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | manage_users           |       |           | yes   | add users, roles, reset passwords            |
 | view_audit             |       |           | yes   | the whole audit trail                        |
 | backup                 |       |           | yes   | a consistent copy of the store               |
+| configure_store        |       |           | yes   | the store's settings (meta), audited         |
 
 The nurse's refill right is conditional: `require_refill(roles, blocked=True)` demands
 `override_refill_block` as well, which only a clinician holds (the store still asks the
@@ -45,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "override_refill_block": frozenset({_C}),
     "record_bridging": frozenset({_N, _C}),
     "record_culture_result": frozenset({_N, _C}),
+    "correct_culture_result": frozenset({_C}),
     "add_culture": frozenset({_C}),
     "edit_patient": frozenset({_C}),
     "add_pump": frozenset({_C}),
@@ -57,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({_A}),
     "view_audit": frozenset({_A}),
     "backup": frozenset({_A}),
+    "configure_store": frozenset({_A}),
 }
 ACTIONS = tuple(PERMISSIONS)
 
@@ -68,6 +72,7 @@ PHRASES: dict[str, str] = {
     "override_refill_block": "override a refill block",
     "record_bridging": "record bridging",
     "record_culture_result": "record a culture result",
+    "correct_culture_result": "correct a final culture result",
     "add_culture": "add a culture",
     "edit_patient": "edit a patient",
     "add_pump": "add a pump",
@@ -80,6 +85,7 @@ PHRASES: dict[str, str] = {
     "manage_users": "manage users",
     "view_audit": "view the audit trail",
     "backup": "make a backup",
+    "configure_store": "change the store's settings",
 }
 
 

@@ -29,6 +29,10 @@ class Session:
     locked_at: datetime | None = None
     # The place to resume after an idle lock (screen, MRN, filters): chosen by the UI.
     context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # Set by the store's sign-in only (store.users): a keyed hash over who, roles and when,
+    # so `for_user` refuses a hand-made Session or one whose roles were edited (issue 14).
+    # Kept through with_context / lock (they do not change what it covers).
+    seal: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "roles", frozenset(self.roles))

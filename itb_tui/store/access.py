@@ -87,6 +87,14 @@ class Access:
         rows carry the user name."""
         if not isinstance(session, Session):
             raise StoreError("for_user needs the Session returned by authenticate")
+        if not session.demo:
+            from itb_tui.store.users import session_is_minted
+
+            # Sessions are minted only by the store's sign-in: a hand-made Session (or one
+            # with its roles edited) would otherwise act as anyone without a password.
+            if not session_is_minted(session):
+                raise StoreError("for_user needs the Session returned by this store's sign-in "
+                                 "(authenticate): a session made any other way is refused")
         if session.demo:
             with self._tx() as conn:
                 kind = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "kind")).scalar()

@@ -131,15 +131,25 @@ class _Plan:
         self.creates: dict[str, list[tuple[tuple[str, int], Any, str]]] = defaultdict(list)
         self.updates: dict[str, list[tuple[Any, Any, str]]] = defaultdict(list)  # (old, new, mrn)
         self.counts = defaultdict(int)
+        # culture id -> (audit reason, after-image extras) of an update that is a correction
+        self.correction_notes: dict[int, tuple[str, dict]] = {}
 
 
 def import_into(conn: Connection, patients: list[Patient], actor: str, reason: str | None,
                 validate: Callable[[Patient | None, Patient], None], *,
-                username: str | None = None) -> ImportResult:
+                username: str | None = None, review_cultures: Callable | None = None) -> ImportResult:
+    """Import `patients` (see the module notes). `review_cultures(before, after, changes)`
+    (from the store) judges each existing patient's culture updates, `changes` being
+    (stored, from file) pairs: it returns (problems, notes), problems refusing the import
+    (a final result changed without the right or the reason), notes (culture id ->
+    (reason, after-image extras)) marking the updates that are corrections."""
     mrns = [p.mrn for p in patients]
     dupes = sorted({m for m in mrns if mrns.count(m) > 1}) if len(set(mrns)) != len(mrns) else []
     if dupes:
         raise ValidationError([f"{m}: mrn: appears more than once in the import" for m in dupes])
+    clashes = mrn_clashes(conn, mrns)
+    if clashes:
+        raise ValidationError(clashes)
     if len(mrns) > _LOAD_ALL_ABOVE:
         wanted = set(mrns)
         existing = {p.mrn: p for p in loader.load(conn) if p.mrn in wanted}
@@ -152,8 +162,14 @@ def import_into(conn: Connection, patients: list[Patient], actor: str, reason: s
     for p in patients:
         before = existing.get(p.mrn)
         try:
+            first = len(plan.updates["culture"])
             after = _plan_patient(plan, p, before, in_error)
             validate(before, after)
+            changes = [(old, new) for old, new, _ in plan.updates["culture"][first:]]
+            if review_cultures is not None and before is not None and changes:
+                problems, notes = review_cultures(before, after, changes)
+                errors.extend(problems)
+                plan.correction_notes.update(notes)
         except ValidationError as exc:
             errors.extend(exc.errors)
     if errors:
@@ -165,6 +181,30 @@ def import_into(conn: Connection, patients: list[Patient], actor: str, reason: s
         records_created=c["create"], records_updated=c["update"], records_unchanged=c["unchanged"],
         kept_in_error=c["in_error"],
     )
+
+
+def mrn_clashes(conn: Connection, mrns: list[str]) -> list[str]:
+    """MRNs that differ from another in the list or on file only by case or spaces ("F1"
+    and "f1"): one patient or two? Refused, naming both (issue 14); an exact match is the
+    same patient and updates it."""
+    from sqlalchemy import select
+
+    from itb_tui.wardfile.parse import mrn_key
+
+    problems: list[str] = []
+    first: dict[str, str] = {}
+    for m in mrns:
+        seen = first.setdefault(mrn_key(m), m)
+        if seen != m:
+            problems.append(f"{m}: mrn: clashes with {seen} in the same import: MRNs that differ only "
+                            "in case or spaces are refused")
+    exact = set(mrns)
+    for stored in conn.execute(select(s.patients.c.mrn)).scalars():
+        new = first.get(mrn_key(stored))
+        if new is not None and stored not in exact:
+            problems.append(f"{new}: mrn: clashes with patient {stored} already on file: MRNs that differ "
+                            "only in case or spaces are refused (use the MRN as on file)")
+    return problems
 
 
 def _plan_patient(plan: _Plan, p: Patient, before: Patient | None, in_error) -> Patient:
@@ -268,9 +308,9 @@ def _write(conn: Connection, plan: _Plan, actor: str, reason: str, username: str
     at = audit.now_utc()
     audit_rows: list[dict] = []
 
-    def log(action, table, record_id, mrn, before, after):
+    def log(action, table, record_id, mrn, before, after, why=None):
         audit_rows.append(audit.row(at=at, actor=actor, action=action, table=table, record_id=record_id,
-                                    mrn=mrn, before=before, after=after, reason=reason))
+                                    mrn=mrn, before=before, after=after, reason=why or reason))
 
     # patients
     new_ids = _insert_returning_ids(conn, s.patients, [
@@ -310,7 +350,11 @@ def _write(conn: Connection, plan: _Plan, actor: str, reason: str, username: str
             conn.execute(update(table).where(table.c.id == bindparam("b_id")),
                          [dict(values(new), b_id=old.id) for old, new, _ in plan.updates[kind]])
             for old, new, mrn in plan.updates[kind]:
-                log("update", table.name, old.id, mrn, codec.record_dict(old), codec.record_dict(new))
+                image, why = codec.record_dict(new), None
+                if kind == "culture" and old.id in plan.correction_notes:  # a correction: its reason
+                    why, extras = plan.correction_notes[old.id]
+                    image.update(extras)
+                log("update", table.name, old.id, mrn, codec.record_dict(old), image, why)
 
     c = plan.counts
     log("import", "ward_file", None, None, None, {

@@ -54,10 +54,13 @@ from itb_tui.store.errors import (
     StoreError,
     ValidationError,
 )
-from itb_tui.store.importer import ImportResult, import_into
+from itb_tui.store.importer import ImportResult, import_into, mrn_clashes
 from itb_tui.store.maintenance import Maintenance
 from itb_tui.store.migrate import ensure_schema
 from itb_tui.store.users import UserAccounts
+
+# meta keys only the store itself writes (audit.py's chain head, migrate.py's version)
+_OWN_META_KEYS = frozenset({audit.HEAD_KEY, "schema_version"})
 
 DEMOGRAPHIC_FIELDS = codec.DEMOGRAPHIC_FIELDS
 
@@ -202,14 +205,43 @@ class Store(Access, UserAccounts, Maintenance):
             self._require(conn, "view_patient_history" if only_patient else "view_audit")
             return audit.read(conn, mrn, username=username, since=since, until=until, limit=limit)
 
+    def culture_corrections(self, mrn: str) -> dict:
+        """Culture id -> its corrections (`clinical.corrections.PastCorrection`, oldest
+        first), read from this patient's audit trail, whose before-images keep every
+        earlier result: the timeline shows them as "corrected (was …)"."""
+        from itb_tui.clinical.corrections import past_corrections
+
+        if not _encodable(mrn):
+            return {}
+        with self._tx() as conn:
+            self._require(conn, "view_patient_history")
+            return past_corrections(audit.read(conn, mrn))
+
     def get_meta(self, key: str) -> str | None:
         with self._tx() as conn:
             return self._meta(conn, key)
 
-    def set_meta(self, key: str, value: str) -> None:
+    def set_meta(self, key: str, value: str, actor: str | None = None) -> None:
+        """Set one of the store's settings (e.g. `kind` = demo). Like every write it checks
+        the role (`configure_store`, an admin; the system store may) and is audited with
+        the value before and after. The keys the store keeps itself (the audit chain head,
+        the schema version) are refused: rewriting them would hide a change."""
+        if key in _OWN_META_KEYS:
+            raise StoreError(f"the store's setting {key!r} is kept by the store itself: nothing was changed")
+        who = self._who(actor)
         with self._tx(write=True) as conn:
+            self._require(conn, "configure_store")
+            if key == "kind" and value == "demo" and conn.execute(select(func.count()).select_from(s.users)).scalar():
+                # a demo store opens signed in without a password: never a store with accounts
+                raise StoreError("a store with user accounts cannot be made a demo store: nothing was changed")
+            old = self._meta(conn, key)
+            if old == value:
+                return
             conn.execute(s.meta.delete().where(s.meta.c.key == key))
             conn.execute(insert(s.meta), [{"key": key, "value": value}])
+            self._audit(conn, actor=who, action="update" if old is not None else "create", table="meta",
+                        record_id=None, mrn=None, before=None if old is None else {"key": key, "value": old},
+                        after={"key": key, "value": value}, reason="store setting")
 
     def checkpoint(self) -> None:
         """SQLite: fold the write-ahead log into the database file (before it is copied or
@@ -271,15 +303,49 @@ class Store(Access, UserAccounts, Maintenance):
         return conn.execute(q).scalar()
 
     # --- writes ------------------------------------------------------------------------
-    def import_patients(self, patients: Sequence[Patient], actor: str, *, reason: str | None = None) -> ImportResult:
+    def import_patients(self, patients: Sequence[Patient], actor: str, *, reason: str | None = None,
+                        correction_reason: str | None = None) -> ImportResult:
         """Create or update patients by MRN in one transaction (all or nothing). Child
         records are matched by natural key and updated or added; records the store has but
         the import lacks are kept; records a clinician marked entered in error are not
-        brought back. Every change is audited with before/after."""
+        brought back. Every change is audited with before/after.
+
+        A file that changes a FINAL culture result of a patient on file is refused, naming
+        each change and whether it lifts a refill block, unless `correction_reason` is
+        given (and a signed-in user may correct results): then each is a correction, its
+        earlier value kept like one made in the form (`_check_correction`)."""
         who = self._who(actor)
         with self._tx(write=True) as conn:
-            self._require(conn, "import")
-            return import_into(conn, list(patients), who, reason, self._validate, username=self._username)
+            roles = self._require(conn, "import")
+            return import_into(conn, list(patients), who, reason, self._validate, username=self._username,
+                               review_cultures=self._import_corrections(roles, correction_reason))
+
+    def _import_corrections(self, roles, correction_reason: str | None):
+        """The importer's judge of culture updates (see `import_patients`)."""
+        from itb_tui.clinical import corrections
+
+        def review(before: Patient, after: Patient, changes) -> tuple[list[str], dict]:
+            problems: list[str] = []
+            notes: dict[int, tuple[str, dict]] = {}
+            for old, new in changes:
+                decision = corrections.decide(before, after, old, new, self._today(), self._rules)
+                if not decision.correction:
+                    continue
+                where = f"{before.mrn}: cultures ({old.specimen} drawn {old.drawn_on.isoformat()})"
+                if roles is not None and not can(roles, decision.action):
+                    problems.append(f"{where}: the file {decision.summary()}; "
+                                    + str(PermissionDenied(roles, decision.action)))
+                elif corrections.reason_problem(correction_reason):
+                    problems.append(f"{where}: the file {decision.summary()}; a final result is changed only "
+                                    "as a correction: import again with --correction-reason giving why")
+                else:
+                    extras = {"corrected_from": decision.was}
+                    if decision.lifts_block:
+                        extras["lifts_refill_block"] = list(decision.lifts_block)
+                    notes[old.id] = (_required_text(correction_reason, "the reason for the correction"), extras)
+            return problems, notes
+
+        return review
 
     def save_patient(self, patient: Patient, actor: str, *, reason: str | None = None,
                      expected_version: int | None = None) -> Patient:
@@ -296,6 +362,9 @@ class Store(Access, UserAccounts, Maintenance):
             if not found:
                 after = Patient(mrn=patient.mrn, **values)
                 self._validate(None, after)
+                clashes = mrn_clashes(conn, [after.mrn])  # "f1" when "F1" is on file (issue 14)
+                if clashes:
+                    raise ValidationError(clashes)
                 new_id = conn.execute(insert(s.patients).values(row_version=1, **codec.patient_values(after))).inserted_primary_key[0]
                 self._audit(conn, actor=who, action="create", table="patients", record_id=new_id,
                             mrn=after.mrn, before=None, after=codec.record_dict(after), reason=reason)
@@ -391,19 +460,44 @@ class Store(Access, UserAccounts, Maintenance):
             if codec.bare(new) == codec.bare(old):
                 return before
             after = dataclasses.replace(before, **{field: records[:idx] + (new,) + records[idx + 1:]})
+            image = codec.record_dict(new)
+            if kind == "culture":  # a final result changed: a clinician's correction (issue 14)
+                reason = self._check_correction(roles, before, after, old, new, idx, reason, image)
             self._validate(before, after)
             conn.execute(update(table).where(table.c.id == record_id).values(**values(new)))
             self._bump(conn, before.id)
             self._audit(conn, actor=who, action="update", table=table.name, record_id=record_id,
-                        mrn=before.mrn, before=codec.record_dict(old), after=codec.record_dict(new),
+                        mrn=before.mrn, before=codec.record_dict(old), after=image,
                         reason=reason)
             return self._by_id(conn, before.id)
 
+    def _check_correction(self, roles, before: Patient, after: Patient, old: Culture, new: Culture,
+                          idx: int, reason: str | None, image: dict) -> str | None:
+        """Changing a FINAL culture result is a correction (`clinical.corrections`): refused
+        unless the user may correct results (a clinician) and gives the reason. The audit
+        row keeps the earlier value (its before-image) and says what the correction lifts."""
+        from itb_tui.clinical import corrections
+
+        decision = corrections.decide(before, after, old, new, self._today(), self._rules)
+        if not decision.correction:
+            return reason
+        if roles is not None and not can(roles, decision.action):
+            raise PermissionDenied(roles, decision.action)
+        problem = corrections.reason_problem(reason)
+        if problem:
+            raise ValidationError([f"{before.mrn}: cultures[{idx}].correction_reason: {problem}"])
+        image["corrected_from"] = decision.was
+        if decision.lifts_block:
+            image["lifts_refill_block"] = list(decision.lifts_block)
+        return _required_text(reason, "the reason for the correction")
+
     def update_culture(self, culture_id: int, culture: Culture, actor: str, *, reason: str | None = None,
                        expected_version: int | None = None) -> Patient:
-        """Change a culture on file. Entering its result (result, organism, susceptibility)
-        is `record_culture_result` (a nurse may); changing what was drawn or when needs
-        `add_culture` (a clinician)."""
+        """Change a culture on file. Entering the result of a pending culture (result,
+        organism, susceptibility) is `record_culture_result` (a nurse may); changing what
+        was drawn or when needs `add_culture` (a clinician); changing a FINAL result is a
+        correction (`correct_culture_result`, a clinician, `reason` required: see
+        `_check_correction`)."""
         return self._update_child("culture", culture_id, culture, actor, reason, expected_version)
 
     def update_course(self, course_id: int, course: AntifungalCourse, actor: str, *, reason: str | None = None,

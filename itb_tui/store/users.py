@@ -17,6 +17,10 @@ PostgreSQL store knows the same users).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
@@ -41,6 +45,26 @@ from itb_tui.store.errors import LoginFailed, LoginLocked, NotFound, StoreError,
 
 WRONG = "wrong user name or password"
 LOCKED_REASON = "refused: locked after failed sign-ins"
+
+
+# A key made fresh in each process: only a Session this process's sign-in sealed verifies.
+_SESSION_KEY = secrets.token_bytes(32)
+
+
+def _session_digest(session: Session) -> str:
+    text = "\0".join([session.user, ",".join(sorted(session.roles)), session.started_at.isoformat(),
+                      str(session.demo)])
+    return hmac.new(_SESSION_KEY, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+def mint_session(session: Session) -> Session:
+    """The session sealed by the store's sign-in (`authenticate`)."""
+    return dataclasses.replace(session, seal=_session_digest(session))
+
+
+def session_is_minted(session: Session) -> bool:
+    """True for a session the store's sign-in sealed, unchanged in who, roles and when."""
+    return isinstance(session.seal, str) and hmac.compare_digest(session.seal, _session_digest(session))
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +313,7 @@ class UserAccounts:
             raise LoginFailed("this account is disabled: ask an admin")
         rehashed = hash_password(password) if needs_rehash(found[1]) else None
         self._login_audit(name, found, ok=True, reason=None, now=now, rehashed=rehashed)
-        return start_session(name, user.roles, now)
+        return mint_session(start_session(name, user.roles, now))
 
     def _login_audit(self, name, found, *, ok: bool, reason: str | None, now: datetime,
                      rehashed: str | None = None) -> None:

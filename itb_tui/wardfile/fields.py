@@ -88,7 +88,9 @@ def check_quantity(
     """A finite decimal number above 0 (and at least `minimum`), at most `maximum`.
 
     Binary floats are refused: the reservoir countdown must be exact, and a float that
-    reached a record means a caller skipped the conversion from the user's text.
+    reached a record means a caller skipped the conversion from the user's text. With a
+    `minimum` a value out of range is told the whole range ("must be between 1 and
+    500 kg"), so the user sees at once what is plausible (issue 14).
     """
     if value is None:
         return "is required" if required else None
@@ -98,10 +100,12 @@ def check_quantity(
         return f"must be a number, not {show(value)}"
     if isinstance(value, Decimal) and not value.is_finite():
         return "must be a finite number"
+    if minimum is not None:
+        if value < minimum or value > maximum:
+            return f"must be between {_fmt(minimum)} and {_fmt(maximum)} {unit}"
+        return None
     if value <= 0:
         return f"must be more than 0 {unit}"
-    if minimum is not None and value < minimum:
-        return f"must be at least {_fmt(minimum)} {unit}"
     if value > maximum:
         return f"must be at most {_fmt(maximum)} {unit}"
     return None
@@ -388,7 +392,7 @@ FIELDS: dict[str, dict[str, Checker]] = {
         "dob": _record_date(required=False),
         "ward": _text(limits.SHORT_TEXT_MAX),
         "bed": _text(limits.BED_MAX),
-        "weight_kg": _quantity(limits.MAX_WEIGHT_KG, "kg", required=False),
+        "weight_kg": _quantity(limits.MAX_WEIGHT_KG, "kg", minimum=limits.MIN_WEIGHT_KG, required=False),
         "symptoms_resolved_on": _record_date(required=False),
         "neutrophil_recovery_on": _record_date(required=False),
     },
@@ -396,9 +400,9 @@ FIELDS: dict[str, dict[str, Checker]] = {
         "serial": _text(limits.SHORT_TEXT_MAX, required=True),
         "manufacturer": _text(limits.SHORT_TEXT_MAX),
         "model": _text(limits.SHORT_TEXT_MAX),
-        "reservoir_ml": _quantity(limits.MAX_RESERVOIR_ML, "mL"),
+        "reservoir_ml": _quantity(limits.MAX_RESERVOIR_ML, "mL", minimum=limits.MIN_RESERVOIR_ML),
         "alarm_ml": _first(
-            _quantity(limits.MAX_RESERVOIR_ML, "mL"),
+            _quantity(limits.MAX_RESERVOIR_ML, "mL", minimum=limits.MIN_ALARM_ML),
             lambda v, c: check_alarm(v, c.get("reservoir_ml")),
         ),
         "implanted_on": _record_date(required=False),
@@ -407,7 +411,8 @@ FIELDS: dict[str, dict[str, Checker]] = {
             lambda v, c: check_not_before(v, c.get("implanted_on"), "implanted_on"),
         ),
         "removal_reason": _text(limits.FREE_TEXT_MAX, multiline=True),
-        "concentration_ug_ml": _quantity(limits.MAX_CONCENTRATION_UG_ML, "µg/mL"),
+        "concentration_ug_ml": _quantity(limits.MAX_CONCENTRATION_UG_ML, "µg/mL",
+                                         minimum=limits.MIN_CONCENTRATION_UG_ML),
         "daily_dose_ug": _quantity(
             limits.MAX_DAILY_DOSE_UG, "µg/day", minimum=limits.MIN_DAILY_DOSE_UG
         ),
@@ -415,7 +420,7 @@ FIELDS: dict[str, dict[str, Checker]] = {
     "refill": {
         "on": _refill_on,
         "volume_ml": _first(
-            _quantity(limits.MAX_RESERVOIR_ML, "mL"),
+            _quantity(limits.MAX_RESERVOIR_ML, "mL", minimum=limits.MIN_REFILL_VOLUME_ML),
             lambda v, c: check_volume(v, c.get("reservoir_ml")),
         ),
         "programmer_alarm_on": _programmer_alarm,
@@ -430,7 +435,8 @@ FIELDS: dict[str, dict[str, Checker]] = {
     },
     "antifungal": {
         "drug": lambda v, c: check_drug(v),
-        "dose_mg": _quantity(limits.MAX_ANTIFUNGAL_DOSE_MG, "mg", required=False),
+        "dose_mg": _quantity(limits.MAX_ANTIFUNGAL_DOSE_MG, "mg", minimum=limits.MIN_ANTIFUNGAL_DOSE_MG,
+                             required=False),
         "started_on": _record_date(required=True),
         "stopped_on": _stopped_on,
         "planned_stop_on": _planned_stop,

@@ -39,6 +39,27 @@ MAX_WEIGHT_KG = Decimal(500)
 # bound is 20 g, not the 10 g one might guess from the azoles.
 MAX_ANTIFUNGAL_DOSE_MG = Decimal(20000)
 
+# --- Lower bounds (issue 14: "more than 0" let 5e-324 kg through; a range is stated) ---
+# Each is well below any real value and catches a unit slip the other way (grams typed
+# as kilograms, a concentration typed in mg/mL) and the absurd (5e-324).
+
+# The lightest patient with an implanted pump is a small child (well over 5 kg); a
+# preterm neonate is about 0.5-1 kg. 1 kg admits any real patient a ward will see.
+MIN_WEIGHT_KG = Decimal(1)
+# The smallest ITB reservoir made is 10 mL (older SynchroMed); current pumps are 16-40 mL.
+MIN_RESERVOIR_ML = Decimal(10)
+# Low-reservoir alarms are set at 1-5 mL (SynchroMed II default 2 mL); 0.5 leaves room.
+MIN_ALARM_ML = Decimal("0.5")
+# A refill is withdrawing the old drug and filling the reservoir: a few mL at least. 0.1 mL
+# is the least a syringe measures; below it the number is a slip, not a refill.
+MIN_REFILL_VOLUME_ML = Decimal("0.1")
+# The weakest commercial intrathecal baclofen is 50 µg/mL (the screening ampoule);
+# dilutions for a test dose go lower. Below 10 µg/mL it is mg/mL typed as µg/mL reversed.
+MIN_CONCENTRATION_UG_ML = Decimal(10)
+# The smallest antifungal daily dose is a few mg (amphotericin B deoxycholate in a small
+# child); below 1 mg it is grams typed as milligrams reversed, or a slip.
+MIN_ANTIFUNGAL_DOSE_MG = Decimal(1)
+
 # --- Dates ---
 
 # No record predates 1900 (also keeps the engine's "date minus N days" arithmetic safe).

@@ -252,6 +252,36 @@ def _patient_list(doc: object) -> tuple[list, list[str]]:
     return patients, errors
 
 
+def mrn_key(mrn: str) -> str:
+    """An MRN as compared for sameness: case and spaces ignored ("F1", "f1", "F 1" clash)."""
+    return "".join(str(mrn).split()).casefold()
+
+
+def patients_mrn(raw_patients: list, index: int) -> str:
+    return " ".join(str(raw_patients[index].get("mrn", "")).split())
+
+
+def duplicate_key_paths(doc: object, path: str = "") -> list[str]:
+    """Where a JSON document (loaded with `load_json`) repeats a key: `patients[0].mrn`.
+    json.loads keeps the last of two equal keys silently; a ward file must not."""
+    found: list[str] = []
+    if isinstance(doc, Mapping):
+        for key in getattr(doc, "duplicates", ()):
+            found.append(f"{path}.{key}" if path else str(key))
+        for key, value in doc.items():
+            found += duplicate_key_paths(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(doc, list):
+        for index, value in enumerate(doc):
+            found += duplicate_key_paths(value, f"{path}[{index}]")
+    return found
+
+
+def load_json(text: str) -> object:
+    """JSON text as Python, remembering repeated keys (see `duplicate_key_paths`); raises
+    json.JSONDecodeError like json.loads."""
+    return json.loads(text, object_pairs_hook=_object_pairs)
+
+
 def parse_ward(source: str | bytes | Mapping, today: date) -> list[Patient]:
     """The patients of a ward file, or WardFileError listing every problem in the file.
 
@@ -277,14 +307,20 @@ def parse_ward(source: str | bytes | Mapping, today: date) -> list[Patient]:
         label = label_for(patient, f"patients[{index}]")
         errors += [_line(label, path, message) for path, message in problems]
         if label == patient.mrn:
-            if patient.mrn in first_index:
-                duplicates.setdefault(patient.mrn, [first_index[patient.mrn]]).append(index)
+            key = mrn_key(patient.mrn)
+            if key in first_index:
+                duplicates.setdefault(key, [first_index[key]]).append(index)
             else:
-                first_index[patient.mrn] = index
+                first_index[key] = index
         patients.append(patient)
-    for mrn, indexes in duplicates.items():
+    for key, indexes in duplicates.items():
         where = ", ".join(f"patients[{i}]" for i in indexes)
-        errors.append(f"{mrn}: mrn: used by more than one patient in the file ({where})")
+        spellings = list(dict.fromkeys(patients_mrn(raw_patients, i) for i in indexes))
+        if len(spellings) == 1:
+            errors.append(f"{spellings[0]}: mrn: used by more than one patient in the file ({where})")
+        else:  # F1 and f1: one patient or two? Refused, naming both (issue 14)
+            errors.append(f"{spellings[-1]}: mrn: clashes with {spellings[0]} ({where}): MRNs that differ "
+                          "only in case or spaces are refused")
     if errors:
         raise WardFileError(errors)
     return patients

@@ -153,6 +153,23 @@ def _refill_problems(pump: Pump, sound: dict, path: str, base: dict) -> list[Pro
             problems.append((f"{path}refills[{index}]", "must be a Refill record"))
             continue
         problems += _record_problems("refill", refill, f"{path}refills[{index}].", context)[0]
+    return problems + _same_day_refills(refills, path)
+
+
+def _same_day_refills(refills, path: str) -> list[Problem]:
+    """Two refills of one pump on one date (issue 14): the store's record_refill refuses
+    the second, so a file or a form must too (one would hide the other's volume)."""
+    first: dict[object, int] = {}
+    problems = []
+    for index, refill in enumerate(refills):
+        on = getattr(refill, "on", None)
+        if not isinstance(on, date):
+            continue
+        if on in first:
+            problems.append((f"{path}refills[{index}].on", f"a refill on {on.isoformat()} is already "
+                             f"recorded for this pump (refills[{first[on]}]); one refill a day"))
+        else:
+            first[on] = index
     return problems
 
 

@@ -47,18 +47,20 @@ def test_the_first_user_is_an_admin_added_from_a_script(data_dir):
     r = run_cli(data_dir, "user", "add", "Ada", "--role", "clinician", "--role", "admin", "--password-stdin",
                 stdin=PASSWORD)
     assert r.code == 0 and r.out.strip() == "user ada added (roles: clinician, admin)"
-    assert run_cli(data_dir, "user", "add", "nurse.nina", "--role", "nurse", "--password-stdin",
-                   stdin=PASSWORD).code == 0
+    # once an admin exists, adding a user needs an admin's password (stdin: admin's, then the new one)
+    assert run_cli(data_dir, "user", "add", "nurse.nina", "--role", "nurse", "--password-stdin", "--admin", "ada",
+                   stdin=PASSWORD + PASSWORD).code == 0
     listed = run_cli(data_dir, "user", "list")
     assert listed.code == 0
     rows = [line.split() for line in listed.out.splitlines()[1:]]
-    assert rows == [["ada", "clinician,admin", "active", "never"], ["nurse.nina", "nurse", "active", "never"]]
+    # ada signed in to add nurse.nina: her last sign-in is now
+    assert [rows[0][:3], rows[1]] == [["ada", "clinician,admin", "active"], ["nurse.nina", "nurse", "active", "never"]]
     assert "correct horse" not in listed.out + listed.err
-    r = run_cli(data_dir, "user", "disable", "nurse.nina")
+    r = run_cli(data_dir, "user", "disable", "nurse.nina", "--admin", "ada", stdin=PASSWORD)
     assert r.code == 0 and "disabled" in run_cli(data_dir, "user", "list").out
     conn = sqlite3.connect(data_dir / "ward.db")
-    actors = {r[0] for r in conn.execute("SELECT actor FROM audit WHERE table_name = 'users'")}
-    assert actors == {f"os:{getpass.getuser()}"}
+    actors = {r[0] for r in conn.execute("SELECT actor FROM audit WHERE table_name = 'users' AND action != 'login'")}
+    assert actors == {f"os:{getpass.getuser()}", "ada"}  # the first admin by the OS user, then ada
     assert not conn.execute("SELECT count(*) FROM audit WHERE \"after\" LIKE '%correct horse%'").fetchone()[0]
 
 
@@ -302,3 +304,20 @@ def test_the_admin_commands_work_on_postgresql(data_dir, pg_url, tmp_path):
     r = run_cli(data_dir, "audit", "verify", env=env)
     assert r.code == 1 and "BROKEN at entry 2" in r.out
     assert "itb_test:" not in r.out + r.err  # never the password
+
+
+def test_once_an_admin_exists_user_management_needs_an_admins_password(data_dir):
+    """Issue 14: anyone who can write the store file could otherwise `user add --role admin`."""
+    assert run_cli(data_dir, "user", "add", "ada", "--role", "admin", "--password-stdin", stdin=PASSWORD).code == 0
+    db = data_dir / "ward.db"
+    before = dump_db(db)
+    line = _one_error(run_cli(data_dir, "user", "add", "mallory", "--role", "admin", "--password-stdin",
+                              stdin=PASSWORD))
+    assert "user management needs an admin's password (give --admin NAME)" in line
+    assert dump_db(db) == before
+    r = run_cli(data_dir, "user", "add", "mallory", "--role", "admin", "--password-stdin", "--admin", "ada",
+                stdin=b"a wrong guess here\n" + PASSWORD)
+    assert r.code == 1 and "wrong user name or password" in r.err
+    assert "mallory" not in run_cli(data_dir, "user", "list").out
+    for command in (["disable", "ada"], ["password", "ada", "--password-stdin"]):
+        assert run_cli(data_dir, "user", *command, stdin=PASSWORD).code == 1

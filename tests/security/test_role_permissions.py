@@ -27,6 +27,7 @@ EXPECTED = {
     "override_refill_block": {C},
     "record_bridging": {N, C},
     "record_culture_result": {N, C},
+    "correct_culture_result": {C},  # issue 14: a final result changed is a correction
     "add_culture": {C},
     "edit_patient": {C},
     "add_pump": {C},
@@ -39,6 +40,7 @@ EXPECTED = {
     "manage_users": {A},
     "view_audit": {A},
     "backup": {A},
+    "configure_store": {A},  # issue 14: set_meta checks a role and is audited
 }
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
 

@@ -56,6 +56,7 @@ def test_the_second_save_is_refused_with_who_and_when_and_nothing_is_overwritten
 
 @pytest.mark.parametrize("change", [
     lambda st, p: st.update_culture(p.cultures[1].id, replace(p.cultures[1], result="pending"), "os:a",
+                                    reason="laboratory withdrew the report",  # a correction (issue 14)
                                     expected_version=p.row_version),
     lambda st, p: st.update_course(p.antifungals[0].id, replace(p.antifungals[0], stopped_on=TODAY), "os:a",
                                    expected_version=p.row_version),

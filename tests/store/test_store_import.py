@@ -47,7 +47,8 @@ def test_reimport_updates_demographics_and_records_in_place(store):
                        refills=(replace(p.pumps[0].refills[0], volume_ml=Decimal("19.5")),)),),
         cultures=(p.cultures[0], replace(p.cultures[1], result="positive", organism="Candida krusei")),
     )
-    result = store.import_patients([changed], "tester")
+    # no_growth -> positive changes a final result: an import applies it only as a correction
+    result = store.import_patients([changed], "tester", correction_reason="laboratory corrected report")
     assert (result.created, result.updated) == (0, 1)
     assert (result.records_created, result.records_updated, result.records_unchanged) == (0, 3, 4)
     got = store.get_patient("A1001")

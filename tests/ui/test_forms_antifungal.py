@@ -74,7 +74,7 @@ async def test_antifungal_form_names_each_bad_field_and_saves_nothing(tmp_path):
         await fill(pilot, "stopped_on", "2026-11-01")  # before it started on 2026-11-05
         assert field_error(form, "stopped_on") == "✖ must be on or after started_on (2026-11-05)"
         await fill(pilot, "dose_mg", "-5")
-        assert field_error(form, "dose_mg") == "✖ must be more than 0 mg"
+        assert field_error(form, "dose_mg") == "✖ must be between 1 and 20000 mg"
         await press(pilot, "enter")
         assert app.screen is form
         assert store.get_patient("DAY01").antifungals == before

@@ -60,6 +60,8 @@ async def test_e_edits_the_culture_selected_in_the_timeline(tmp_path):
         form = await open_form(pilot, "e", CultureResultForm)
         assert form.original.drawn_on.isoformat() == "2026-11-05"
         await fill(pilot, "susceptibility", "fluconazole=SDD")
+        # The culture's result was final: changing a susceptibility is a correction (issue 14).
+        await fill(pilot, "correction_reason", "laboratory corrected report: MIC revised")
         await press(pilot, "enter")
         assert app.screen is detail
         first = next(c for c in store.get_patient("DAY01").cultures if c.drawn_on.isoformat() == "2026-11-05")
@@ -109,3 +111,58 @@ async def test_organism_completes_from_the_species_table(tmp_path):
         await pilot.press(*"Nakaseomyces gla")
         await press(pilot, "right")  # accept the suggestion
         assert form.raw("organism") == "Nakaseomyces glabratus"
+
+
+# --- corrections of a final result (issue 14, item 1) ------------------------------------------
+
+
+async def _open_positive_culture(pilot, detail):
+    timeline = detail.query_one(Timeline)
+    row = next(i for i, e in enumerate(timeline.entries) if e.kind == "culture" and e.record.result == "positive")
+    timeline.move_cursor(row=row)
+    return await open_form(pilot, "e", CultureResultForm)
+
+
+async def test_a_nurse_is_told_and_refused_when_she_turns_a_positive_culture_into_no_growth(tmp_path):
+    """The hazard of issue 14: KRU01 is blocked by a Candida krusei blood culture; a nurse
+    changing it to no growth would lift the block. The form says it is a correction, that
+    it lifts the block and that her role may not, and the store refuses it."""
+    from admin_helpers import add_users, app_as
+    from detail_helpers import SIZE, open_detail, ward_store
+
+    store = add_users(ward_store(tmp_path))
+    app = app_as(store, "nora")
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(pilot, "KRU01")
+        before = store.get_patient("KRU01").cultures
+        form = await _open_positive_culture(pilot, detail)
+        await fill(pilot, "organism", "")
+        await fill(pilot, "susceptibility", "")
+        await choose(pilot, "result", "no_growth")
+        notice = notice_text(form)
+        assert "CORRECTION of a final result (was positive: Candida krusei, fluconazole R)" in notice
+        assert "This correction LIFTS THE REFILL BLOCK (fungemia)" in notice  # said before saving
+        assert "You may not correct a final result with your role: ask a clinician." in notice
+        await press(pilot, "enter")
+        assert field_error(form, "correction_reason").startswith("✖ is required")
+        await fill(pilot, "correction_reason", "the lab phoned: wrong patient's bottle")
+        await press(pilot, "enter")
+        assert app.screen is form
+        assert form.form_error == "Not saved: nurse may not correct a final culture result: a clinician must"
+        assert store.get_patient("KRU01").cultures == before
+        assert assess(store.get_patient("KRU01"), TODAY).refill.status == "blocked"
+
+
+async def test_a_clinicians_correction_is_saved_and_the_timeline_shows_the_earlier_value(tmp_path):
+    async with running(tmp_path, "KRU01") as (store, app, pilot, detail):  # the demo clinician
+        form = await _open_positive_culture(pilot, detail)
+        await fill(pilot, "organism", "Candida glabrata")
+        assert "CORRECTION of a final result (was positive: Candida krusei, fluconazole R)" in notice_text(form)
+        assert "LIFTS THE REFILL BLOCK" not in notice_text(form)  # still a fungal positive
+        await fill(pilot, "correction_reason", "re-identified by MALDI-TOF: corrected report")
+        await press(pilot, "enter")
+        assert app.screen is detail
+        await pilot.pause()
+        row = next(e for e in detail.query_one(Timeline).entries if e.kind == "culture")
+        assert row.details.endswith("corrected (was positive: Candida krusei, fluconazole R)")
+        assert "corrected (was" in screen_text(app)  # on screen, not only in the model

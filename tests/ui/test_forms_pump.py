@@ -46,7 +46,7 @@ async def test_pump_form_names_each_bad_field_and_saves_nothing(tmp_path):
         await fill(pilot, "alarm_ml", "25")
         assert field_error(form, "alarm_ml") == "✖ must be below the reservoir (20 mL)"
         await fill(pilot, "daily_dose_ug", "0.5")
-        assert field_error(form, "daily_dose_ug") == "✖ must be at least 1 µg/day"
+        assert field_error(form, "daily_dose_ug") == "✖ must be between 1 and 5000 µg/day"
         await fill(pilot, "removed_on", "2020-01-01")  # before the old pump went in
         assert field_error(form, "removed_on") == "✖ must be on or after implanted_on (2024-01-10)"
         await press(pilot, "enter")

@@ -139,9 +139,9 @@ ROWS = [
     ("dob", "2023-06-01", "A1001: pumps[0].implanted_on: must not be before the date of birth (2023-06-01)"),
     ("ward", "W" * 101, "A1001: ward: is too long (101 characters; at most 100)"),
     ("bed", "B" * 21, "A1001: bed: is too long (21 characters; at most 20)"),
-    ("weight_kg", 0, "A1001: weight_kg: must be more than 0 kg"),
-    ("weight_kg", -61, "A1001: weight_kg: must be more than 0 kg"),
-    ("weight_kg", 501, "A1001: weight_kg: must be at most 500 kg"),
+    ("weight_kg", 0, "A1001: weight_kg: must be between 1 and 500 kg"),
+    ("weight_kg", -61, "A1001: weight_kg: must be between 1 and 500 kg"),
+    ("weight_kg", 501, "A1001: weight_kg: must be between 1 and 500 kg"),
     ("weight_kg", True, "A1001: weight_kg: must be a number, not true"),
     ("weight_kg", "61", 'A1001: weight_kg: must be a number, not "61"'),
     ("symptoms_resolved_on", "2026-11-11", "A1001: symptoms_resolved_on: must not be after today (2026-11-10)"),
@@ -158,17 +158,17 @@ ROWS = [
     ("pumps[0].manufacturer", "M" * 101, "A1001: pumps[0].manufacturer: is too long (101 characters; at most 100)"),
     ("pumps[0].model", ["SynchroMed"], "A1001: pumps[0].model: must be text, not a list"),
     ("pumps[0].reservoir_ml", DELETE, "A1001: pumps[0].reservoir_ml: is required"),
-    ("pumps[0].reservoir_ml", 0, "A1001: pumps[0].reservoir_ml: must be more than 0 mL"),
-    ("pumps[0].reservoir_ml", 61, "A1001: pumps[0].reservoir_ml: must be at most 60 mL"),
+    ("pumps[0].reservoir_ml", 0, "A1001: pumps[0].reservoir_ml: must be between 10 and 60 mL"),
+    ("pumps[0].reservoir_ml", 61, "A1001: pumps[0].reservoir_ml: must be between 10 and 60 mL"),
     ("pumps[0].alarm_ml", 20, "A1001: pumps[0].alarm_ml: must be below the reservoir (20 mL)"),
-    ("pumps[0].alarm_ml", 0, "A1001: pumps[0].alarm_ml: must be more than 0 mL"),
+    ("pumps[0].alarm_ml", 0, "A1001: pumps[0].alarm_ml: must be between 0.5 and 60 mL"),
     ("pumps[0].implanted_on", "2026-11-11", "A1001: pumps[0].implanted_on: must not be after today (2026-11-10)"),
     ("pumps[0].removed_on", "2023-04-30", "A1001: pumps[0].removed_on: must be on or after implanted_on (2023-05-01)"),
     ("pumps[0].removal_reason", "r" * 501, "A1001: pumps[0].removal_reason: is too long (501 characters; at most 500)"),
     ("pumps[0].concentration_ug_ml", DELETE, "A1001: pumps[0].concentration_ug_ml: is required"),
-    ("pumps[0].concentration_ug_ml", 4001, "A1001: pumps[0].concentration_ug_ml: must be at most 4000 µg/mL"),
-    ("pumps[0].daily_dose_ug", 0.5, "A1001: pumps[0].daily_dose_ug: must be at least 1 µg/day"),
-    ("pumps[0].daily_dose_ug", 5001, "A1001: pumps[0].daily_dose_ug: must be at most 5000 µg/day"),
+    ("pumps[0].concentration_ug_ml", 4001, "A1001: pumps[0].concentration_ug_ml: must be between 10 and 4000 µg/mL"),
+    ("pumps[0].daily_dose_ug", 0.5, "A1001: pumps[0].daily_dose_ug: must be between 1 and 5000 µg/day"),
+    ("pumps[0].daily_dose_ug", 5001, "A1001: pumps[0].daily_dose_ug: must be between 1 and 5000 µg/day"),
     ("pumps[0].daily_dose_ug", None, "A1001: pumps[0].daily_dose_ug: is required"),
     ("pumps[0].refills", 3, "A1001: pumps[0].refills: must be a list, not 3"),
     ("pumps[0].flow", 1, 'A1001: pumps[0]: unknown field "flow" (expected one of: serial, manufacturer, '
@@ -220,8 +220,8 @@ ROWS = [
     # --- antifungal ---
     ("antifungals[0].drug", "flucanazole", 'A1001: antifungals[0].drug: unknown antifungal "flucanazole" (did you mean "fluconazole"?)'),
     ("antifungals[0].drug", DELETE, "A1001: antifungals[0].drug: is required"),
-    ("antifungals[0].dose_mg", 20001, "A1001: antifungals[0].dose_mg: must be at most 20000 mg"),
-    ("antifungals[0].dose_mg", 0, "A1001: antifungals[0].dose_mg: must be more than 0 mg"),
+    ("antifungals[0].dose_mg", 20001, "A1001: antifungals[0].dose_mg: must be between 1 and 20000 mg"),
+    ("antifungals[0].dose_mg", 0, "A1001: antifungals[0].dose_mg: must be between 1 and 20000 mg"),
     ("antifungals[0].started_on", DELETE, "A1001: antifungals[0].started_on: is required"),
     ("antifungals[0].started_on", "2026-11-11", "A1001: antifungals[0].started_on: must not be after today (2026-11-10)"),
     ("antifungals[0].stopped_on", "2026-11-01", "A1001: antifungals[0].stopped_on: must be on or after started_on (2026-11-02)"),
@@ -321,7 +321,7 @@ def test_the_summary_of_an_error_is_one_line_naming_the_count_and_first_problem(
     with pytest.raises(WardFileError) as caught:
         parse_ward(json.dumps(doc), TODAY)
     assert str(caught.value) == (
-        "2 problems in the ward file; first: A1001: weight_kg: must be more than 0 kg"
+        "2 problems in the ward file; first: A1001: weight_kg: must be between 1 and 500 kg"
     )
 
 
@@ -411,3 +411,35 @@ def test_bytes_with_a_byte_order_mark_are_read_and_bad_utf8_is_named():
 def test_an_empty_ward_is_valid():
     assert parse_ward('{"format": "itb-ward/1", "patients": []}', TODAY) == []
     assert parse_ward('{"format": "itb-ward/1"}', TODAY) == []
+
+
+# --- issue 14 item 7: plausible ranges, stated; one refill a day --------------------------------
+
+@pytest.mark.parametrize("path, value, words", [
+    ("weight_kg", "5e-324", "weight_kg: must be between 1 and 500 kg"),
+    ("pumps[0].reservoir_ml", "5", "pumps[0].reservoir_ml: must be between 10 and 60 mL"),
+    ("pumps[0].alarm_ml", "0.1", "pumps[0].alarm_ml: must be between 0.5 and 60 mL"),
+    ("pumps[0].concentration_ug_ml", "1E-300", "pumps[0].concentration_ug_ml: must be between 10 and 4000 µg/mL"),
+    ("pumps[0].refills[0].volume_ml", "0.01", "pumps[0].refills[0].volume_ml: must be between 0.1 and 60 mL"),
+    ("antifungals[0].dose_mg", "0.001", "antifungals[0].dose_mg: must be between 1 and 20000 mg"),
+])
+def test_numbers_outside_a_plausible_clinical_range_are_refused_naming_the_range(path, value, words):
+    doc = copy.deepcopy(EXAMPLE)
+    _set(doc, path, float(value))  # 5e-324 is the smallest float: it was "more than 0 kg"
+    assert _errors(doc) == [f"A1001: {words}"]
+
+
+def test_two_refills_of_one_pump_on_one_date_are_refused():
+    doc = copy.deepcopy(EXAMPLE)
+    first = doc["patients"][0]["pumps"][0]["refills"][0]
+    _set(doc, "pumps[0].refills[1]", dict(first, volume_ml=5))
+    assert _errors(doc) == [f"A1001: pumps[0].refills[1].on: a refill on {first['on']} is already recorded "
+                            "for this pump (refills[0]); one refill a day"]
+
+
+def test_mrns_that_differ_only_in_case_or_spaces_clash_naming_both():
+    doc = copy.deepcopy(EXAMPLE)
+    other = dict(copy.deepcopy(doc["patients"][0]), mrn="a1001")
+    doc["patients"].append(other)
+    assert _errors(doc) == ["a1001: mrn: clashes with A1001 (patients[0], patients[1]): MRNs that differ "
+                            "only in case or spaces are refused"]

@@ -103,18 +103,18 @@ def pumps(draw, earliest: date) -> tuple[Pump, ...]:
         implanted, removed = bounds[2 * i], bounds[2 * i + 1]
         if i == count - 1 and draw(_MAYBE):
             removed = None
-        reservoir = draw(quantity("1", "60"))
+        reservoir = draw(quantity("10", "60"))  # limits.MIN_RESERVOIR_ML
         refills = []
-        for on in sorted(day(draw, implanted, removed or TODAY) for _ in range(draw(_COUNT3))):
+        for on in sorted({day(draw, implanted, removed or TODAY) for _ in range(draw(_COUNT3))}):  # one refill a day
             printed = draw(_PRINTED)
-            volume = min(draw(quantity("0.01", "60")), reservoir)  # min() hits the bound itself
+            volume = min(draw(quantity("0.1", "60")), reservoir)  # min() hits the bound itself
             refills.append(Refill(
                 on=on,
                 volume_ml=volume,
                 programmer_alarm_on=None if printed is None else on + timedelta(days=printed),
                 override_reason=draw(optional(text(500))),
             ))
-        alarm = draw(quantity("0.01", "60"))
+        alarm = draw(quantity("0.5", "60"))
         alarm = alarm if alarm < reservoir else reservoir / 2
         result.append(Pump(
             serial=draw(text(95)) + f"#{i}",
@@ -125,7 +125,7 @@ def pumps(draw, earliest: date) -> tuple[Pump, ...]:
             implanted_on=implanted,
             removed_on=removed,
             removal_reason=draw(optional(text(500))) if removed else None,
-            concentration_ug_ml=draw(quantity("0.1", "4000")),
+            concentration_ug_ml=draw(quantity("10", "4000")),
             daily_dose_ug=draw(quantity("1", "5000")),
             refills=tuple(refills),
         ))
@@ -180,7 +180,7 @@ def patients(draw) -> Patient:
         dob=dob,
         ward=draw(optional(text(100))),
         bed=draw(optional(text(20))),
-        weight_kg=draw(optional(quantity("0.5", "500"))),
+        weight_kg=draw(optional(quantity("1", "500"))),
         symptoms_resolved_on=maybe_day(),
         neutrophil_recovery_on=maybe_day(),
         pumps=draw(pumps(earliest)),

@@ -13,10 +13,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 
-from itb_tui.clinical import organisms
+from itb_tui.clinical import corrections, organisms
 from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import (
     CULTURE_RESULTS,
@@ -146,7 +146,12 @@ class CultureForm(FormScreen):
 
 
 class CultureResultForm(CultureForm):
-    """Enter or change the result of a culture already recorded (usually a pending one)."""
+    """Enter or change the result of a culture already recorded (usually a pending one).
+
+    Changing a result that is already final is a *correction* (`clinical.corrections`):
+    the form says so as soon as the change is typed, with the earlier value and whether
+    it lifts a refill block, reveals the required reason, and tells a nurse before she
+    types anything that only a clinician may correct (the store refuses it anyway)."""
 
     FORM_TITLE = "Culture result"
     SAVE_LABEL = "Save result"
@@ -162,7 +167,25 @@ class CultureResultForm(CultureForm):
                 f"drawn {date_text(c.drawn_on)}, now {words(c.result, RESULT_WORDS)}.")
 
     def form_fields(self) -> list[Field]:
-        return self.result_fields()
+        return [*self.result_fields(),
+                Field("correction_reason", "Correction reason", placeholder="why the final result changes",
+                      hint="e.g. the laboratory's corrected report", hidden=True)]
+
+    def correction(self, values: dict[str, Any], draft: Patient | None) -> corrections.Correction:
+        """What saving means: an entry, or a correction (and the block it lifts)."""
+        if draft is None:
+            return corrections.Correction(corrections.is_correction(self.original, self.culture(values)))
+        return corrections.decide(self.patient, draft, self.original, self.culture(values),
+                                  self.today, self.rules)
+
+    def before_check(self, values: dict[str, Any]) -> None:
+        self.show_field("correction_reason", corrections.is_correction(self.original, self.culture(values)))
+
+    def extra_problems(self, values: dict[str, Any], draft: Patient | None) -> dict[str, str]:
+        if not corrections.is_correction(self.original, self.culture(values)):
+            return {}
+        problem = corrections.reason_problem(values.get("correction_reason"))
+        return {"correction_reason": problem} if problem else {}
 
     def initial_values(self) -> dict[str, Any]:
         c = self.original
@@ -190,11 +213,34 @@ class CultureResultForm(CultureForm):
 
     def notice(self, values: dict[str, Any], draft: Patient | None, errors: dict[str, str]) -> RenderableType | None:
         values = {**values, "drawn_on": self.original.drawn_on}
-        return super().notice(values, draft, errors)
+        # A missing correction reason must not hide what saving would do to the refill.
+        errors = {name: message for name, message in errors.items() if name != "correction_reason"}
+        status = super().notice(values, draft, errors)
+        if not corrections.is_correction(self.original, self.culture(values)):
+            return status
+        decision = self.correction(values, None if errors else draft)
+        parts: list[RenderableType] = [Text(
+            f"✎ CORRECTION of a final result (was {decision.was or corrections.result_words(self.original)}): "
+            "a clinician's decision with a reason; the earlier value is kept.", style="bold")]
+        if decision.lifts_block:
+            parts.append(Text("✖ This correction LIFTS THE REFILL BLOCK ("
+                              + ", ".join(reason_text(r) for r in decision.lifts_block) + ")",
+                              style="bold white on red"))
+        can = getattr(self.app, "can", None)
+        if can is not None and not can(corrections.CORRECTION_ACTION):
+            parts.append(Text("✖ You may not correct a final result with your role: ask a clinician.",
+                              style="bold"))
+        if status is not None:
+            parts.append(status)
+        return Group(*parts)
 
     def save(self, values: dict[str, Any]) -> Any:
-        return self.store.update_culture(self.original.id, self.culture(values), self.actor,
+        culture = self.culture(values)
+        reason = values.get("correction_reason") if corrections.is_correction(self.original, culture) else None
+        return self.store.update_culture(self.original.id, culture, self.actor, reason=reason,
                                          expected_version=self.expected_version)
 
     def saved_message(self, result: Any) -> str:
+        if corrections.is_correction(self.original, self.culture(self.collect()[0])):
+            return "Culture result corrected (the earlier value is kept)"
         return "Culture result saved"

@@ -91,10 +91,11 @@ DETAIL_SCREEN_NAME = "itb-patient-detail"
 class PatientLoaded(Message):
     """The worker read the patient `mrn` (patient None: no such MRN, or it was removed)."""
 
-    def __init__(self, mrn: str, patient: Patient | None) -> None:
+    def __init__(self, mrn: str, patient: Patient | None, corrections: dict | None = None) -> None:
         super().__init__()
         self.mrn = mrn
         self.patient = patient
+        self.corrections = corrections or {}  # culture id -> its corrections (the timeline's "was")
 
 
 class PatientDetailScreen(Screen):
@@ -164,6 +165,7 @@ class PatientDetailScreen(Screen):
         self.patient: Patient | None = patient
         self.assessment: Assessment | None = None
         self.loaded = False  # the store read for `mrn` finished (found or not)
+        self.corrections: dict = {}  # culture id -> its corrections (Store.culture_corrections)
         self.owner = None  # the ward list this reusable screen belongs to (for_patient)
         self._styled_for: tuple | None = None  # app-wide style inputs at the last full restyle
 
@@ -196,6 +198,7 @@ class PatientDetailScreen(Screen):
         """Show `mrn` (from `patient` at once if given) and read it from the store again."""
         self.mrn = mrn
         self.patient = patient
+        self.corrections = {}
         self.assessment = None
         self.loaded = False
         if not self.is_mounted:
@@ -298,7 +301,9 @@ class PatientDetailScreen(Screen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="detail-load")
     def _read(self, mrn: str) -> None:
-        self.post_message(PatientLoaded(mrn, self.app.store.get_patient(mrn)))
+        patient = self.app.store.get_patient(mrn)
+        corrections = self.app.store.culture_corrections(mrn) if patient is not None and patient.cultures else {}
+        self.post_message(PatientLoaded(mrn, patient, corrections))
 
     def on_patient_loaded(self, message: PatientLoaded) -> None:
         if message.mrn != self.mrn:
@@ -306,7 +311,9 @@ class PatientDetailScreen(Screen):
         self.loaded = True
         shown = self.patient if self.assessment is not None else None
         self.patient = message.patient  # always the store's copy: forms save against its row version
-        if message.patient is not None and message.patient == shown:
+        same_corrections = message.corrections == self.corrections
+        self.corrections = message.corrections
+        if message.patient is not None and message.patient == shown and same_corrections:
             return  # the first frame already showed exactly this
         if message.patient is None:
             self._show_nothing(f"No patient with MRN {self.mrn} (it may have been removed).")
@@ -343,7 +350,7 @@ class PatientDetailScreen(Screen):
         self.query_one(AntifungalCard).show(patient, assessment)
         self.query_one(ReimplantCard).show(assessment, rules)
         self.query_one(AlertList).show(assessment.alerts, rules)
-        self.query_one(Timeline).show(patient)
+        self.query_one(Timeline).show(patient, self.corrections)
 
     # --- actions: each opens a form; the form saves and reports DataChanged ---
 

@@ -74,8 +74,18 @@ def culture_details(culture) -> str:
     return text
 
 
-def timeline_entries(patient: Patient) -> list[TimelineEntry]:
-    """Every dated event of the patient, newest first."""
+def corrected_text(past) -> str:
+    """` · corrected (was positive: Candida albicans)`, oldest earlier value first, as
+    laboratories mark a corrected report (`past`: clinical.corrections.PastCorrection)."""
+    if not past:
+        return ""
+    return " · corrected (was " + "; then ".join(p.was for p in past) + ")"
+
+
+def timeline_entries(patient: Patient, corrections=None) -> list[TimelineEntry]:
+    """Every dated event of the patient, newest first. `corrections`: culture id -> its
+    corrections (Store.culture_corrections), shown on the culture's row."""
+    corrections = corrections or {}
     rows: list[tuple[str, TimelineEntry]] = []
 
     def add(order_kind: str, entry: TimelineEntry) -> None:
@@ -111,7 +121,8 @@ def timeline_entries(patient: Patient) -> list[TimelineEntry]:
         cid = culture.id if culture.id is not None else f"n{index}"
         add("culture", TimelineEntry(
             culture.drawn_on, f"Culture: {words(culture.specimen, SPECIMEN_WORDS)}",
-            culture_details(culture), "culture", culture.id, f"culture:{cid}", culture))
+            culture_details(culture) + corrected_text(corrections.get(culture.id)),
+            "culture", culture.id, f"culture:{cid}", culture))
     for index, course in enumerate(patient.antifungals):
         aid = course.id if course.id is not None else f"n{index}"
         dose = f" {number_text(course.dose_mg)} mg" if course.dose_mg is not None else ""
@@ -178,13 +189,13 @@ class Timeline(DataTable):
         self.clear()
         self._entries = {}
 
-    def show(self, patient: Patient) -> None:
+    def show(self, patient: Patient, corrections=None) -> None:
         """Replace the rows with the patient's events, keeping the cursor on the same record."""
         self._ensure_columns()
         selected = self.selected_entry
         self.clear()
         self._entries = {}
-        for entry in timeline_entries(patient):
+        for entry in timeline_entries(patient, corrections):
             self._entries[entry.key] = entry
             details = Text(entry.details)
             if entry.flag:
