@@ -101,16 +101,34 @@ class Access:
         seven queries must not mix two moments); writes take the writer lock up front
         (SQLite: BEGIN IMMEDIATE; PostgreSQL: the audit chain head row), so writers queue
         and a version check and the write it guards are one atomic step."""
+        from itb_tui.store import witness
+
         try:
             with self._engine.connect() as conn:
                 if write:
                     conn.execution_options(itb_write=True)
                 elif self.dialect == "postgresql":
                     conn.execution_options(isolation_level="REPEATABLE READ")
+                head = token = None
                 with conn.begin():
                     if write and self.dialect != "sqlite":
                         audit.read_head(conn, lock=True)
-                    yield conn
+                    if write:
+                        audit.defer(conn)
+                    try:
+                        yield conn
+                        if write:
+                            # The audit rows are sealed with the digests of the rows as
+                            # committed, and the witness hears of the new head (audit.py,
+                            # witness.py), all before the commit.
+                            head = audit.flush(conn)
+                            if head is not None:
+                                token = witness.before_commit(conn, head)
+                    finally:
+                        if write:
+                            audit.discard(conn)
+                if head is not None:
+                    witness.after_commit(token, head)
         except StoreError:
             raise
         except IntegrityError as exc:

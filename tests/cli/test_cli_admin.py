@@ -156,7 +156,7 @@ def test_an_old_store_is_upgraded_on_open_and_says_where_the_backup_is(data_dir)
     assert r.code == 0, r.err
     assert [p["mrn"] for p in json.loads(r.out)["patients"]] == ["A1001", "B2002"]
     note = r.err.strip()
-    assert note.startswith("itb-tui: upgraded the store from schema version 1 to 3; the old store was copied to ")
+    assert note.startswith("itb-tui: upgraded the store from schema version 1 to 6; the old store was copied to ")
     backup = Path(note.rsplit(" ", 1)[1])
     assert backup.exists() and backup.parent == db.parent
     assert run_cli(data_dir, "--db", str(db), "status").err == ""  # only once
@@ -293,7 +293,8 @@ def test_the_admin_commands_work_on_postgresql(data_dir, pg_url, tmp_path):
     from sqlalchemy import create_engine, text
 
     engine = create_engine(pg_url)
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # as the tables' owner (the app role has no UPDATE on audit)
+        conn.execute(text("GRANT UPDATE ON audit TO CURRENT_USER"))
         conn.execute(text("UPDATE audit SET actor = 'someone else' WHERE id = 2"))
     engine.dispose()
     r = run_cli(data_dir, "audit", "verify", env=env)

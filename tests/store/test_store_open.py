@@ -11,6 +11,7 @@ from sqlalchemy import text
 from store_fixtures import TODAY, fungemia_patient
 
 from itb_tui.store import StoreError, open_store
+from itb_tui.store.versions import SCHEMA_VERSION
 
 
 def _mode(path) -> int:
@@ -66,7 +67,7 @@ def test_reopening_keeps_the_data(tmp_path):
         store.import_patients([fungemia_patient()], "tester")
     with open_store(url, today=TODAY) as store:
         assert [p.mrn for p in store.load_patients()] == ["A1001"]
-        assert store.get_meta("schema_version") == "3"
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
 
 
 def test_an_in_memory_store_works_from_worker_threads():
