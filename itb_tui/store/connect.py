@@ -5,7 +5,8 @@ Any SQLAlchemy URL works with the same code; SQLite gets WAL (readers never bloc
 writer on a ward-round morning), foreign keys and a 5 s busy timeout on every connection,
 and write transactions start with BEGIN IMMEDIATE so two writers queue instead of one of
 them failing half-way. The file holds patient data, so it and a directory we create are
-owner-only (0600/0700). Every failure becomes one `StoreError` line without the password.
+owner-only (0600/0700), and one that is not the app's own is refused (private_file.py).
+Every failure becomes one `StoreError` line without the password.
 
 SQLAlchemy is imported inside the functions that need it: the status command opens a
 SQLite store with `sqlite3` alone (`reader.py`), applying the same `sqlite_settings`.
@@ -54,22 +55,22 @@ def describe(exc: BaseException, url: str | None = None) -> str:
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the directory (0700) and the empty database file (0600) if missing."""
+    """Create the directory (0700) and the empty database file (0600) if missing; refuse a
+    store file, sidecar or directory that is not the app's own (store/private_file.py)."""
+    from itb_tui.store import private_file
+
     try:
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             raise StoreError(f"cannot open database {path}: it is a directory")
         parent = path.parent
         if not parent.exists():
             parent.mkdir(mode=0o700, parents=True)
             os.chmod(parent, 0o700)
-        if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
-            os.chmod(path, 0o600)
+        private_file.check_store(path)
+        if not os.path.lexists(path):
+            private_file.create_new(path)
     except StoreError:
         raise
-    except FileExistsError:
-        pass  # another process created it a moment ago
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise StoreError(f"cannot create database {path}: {reason.lower()}") from None
