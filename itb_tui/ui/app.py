@@ -130,6 +130,13 @@ class ItbApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "itb-tui"
+    crash_log = None  # where the crash log went, after a crash (ui/crash.py)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Never Textual's traceback with local variables (patients) on screen: ui/crash.py."""
+        from itb_tui.ui import crash
+
+        crash.handle(self, error)
     COMMANDS = App.COMMANDS | {PatientSearchProvider}
 
     BINDINGS = [
@@ -568,16 +575,27 @@ class ItbApp(App):
                                 self.action_export)
 
 
-def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int | None = None) -> None:
+def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int | None = None) -> int:
     """Open the store at `db_url` and run the app until the user quits (see `app_for_store`).
-    A current store opens in the background of the first screen (store/opening.py)."""
+    A current store opens in the background of the first screen (store/opening.py).
+    Returns the exit status: 0, or 70 after a crash (ui/crash.py: one line on screen, the
+    traceback without local variables in an owner-only log)."""
     from itb_tui.store.opening import open_for_app
 
+    from itb_tui.ui import crash
+
     store = open_for_app(db_url, today=today)
-    try:
+
+    def run() -> int:
         app = app_for_store(store, today=today, demo=demo, lock_after_s=lock_after_s)
         app.prefetch_saved_rows()
         app.run()
+        if app.crash_log is not None or app.return_code:
+            return crash.EXIT_CRASHED
+        return 0
+
+    try:
+        return crash.guard(run)
     finally:
         store.close()
 
