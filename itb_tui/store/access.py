@@ -43,6 +43,42 @@ def clean_actor(actor: str) -> str:
     return text[:100]
 
 
+def _lock_head_waiting(conn: Connection) -> None:
+    """PostgreSQL's writer lock (the chain head row, FOR UPDATE), waited for up to
+    `write_wait_s()` like SQLite's: a short first try so the wait is announced once, then
+    the rest of the bound (lock_timeout); past it a StoreError in words."""
+    import time
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from itb_tui.store import connect
+
+    start = time.monotonic()
+    conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
+    try:
+        point = conn.begin_nested()
+        try:
+            audit.read_head(conn, lock=True)
+            point.commit()
+            return
+        except OperationalError:
+            point.rollback()
+        connect._notify_waiting()
+        remaining_ms = max(1, int((connect.write_wait_s() - (time.monotonic() - start)) * 1000))
+        conn.execute(text(f"SET LOCAL lock_timeout = '{remaining_ms}ms'"))
+        try:
+            audit.read_head(conn, lock=True)
+        except OperationalError:
+            raise connect.gave_up(time.monotonic() - start) from None
+    finally:
+        if conn.in_transaction() and not conn.invalidated:
+            try:
+                conn.execute(text("SET LOCAL lock_timeout = 0"))
+            except Exception:  # noqa: BLE001 - the transaction failed: it is rolled back anyway
+                pass
+
+
 class Access:
     """Engine, transactions and the acting user; see `Store` for the public methods."""
 
@@ -112,7 +148,7 @@ class Access:
                 head = token = None
                 with conn.begin():
                     if write and self.dialect != "sqlite":
-                        audit.read_head(conn, lock=True)
+                        _lock_head_waiting(conn)
                     if write:
                         audit.defer(conn)
                     try:

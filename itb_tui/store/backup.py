@@ -85,7 +85,9 @@ def copy_sqlite(src: Path, dest: Path, *, check=None, witness: bool = True) -> P
     _remove(tmp)
     try:
         _owner_only_file(tmp)
-        source = sqlite3.connect(str(src), timeout=BUSY_TIMEOUT_MS / 1000)
+        from itb_tui.store.connect import write_wait_s
+
+        source = sqlite3.connect(str(src), timeout=max(BUSY_TIMEOUT_MS / 1000, write_wait_s()))
         try:
             copy = sqlite3.connect(str(tmp))
             try:

@@ -24,6 +24,84 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another writer (an import of 10,000 patients takes well under
+# a minute on the reference machine): `ITB_TUI_WRITE_WAIT_S` seconds, default 10 minutes.
+DEFAULT_WRITE_WAIT_S = 600.0
+_POLL_MS = 200
+WAITING = "waiting for another terminal to finish writing…"
+
+
+def write_wait_s() -> float:
+    """The bound on waiting for the writer lock (ITB_TUI_WRITE_WAIT_S, seconds)."""
+    try:
+        value = float(os.environ.get("ITB_TUI_WRITE_WAIT_S", DEFAULT_WRITE_WAIT_S))
+    except ValueError:
+        return DEFAULT_WRITE_WAIT_S
+    return value if value >= 0 else DEFAULT_WRITE_WAIT_S
+
+
+def _stderr_notice() -> None:
+    import sys
+
+    print(f"itb-tui: {WAITING}", file=sys.stderr, flush=True)
+
+
+# Called once when a write starts waiting: the command line prints a line on stderr; the
+# TUI replaces it with a notification on screen (ItbApp.on_mount).
+wait_notifier = _stderr_notice
+
+
+def set_wait_notifier(notifier) -> None:
+    global wait_notifier
+    wait_notifier = notifier or _stderr_notice
+
+
+def _notify_waiting() -> None:
+    try:
+        wait_notifier()
+    except Exception:  # noqa: BLE001 - a notice must never fail the write
+        pass
+
+
+def gave_up(waited_s: float) -> StoreError:
+    return StoreError(f"another terminal has been writing to the store for {waited_s:.0f} s (an "
+                      "import?); nothing was changed: try again when it has finished (the wait "
+                      "is ITB_TUI_WRITE_WAIT_S)")
+
+
+def _is_busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text or "locked" in text
+
+
+def begin_immediate_waiting(dbapi_conn) -> None:
+    """BEGIN IMMEDIATE, waiting for another writer up to `write_wait_s()`: polled in short
+    steps so the wait can be announced once (never the words "database is locked")."""
+    import time
+
+    cur = dbapi_conn.cursor()
+    start = time.monotonic()
+    told = False
+    try:
+        cur.execute(f"PRAGMA busy_timeout={_POLL_MS}")
+        while True:
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+                return
+            except Exception as exc:  # sqlite3.OperationalError, imported lazily
+                if not _is_busy(exc):
+                    raise
+                waited = time.monotonic() - start
+                if waited >= write_wait_s():
+                    raise gave_up(waited) from None
+                if not told:
+                    told = True
+                    _notify_waiting()
+    finally:
+        try:
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        finally:
+            cur.close()
 
 
 def safe_url(url: str) -> str:
@@ -42,6 +120,9 @@ def describe(exc: BaseException, url: str | None = None) -> str:
     orig = getattr(exc, "orig", None) or exc
     lines = [ln.strip() for ln in str(orig).strip().splitlines() if ln.strip()]
     text = lines[0] if lines else type(orig).__name__
+    if "database is locked" in text.lower():  # never these words to a user
+        text = ("another terminal kept the store busy for too long; nothing was changed: "
+                "try again in a moment")
     if url:
         from sqlalchemy.engine import make_url
 
@@ -100,8 +181,10 @@ def _sqlite_listeners(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        immediate = conn.get_execution_options().get("itb_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if conn.get_execution_options().get("itb_write", False):
+            begin_immediate_waiting(conn.connection.dbapi_connection)
+        else:
+            conn.exec_driver_sql("BEGIN")
 
 
 def create_store_engine(url: str) -> Engine:

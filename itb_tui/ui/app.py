@@ -215,8 +215,25 @@ class ItbApp(App):
         import gc
 
         gc.unfreeze()  # the ward list froze its load (see WardScreen.on_ward_loaded)
+        from itb_tui.store import connect
+
+        connect.set_wait_notifier(None)
+
+    def show_waiting_for_writer(self) -> None:
+        """A save met another terminal's write (an import?): say so while it waits
+        (store/connect.py calls this from the worker thread that waits)."""
+        from itb_tui.store.connect import WAITING
+
+        message = WAITING[0].upper() + WAITING[1:]
+        try:
+            self.call_from_thread(self.notify, message, severity="warning", timeout=10)
+        except RuntimeError:  # called on the app's own thread
+            self.notify(message, severity="warning", timeout=10)
 
     def on_mount(self) -> None:
+        from itb_tui.store import connect
+
+        connect.set_wait_notifier(self.show_waiting_for_writer)
         self.set_interval(POLL_SECONDS, self._poll_data_version, name="data-version-poll")
         self.set_interval(min(5.0, self.idle_lock.timeout_s / 2), self.check_idle_lock, name="idle-lock")
         if self._lock_problem:
