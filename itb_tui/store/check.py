@@ -163,12 +163,29 @@ def record_problems(conn: Connection) -> tuple[list[str], int]:
     return problems, checked
 
 
-def run(conn: Connection) -> CheckResult:
+def run_on_file(conn: Connection, path) -> CheckResult:
+    """`run` on a SQLite file opened some other way (a backup, read-only): its witness is
+    `<path>.witness`; a backup made without one (the pre-upgrade copies) is noted."""
+    from pathlib import Path
+
+    from itb_tui.store import witness
+
+    wpath = witness.path_for_store(Path(path))
+    return run(conn, witness_path=wpath if wpath.exists() else None, witness_optional=True)
+
+
+def run(conn: Connection, *, witness_path=None, witness_optional: bool = False) -> CheckResult:
     from itb_tui.store import witness
 
     problems = tuple(database_problems(conn))
     verified = audit.verify(conn)
-    seen = witness.compare(conn, audit.read_head(conn))
+    if witness_path is not None:
+        seen = witness.compare(conn, audit.read_head(conn), witness_path)
+    elif witness_optional:
+        seen = witness.Comparison(True, "witness: none beside this copy (its length is confirmed "
+                                        "only by its own chain head)")
+    else:
+        seen = witness.compare(conn, audit.read_head(conn))
     rows, checked = record_problems(conn)
     return CheckResult(ok=not problems and verified.ok and seen.ok and not rows,
                        database_problems=problems, audit=verified, witness=seen.line,

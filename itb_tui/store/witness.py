@@ -167,6 +167,8 @@ def _read_file(path: Path) -> tuple[tuple[int, str] | None, set[tuple[int, str]]
 def compare(conn: Connection, head: tuple[int, str], witness_path: Path | None = None) -> Comparison:
     """The database's chain head against its witness (see the module notes)."""
     path = store_file(conn)
+    if witness_path is not None:
+        path = Path(str(witness_path)[:-len(SUFFIX)]) if str(witness_path).endswith(SUFFIX) else path
     if path is None and conn.dialect.name == "sqlite":
         return Comparison(True, "witness: none (in-memory store)")
     if path is None:
