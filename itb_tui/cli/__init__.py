@@ -2,6 +2,7 @@
 
 - `entry.py`: the parser, the ward commands (status, import, export, demo, the app), `main`;
 - `admin.py`: user, audit, check, backup;
+- `restore.py`: `itb-tui restore BACKUP`;
 - `common.py`: what both share (errors, opening the store, today, atomic writes).
 
 Importing this package imports only the standard library: `itb-tui status` never pays for

@@ -49,6 +49,10 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("backup", help="a consistent copy of the store while it is in use (owner-only file)")
     p.add_argument("dest", metavar="DEST", help="a new file, or a directory to put a time-stamped copy in")
 
+    from itb_tui.cli.restore import add_parser as add_restore
+
+    add_restore(sub)
+
 
 def _admin_option(q) -> None:
     q.add_argument("--admin", metavar="NAME",
@@ -172,4 +176,11 @@ def cmd_backup(args) -> int:
     return 0
 
 
-COMMANDS = {"user": cmd_user, "audit": cmd_audit, "check": cmd_check, "backup": cmd_backup}
+def cmd_restore(args) -> int:
+    from itb_tui.cli.restore import cmd_restore as run
+
+    return run(args)
+
+
+COMMANDS = {"user": cmd_user, "audit": cmd_audit, "check": cmd_check, "backup": cmd_backup,
+            "restore": cmd_restore}

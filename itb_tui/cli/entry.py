@@ -278,8 +278,7 @@ def cmd_ui(args) -> int:
         from itb_tui.ui.app import run_app
     except ImportError as exc:
         raise CliError(f"the terminal app is not available ({exc})") from None
-    run_app(url, today=today, demo=args.demo)
-    return 0
+    return run_app(url, today=today, demo=args.demo)
 
 
 COMMANDS = {"status": cmd_status, "import": cmd_import, "export": cmd_export, "demo": cmd_demo,

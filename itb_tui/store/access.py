@@ -43,6 +43,42 @@ def clean_actor(actor: str) -> str:
     return text[:100]
 
 
+def _lock_head_waiting(conn: Connection) -> None:
+    """PostgreSQL's writer lock (the chain head row, FOR UPDATE), waited for up to
+    `write_wait_s()` like SQLite's: a short first try so the wait is announced once, then
+    the rest of the bound (lock_timeout); past it a StoreError in words."""
+    import time
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from itb_tui.store import connect
+
+    start = time.monotonic()
+    conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
+    try:
+        point = conn.begin_nested()
+        try:
+            audit.read_head(conn, lock=True)
+            point.commit()
+            return
+        except OperationalError:
+            point.rollback()
+        connect._notify_waiting()
+        remaining_ms = max(1, int((connect.write_wait_s() - (time.monotonic() - start)) * 1000))
+        conn.execute(text(f"SET LOCAL lock_timeout = '{remaining_ms}ms'"))
+        try:
+            audit.read_head(conn, lock=True)
+        except OperationalError:
+            raise connect.gave_up(time.monotonic() - start) from None
+    finally:
+        if conn.in_transaction() and not conn.invalidated:
+            try:
+                conn.execute(text("SET LOCAL lock_timeout = 0"))
+            except Exception:  # noqa: BLE001 - the transaction failed: it is rolled back anyway
+                pass
+
+
 class Access:
     """Engine, transactions and the acting user; see `Store` for the public methods."""
 
@@ -109,16 +145,34 @@ class Access:
         seven queries must not mix two moments); writes take the writer lock up front
         (SQLite: BEGIN IMMEDIATE; PostgreSQL: the audit chain head row), so writers queue
         and a version check and the write it guards are one atomic step."""
+        from itb_tui.store import witness
+
         try:
             with self._engine.connect() as conn:
                 if write:
                     conn.execution_options(itb_write=True)
                 elif self.dialect == "postgresql":
                     conn.execution_options(isolation_level="REPEATABLE READ")
+                head = token = None
                 with conn.begin():
                     if write and self.dialect != "sqlite":
-                        audit.read_head(conn, lock=True)
-                    yield conn
+                        _lock_head_waiting(conn)
+                    if write:
+                        audit.defer(conn)
+                    try:
+                        yield conn
+                        if write:
+                            # The audit rows are sealed with the digests of the rows as
+                            # committed, and the witness hears of the new head (audit.py,
+                            # witness.py), all before the commit.
+                            head = audit.flush(conn)
+                            if head is not None:
+                                token = witness.before_commit(conn, head)
+                    finally:
+                        if write:
+                            audit.discard(conn)
+                if head is not None:
+                    witness.after_commit(token, head)
         except StoreError:
             raise
         except IntegrityError as exc:

@@ -32,11 +32,17 @@ ACTIONS = (
     "create", "update", "entered_in_error", "import",  # clinical data and users
     "login", "login_failed",  # sign-ins (table "users")
     "backup",  # a copy of the store was made
+    "restore",  # the store was replaced by a backup (itb-tui restore)
+    "baseline",  # the digests of the rows a store held when row digests began (schema 5)
 )
 HEAD_KEY = "audit_head"
 # The columns each hash covers, as stored (before/after are the JSON text itself).
+# `row_digests` (schema 5): the digest of each row the entry's write left (rowdigest.py),
+# hashed only when present, so entries written before it existed verify unchanged.
 HASHED = ("id", "at", "actor", "username", "action", "table_name", "record_id", "mrn",
-          "before", "after", "reason")
+          "before", "after", "reason", "row_digests")
+OPTIONAL_HASHED = frozenset({"row_digests"})
+_PENDING = "itb_audit_pending"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,28 +114,94 @@ def init_head(conn: Connection) -> None:
     conn.execute(insert(s.meta), [{"key": HEAD_KEY, "value": head_value(0, GENESIS)}])
 
 
+def hashed_content(values: dict) -> dict:
+    """The fields an entry's hash covers: every HASHED field, the optional ones only when
+    set (an entry written before they existed hashes exactly as it did)."""
+    return {k: values.get(k) for k in HASHED
+            if k not in OPTIONAL_HASHED or values.get(k) is not None}
+
+
 def sealed_rows(rows: list[dict], last_id: int, last_hash: str, username: str | None) -> list[dict]:
     out = []
     for r in rows:
         last_id += 1
-        entry = {k: r.get(k) for k in HASHED}
+        entry = hashed_content(r)
         entry["id"] = last_id
         entry["username"] = username if username is not None else r.get("username")
         sealed = seal(last_hash, entry)
         last_hash = sealed["hash"]
+        for k in OPTIONAL_HASHED:  # one INSERT for all rows: every row names every column
+            sealed.setdefault(k, None)
         out.append(sealed)
     return out
 
 
 def write(conn: Connection, rows: list[dict], username: str | None = None) -> None:
-    """Append `rows` (from `row`) to the chain; `username` is the signed-in user."""
+    """Append `rows` (from `row`) to the chain; `username` is the signed-in user.
+
+    Inside a store write transaction (`defer` was called) the rows are kept and sealed by
+    `flush` just before the commit, with the digests of the rows as committed (a patient's
+    row_version moves after some entries are written). Otherwise they are sealed now."""
     if not rows:
         return
+    if username is not None:
+        rows = [dict(r, username=username) for r in rows]
+    pending = conn.info.get(_PENDING)
+    if pending is not None:
+        pending.extend(rows)
+        return
+    append_now(conn, list(rows))
+
+
+def append_now(conn: Connection, rows: list[dict]) -> tuple[int, str]:
+    from itb_tui.store import rowdigest
+
+    rows = [dict(r) for r in rows]
+    rowdigest.attach(conn, rows)
     last_id, last_hash = read_head(conn, lock=True)
-    sealed = sealed_rows(rows, last_id, last_hash, username)
+    sealed = sealed_rows(rows, last_id, last_hash, None)
     conn.execute(insert(s.audit), sealed)
-    conn.execute(update(s.meta).where(s.meta.c.key == HEAD_KEY)
-                 .values(value=head_value(sealed[-1]["id"], sealed[-1]["hash"])))
+    head = (sealed[-1]["id"], sealed[-1]["hash"])
+    conn.execute(update(s.meta).where(s.meta.c.key == HEAD_KEY).values(value=head_value(*head)))
+    return head
+
+
+def digests_text(digests: dict[str, str | None]) -> str:
+    """The stored form of an entry's row digests (canonical JSON: hashes alike anywhere)."""
+    from itb_tui.security.audit_chain import canonical_json
+
+    return canonical_json(digests)
+
+
+def restrict_privileges(conn: Connection) -> None:
+    """PostgreSQL: the trail and its witness are insert-only for the role the app connects
+    as (no UPDATE, DELETE or TRUNCATE; see docs/roles.md for a separate owner role, without
+    which the owner could grant them back). Nothing to do on SQLite (no privileges)."""
+    if conn.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    for table in ("audit", "audit_witness"):
+        conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM PUBLIC"))
+        conn.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM CURRENT_USER"))
+
+
+def defer(conn: Connection) -> None:
+    """Start keeping this transaction's audit rows for `flush` (the store's `_tx`)."""
+    conn.info[_PENDING] = []
+
+
+def discard(conn: Connection) -> None:
+    conn.info.pop(_PENDING, None)
+
+
+def flush(conn: Connection) -> tuple[int, str] | None:
+    """Seal and append the rows kept since `defer`; the new chain head, or None if the
+    transaction wrote no audit row."""
+    rows = conn.info.pop(_PENDING, None)
+    if not rows:
+        return None
+    return append_now(conn, rows)
 
 
 # --- verification ---------------------------------------------------------------------
@@ -139,7 +211,10 @@ def _stored(conn: Connection) -> Iterator[dict]:
     result = conn.execute(select(*cols).order_by(s.audit.c.id).execution_options(yield_per=2000))
     names = [*HASHED, "prev_hash", "hash"]
     for r in result:
-        yield dict(zip(names, r))
+        values = dict(zip(names, r))
+        out = hashed_content(values)
+        out["prev_hash"], out["hash"] = values["prev_hash"], values["hash"]
+        yield out
 
 
 def verify(conn: Connection) -> VerifyResult:

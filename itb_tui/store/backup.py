@@ -49,7 +49,8 @@ def _owner_only_file(path: Path) -> None:
 
 
 def _remove(path: Path) -> None:
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"),
+              Path(f"{path}.witness")):
         try:
             p.unlink()
         except FileNotFoundError:
@@ -71,11 +72,12 @@ def _publish(tmp: Path, target: Path) -> None:
         os.close(dir_fd)
 
 
-def copy_sqlite(src: Path, dest: Path, *, check=None) -> Path:
+def copy_sqlite(src: Path, dest: Path, *, check=None, witness: bool = True) -> Path:
     """Copy the SQLite database `src` to the new file `dest` (0600) with the online backup
     API; the copy is a single self-contained file (rollback journal mode). `check(path)`,
     if given, inspects the finished copy before it is published and raises to reject it.
-    Returns `dest`."""
+    `witness`: the copy gets its own `<dest>.witness` (not the pre-upgrade copies, whose
+    name pattern the witness file would match). Returns `dest`."""
     dest = Path(dest)
     if dest.exists():
         raise StoreError(f"cannot write the backup {dest}: it already exists")
@@ -83,7 +85,9 @@ def copy_sqlite(src: Path, dest: Path, *, check=None) -> Path:
     _remove(tmp)
     try:
         _owner_only_file(tmp)
-        source = sqlite3.connect(str(src), timeout=BUSY_TIMEOUT_MS / 1000)
+        from itb_tui.store.connect import write_wait_s
+
+        source = sqlite3.connect(str(src), timeout=max(BUSY_TIMEOUT_MS / 1000, write_wait_s()))
         try:
             copy = sqlite3.connect(str(tmp))
             try:
@@ -96,8 +100,12 @@ def copy_sqlite(src: Path, dest: Path, *, check=None) -> Path:
             source.close()
         if [r[0] for r in result] != ["ok"]:
             raise StoreError(f"the backup copy failed its integrity check: {result[0][0]}")
+        if witness:
+            _witness_copy(tmp)
         if check is not None:
             check(tmp)
+        if Path(f"{tmp}.witness").exists():
+            _publish(Path(f"{tmp}.witness"), Path(f"{dest}.witness"))
         _publish(tmp, dest)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot back up {src}: {exc}") from None
@@ -106,6 +114,29 @@ def copy_sqlite(src: Path, dest: Path, *, check=None) -> Path:
     finally:
         _remove(tmp)
     return dest
+
+
+def _witness_copy(copy_path: Path) -> None:
+    """The copy carries its own witness (store/witness.py): its chain head as committed,
+    so a restored copy checks against it and a copy cut short afterwards is found."""
+    from itb_tui.store import witness
+
+    conn = sqlite3.connect(str(copy_path))
+    try:
+        value = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+    except sqlite3.OperationalError:  # a store older than the chain (the pre-upgrade copy)
+        value = None
+    finally:
+        conn.close()
+    if value is None:
+        return
+    last_id, last_hash = str(value[0]).split()
+    witness.create_file(witness.path_for_store(copy_path), (int(last_id), last_hash))
+
+
+def remove_copy(path: str | os.PathLike) -> None:
+    """Take back a copy that could not be recorded in the audit trail (and its witness)."""
+    _remove(Path(path))
 
 
 def pg_dump(url: str, dest: Path) -> Path:

@@ -5,7 +5,8 @@ Any SQLAlchemy URL works with the same code; SQLite gets WAL (readers never bloc
 writer on a ward-round morning), foreign keys and a 5 s busy timeout on every connection,
 and write transactions start with BEGIN IMMEDIATE so two writers queue instead of one of
 them failing half-way. The file holds patient data, so it and a directory we create are
-owner-only (0600/0700). Every failure becomes one `StoreError` line without the password.
+owner-only (0600/0700), and one that is not the app's own is refused (private_file.py).
+Every failure becomes one `StoreError` line without the password.
 
 SQLAlchemy is imported inside the functions that need it: the status command opens a
 SQLite store with `sqlite3` alone (`reader.py`), applying the same `sqlite_settings`.
@@ -18,11 +19,64 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itb_tui.store.errors import StoreError
+from itb_tui.store.waiting import WAITING, notify_waiting as _notify_waiting  # noqa: F401 - used by access.py
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another writer (an import of 10,000 patients takes well under
+# a minute on the reference machine): `ITB_TUI_WRITE_WAIT_S` seconds, default 10 minutes.
+DEFAULT_WRITE_WAIT_S = 600.0
+_POLL_MS = 200
+
+
+def write_wait_s() -> float:
+    """The bound on waiting for the writer lock (ITB_TUI_WRITE_WAIT_S, seconds)."""
+    try:
+        value = float(os.environ.get("ITB_TUI_WRITE_WAIT_S", DEFAULT_WRITE_WAIT_S))
+    except ValueError:
+        return DEFAULT_WRITE_WAIT_S
+    return value if value >= 0 else DEFAULT_WRITE_WAIT_S
+def gave_up(waited_s: float) -> StoreError:
+    return StoreError(f"another terminal has been writing to the store for {waited_s:.0f} s (an "
+                      "import?); nothing was changed: try again when it has finished (the wait "
+                      "is ITB_TUI_WRITE_WAIT_S)")
+
+
+def _is_busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text or "locked" in text
+
+
+def begin_immediate_waiting(dbapi_conn) -> None:
+    """BEGIN IMMEDIATE, waiting for another writer up to `write_wait_s()`: polled in short
+    steps so the wait can be announced once (never the words "database is locked")."""
+    import time
+
+    cur = dbapi_conn.cursor()
+    start = time.monotonic()
+    told = False
+    try:
+        cur.execute(f"PRAGMA busy_timeout={_POLL_MS}")
+        while True:
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+                return
+            except Exception as exc:  # sqlite3.OperationalError, imported lazily
+                if not _is_busy(exc):
+                    raise
+                waited = time.monotonic() - start
+                if waited >= write_wait_s():
+                    raise gave_up(waited) from None
+                if not told:
+                    told = True
+                    _notify_waiting()
+    finally:
+        try:
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        finally:
+            cur.close()
 
 
 def safe_url(url: str) -> str:
@@ -41,6 +95,9 @@ def describe(exc: BaseException, url: str | None = None) -> str:
     orig = getattr(exc, "orig", None) or exc
     lines = [ln.strip() for ln in str(orig).strip().splitlines() if ln.strip()]
     text = lines[0] if lines else type(orig).__name__
+    if "database is locked" in text.lower():  # never these words to a user
+        text = ("another terminal kept the store busy for too long; nothing was changed: "
+                "try again in a moment")
     if url:
         from sqlalchemy.engine import make_url
 
@@ -54,22 +111,22 @@ def describe(exc: BaseException, url: str | None = None) -> str:
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the directory (0700) and the empty database file (0600) if missing."""
+    """Create the directory (0700) and the empty database file (0600) if missing; refuse a
+    store file, sidecar or directory that is not the app's own (store/private_file.py)."""
+    from itb_tui.store import private_file
+
     try:
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             raise StoreError(f"cannot open database {path}: it is a directory")
         parent = path.parent
         if not parent.exists():
             parent.mkdir(mode=0o700, parents=True)
             os.chmod(parent, 0o700)
-        if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
-            os.chmod(path, 0o600)
+        private_file.check_store(path)
+        if not os.path.lexists(path):
+            private_file.create_new(path)
     except StoreError:
         raise
-    except FileExistsError:
-        pass  # another process created it a moment ago
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise StoreError(f"cannot create database {path}: {reason.lower()}") from None
@@ -99,8 +156,10 @@ def _sqlite_listeners(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        immediate = conn.get_execution_options().get("itb_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if conn.get_execution_options().get("itb_write", False):
+            begin_immediate_waiting(conn.connection.dbapi_connection)
+        else:
+            conn.exec_driver_sql("BEGIN")
 
 
 def create_store_engine(url: str) -> Engine:

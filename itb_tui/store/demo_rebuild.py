@@ -30,7 +30,8 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _remove_with_sidecars(path: Path) -> None:
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"),
+              Path(f"{path}.witness")):
         try:
             p.unlink()
         except FileNotFoundError:
@@ -75,6 +76,7 @@ def rebuild_demo_store(url: str, today: date, patients: int | None, *, explicit:
         for sidecar in ("-wal", "-shm", "-journal"):  # belong to the old file: never reuse
             Path(f"{path}{sidecar}").unlink(missing_ok=True)
         os.replace(tmp, path)
+        os.replace(f"{tmp}.witness", f"{path}.witness")  # the new store's audit witness
     except OSError as exc:
         raise StoreError(f"cannot write the demo store {path}: {(exc.strerror or str(exc)).lower()}") from None
     finally:

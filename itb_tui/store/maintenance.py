@@ -55,23 +55,36 @@ class Maintenance:
             b.pg_dump(self._engine.url.render_as_string(hide_password=False), target)
         else:
             raise StoreError(f"backing up a {self.dialect} store is not supported")
-        with self._tx(write=True) as conn:
-            self._audit(conn, actor=who, action="backup", table="store", record_id=None, mrn=None,
-                        before=None, after={"to": str(target)})
+        try:
+            with self._tx(write=True) as conn:
+                self._audit(conn, actor=who, action="backup", table="store", record_id=None, mrn=None,
+                            before=None, after={"to": str(target)})
+        except StoreError as exc:
+            # A copy of patient data the trail does not know of is not left behind.
+            b.remove_copy(target)
+            raise StoreError(f"the backup was removed again: it could not be recorded in the audit "
+                             f"trail ({exc})") from None
         return str(target)
 
 
 def _verify_copy(path: Path) -> None:
-    """Reject a copy whose audit trail does not verify (a damaged source is not a backup)."""
+    """Reject a copy that does not pass `check` (its database, its audit trail, its witness
+    and every clinical row against the trail): a damaged source is not a backup."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
+
+    from itb_tui.store import check
 
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
     try:
         with engine.connect() as conn:
-            result = audit.verify(conn)
+            result = check.run(conn)
     finally:
         engine.dispose()
     if not result.ok:
-        raise StoreError(f"the copy's audit trail does not verify (entry {result.first_broken_id}: "
-                         f"{result.problem}); the store itself needs itb-tui check")
+        if result.audit is not None and not result.audit.ok:
+            raise StoreError(f"the copy's audit trail does not verify (entry {result.audit.first_broken_id}: "
+                             f"{result.audit.problem}); the store itself needs itb-tui check")
+        bad = [ln.strip() for ln in result.lines() if "FAILED" in ln or "MISMATCH" in ln or "MISSING" in ln]
+        raise StoreError(f"the copy does not pass itb-tui check ({'; '.join(bad[:2])}); "
+                         "the store itself needs itb-tui check")

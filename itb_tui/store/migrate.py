@@ -150,6 +150,8 @@ def _create(engine: Engine, shown: str) -> None:
             conn.execute(insert(alembic_version), [{"version_num": s.HEAD_REVISION}])
             conn.execute(insert(s.meta), [{"key": "schema_version", "value": str(s.SCHEMA_VERSION)}])
             audit.init_head(conn)
+            audit.restrict_privileges(conn)
+            witness_start(conn)
 
 
 def _upgrade(engine: Engine, url: str, shown: str, state: SchemaState) -> Upgrade | None:
@@ -170,6 +172,8 @@ def _upgrade(engine: Engine, url: str, shown: str, state: SchemaState) -> Upgrad
                     return None
                 _refuse(now, shown)
                 run_migrations(conn, stamp_first=now.revision is None)
+                if now.version < 6:
+                    witness_start(conn, baseline=True)
     except StoreError:
         raise
     except Exception as exc:  # a migration failed: its transaction was rolled back whole
@@ -178,6 +182,27 @@ def _upgrade(engine: Engine, url: str, shown: str, state: SchemaState) -> Upgrad
         raise StoreError(f"cannot upgrade database {shown} from schema version {state.version}: "
                          f"{describe(exc)}; the store was left as it was{copy}") from None
     return Upgrade(from_version=state.version, to_version=s.SCHEMA_VERSION, backup=backup)
+
+
+def witness_start(conn: Connection, *, baseline: bool = False) -> None:
+    """Schema 6: a new store's witness starts at the empty trail; an upgraded store first
+    gets one `baseline` audit entry per clinical table with the digests of the rows it holds
+    (what `check` compares them with from now on: a row changed by hand BEFORE the upgrade
+    cannot be told apart), then its witness starts at the new head (store/witness.py)."""
+    from itb_tui.store import audit, rowdigest, witness
+
+    if baseline:
+        from itb_tui.security.actors import os_actor
+
+        rows = []
+        for b in rowdigest.baseline_rows(conn):
+            r = audit.row(at=audit.now_utc(), actor=os_actor(), action="baseline", table=b["table"],
+                          record_id=None, mrn=None, before=None, after={"rows": len(b["digests"])},
+                          reason="schema 5: the rows held when the audit trail began covering every row")
+            r["row_digests"] = audit.digests_text(b["digests"])
+            rows.append(r)
+        audit.append_now(conn, rows)
+    witness.start(conn, audit.read_head(conn))
 
 
 def alembic_config(conn: Connection):

@@ -61,7 +61,12 @@ def _plain_sqlite_file(url: str) -> Path | None:
     if not rest or rest == ":memory:" or rest.startswith("file:"):
         return None
     path = Path(rest)
-    return path if path.is_file() else None
+    if not path.is_file():
+        return None
+    from itb_tui.store import private_file
+
+    private_file.check_store(path)  # a planted or shared store is refused here too
+    return path
 
 
 def _sqlite_reader(url: str, path: Path) -> "WardReader | None":

@@ -247,6 +247,22 @@ class AuditRow(TableBase, table=True):
     username: str | None = _col("username", String(64))
     prev_hash: str | None = _col("prev_hash", String(64))
     hash: str | None = _col("hash", String(64))
+    # Schema version 5: the digests of the rows this entry's write left (store/rowdigest.py).
+    row_digests: str | None = _col("row_digests", Text)
+
+
+class AuditWitnessRow(TableBase, table=True):
+    """Schema version 5, PostgreSQL: the chain head after every committed write, in a
+    table the app role may only insert into (migration 0005 revokes UPDATE, DELETE and
+    TRUNCATE), so deleting the newest entries and moving `audit_head` back is found. On
+    SQLite the witness is a file beside the store (store/witness.py); the table is unused."""
+
+    __tablename__ = "audit_witness"
+
+    seq: int | None = Field(default=None, sa_column=Column("seq", Integer, primary_key=True))
+    last_id: int = _col("last_id", Integer, nullable=False)
+    last_hash: str = _col("last_hash", String(64), nullable=False)
+    at: datetime = _col("at", DateTime(timezone=True), nullable=False)
 
 
 class MetaRow(TableBase, table=True):
@@ -293,6 +309,7 @@ antifungal_courses = AntifungalCourseRow.__table__
 bridging = BridgingRow.__table__
 exams = ExamRow.__table__
 audit = AuditRow.__table__
+audit_witness = AuditWitnessRow.__table__
 meta = MetaRow.__table__
 users = UserRow.__table__
 list_rows = ListRowRow.__table__

@@ -65,7 +65,7 @@ def backup_before_upgrade(path: Path, version: int, *, keep: int = KEEP) -> Path
     """A copy of the store `path` (schema `version`) to name in messages: a new one, or
     the newest earlier one when it is identical; then at most `keep` are left."""
     earlier = upgrade_backups(path, version)
-    fresh = copy_sqlite(path, _new_path(path, version))
+    fresh = copy_sqlite(path, _new_path(path, version), witness=False)
     if earlier and same_bytes(earlier[-1], fresh):
         fresh.unlink()
         return earlier[-1]

@@ -2,7 +2,7 @@
 fast read-only path (`reader.py`, used by `status`) can check a store without loading
 SQLModel. A new migration bumps these two lines and adds its revision to REVISIONS."""
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # The Alembic revision each schema version corresponds to (migrations/versions/).
-REVISIONS = {"0001": 1, "0002": 2, "0003": 3, "0004": 4}
-HEAD_REVISION = "0004"
+REVISIONS = {"0001": 1, "0002": 2, "0003": 3, "0004": 4, "0005": 5}
+HEAD_REVISION = "0005"

@@ -113,6 +113,13 @@ class ItbApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "itb-tui"
+    crash_log = None  # where the crash log went, after a crash (ui/crash.py)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Never Textual's traceback with local variables (patients) on screen: ui/crash.py."""
+        from itb_tui.ui import crash
+
+        crash.handle(self, error)
     COMMANDS = App.COMMANDS | {PatientSearchProvider}
 
     BINDINGS = [
@@ -191,8 +198,25 @@ class ItbApp(App):
         from itb_tui.perf import gc_tuning
 
         gc_tuning.thaw()  # the ward list froze its load (see WardScreen.on_ward_loaded)
+        from itb_tui.store import waiting
+
+        waiting.set_wait_notifier(None)
+
+    def show_waiting_for_writer(self) -> None:
+        """A save met another terminal's write (an import?): say so while it waits
+        (store/connect.py calls this from the worker thread that waits)."""
+        from itb_tui.store.waiting import WAITING
+
+        message = WAITING[0].upper() + WAITING[1:]
+        try:
+            self.call_from_thread(self.notify, message, severity="warning", timeout=10)
+        except RuntimeError:  # called on the app's own thread
+            self.notify(message, severity="warning", timeout=10)
 
     def on_mount(self) -> None:
+        from itb_tui.store import waiting
+
+        waiting.set_wait_notifier(self.show_waiting_for_writer)
         self.set_interval(POLL_SECONDS, self._poll_data_version, name="data-version-poll")
         self.set_interval(min(5.0, self.idle_lock.timeout_s / 2), self.check_idle_lock, name="idle-lock")
         if self._lock_problem:
@@ -550,16 +574,27 @@ class ItbApp(App):
                                 self.action_export)
 
 
-def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int | None = None) -> None:
+def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int | None = None) -> int:
     """Open the store at `db_url` and run the app until the user quits (see `app_for_store`).
-    A current store opens in the background of the first screen (store/opening.py)."""
+    A current store opens in the background of the first screen (store/opening.py).
+    Returns the exit status: 0, or 70 after a crash (ui/crash.py: one line on screen, the
+    traceback without local variables in an owner-only log)."""
     from itb_tui.store.opening import open_for_app
 
+    from itb_tui.ui import crash
+
     store = open_for_app(db_url, today=today)
-    try:
+
+    def run() -> int:
         app = app_for_store(store, today=today, demo=demo, lock_after_s=lock_after_s)
         app.prefetch_saved_rows()
         app.run()
+        if app.crash_log is not None or app.return_code:
+            return crash.EXIT_CRASHED
+        return 0
+
+    try:
+        return crash.guard(run)
     finally:
         store.close()
 

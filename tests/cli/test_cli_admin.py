@@ -298,7 +298,8 @@ def test_the_admin_commands_work_on_postgresql(data_dir, pg_url, tmp_path):
     from sqlalchemy import create_engine, text
 
     engine = create_engine(pg_url)
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # as the tables' owner (the app role has no UPDATE on audit)
+        conn.execute(text("GRANT UPDATE ON audit TO CURRENT_USER"))
         conn.execute(text("UPDATE audit SET actor = 'someone else' WHERE id = 2"))
     engine.dispose()
     r = run_cli(data_dir, "audit", "verify", env=env)

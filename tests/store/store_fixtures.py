@@ -94,3 +94,24 @@ def add_users(store) -> None:
 def signed_in(store, username: str, now=NOW):
     """The store bound to `username`, signed in with the shared test password."""
     return store.for_user(store.authenticate(username, PASSWORD, now))
+
+
+# --- tampering (as someone who owns the database, not as the app) ----------------------------
+
+def grant_back(conn) -> None:
+    """PostgreSQL: the app's role has no UPDATE/DELETE/TRUNCATE on the trail (migration
+    0005); an owner can grant them back, which is what a tamperer owning the tables does."""
+    from sqlalchemy import text
+
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("GRANT UPDATE, DELETE, TRUNCATE ON audit, audit_witness TO CURRENT_USER"))
+
+
+def tamper_sql(store, *statements: str, params: dict | None = None) -> None:
+    """Run SQL on the store outside the app, in one transaction."""
+    from sqlalchemy import text
+
+    with store.engine.begin() as conn:
+        grant_back(conn)
+        for statement in statements:
+            conn.execute(text(statement), params or {})

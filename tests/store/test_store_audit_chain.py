@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
-from store_fixtures import NOW, TODAY, add_users, fungemia_patient, quiet_patient, signed_in, table_rows
+from store_fixtures import NOW, TODAY, add_users, fungemia_patient, quiet_patient, signed_in, table_rows, tamper_sql, grant_back
 
 from itb_tui.clinical.records import Bridging, Patient
 
@@ -19,8 +19,7 @@ def _busy_store(store):
 
 
 def _sql(store, statement: str) -> None:
-    with store.engine.begin() as conn:
-        conn.execute(text(statement))
+    tamper_sql(store, statement)
 
 
 def test_every_write_is_sealed_with_consecutive_ids_and_the_chain_verifies(store):
@@ -80,6 +79,7 @@ def test_resealing_the_tail_by_hand_does_not_match_the_chain_head(store):
     last = dict(r, reason="edited afterwards")
     forged = seal(last["prev_hash"], {k: last[k] for k in HASHED})
     with store.engine.begin() as conn:
+        grant_back(conn)
         conn.execute(text("UPDATE audit SET reason = :r, hash = :h WHERE id = :i"),
                      {"r": "edited afterwards", "h": forged["hash"], "i": last["id"]})
     result = store.verify_audit()

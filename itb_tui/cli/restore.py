@@ -1,0 +1,36 @@
+"""`itb-tui restore BACKUP`: put a checked backup in place of the store (store/restore.py).
+
+Self-contained (parser and command) so it moves with the command line's files."""
+
+from __future__ import annotations
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("restore", help="replace the store by a backup: checked first, the replaced "
+                                       "store kept aside, audited (SQLite; PostgreSQL: docs/roles.md)")
+    p.add_argument("backup", metavar="BACKUP", help="a file written by itb-tui backup")
+
+
+def cmd_restore(args) -> int:
+    from pathlib import Path
+
+    from itb_tui.cli.common import CliError, _actor, _today
+    from itb_tui.paths import resolve_db_url, sqlite_path
+    from itb_tui.store import StoreError
+    from itb_tui.store.restore import restore_sqlite
+
+    url = resolve_db_url(args.db, getattr(args, "demo", False))
+    path = sqlite_path(url)
+    if path is None:
+        raise CliError("itb-tui restore replaces a SQLite store file; a PostgreSQL store is restored "
+                       "with pg_restore, as docs/roles.md ('Restoring a backup') says")
+    try:
+        done = restore_sqlite(Path(args.backup), path, actor=_actor(), today=_today())
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    print(f"restored {done.store} from {args.backup}")
+    if done.kept_aside is not None:
+        print(f"the replaced store is kept as {done.kept_aside} (with its -wal and witness, if any)")
+    for line in done.check_lines:
+        print(line)
+    return 0
