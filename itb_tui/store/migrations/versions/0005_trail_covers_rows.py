@@ -43,7 +43,7 @@ def upgrade() -> None:
         for table in ("audit", "audit_witness"):
             op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM PUBLIC")
             op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM CURRENT_USER")
-    op.execute(meta.update().where(meta.c.key == "schema_version").values(value="6"))
+    op.execute(meta.update().where(meta.c.key == "schema_version").values(value="5"))
 
 
 def downgrade() -> None:
