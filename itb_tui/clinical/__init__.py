@@ -12,7 +12,8 @@ _LAZY = {
                      "REIMPLANT_STATES", "SEVERITIES", "Alert", "AntifungalState", "Assessment",
                      "RefillState", "ReimplantState", "Reservoir"), "assessment"),
     "assess": "engine",
-    **dict.fromkeys(("Species", "all_species", "canonical_name", "is_fungal", "lookup"), "organisms"),
+    **dict.fromkeys(("OrganismRefused", "Species", "all_species", "canonical_name", "is_fungal", "lookup",
+                     "resolve"), "organisms"),
     **dict.fromkeys(("AntifungalCourse", "Bridging", "Culture", "Exam", "Patient", "Pump", "Refill"),
                     "records"),
     **dict.fromkeys(("RuleInfo", "Rules", "RulesError", "load_rules"), "rules"),
@@ -36,6 +37,6 @@ __all__ = [
     "ALERT_CODES", "ALERT_SEVERITY", "ANTIFUNGAL_STATES", "REFILL_REASONS", "REFILL_STATUSES",
     "REIMPLANT_STATES", "SEVERITIES", "Alert", "AntifungalCourse", "AntifungalState",
     "Assessment", "Bridging", "Culture", "Exam", "Patient", "Pump", "Refill", "RefillState",
-    "ReimplantState", "Reservoir", "RuleInfo", "Rules", "RulesError", "Species", "all_species",
-    "assess", "canonical_name", "is_fungal", "load_rules", "lookup", "urgency_key",
+    "OrganismRefused", "ReimplantState", "Reservoir", "RuleInfo", "Rules", "RulesError", "Species", "all_species",
+    "assess", "canonical_name", "is_fungal", "load_rules", "lookup", "resolve", "urgency_key",
 ]

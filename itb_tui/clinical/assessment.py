@@ -21,12 +21,14 @@ REFILL_REASONS = (
     "pocket_infection",
     "antifungal_course_open",
     "culture_pending",
+    "device_retained",  # caution (revision 3)
 )
 ANTIFUNGAL_STATES = (
     "not_indicated",
     "awaiting_clearance",
     "awaiting_symptom_resolution",
     "in_progress",
+    "specialist_duration",  # revision 3: non-Candida groups, device infection without fungemia
     "complete",
     "stopped_early",
 )
@@ -40,6 +42,11 @@ ALERT_CODES = (
     "withdrawal_risk",
     "no_bridging_plan",
     "device_removal_indicated",
+    "device_infection",
+    "non_candida_fungus",
+    "drug_inactive",
+    "infection_before_reimplant",
+    "device_retained",
     "antifungal_stopped_early",
     "no_antifungal",
     "followup_culture_due",

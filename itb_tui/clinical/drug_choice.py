@@ -6,8 +6,12 @@ fluconazole-resistant; C. glabrata (Nakaseomyces glabratus) gets fluconazole onl
 given needs a change; echinocandins barely reach the CSF; C. auris (Candidozyma auris)
 colonises for life (CDC: contact precautions, infection control, echinocandin first).
 
+Revision 3 (change 3): echinocandins have no activity against Cryptococcus and
+fluconazole none useful against moulds (`drug_inactive`; IDSA cryptococcal 2010, IDSA
+aspergillosis 2016).
+
 Isolates considered: the positive fungal blood cultures of the current episode and the
-positive fungal cultures of other specimens drawn within `csf_block_days`. Drugs
+fungal device infections active on the list date (clinical-rules.md, Terms). Drugs
 considered: every course started on or before the list date and still running then.
 """
 
@@ -19,7 +23,7 @@ from itb_tui.clinical.alerts import make_alert
 from itb_tui.clinical.assessment import Alert
 from itb_tui.clinical.drugs import canonical_drug, is_echinocandin
 from itb_tui.clinical.episode import Episode
-from itb_tui.clinical.facts import POSITIVE, Facts, is_fungal_culture
+from itb_tui.clinical.facts import POSITIVE, Facts, fungal_group, is_fungal_culture
 from itb_tui.clinical.organisms import AURIS, GLABRATA, KRUSEI, lookup
 from itb_tui.clinical.records import AntifungalCourse, Culture
 from itb_tui.clinical.rules import Rules
@@ -32,7 +36,7 @@ def drug_choice_alerts(facts: Facts, episode: Episode | None, rules: Rules) -> l
     isolates = _isolates(facts, episode, rules)
     current = [course for course, stop in facts.courses if stop is None]
     if isolates and current:
-        for check in (_krusei, _reduced_susceptibility, _resistant, _cns):
+        for check in (_inactive, _krusei, _reduced_susceptibility, _resistant, _cns):
             alert = check(current, isolates, facts, rules)
             if alert is not None:
                 alerts.append(alert)
@@ -42,13 +46,26 @@ def drug_choice_alerts(facts: Facts, episode: Episode | None, rules: Rules) -> l
 
 
 def _isolates(facts: Facts, episode: Episode | None, rules: Rules) -> list[Culture]:
-    isolates = list(episode.positives) if episode is not None else []
-    for culture in facts.cultures:
-        if (culture.specimen != "blood" and culture.result == POSITIVE
-                and (facts.as_of - culture.drawn_on).days <= rules.csf_block_days
-                and is_fungal_culture(culture)):
-            isolates.append(culture)
+    isolates = list(episode.positives) if episode is not None and episode.kind == "blood" else []
+    isolates += [c for c in facts.device_infections if is_fungal_culture(c)]
     return isolates
+
+
+def _inactive(courses, isolates, facts, rules) -> Alert | None:
+    findings = []
+    for course in courses:
+        drug = canonical_drug(course.drug)
+        for isolate in isolates:
+            group = fungal_group(isolate)
+            if group == "cryptococcus" and is_echinocandin(drug):
+                findings.append(f"{drug.capitalize()} for {culture_phrase(isolate)}: echinocandins have no "
+                                f"activity against Cryptococcus")
+            elif group == "mould" and drug == "fluconazole":
+                findings.append(f"Fluconazole for {culture_phrase(isolate)}: fluconazole has no useful "
+                                f"activity against moulds")
+    if not findings:
+        return None
+    return make_alert("drug_inactive", "; ".join(dict.fromkeys(findings)) + ".", rules)
 
 
 def _key(culture: Culture) -> str | None:

@@ -32,14 +32,14 @@ def assess(patient: Patient, as_of: date, rules: Rules | None = None) -> Assessm
     Patient (any list may be empty; records dated after `as_of` are ignored)."""
     if rules is None:
         rules = load_rules()
-    facts = build_facts(patient, as_of)
+    facts = build_facts(patient, as_of, rules.episode_lookback_days)
     episode = current_episode(facts, rules)
     antifungal, alerts, running = assess_antifungal(facts, episode, rules)
     refill = refill_state(facts, episode, antifungal, running, rules)
-    reservoir, reservoir_alerts = assess_reservoir(facts, rules)
+    reservoir, reservoir_alerts = assess_reservoir(facts, rules, refill.status == "blocked")
     alerts += reservoir_alerts
     alerts += withdrawal_alerts(facts, refill, reservoir, rules)
-    alerts += device_alerts(facts, episode, rules)
+    alerts += device_alerts(facts, episode, antifungal, rules)
     alerts += drug_choice_alerts(facts, episode, rules)
     prior = _prior_completion(patient, facts, episode, rules)
     reimplant, reimplant_alerts = assess_reimplant(facts, episode, antifungal, running, prior, rules)
@@ -67,7 +67,9 @@ def _prior_completion(patient: Patient, facts, episode: Episode | None, rules: R
         return None
     if not facts.fungal_blood_positives or facts.fungal_blood_positives[0].drawn_on >= episode.start_on:
         return None
-    before = build_facts(patient, episode.start_on - timedelta(days=1))
+    if episode.kind != "blood":
+        return None
+    before = build_facts(patient, episode.start_on - timedelta(days=1), rules.episode_lookback_days)
     previous = current_episode(before, rules)
     if previous is None or previous.clearance_on is None:
         return None

@@ -21,6 +21,7 @@ POSITIVE = "positive"
 NO_GROWTH = "no_growth"
 PENDING = "pending"
 POCKET_SPECIMENS = ("pocket", "wound")
+DEVICE_SPECIMENS = ("csf", "pocket", "wound")
 
 
 @dataclass(slots=True)
@@ -40,23 +41,55 @@ class Facts:
     exams: list[Exam]
     symptoms_resolved_on: date | None
     neutrophil_recovery_on: date | None
+    # Device infections on as_of (clinical-rules.md, Terms): every positive CSF, pocket or
+    # wound culture drawn while the pump implanted on as_of was already in, with no
+    # no-growth culture of the SAME specimen drawn on a later day, within
+    # episode_lookback_days (filtered by the caller that knows the rules). Oldest first.
+    device_infections: list[Culture]
+    # Every positive fungal CSF / pocket / wound culture drawn while a pump was in,
+    # oldest first (the device episode looks at these, cleared or not).
+    fungal_device_positives: list[Culture]
+    # specimen -> no-growth dates of that specimen, sorted (same-site clearance).
+    no_growth_by_specimen: dict[str, list[date]]
 
 
 def is_fungal_culture(culture: Culture) -> bool:
-    """A positive culture whose organism is a recognised fungus. An unrecognised or missing
-    organism is NOT fungal: it still blocks refill, as bacteremia (see docs/rules.md)."""
+    """A positive culture whose organism is a fungus. A text the species table refuses
+    (from a store older than revision 3) is fungal wherever it could be (organisms.lookup
+    fails safe); any other organism not in the table, or a missing one, is NOT fungal: it
+    still blocks refill, as bacteremia (see docs/rules.md)."""
     species = lookup(culture.organism)
     return species is not None and species.fungal
 
 
-def build_facts(patient: Patient, as_of: date) -> Facts:
+def fungal_group(culture: Culture) -> str | None:
+    """The fungal group of a culture's organism (None: not fungal)."""
+    species = lookup(culture.organism)
+    return species.group if species is not None and species.fungal else None
+
+
+def _in_at(pump: Pump, day: date) -> bool:
+    """The pump was implanted on `day` (no implant date: implanted from any date on)."""
+    return (pump.implanted_on is None or pump.implanted_on <= day) and (
+        pump.removed_on is None or pump.removed_on > day)
+
+
+def build_facts(patient: Patient, as_of: date, lookback_days: int | None = None) -> Facts:
+    """`lookback_days` (rules.episode_lookback_days): a device-site culture older than that
+    no longer counts as a device infection (None: no bound)."""
     cultures = sorted((c for c in patient.cultures if c.drawn_on <= as_of), key=_drawn_on)
     blood: list[Culture] = []
     no_growth: list[date] = []
     fungal: list[Culture] = []
     bacterial: list[Culture] = []
+    by_specimen: dict[str, list[date]] = {}
+    device_positives: list[Culture] = []
     for culture in cultures:
+        if culture.result == NO_GROWTH:
+            by_specimen.setdefault(culture.specimen, []).append(culture.drawn_on)
         if culture.specimen != "blood":
+            if culture.result == POSITIVE and culture.specimen in DEVICE_SPECIMENS:
+                device_positives.append(culture)
             continue
         blood.append(culture)
         if culture.result == NO_GROWTH:
@@ -66,6 +99,21 @@ def build_facts(patient: Patient, as_of: date) -> Facts:
 
     pumps = [p for p in patient.pumps if implanted_by(p, as_of)]
     implanted = current_pump(patient, as_of)  # the one rule (clinical/pumps.py)
+
+    device: list[Culture] = []
+    fungal_device: list[Culture] = []
+    for culture in device_positives:
+        fungal_site = is_fungal_culture(culture)
+        if fungal_site and any(_in_at(p, culture.drawn_on) for p in pumps):
+            fungal_device.append(culture)
+        if implanted is None or (implanted.implanted_on is not None and implanted.implanted_on > culture.drawn_on):
+            continue  # drawn before this pump went in: it belonged to an earlier device
+        negatives = by_specimen.get(culture.specimen, ())
+        if negatives and negatives[-1] > culture.drawn_on:
+            continue  # a no-growth culture of the same site drawn on a later day cleared it
+        if lookback_days is not None and (as_of - culture.drawn_on).days > lookback_days:
+            continue
+        device.append(culture)
 
     courses = []
     for course in patient.antifungals:
@@ -89,6 +137,9 @@ def build_facts(patient: Patient, as_of: date) -> Facts:
         exams=[e for e in patient.exams if e.on <= as_of],
         symptoms_resolved_on=_known(patient.symptoms_resolved_on, as_of),
         neutrophil_recovery_on=_known(patient.neutrophil_recovery_on, as_of),
+        device_infections=device,
+        fungal_device_positives=fungal_device,
+        no_growth_by_specimen=by_specimen,
     )
 
 

@@ -5,21 +5,23 @@ a pending culture needs the course finished AND the culture read), and the refil
 shows them all before anyone asks for an override. The blocks follow the seed ("never
 refill during active fungemia: it keeps the infected foreign body in use") and extend
 the same principle to bacteremia, CSF and pocket infection.
+
+Revision 3: a device infection (CSF, pocket, wound) lasts until a no-growth culture of
+the SAME specimen drawn on a later day, or the removal of that pump, never expiring with
+the calendar (a wound swab does not clear a pocket culture); a pump kept through a fungal
+infection whose course is complete is `caution` (`device_retained`), never plain "ok".
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from itb_tui.clinical.assessment import AntifungalState, RefillState
 from itb_tui.clinical.episode import Episode, uncleared
-from itb_tui.clinical.facts import NO_GROWTH, PENDING, POCKET_SPECIMENS, POSITIVE, Facts
-from itb_tui.clinical.records import Culture
+from itb_tui.clinical.facts import PENDING, POCKET_SPECIMENS, Facts
 from itb_tui.clinical.rules import Rules
 from itb_tui.clinical.text import culture_phrase, iso, plural, relative
 
 BLOCKING = ("fungemia", "bacteremia", "csf_infection", "pocket_infection", "antifungal_course_open")
-OPEN_COURSE_STATES = ("awaiting_symptom_resolution", "in_progress", "stopped_early")
+OPEN_COURSE_STATES = ("awaiting_symptom_resolution", "in_progress", "specialist_duration", "stopped_early")
 
 
 def refill_state(
@@ -37,17 +39,19 @@ def refill_state(
     if positive is not None:
         found.append(("bacteremia", f"Bacteremia not cleared: {culture_phrase(positive)}, and no "
                                     f"blood culture drawn on a later day shows no growth."))
-    positive = _recent_uncleared(facts, ("csf",), rules)
-    if positive is not None:
-        found.append(("csf_infection", f"CSF infection: {culture_phrase(positive)} (within "
-                                       f"{rules.csf_block_days} days) and no later CSF culture shows no growth."))
-    positive = _recent_uncleared(facts, POCKET_SPECIMENS, rules)
-    if positive is not None:
-        found.append(("pocket_infection", f"Pump pocket/wound infection: {culture_phrase(positive)} "
-                                          f"(within {rules.csf_block_days} days) and no later "
-                                          f"pocket or wound culture shows no growth."))
-    if episode is not None and episode.clearance_on is not None and antifungal.state in OPEN_COURSE_STATES:
-        found.append(("antifungal_course_open", _course_open_text(antifungal, running)))
+    csf = [c for c in facts.device_infections if c.specimen == "csf"]
+    if csf:
+        found.append(("csf_infection", f"CSF infection: {culture_phrase(csf[-1])}, and no CSF culture "
+                                       f"drawn on a later day shows no growth (the pump is still in)."))
+    pocket = [c for c in facts.device_infections if c.specimen in POCKET_SPECIMENS]
+    if pocket:
+        site = "pump pocket" if pocket[-1].specimen == "pocket" else "wound"
+        found.append(("pocket_infection", f"Pump pocket/wound infection: {culture_phrase(pocket[-1])}, and no "
+                                          f"{site} culture drawn on a later day shows no growth (the pump is "
+                                          f"still in)."))
+    if (episode is not None and antifungal.state in OPEN_COURSE_STATES
+            and episode.clearance_on is not None and not episode.device):
+        found.append(("antifungal_course_open", _course_open_text(episode, antifungal, running)))
     for culture in reversed(facts.cultures):
         if (facts.as_of - culture.drawn_on).days > rules.pending_window_days:
             break
@@ -57,6 +61,11 @@ def refill_state(
             found.append(("culture_pending", f"{specimen} culture drawn {iso(culture.drawn_on)} "
                                              f"({relative(-days)}) is still pending: read the result first."))
             break
+    if episode is not None and antifungal.state == "complete":
+        found.append(("device_retained", f"Pump {facts.implanted_pump.serial} stayed in through the fungal "
+                                         f"infection ({culture_phrase(episode.latest_positive)}); the course "
+                                         f"is complete, but salvage of a retained device succeeds in about "
+                                         f"30%: blood cultures with any fever."))
 
     if not found:
         return RefillState("ok")
@@ -64,33 +73,22 @@ def refill_state(
     return RefillState(status, tuple(code for code, _ in found), tuple(text for _, text in found))
 
 
-def _recent_uncleared(facts: Facts, specimens: tuple[str, ...], rules: Rules) -> Culture | None:
-    """The latest positive culture of these specimens drawn within csf_block_days, when no
-    no-growth culture of the same specimens was drawn on a later day."""
-    latest: Culture | None = None
-    cleared_after: date | None = None
-    for culture in facts.cultures:  # oldest first
-        if culture.specimen not in specimens:
-            continue
-        if culture.result == POSITIVE:
-            latest, cleared_after = culture, None
-        elif culture.result == NO_GROWTH and latest is not None and culture.drawn_on > latest.drawn_on:
-            cleared_after = culture.drawn_on
-    if latest is None or cleared_after is not None:
-        return None
-    if (facts.as_of - latest.drawn_on).days > rules.csf_block_days:
-        return None
-    return latest
-
-
-def _course_open_text(antifungal: AntifungalState, running: bool) -> str:
-    cleared = f"Fungemia cleared on {iso(antifungal.clearance_on)}"
+def _course_open_text(episode: Episode, antifungal: AntifungalState, running: bool) -> str:
+    if episode.kind == "blood":
+        cleared = f"Fungemia cleared on {iso(antifungal.clearance_on)}"
+    else:
+        cleared = f"Device site cleared on {iso(antifungal.clearance_on)}"
     if antifungal.state == "awaiting_symptom_resolution":
         return (f"{cleared} but no symptom-resolution date is recorded: the antifungal course "
                 f"counts from the later of the two.")
+    if antifungal.state == "specialist_duration" or antifungal.required_until is None:
+        if antifungal.required_until is None:
+            return (f"{cleared}; the course length is set by infectious diseases: record the planned "
+                    f"stop date (no 14-day countdown for this infection).")
+        return (f"{cleared}; the planned course runs until {iso(antifungal.required_until)}.")
     if antifungal.state == "stopped_early":
-        return (f"{cleared} but antifungal therapy stopped before the required date "
-                f"{iso(antifungal.required_until)}.")
+        return (f"{cleared} but antifungal therapy stopped before the course was complete (given every "
+                f"day from today it runs until {iso(antifungal.required_until)}).")
     if not running:
         return (f"{cleared} but no antifungal course is recorded; the required course runs "
                 f"until {iso(antifungal.required_until)}.")
@@ -98,5 +96,5 @@ def _course_open_text(antifungal: AntifungalState, running: bool) -> str:
         return (f"{cleared}; the required course ended {iso(antifungal.required_until)} but "
                 f"therapy is still recorded as running: record its stop date to lift the block.")
     return (f"{cleared}; the antifungal course runs until {iso(antifungal.required_until)} "
-            f"(day {antifungal.day} of {antifungal.required_days}, "
+            f"(day {antifungal.day} of {antifungal.required_days} days of therapy, "
             f"{plural(antifungal.days_left, 'day')} left).")

@@ -10,6 +10,11 @@ Why the earlier of computed and printed dates: the programmer knows flex and bol
 doses the app does not; the app knows arithmetic the programmer may have been given
 wrong numbers for. Trusting the earlier one never makes the pump run dry sooner than
 planned, and a gap of more than `alarm_mismatch_days` is flagged for checking.
+
+Why the action texts follow the refill status (revision 3, change 6): "book the refill on
+or before <a date 15 days ago>" was shown for a patient whose refill was blocked. When
+refill is allowed the action says "refill by DATE" (or "overdue since DATE: refill today");
+when it is blocked it never says to book a refill: it points to the withdrawal plan.
 """
 
 from __future__ import annotations
@@ -70,7 +75,9 @@ def alarm_days(volume_ml: Decimal, alarm_ml: Decimal, concentration: Decimal, do
     return min(int(_EXACT.divide_int(usable_ug, _dec(dose))), _MAX_DAYS)
 
 
-def assess_reservoir(facts: Facts, rules: Rules) -> tuple[Reservoir | None, list[Alert]]:
+def assess_reservoir(facts: Facts, rules: Rules, blocked: bool = False) -> tuple[Reservoir | None, list[Alert]]:
+    """`blocked`: refill is blocked on as_of (the action texts then point to the
+    withdrawal plan, never to a refill)."""
     pump = facts.implanted_pump
     if pump is None:
         return None, []
@@ -105,25 +112,46 @@ def assess_reservoir(facts: Facts, rules: Rules) -> tuple[Reservoir | None, list
         reservoir_ml=_dec(pump.reservoir_ml),
         alarm_ml=alarm_ml,
     )
-    return reservoir, _alerts(reservoir, as_of, rules)
+    return reservoir, _alerts(reservoir, as_of, rules, blocked)
 
 
-def _alerts(r: Reservoir, as_of: date, rules: Rules) -> list[Alert]:
+_WITHDRAWAL_PLAN = ("bridging (lumbar drain with the intrathecal dose titrated down, oral baclofen, IV "
+                    "benzodiazepine) or explant")
+
+
+def _alerts(r: Reservoir, as_of: date, rules: Rules, blocked: bool) -> list[Alert]:
     alerts = []
     if r.days_to_alarm < 0:
         text = (f"The low-reservoir alarm date {iso(r.alarm_on)} passed {relative(r.days_to_alarm)}: "
                 f"the pump may be running dry (last refill {iso(r.last_refill_on)}).")
-        action = "Interrogate the pump today; refill if allowed, otherwise start bridging; watch for withdrawal."
+        if blocked:
+            action = (f"Interrogate the pump today. Refill is blocked: start the withdrawal plan now "
+                      f"({_WITHDRAWAL_PLAN}) and watch for withdrawal.")
+        else:
+            action = f"Overdue since {iso(r.alarm_on)}: interrogate the pump and refill today; watch for withdrawal."
         alerts.append(make_alert("reservoir_alarm_passed", text, rules, action))
     if as_of > r.stable_until:
         text = (f"The drug filled on {iso(r.last_refill_on)} passed its stability date "
                 f"{iso(r.stable_until)} ({rules.drug_stability_days} days).")
-        action = "Empty the reservoir and refill with fresh drug (if refill is allowed)."
+        if blocked:
+            action = (f"Refill is blocked, so the drug cannot be replaced: put the withdrawal plan in place "
+                      f"({_WITHDRAWAL_PLAN}).")
+        else:
+            action = f"Overdue since {iso(r.stable_until)}: empty the reservoir and refill with fresh drug today."
         alerts.append(make_alert("drug_stability_exceeded", text, rules, action))
     if r.days_to_refill <= rules.refill_due_days:
         why = "the reservoir alarm" if r.refill_by == r.alarm_on else "the end of drug stability"
-        text = f"Refill by {iso(r.refill_by)} ({relative(r.days_to_refill)}): {why}."
-        action = f"Book the refill on or before {iso(r.refill_by)}."
+        if blocked:
+            text = (f"The pump needs a refill by {iso(r.refill_by)} ({relative(r.days_to_refill)}): {why}; "
+                    f"refill is blocked.")
+            action = (f"Do not book a refill: refill is blocked. Put the withdrawal plan in place before "
+                      f"{iso(r.refill_by)}: {_WITHDRAWAL_PLAN}.")
+        elif r.days_to_refill < 0:
+            text = f"Refill overdue since {iso(r.refill_by)} ({relative(r.days_to_refill)}): {why}."
+            action = f"Overdue since {iso(r.refill_by)}: refill today."
+        else:
+            text = f"Refill by {iso(r.refill_by)} ({relative(r.days_to_refill)}): {why}."
+            action = f"Book the refill on or before {iso(r.refill_by)}."
         alerts.append(make_alert("refill_due", text, rules, action))
     if r.programmer_alarm_on is not None:
         gap = abs((r.computed_alarm_on - r.programmer_alarm_on).days)

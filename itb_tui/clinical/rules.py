@@ -25,7 +25,6 @@ KINDS = ("definition", "refill_reason", "alert", "antifungal_state", "reimplant_
 
 # Every threshold the engine reads, each a whole number of days except the dose.
 DAY_THRESHOLDS = (
-    "csf_block_days",
     "pending_window_days",
     "refill_due_days",
     "withdrawal_horizon_days",
@@ -38,6 +37,7 @@ DAY_THRESHOLDS = (
     "episode_lookback_days",
     "no_bridging_window_days",
     "bridging_grace_days",
+    "bridging_window_days",
 )
 DOSE_THRESHOLDS = ("fluconazole_sdd_dose_mg",)
 THRESHOLDS = DAY_THRESHOLDS + DOSE_THRESHOLDS
@@ -66,7 +66,6 @@ class Rules:
     version: str
     entries: tuple[RuleInfo, ...]
     regimens: tuple[tuple[str, str], ...]
-    csf_block_days: int
     pending_window_days: int
     refill_due_days: int
     withdrawal_horizon_days: int
@@ -79,6 +78,7 @@ class Rules:
     episode_lookback_days: int
     no_bridging_window_days: int
     bridging_grace_days: int
+    bridging_window_days: int
     fluconazole_sdd_dose_mg: Decimal
     origin: str = ""
     _by_code: Mapping[str, RuleInfo] = field(default_factory=dict, compare=False, repr=False)
@@ -149,7 +149,7 @@ def rules_from_mapping(data: Mapping[str, Any], origin: str = "<table>") -> Rule
                 problems.append(f"threshold '{entry.threshold_name}' is set twice")
             thresholds[entry.threshold_name] = entry.value
 
-    for code in REFILL_REASONS + ALERT_CODES:
+    for code in dict.fromkeys(REFILL_REASONS + ALERT_CODES):
         if code not in seen:
             problems.append(f"rule '{code}' is missing")
     for name in THRESHOLDS:
@@ -192,9 +192,13 @@ def _entry(raw: Any, index: int, problems: list[str]) -> RuleInfo | None:
     kind = raw.get("kind", "definition")
     if kind not in KINDS:
         problems.append(f"{where}: kind '{kind}' is not one of {', '.join(KINDS)}")
-    if code in ALERT_CODES and kind != "alert":
+    if code in ALERT_CODES and code in REFILL_REASONS:
+        # one entry serves both (device_retained: the refill caution and its warning)
+        if kind not in ("alert", "refill_reason"):
+            problems.append(f"{where}: kind must be 'alert' or 'refill_reason'")
+    elif code in ALERT_CODES and kind != "alert":
         problems.append(f"{where}: kind must be 'alert'")
-    if code in REFILL_REASONS and kind != "refill_reason":
+    elif code in REFILL_REASONS and kind != "refill_reason":
         problems.append(f"{where}: kind must be 'refill_reason'")
     action = raw.get("action")
     if action is not None and (not isinstance(action, str) or not action.strip()):

@@ -6,6 +6,13 @@ blocked refill with the alarm within `withdrawal_horizon_days` (or an unknown al
 because no refill is recorded) is critical, with the bridging plan as its action.
 After an explant the same danger starts at once, so a removal without a bridging record
 by the next day is critical too.
+
+Revision 3 (change 5): a bridging record covers a removal only when it belongs to THAT
+removal (started no earlier than `bridging_window_days` before it and no later than
+`bridging_grace_days` after it, and not stopped before it) and is a method known to
+prevent ITB withdrawal (lumbar drain, oral baclofen, IV benzodiazepine). A record of
+method `other` (clonidine, ...) is kept and shown but does not count, and the alert says
+why; a record from an earlier explant silenced the alert in revision 2.
 """
 
 from __future__ import annotations
@@ -48,6 +55,9 @@ def _withdrawal_risk(facts: Facts, refill: RefillState, reservoir: Reservoir | N
     return make_alert("withdrawal_risk", text, rules)
 
 
+COVERING_METHODS = ("lumbar_drain", "oral_baclofen", "iv_benzodiazepine")
+
+
 def _no_bridging_plan(facts: Facts, rules: Rules) -> Alert | None:
     if facts.implanted_pump is not None:
         return None  # a pump is in (e.g. replaced the same day): nothing to bridge
@@ -61,15 +71,29 @@ def _no_bridging_plan(facts: Facts, rules: Rules) -> Alert | None:
     since = (facts.as_of - removed.removed_on).days
     if since > rules.no_bridging_window_days:
         return None
+    earliest = removed.removed_on - timedelta(days=rules.bridging_window_days)
     deadline = removed.removed_on + timedelta(days=rules.bridging_grace_days)
-    late = None
+    late = other = None
     for bridging in facts.bridging:
+        if bridging.stopped_on is not None and bridging.stopped_on < removed.removed_on:
+            continue  # stopped before this removal: it bridged something earlier
+        if bridging.started_on < earliest:
+            continue  # belongs to an earlier removal
+        if bridging.method not in COVERING_METHODS:
+            if bridging.started_on <= deadline:
+                other = bridging
+            continue
         if bridging.started_on <= deadline:
             return None
         if late is None or bridging.started_on < late.started_on:
             late = bridging
     text = (f"Pump {removed.serial} removed {iso(removed.removed_on)} ({relative(-since)}) and no "
-            f"bridging (lumbar drain, oral baclofen, IV benzodiazepine) started by {iso(deadline)}.")
+            f"bridging (lumbar drain, oral baclofen, IV benzodiazepine) recorded for this removal: one "
+            f"started between {iso(earliest)} and {iso(deadline)} and not stopped before the removal.")
+    if other is not None:
+        detail = f" ({other.detail})" if other.detail else ""
+        text += (f" The bridging recorded as 'other'{detail} from {iso(other.started_on)} does not count: no "
+                 f"other agent is known to prevent intrathecal baclofen withdrawal.")
     if late is not None:
         text += (f" Bridging recorded from {iso(late.started_on)} is later than that: check for "
                  f"withdrawal.")

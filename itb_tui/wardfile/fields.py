@@ -177,68 +177,28 @@ def check_alarm(alarm_ml: object, reservoir: object) -> str | None:
     return None
 
 
-def _species_lookup():
-    """The organism list of the clinical package (imported late: it is its own module)."""
-    from itb_tui.clinical import organisms
-
-    return organisms
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Optimal-string-alignment distance: insertions, deletions, substitutions and
-    swaps of two neighbours ("krusie" -> "krusei" is 1)."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, previous2[j - 2] + 1)
-            current.append(cost)
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def _near_miss(name: str, organisms) -> str | None:
-    """A listed species name within 2 typing slips of `name`, if there is one."""
-    typed = " ".join(name.lower().split())
-    best = None
-    for species in organisms.all_species():
-        for known in (species.name, *species.former_names):
-            distance = _edit_distance(typed, known.lower())
-            if distance <= 2 and (best is None or distance < best[0]):
-                best = (distance, known)
-    return best[1] if best else None
-
-
 def check_organism(name: object) -> str | None:
-    """An organism the species list knows, under a current or a former name.
+    """An organism text the species table can take as it stands (clinical-rules.md, Terms).
 
-    Unknown names are refused: whether a culture is fungal decides refill blocks and
-    device alerts, and an unrecognised name could count as bacterial. The species list
-    also accepts an unlisted species of a known genus ("Candida blankii" is real); but
-    a name one or two typing slips from a listed species ("Candida krusie") is refused
-    with the suggestion, because read at genus level it would lose the species' own
-    rules (C. krusei's fluconazole resistance) without a word.
+    The ONE organism check of import, every form and the lab feed: it asks
+    `organisms.resolve`, so all of them refuse the same texts with the same words. Refused:
+    two different organisms in one text ("Candida albicans / Candida glabrata") and a
+    fungus the table does not list ("Candida foo", "yeast seen", "Candda albicans"), each
+    with the nearest listed names: read at genus level or as bacterial they would lose the
+    species' or the group's rules without a word. A non-fungal text the table does not list
+    is accepted and counts as bacterial (it blocks as bacteremia). The text is kept as
+    written; the recognised name is shown beside it.
     """
     problem = check_text(name, limit=limits.SHORT_TEXT_MAX, required=True)
     if problem:
         return problem
-    organisms = _species_lookup()
-    species = organisms.lookup(name)
-    if species is not None:
-        if species.name == organisms.canonical_name(name):
-            return None  # a listed name, former name or abbreviation
-        close = _near_miss(name, organisms)
-        if close is None:
-            return None  # a genuine species known by its genus
-        return f"unknown species {show(name)} (did you mean {show(close)}?)"
-    message = f"unknown organism {show(name)}: not in the species list"
-    close = _near_miss(name, organisms)
-    if close:
-        message += f" (did you mean {show(close)}?)"
-    return message
+    from itb_tui.clinical.organisms import OrganismRefused, resolve
+
+    try:
+        resolve(name)
+    except OrganismRefused as refused:
+        return str(refused)
+    return None
 
 
 # Generic names the engine knows (after `drugs.canonical_drug`, which also maps brand

@@ -62,8 +62,8 @@ def course(drug: str, started: str, stopped: str | None = None, dose=None, plann
                             stopped_on=d(stopped), planned_stop_on=d(planned))
 
 
-def bridging(on: str, method: str = "oral_baclofen") -> Bridging:
-    return Bridging(method=method, started_on=d(on), detail="synthetic")
+def bridging(on: str, method: str = "oral_baclofen", stopped: str | None = None, detail: str = "synthetic") -> Bridging:
+    return Bridging(method=method, started_on=d(on), detail=detail, stopped_on=d(stopped))
 
 
 def eye_exam(on: str) -> Exam:

@@ -40,6 +40,7 @@ ORGANISMS = [
     "Candida albicans", "C. krusei", "Pichia kudriavzevii", "Candida glabrata", "Nakaseomyces glabratus",
     "Candida auris", "Candidozyma auris", "C. parapsilosis", "Yeast (not yet identified)", "Aspergillus fumigatus",
     "Staphylococcus aureus", "MRSA", "E. coli", "Cutibacterium acnes", "Zymomonas imaginaria",
+    "Cryptococcus neoformans", "Candida glabrata complex", "Pichia kudriavzevii (Candida krusei)", "Candida foo",
 ]
 DRUGS = ["fluconazole", "voriconazole", "micafungin", "caspofungin", "anidulafungin", "liposomal amphotericin B"]
 
@@ -164,7 +165,27 @@ def cases(draw):
         bridging=tuple(bridging_list),
         exams=tuple(draw(st.lists(st.builds(Exam, kind=st.sampled_from(EXAM_KINDS), on=days), max_size=2))),
     )
-    if story is not None and draw(st.integers(0, 3)):
+    edge = draw(st.integers(0, 11))  # 0, 2: alarm edges; 1: culture edges; else as before
+    if edge in (0, 2):
+        # the list date exactly at a threshold from the alarm (7, 8 days: refill_due_days
+        # and withdrawal_horizon_days; 0, -1: alarm day and passed). A known pump: a 20 mL
+        # refill at 0.6 mL/day alarms 30 days later; random pumps rarely allow the edge.
+        refill_on = draw(st.dates(min_value=STORY[0], max_value=STORY[1]))
+        known = Pump(serial="NGP0007", manufacturer="Medtronic", model="SynchroMed II", reservoir_ml=Decimal(20),
+                     alarm_ml=Decimal(2), implanted_on=START, removed_on=None, removal_reason=None,
+                     concentration_ug_ml=Decimal(500), daily_dose_ug=Decimal(300),
+                     refills=(Refill(refill_on, Decimal(20)),))
+        as_of = refill_on + timedelta(days=30 - draw(st.sampled_from([7, 8, 0, -1])))
+        cultures_now = tuple(c for c in patient.cultures if c.drawn_on <= as_of)
+        if edge == 0:  # blocked (a fungemia the day before): the withdrawal horizon
+            cultures_now += (Culture("blood", as_of - timedelta(days=1), "positive", "Candida albicans", {}),)
+        patient = dataclasses.replace(patient, pumps=(known,), cultures=cultures_now)
+    elif edge == 1 and patient.cultures:
+        # exactly at a culture threshold: same day, 1/2 days (follow-up), 5/6 (pending),
+        # 7/8 (eye exam), 365/366 (lookback)
+        anchor = draw(st.sampled_from([c.drawn_on for c in patient.cultures]))
+        as_of = anchor + timedelta(days=draw(st.sampled_from([0, 1, 2, 5, 6, 7, 8, 365, 366])))
+    elif story is not None and draw(st.integers(0, 3)):
         # spread over the story (plain integers would cluster on the first days)
         as_of = story[0] + timedelta(days=draw(st.sampled_from([0, 3, 8, 15, 22, 30, 38, 45, 55, 70])))
     else:
@@ -189,7 +210,7 @@ def test_engine_never_raises_and_keeps_its_contract(case):
         assert alert.text and alert.source and alert.basis in BASES
     assert list(a.refill.reasons) == sorted(a.refill.reasons, key=REFILL_REASONS.index)
     assert len(a.refill.explanations) == len(a.refill.reasons)
-    blocking = set(a.refill.reasons) - {"culture_pending"}
+    blocking = set(a.refill.reasons) - {"culture_pending", "device_retained"}  # the caution reasons
     expected = ("not_applicable" if not pump_in(patient, as_of) else "blocked" if blocking
                 else "caution" if a.refill.reasons else "ok")
     assert a.refill.status == expected
@@ -200,11 +221,28 @@ def test_engine_never_raises_and_keeps_its_contract(case):
         assert r.refill_by == min(r.alarm_on, r.stable_until)
         assert r.alarm_on <= r.computed_alarm_on
         assert Decimal(0) <= r.volume_left_ml
-    if a.antifungal.day is not None:
-        assert a.antifungal.day == (as_of - a.antifungal.anchor_on).days
+    if a.antifungal.day is not None and a.antifungal.anchor_on is not None:
+        # days of therapy after the anchor, counted the slow way (revision 3)
+        assert a.antifungal.day == therapy_days_slow(patient, a.antifungal, as_of)
+    if a.antifungal.days_left is not None:
         assert a.antifungal.days_left == (a.antifungal.required_until - as_of).days
     if a.reimplant.eligible_on is not None:
         assert a.reimplant.days_left == (a.reimplant.eligible_on - as_of).days
+
+
+def therapy_days_slow(patient: Patient, state, as_of: date) -> int:
+    """Days d, anchor < d <= as_of, on which some course of the episode was given."""
+    covered = set()
+    for c in patient.antifungals:
+        if c.started_on > as_of or (c.stopped_on is not None and c.stopped_on < state.episode_start_on):
+            continue
+        last = c.stopped_on if c.stopped_on is not None and c.stopped_on <= as_of else as_of
+        day = c.started_on
+        while day <= last:
+            if day > state.anchor_on:
+                covered.add(day)
+            day += timedelta(days=1)
+    return len(covered)
 
 
 @SETTINGS
@@ -278,11 +316,16 @@ def test_required_until_does_not_drift_as_days_pass(case, gap):
     second = first + timedelta(days=gap)
     patient = without_dates_in(patient, first, second)
     a1, a2 = assess(patient, first), assess(patient, second)
-    fixed = ("in_progress", "stopped_early", "complete")
-    if a1.antifungal.state in fixed and a2.antifungal.state in fixed:
+    # Revision 3: required_until counts days of therapy, so it is fixed while therapy is
+    # given every day (a course runs through D1..D2) and once complete; stopped early it
+    # moves later each day by definition (the date if restarted today).
+    runs_through = any(c.started_on <= first and (c.stopped_on is None or c.stopped_on > second)
+                       for c in patient.antifungals)
+    fixed = (a1.antifungal.state == a2.antifungal.state == "complete"
+             or (a1.antifungal.state == a2.antifungal.state == "in_progress" and runs_through))
+    if fixed:
         assert a2.antifungal.required_until == a1.antifungal.required_until
         assert a2.antifungal.anchor_on == a1.antifungal.anchor_on
-        assert a2.antifungal.state == a1.antifungal.state
 
 
 def as_known_on(patient: Patient, as_of: date) -> Patient:
@@ -328,7 +371,98 @@ def test_the_strategy_reaches_the_interesting_states():
         seen.update({a.antifungal.state, a.reimplant.state, a.refill.status})
         seen.update(alert.code for alert in a.alerts)
 
+    edges: set[str] = set()
+
+    @settings(max_examples=800, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(cases())
+    def survey_edges(case):
+        a = assess(*case)
+        if a.reservoir is not None and a.refill.status == "blocked":
+            edges.add(f"blocked-alarm-{a.reservoir.days_to_alarm}")
+        if a.reservoir is not None:
+            edges.add(f"refill-{a.reservoir.days_to_refill}")
+
     survey()
+    survey_edges()
     wanted = {"in_progress", "complete", "awaiting_clearance", "waiting", "blocked", "ok",
-              "withdrawal_risk", "device_removal_indicated", "no_antifungal", "refill_due"}
+              "withdrawal_risk", "device_removal_indicated", "no_antifungal", "refill_due",
+              "specialist_duration", "non_candida_fungus"}
     assert wanted <= seen, sorted(wanted - seen)
+    # both sides of the 7-day edges (withdrawal horizon, refill due) are generated
+    assert {"blocked-alarm-7", "blocked-alarm-8", "refill-7", "refill-8"} <= edges, sorted(edges)
+
+
+DEVICE_SPECIMENS = ("csf", "pocket", "wound")
+
+
+@st.composite
+def device_cases(draw):
+    """A case with a device-site positive culture drawn while the (only) pump was in."""
+    patient, as_of = draw(cases())
+    implanted = draw(st.dates(min_value=date(2025, 6, 1), max_value=date(2026, 9, 1)))
+    pump = Pump(serial="NGP0009", manufacturer=None, model=None, reservoir_ml=Decimal(20), alarm_ml=Decimal(2),
+                implanted_on=implanted, removed_on=None, removal_reason=None, concentration_ug_ml=Decimal(500),
+                daily_dose_ug=Decimal(300), refills=())
+    drawn = draw(st.dates(min_value=implanted, max_value=END))
+    specimen = draw(st.sampled_from(DEVICE_SPECIMENS))
+    positive = Culture(specimen, drawn, "positive", draw(st.sampled_from(ORGANISMS)), {})
+    as_of = drawn + timedelta(days=draw(st.sampled_from([0, 1, 7, 30, 31, 32, 90, 200])))
+    patient = dataclasses.replace(patient, pumps=(pump,), cultures=patient.cultures + (positive,))
+    return patient, as_of, specimen
+
+
+def _site_blocked(a, specimen) -> bool:
+    return ("csf_infection" if specimen == "csf" else "pocket_infection") in a.refill.reasons
+
+
+@SETTINGS
+@given(device_cases(), cultures(), st.integers(0, 60))
+def test_only_a_later_same_site_negative_or_removal_lifts_a_device_block(case, extra, later):
+    """A device-infection block does not expire with the calendar, and no added culture
+    lifts it except a no-growth culture of the same site drawn on a later day (revision 3)."""
+    patient, as_of, specimen = case
+    a = assess(patient, as_of)
+    if not _site_blocked(a, specimen):
+        return
+    positives = [c for c in patient.cultures if c.specimen in ((specimen,) if specimen == "csf" else ("pocket", "wound"))
+                 and c.result == "positive" and c.drawn_on <= as_of]
+    # the calendar alone lifts nothing (within the lookback)
+    quiet = without_dates_in(patient, as_of, as_of + timedelta(days=later))
+    newest = max(c.drawn_on for c in positives)
+    if (as_of + timedelta(days=later) - newest).days <= 365:
+        assert _site_blocked(assess(quiet, as_of + timedelta(days=later)), specimen)
+    # another culture lifts nothing unless it is a later same-site negative
+    extra = dataclasses.replace(extra, drawn_on=min(extra.drawn_on, as_of))
+    after = assess(dataclasses.replace(patient, cultures=patient.cultures + (extra,)), as_of)
+    if not _site_blocked(after, specimen):
+        assert extra.result == "no_growth" and extra.specimen in ("csf", "pocket", "wound")
+        assert any(extra.drawn_on > c.drawn_on for c in positives if c.specimen == extra.specimen)
+    # a later same-site negative on the list date lifts it when every positive of the
+    # blocking sites is older (specimen by specimen)
+    if all(c.drawn_on < as_of for c in positives):
+        negatives = tuple(Culture(sp, as_of, "no_growth", None, {}) for sp in {c.specimen for c in positives})
+        assert not _site_blocked(assess(dataclasses.replace(patient, cultures=patient.cultures + negatives), as_of),
+                                 specimen)
+
+
+@SETTINGS
+@given(cases(), st.integers(0, 30), st.integers(1, 10))
+def test_a_gap_in_a_course_never_moves_required_until_earlier(case, cut, length):
+    """Removing days from the middle of a course (a gap in therapy) never makes the
+    course end earlier (revision 3: days of therapy)."""
+    patient, as_of = case
+    for index, c in enumerate(patient.antifungals):
+        last = c.stopped_on or as_of
+        gap_start = c.started_on + timedelta(days=cut)
+        gap_end = gap_start + timedelta(days=length)
+        if gap_end >= last:
+            continue
+        first_part = dataclasses.replace(c, stopped_on=gap_start)
+        second_part = dataclasses.replace(c, started_on=gap_end + timedelta(days=1))
+        gapped = dataclasses.replace(patient, antifungals=patient.antifungals[:index] + (first_part, second_part)
+                                     + patient.antifungals[index + 1:])
+        before, after = assess(patient, as_of).antifungal, assess(gapped, as_of).antifungal
+        if before.required_until is not None and after.required_until is not None:
+            assert after.required_until >= before.required_until, (before, after)
+        break

@@ -16,7 +16,6 @@ from clinical_factories import d, patient, pump, refill
 
 # The defaults of clinical-rules.md (plus the one-day bridging grace it states in words).
 SPEC_DEFAULTS = {
-    "csf_block_days": 30,
     "pending_window_days": 5,
     "refill_due_days": 7,
     "withdrawal_horizon_days": 7,
@@ -30,6 +29,7 @@ SPEC_DEFAULTS = {
     "episode_lookback_days": 365,
     "no_bridging_window_days": 14,
     "bridging_grace_days": 1,
+    "bridging_window_days": 7,  # revision 3 (bridging belongs to the current removal)
 }
 DEFAULT_TEXT = default_rules_path().read_text(encoding="utf-8")
 
@@ -87,7 +87,8 @@ def write(tmp_path, text: str) -> Path:
 
 def test_a_hospital_can_change_a_threshold(tmp_path):
     """refill_due_days 7 -> 10: a pump 9 days from its alarm now shows refill_due."""
-    custom = load_rules(write(tmp_path, DEFAULT_TEXT.replace("value = 7\n", "value = 10\n", 1)))
+    custom = load_rules(write(tmp_path, DEFAULT_TEXT.replace(
+        'threshold = "refill_due_days"\nvalue = 7\n', 'threshold = "refill_due_days"\nvalue = 10\n')))
     assert custom.refill_due_days == 10 and custom.withdrawal_horizon_days == 7
     p = patient(pumps=[pump(refill("2026-10-20"))])  # alarm 2026-11-19, 9 days after 2026-11-10
     assert "refill_due" not in {a.code for a in assess(p, d("2026-11-10")).alerts}
@@ -97,14 +98,15 @@ def test_a_hospital_can_change_a_threshold(tmp_path):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda t: t.replace('threshold = "csf_block_days"\nvalue = 30\n', ""), "threshold 'csf_block_days' is missing"),
+        (lambda t: t.replace('threshold = "bridging_window_days"\nvalue = 7\n', ""),
+         "threshold 'bridging_window_days' is missing"),
         (lambda t: t.replace("value = 180", "value = -180"), "'drug_stability_days' must not be negative"),
         (lambda t: t.replace("value = 180", 'value = "180"'), "'drug_stability_days' must be a whole number"),
         (lambda t: t.replace("value = 800", "value = 0"), "'fluconazole_sdd_dose_mg' must be positive"),
         (lambda t: t.replace('basis = "local_policy"', 'basis = "hearsay"', 1), "basis 'hearsay' is not one of"),
         (lambda t: t.replace('code = "relapse"', 'code = "relapse_typo"'), "rule 'relapse' is missing"),
         (lambda t: t.replace('source = "CDC C. auris guidance"', 'source = ""'), "rule 'c_auris' needs a non-empty 'source'"),
-        (lambda t: t.replace('version = "2026.11-1"', ""), "'version' must be a non-empty string"),
+        (lambda t: t.replace('version = "2026.12-1"', ""), "'version' must be a non-empty string"),
         (lambda t: t + "\n[[rule\n", "not valid TOML"),
     ],
     ids=["missing-threshold", "negative", "not-a-number", "zero-dose", "bad-basis", "missing-alert", "empty-source",
@@ -136,8 +138,11 @@ def test_an_installed_package_reads_its_own_copy(tmp_path):
     shutil.copytree(package / "clinical", target / "clinical", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(package / "__init__.py", target / "__init__.py")
     (target / "_data").mkdir()
-    (target / "_data" / "rules.toml").write_text(DEFAULT_TEXT.replace('"2026.11-1"', '"9999.01-7"'), encoding="utf-8")
-    code = "from itb_tui.clinical.rules import load_rules; print(load_rules().version)"
+    (target / "_data" / "rules.toml").write_text(DEFAULT_TEXT.replace('"2026.12-1"', '"9999.01-7"'), encoding="utf-8")
+    species = (package.parent / "data" / "organisms.toml").read_text(encoding="utf-8")
+    (target / "_data" / "organisms.toml").write_text(species.replace('"2026.12-1"', '"9999.02-3"'), encoding="utf-8")
+    code = ("from itb_tui.clinical.rules import load_rules; from itb_tui.clinical import organisms; "
+            "print(load_rules().version, organisms.table_version())")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(tmp_path)},
                          capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "9999.01-7"
+    assert out.stdout.strip() == "9999.01-7 9999.02-3"  # both tables from the package's own copy

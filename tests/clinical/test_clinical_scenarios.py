@@ -40,8 +40,9 @@ class Row:
     as_of: str
     refill: str | None = None  # expected refill status
     reasons: tuple[str, ...] | None = None  # expected reasons, in order
-    alerts: set[str] = field(default_factory=set)  # must be present
-    absent: set[str] = field(default_factory=set)  # must not be present
+    # The EXACT set of alert codes (revision 3): an extra or a missing alert fails the row.
+    alerts: set[str] = field(default_factory=set)
+    absent: set[str] = field(default_factory=set)  # documents what the row is about (implied by `alerts`)
     reservoir: dict | object | None = None
     antifungal: dict | None = None
     reimplant: dict | None = None
@@ -116,14 +117,14 @@ ROWS = {
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-08"), blood("2026-11-08", "no_growth")],
                 courses=[course("micafungin", "2026-11-08", dose=100)]),
         "2026-11-10", refill="blocked", reasons=("fungemia",), antifungal={"state": "awaiting_clearance"},
-        alerts={"followup_culture_due"}, action={"followup_culture_due": "2026-11-10"}),
+        alerts={"device_removal_indicated", "eye_exam_due", "followup_culture_due"}, action={"followup_culture_due": "2026-11-10"}),
     # Latest blood culture (pending) drawn 2026-11-09 = 1 day before 2026-11-10: no follow-up
     # alert yet; the pending culture (1 day old) is listed after the block.
     "followup-not-due-after-1-day": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-08"), blood("2026-11-09", "pending")],
                 courses=[course("micafungin", "2026-11-08", dose=100)]),
         "2026-11-10", refill="blocked", reasons=("fungemia", "culture_pending"),
-        absent={"followup_culture_due"}),
+        absent={"followup_culture_due"}, alerts={"device_removal_indicated", "eye_exam_due"}),
     # S. aureus in blood 2026-11-05, list 2026-11-06: bacteremia; no fungal episode.
     "bacteremia-blocks": Row(patient(pumps=[STD_PUMP], cultures=[blood("2026-11-05", organism="S. aureus")]),
                              "2026-11-06", refill="blocked", reasons=("bacteremia",),
@@ -137,27 +138,31 @@ ROWS = {
     "unknown-organism-blocks-as-bacteremia": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-05", organism="Zymomonas imaginaria")]),
         "2026-11-06", refill="blocked", reasons=("bacteremia",)),
-    # CSF positive 2026-10-11; 2026-11-10 - 2026-10-11 = 30 days (20 left in Oct + 10): inside.
+    # CSF positive 2026-10-11; 2026-11-10 - 2026-10-11 = 30 days (20 left in Oct + 10).
+    # Revision 3: a bacterial device infection also raises `device_infection` (critical).
     "csf-30-days-blocks": Row(patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-10-11", organism="S. epidermidis")]),
                               "2026-11-10", refill="blocked", reasons=("csf_infection",),
-                              absent={"device_removal_indicated"}),
-    # CSF positive 2026-10-10 is 31 days before 2026-11-10: outside the window.
-    "csf-31-days-ok": Row(patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-10-10", organism="S. epidermidis")]),
-                          "2026-11-10", refill="ok", reasons=()),
+                              alerts={"device_infection"}),
+    # CSF positive 2026-10-10 is 31 days before 2026-11-10. Revision 3 (change 2): the
+    # device infection no longer expires after 30 days (was "csf-31-days-ok": refill ok).
+    "csf-31-days-still-blocks": Row(
+        patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-10-10", organism="S. epidermidis")]),
+        "2026-11-10", refill="blocked", reasons=("csf_infection",), alerts={"device_infection"}),
     # CSF positive 2026-11-01, CSF no growth 2026-11-03: cleared.
     "csf-cleared-by-later-csf": Row(
         patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-11-01", organism="S. epidermidis"),
                                             culture("csf", "2026-11-03", "no_growth")]),
         "2026-11-05", refill="ok"),
-    # A no-growth BLOOD culture does not clear a CSF infection.
+    # A no-growth BLOOD culture does not clear a CSF infection. (Revision 3: + device_infection.)
     "csf-not-cleared-by-blood": Row(
         patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-11-01", organism="S. epidermidis"),
                                             blood("2026-11-03", "no_growth")]),
-        "2026-11-05", refill="blocked", reasons=("csf_infection",)),
+        "2026-11-05", refill="blocked", reasons=("csf_infection",), alerts={"device_infection"}),
     # Wound culture S. aureus 2026-11-01, list 2026-11-05 (4 days): pocket infection.
+    # (Revision 3: a bacterial device infection also raises device_infection.)
     "wound-blocks-pocket-infection": Row(
         patient(pumps=[STD_PUMP], cultures=[culture("wound", "2026-11-01", organism="Staphylococcus aureus")]),
-        "2026-11-05", refill="blocked", reasons=("pocket_infection",)),
+        "2026-11-05", refill="blocked", reasons=("pocket_infection",), alerts={"device_infection"}),
     # Blood culture pending since 2026-11-05: 5 days before 2026-11-10 -> caution.
     "pending-5-days-caution": Row(patient(pumps=[STD_PUMP], cultures=[blood("2026-11-05", "pending")]),
                                   "2026-11-10", refill="caution", reasons=("culture_pending",),
@@ -171,6 +176,7 @@ ROWS = {
                                             culture("urine", "2026-11-09", "pending")]),
         "2026-11-10", refill="caution", reasons=("culture_pending",)),
     # Every infection at once (recorded out of order): reasons most serious first.
+    # (Revision 3: the bacterial CSF and wound cultures raise device_infection.)
     "all-reasons-ordered": Row(
         patient(pumps=[STD_PUMP], cultures=[
             blood("2026-11-09", "pending"),
@@ -180,13 +186,13 @@ ROWS = {
             blood("2026-11-05", organism="Candida albicans"),
         ], courses=[course("micafungin", "2026-11-05", dose=100)]),
         "2026-11-10", refill="blocked",
-        reasons=("fungemia", "bacteremia", "csf_infection", "pocket_infection", "culture_pending")),
+        reasons=("fungemia", "bacteremia", "csf_infection", "pocket_infection", "culture_pending"), alerts={"device_infection", "device_removal_indicated", "eye_exam_due"}),
     # Cleared fungemia (course to 2026-11-18) plus S. aureus 2026-11-08 on 2026-11-09:
     # anchor 2026-11-04, day 5, 9 days left.
     "bacteremia-and-course-open": Row(
         cleared([course("micafungin", "2026-11-01", dose=100)], cultures=[blood("2026-11-08", organism="S. aureus")]),
         "2026-11-09", refill="blocked", reasons=("bacteremia", "antifungal_course_open"),
-        antifungal={"state": "in_progress", "day": 5, "days_left": 9}),
+        antifungal={"state": "in_progress", "day": 5, "days_left": 9}, alerts={"device_removal_indicated"}),
 
     # ------------------------------------------------------------ reservoir
     # 2026-11-19 - 2026-11-12 = 7 days to refill: refill_due.
@@ -200,6 +206,7 @@ ROWS = {
                                   absent={"reservoir_alarm_passed"}, reservoir={"days_to_alarm": 0}),
     # The day after: -1, passed (critical).
     "alarm-passed-minus-1": Row(patient(pumps=[STD_PUMP]), "2026-11-20", alerts={"reservoir_alarm_passed", "refill_due"},
+                                action={"refill_due": "Overdue since 2026-11-19", "reservoir_alarm_passed": "refill today"},
                                 reservoir={"days_to_alarm": -1, "days_to_refill": -1}),
     # Programmer printed 2026-11-18, one day before the computed 2026-11-19: the earlier is
     # used, no mismatch (the ward-file example: 8 days from 2026-11-10).
@@ -210,11 +217,11 @@ ROWS = {
     # Printed 2026-11-17: 2 days apart, not more than 2 -> no alert, alarm 2026-11-17.
     "programmer-2-days-earlier-no-mismatch": Row(
         patient(pumps=[pump(refill("2026-10-20", programmer="2026-11-17"))]), "2026-11-10",
-        reservoir={"alarm_on": d("2026-11-17")}, absent={"alarm_date_mismatch"}),
+        reservoir={"alarm_on": d("2026-11-17")}, absent={"alarm_date_mismatch"}, alerts={"refill_due"}),
     # Printed 2026-11-16: 3 days apart -> mismatch warning; alarm 2026-11-16.
     "programmer-3-days-earlier-mismatch": Row(
         patient(pumps=[pump(refill("2026-10-20", programmer="2026-11-16"))]), "2026-11-10",
-        reservoir={"alarm_on": d("2026-11-16")}, alerts={"alarm_date_mismatch"},
+        reservoir={"alarm_on": d("2026-11-16")}, alerts={"alarm_date_mismatch", "refill_due"},
         text={"alarm_date_mismatch": "2026-11-16"}),
     # Printed 2026-11-22, 3 days LATER: mismatch; the computed 2026-11-19 is the earlier.
     "programmer-3-days-later-mismatch": Row(
@@ -235,7 +242,7 @@ ROWS = {
     # Day 181: exceeded (critical).
     "stability-day-181-exceeded": Row(
         patient(pumps=[pump(refill("2026-05-01", "40"), reservoir="40", concentration="2000", dose="50")]),
-        "2026-10-29", alerts={"drug_stability_exceeded"}, absent={"reservoir_alarm_passed"}),
+        "2026-10-29", alerts={"drug_stability_exceeded", "refill_due"}, absent={"reservoir_alarm_passed"}),
     # 275 µg/day at 500 µg/mL = 0.55 mL/day; refill 18.5 mL: (18.5 - 2) / 0.55 = 30 exactly,
     # alarm 2026-10-20 + 30 = 2026-11-19. Binary floats give 29.999999999999996 -> 2026-11-18.
     "decimal-exact-not-a-day-early": Row(
@@ -248,7 +255,7 @@ ROWS = {
     # the next day it has passed.
     "fill-below-alarm-volume": Row(patient(pumps=[pump(refill("2026-11-05", "1.5"))]), "2026-11-06",
                                    reservoir={"alarm_on": d("2026-11-05"), "days_to_alarm": -1},
-                                   alerts={"reservoir_alarm_passed"}),
+                                   alerts={"refill_due", "reservoir_alarm_passed"}),
     # Pump with no refill recorded and no infection: no countdown, no alert.
     "no-refill-no-reservoir": Row(patient(pumps=[pump()]), "2026-11-10", refill="ok", reservoir=NONE,
                                   absent={"withdrawal_risk"}),
@@ -257,14 +264,14 @@ ROWS = {
     # Fungemia 2026-11-10 blocks; alarm 2026-11-19 is 7 days after 2026-11-12 -> withdrawal risk,
     # with the bridging plan as its action.
     "withdrawal-7-days": Row(patient(pumps=[STD_PUMP], cultures=[blood("2026-11-10")]), "2026-11-12",
-                             refill="blocked", alerts={"withdrawal_risk"},
+                             refill="blocked", alerts={"device_removal_indicated", "eye_exam_due", "followup_culture_due", "no_antifungal", "refill_due", "withdrawal_risk"},
                              action={"withdrawal_risk": "lumbar drain"}, text={"withdrawal_risk": "2026-11-19"}),
     # 8 days (2026-11-11): not yet.
     "withdrawal-8-days-quiet": Row(patient(pumps=[STD_PUMP], cultures=[blood("2026-11-10")]), "2026-11-11",
-                                   refill="blocked", absent={"withdrawal_risk"}),
+                                   refill="blocked", absent={"withdrawal_risk"}, alerts={"device_removal_indicated", "eye_exam_due", "no_antifungal"}),
     # Blocked with no refill on record: the alarm date is unknown -> withdrawal risk.
     "withdrawal-unknown-reservoir": Row(patient(pumps=[pump()], cultures=[blood("2026-11-10")]), "2026-11-11",
-                                        refill="blocked", reservoir=NONE, alerts={"withdrawal_risk"},
+                                        refill="blocked", reservoir=NONE, alerts={"device_removal_indicated", "eye_exam_due", "no_antifungal", "withdrawal_risk"},
                                         text={"withdrawal_risk": "unknown"}),
     # Caution (pending culture) with the alarm 3 days away: refill due, but refilling is
     # allowed, so no withdrawal alert.
@@ -291,22 +298,26 @@ ROWS = {
         "2026-11-05", refill="ok", absent={"no_bridging_plan"}, reservoir={"alarm_on": d("2026-12-01")}),
 
     # ------------------------------------------------------------ device
-    # C. albicans in CSF 2026-11-01 without candidemia: refill blocked, device alert, but no
-    # course countdown and no reimplant state (the clinician records the stop date).
+    # C. albicans in CSF 2026-11-01 without candidemia: refill blocked, device alert, no
+    # course countdown (the clinician records the stop date). Revision 3 (change 3): a
+    # fungal device infection is a device episode, state `specialist_duration`, and with
+    # no course covering it `no_antifungal` is raised (was not_indicated and no alert); no
+    # eye exam (candidemia only).
     "fungal-csf-without-candidemia": Row(
         patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-11-01", organism="Candida albicans")]),
-        "2026-11-05", refill="blocked", reasons=("csf_infection",), alerts={"device_removal_indicated"},
-        antifungal={"state": "not_indicated"}, reimplant={"state": "not_applicable"},
-        absent={"no_antifungal", "eye_exam_due"}),
+        "2026-11-05", refill="blocked", reasons=("csf_infection",), alerts={"device_removal_indicated", "no_antifungal"},
+        antifungal={"state": "specialist_duration", "day": None, "days_left": None, "required_until": None},
+        reimplant={"state": "not_applicable"}),
     # Fungal pocket culture 2026-10-11 (30 days before 2026-11-10): device infected.
+    # (Revision 3: a device episode with no course covering it: no_antifungal.)
     "fungal-pocket-device-alert": Row(
         patient(pumps=[STD_PUMP], cultures=[culture("pocket", "2026-10-11", organism="Candida parapsilosis")]),
-        "2026-11-10", refill="blocked", reasons=("pocket_infection",), alerts={"device_removal_indicated"}),
+        "2026-11-10", refill="blocked", reasons=("pocket_infection",), alerts={"device_removal_indicated", "no_antifungal"}),
     # Fungemia after the pump came out: no device to remove, nothing to refill.
     "explanted-no-device-alert": Row(
         patient(pumps=[pump(removed="2026-11-02")], cultures=[blood("2026-11-01")], bridging=[bridging("2026-11-02")]),
         "2026-11-03", refill="not_applicable", absent={"device_removal_indicated", "withdrawal_risk"},
-        antifungal={"state": "awaiting_clearance"}),
+        antifungal={"state": "awaiting_clearance"}, alerts={"eye_exam_due", "followup_culture_due", "no_antifungal"}),
 
     # ------------------------------------------------------------ antifungal course
     # Cleared 2026-11-03, no symptom-resolution date: awaiting it; course open.
@@ -315,99 +326,117 @@ ROWS = {
                 exams=[eye_exam("2026-11-02")]),
         "2026-11-05", refill="blocked", reasons=("antifungal_course_open",),
         antifungal={"state": "awaiting_symptom_resolution", "clearance_on": d("2026-11-03"),
-                    "required_until": None, "day": None}),
+                    "required_until": None, "day": None}, alerts={"device_removal_indicated"}),
     # Symptom resolution dated before the episode began belongs to an earlier illness.
     "old-symptom-date-ignored": Row(
         patient(pumps=[STD_PUMP], cultures=CLEARED["cultures"], courses=[course("micafungin", "2026-11-01", dose=100)],
                 symptoms="2026-10-01"),
-        "2026-11-05", antifungal={"state": "awaiting_symptom_resolution"}, alerts={"eye_exam_due"}),
+        "2026-11-05", antifungal={"state": "awaiting_symptom_resolution"}, alerts={"device_removal_indicated", "eye_exam_due"}),
     # Anchor 2026-11-04; 2026-11-17 is day 13, 1 day left.
     "course-day-13": Row(cleared([course("micafungin", "2026-11-01", dose=100)]), "2026-11-17",
                          refill="blocked", reasons=("antifungal_course_open",),
                          antifungal={"state": "in_progress", "anchor_on": d("2026-11-04"),
                                      "required_until": d("2026-11-18"), "day": 13, "days_left": 1,
-                                     "required_days": 14}),
+                                     "required_days": 14}, alerts={"device_removal_indicated", "refill_due", "withdrawal_risk"}),
     # 2026-11-18: day 14, 0 left, still running -> still in progress and blocked.
     "course-day-14-running": Row(cleared([course("micafungin", "2026-11-01", dose=100)]), "2026-11-18",
-                                 refill="blocked", antifungal={"state": "in_progress", "day": 14, "days_left": 0}),
+                                 refill="blocked", antifungal={"state": "in_progress", "day": 14, "days_left": 0}, alerts={"device_removal_indicated", "refill_due", "withdrawal_risk"}),
     # 2026-11-19, still running: day 15, -1 left; the stop date must be recorded.
     "course-day-15-running": Row(cleared([course("micafungin", "2026-11-01", dose=100)]), "2026-11-19",
-                                 refill="blocked", antifungal={"state": "in_progress", "day": 15, "days_left": -1}),
-    # Stopped 2026-11-18 = required_until: complete; refill allowed again (the retained
-    # pump still carries the device alert).
+                                 refill="blocked", antifungal={"state": "in_progress", "day": 15, "days_left": -1}, alerts={"device_removal_indicated", "refill_due", "withdrawal_risk"}),
+    # Stopped 2026-11-18: days of therapy after the anchor 2026-11-04 = 11-05..11-18 = 14:
+    # complete. Revision 3 (change 6): the pump was kept through the fungemia, so refill is
+    # `caution` (device_retained) with a device_retained warning instead of "ok" beside a
+    # critical removal alert. Alarm 2026-11-19 is today: refill_due (refill allowed).
     "course-complete-on-required-day": Row(
         cleared([course("micafungin", "2026-11-01", "2026-11-18", dose=100)]), "2026-11-19",
-        refill="ok", antifungal={"state": "complete", "completed_on": d("2026-11-18"), "day": None},
-        alerts={"device_removal_indicated"}, absent={"antifungal_stopped_early", "eye_exam_due"}),
-    # Stopped 2026-11-17, one day short: stopped early (critical), course still open.
+        refill="caution", reasons=("device_retained",),
+        antifungal={"state": "complete", "completed_on": d("2026-11-18"), "day": None, "required_until": d("2026-11-18")},
+        alerts={"device_retained", "refill_due"}, action={"refill_due": "Book the refill on or before 2026-11-19"}),
+    # The same course on its stop day 2026-11-18: 14 days given, stopped on as_of -> complete
+    # on as_of (a course is not running on its stop day). Alarm tomorrow: refill_due.
+    "course-complete-on-as-of": Row(
+        cleared([course("micafungin", "2026-11-01", "2026-11-18", dose=100)]), "2026-11-18",
+        refill="caution", reasons=("device_retained",), antifungal={"state": "complete", "completed_on": d("2026-11-18")},
+        alerts={"device_retained", "refill_due"}),
+    # Stopped 2026-11-17: 11-05..11-17 = 13 days of therapy, one short: stopped early.
+    # Revision 3 (change 4): required_until = as_of + (14 - 13) = 2026-11-19 + 1 = 2026-11-20
+    # (was the calendar date 2026-11-18); the text counts the missing day of therapy.
+    # Blocked with the alarm today (2026-11-19): withdrawal_risk, refill_due (blocked wording).
     "course-stopped-a-day-early": Row(
         cleared([course("micafungin", "2026-11-01", "2026-11-17", dose=100)]), "2026-11-19",
         refill="blocked", reasons=("antifungal_course_open",),
-        antifungal={"state": "stopped_early", "required_until": d("2026-11-18")},
-        alerts={"antifungal_stopped_early"}, text={"antifungal_stopped_early": "2026-11-17"}),
+        antifungal={"state": "stopped_early", "required_until": d("2026-11-20"), "day": 13, "days_left": 1},
+        alerts={"antifungal_stopped_early", "device_removal_indicated", "refill_due", "withdrawal_risk"},
+        text={"antifungal_stopped_early": "1 day of therapy missing"},
+        action={"refill_due": "Do not book a refill"}),
     # A stop date after the list date means the course is still running on that date.
     "stop-after-as-of-still-running": Row(
         cleared([course("micafungin", "2026-11-01", "2026-11-18", dose=100)]), "2026-11-10",
-        antifungal={"state": "in_progress", "day": 6, "days_left": 8}, absent={"antifungal_stopped_early"}),
+        antifungal={"state": "in_progress", "day": 6, "days_left": 8}, absent={"antifungal_stopped_early"}, alerts={"device_removal_indicated"}),
     # Planned stop 2026-12-16 (ocular disease, 6 weeks from 2026-11-04) is later than
     # 2026-11-18: required_until 2026-12-16, 42 days; on 2026-11-20 day 16, 26 left.
     "planned-stop-extends": Row(
         cleared([course("micafungin", "2026-11-01", dose=100, planned="2026-12-16")]), "2026-11-20",
         antifungal={"state": "in_progress", "required_until": d("2026-12-16"), "required_days": 42,
-                    "day": 16, "days_left": 26}),
+                    "day": 16, "days_left": 26}, alerts={"device_removal_indicated", "refill_due", "reservoir_alarm_passed", "withdrawal_risk"}),
     # A planned stop earlier than anchor + 14 never shortens the course.
     "planned-stop-never-shortens": Row(
         cleared([course("micafungin", "2026-11-01", dose=100, planned="2026-11-10")]), "2026-11-12",
-        antifungal={"required_until": d("2026-11-18")}),
+        antifungal={"required_until": d("2026-11-18")}, alerts={"device_removal_indicated", "refill_due", "withdrawal_risk"}),
     # Neutrophil recovery 2026-11-08 is the latest: anchor 2026-11-08, until 2026-11-22.
     "neutrophil-recovery-anchors": Row(
         cleared([course("micafungin", "2026-11-01", dose=100)], neutrophils="2026-11-08"), "2026-11-10",
-        antifungal={"anchor_on": d("2026-11-08"), "required_until": d("2026-11-22"), "day": 2}),
+        antifungal={"anchor_on": d("2026-11-08"), "required_until": d("2026-11-22"), "day": 2}, alerts={"device_removal_indicated"}),
     # Fungemia 2026-11-01 and no course at all by 2026-11-02: critical.
     "no-antifungal": Row(patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01")]), "2026-11-02",
-                         alerts={"no_antifungal"}, action={"no_antifungal": "echinocandin"}),
+                         alerts={"device_removal_indicated", "eye_exam_due", "no_antifungal"}, action={"no_antifungal": "echinocandin"}),
     # A course stopped before the episode began (prophylaxis) does not treat it.
     "old-course-does-not-count": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01")], courses=[course("fluconazole", "2026-09-01", "2026-09-10")]),
-        "2026-11-02", alerts={"no_antifungal"}),
+        "2026-11-02", alerts={"device_removal_indicated", "eye_exam_due", "no_antifungal"}),
     # A course started after the list date is not given yet.
     "course-after-as-of-ignored": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01")], courses=[course("micafungin", "2026-11-05")]),
-        "2026-11-02", alerts={"no_antifungal"}),
+        "2026-11-02", alerts={"device_removal_indicated", "eye_exam_due", "no_antifungal"}),
     # All therapy stopped 2026-11-02 while still fungemic: stopped early.
     "stopped-while-fungemic": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01")], courses=[course("micafungin", "2026-11-01", "2026-11-02")]),
-        "2026-11-03", antifungal={"state": "awaiting_clearance"}, alerts={"antifungal_stopped_early"}),
+        "2026-11-03", antifungal={"state": "awaiting_clearance"}, alerts={"antifungal_stopped_early", "device_removal_indicated", "eye_exam_due", "followup_culture_due"}),
     # Episode from 2026-11-01, no eye exam: due by 2026-11-08; an exam from before the
     # episode (2026-10-20) does not count.
     "eye-exam-old-exam-does-not-count": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01")], courses=[course("micafungin", "2026-11-01")],
                 exams=[eye_exam("2026-10-20")]),
-        "2026-11-02", alerts={"eye_exam_due"}, text={"eye_exam_due": "2026-11-08"}),
+        "2026-11-02", alerts={"device_removal_indicated", "eye_exam_due"}, text={"eye_exam_due": "2026-11-08"}),
     # Eye exam on 2026-11-03, after the episode began: done.
     "eye-exam-done": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01")], courses=[course("micafungin", "2026-11-01")],
                 exams=[eye_exam("2026-11-03")]),
-        "2026-11-04", absent={"eye_exam_due"}),
+        "2026-11-04", absent={"eye_exam_due"}, alerts={"device_removal_indicated", "followup_culture_due"}),
     # Positive 2026-10-01, cleared 2026-10-03, positive again 2026-10-20: a new episode
     # from 2026-10-20.
     "recurrence-starts-new-episode": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-10-01"), blood("2026-10-03", "no_growth"), blood("2026-10-20")],
                 courses=[course("micafungin", "2026-10-01")]),
-        "2026-10-21", antifungal={"state": "awaiting_clearance", "episode_start_on": d("2026-10-20")}),
+        "2026-10-21", antifungal={"state": "awaiting_clearance", "episode_start_on": d("2026-10-20")}, alerts={"device_removal_indicated", "eye_exam_due"}),
     # Two positives without a negative between: one episode from the first.
     "persistent-positives-one-episode": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-10-01"), blood("2026-10-03")], courses=[course("micafungin", "2026-10-01")]),
-        "2026-10-04", antifungal={"state": "awaiting_clearance", "episode_start_on": d("2026-10-01")}),
+        "2026-10-04", antifungal={"state": "awaiting_clearance", "episode_start_on": d("2026-10-01")}, alerts={"device_removal_indicated", "eye_exam_due", "withdrawal_risk"}),
     # Micafungin 2026-11-01..2026-11-10 stepped down to fluconazole from 2026-11-09 (running):
     # in progress; once fluconazole stops 2026-11-20 (>= 2026-11-18) the course is complete.
+    # (Revision 3: the pump stayed in, so complete means refill caution + device_retained;
+    # the alarm 2026-11-19 passed on 2026-11-21, refill allowed: "overdue since".)
     "overlapping-courses-running": Row(
         cleared([course("micafungin", "2026-11-01", "2026-11-10", dose=100), course("fluconazole", "2026-11-09", dose=400)]),
-        "2026-11-12", antifungal={"state": "in_progress"}),
+        "2026-11-12", antifungal={"state": "in_progress"}, alerts={"device_removal_indicated", "refill_due", "withdrawal_risk"}),
     "overlapping-courses-complete": Row(
         cleared([course("micafungin", "2026-11-01", "2026-11-10", dose=100),
                  course("fluconazole", "2026-11-09", "2026-11-20", dose=400)]),
-        "2026-11-21", antifungal={"state": "complete", "completed_on": d("2026-11-20")}),
+        "2026-11-21", antifungal={"state": "complete", "completed_on": d("2026-11-20")}, refill="caution",
+        reasons=("device_retained",), alerts={"device_retained", "refill_due", "reservoir_alarm_passed"},
+        action={"refill_due": "Overdue since 2026-11-19: refill today"}),
     # Positive 2025-11-10 (cleared, treated, explanted). 2026-11-10 is 365 days later
     # (2026 is not a leap year): the episode is still current.
     "lookback-365-current": Row(
@@ -448,65 +477,65 @@ ROWS = {
     "fluconazole-krusei-old-name": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Candida krusei")],
                 courses=[course("fluconazole", "2026-11-01", dose=400)]),
-        "2026-11-02", alerts={"azole_intrinsic_resistance"}, action={"azole_intrinsic_resistance": "echinocandin"}),
+        "2026-11-02", alerts={"azole_intrinsic_resistance", "device_removal_indicated", "eye_exam_due"}, action={"azole_intrinsic_resistance": "echinocandin"}),
     # ... and its new one, abbreviated.
     "fluconazole-krusei-new-name": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="P. kudriavzevii")],
                 courses=[course("Fluconazole", "2026-11-01", dose=400)]),
-        "2026-11-02", alerts={"azole_intrinsic_resistance"}),
+        "2026-11-02", alerts={"azole_intrinsic_resistance", "device_removal_indicated", "eye_exam_due"}),
     # Voriconazole is a listed option for C. krusei: not flagged.
     "voriconazole-krusei-quiet": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Pichia kudriavzevii")],
                 courses=[course("voriconazole", "2026-11-01", dose=400)]),
-        "2026-11-02", absent={"azole_intrinsic_resistance", "azole_reduced_susceptibility"}),
+        "2026-11-02", absent={"azole_intrinsic_resistance", "azole_reduced_susceptibility"}, alerts={"device_removal_indicated", "eye_exam_due"}),
     # Fluconazole already stopped: not the current course, no alert.
     "stopped-fluconazole-krusei-quiet": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Candida krusei")],
                 courses=[course("fluconazole", "2026-11-01", "2026-11-02", dose=400), course("micafungin", "2026-11-02", dose=100)]),
-        "2026-11-03", absent={"azole_intrinsic_resistance"}),
+        "2026-11-03", absent={"azole_intrinsic_resistance"}, alerts={"device_removal_indicated", "eye_exam_due", "followup_culture_due"}),
     # Fluconazole 400 mg for C. glabrata without susceptibility: reduced susceptibility.
     "fluconazole-glabrata-old-name": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Candida glabrata")],
                 courses=[course("fluconazole", "2026-11-01", dose=400)]),
-        "2026-11-02", alerts={"azole_reduced_susceptibility"}, absent={"azole_intrinsic_resistance"}),
+        "2026-11-02", alerts={"azole_reduced_susceptibility", "device_removal_indicated", "eye_exam_due"}, absent={"azole_intrinsic_resistance"}),
     "fluconazole-glabrata-new-name": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Nakaseomyces glabratus")],
                 courses=[course("fluconazole", "2026-11-01", dose=400)]),
-        "2026-11-02", alerts={"azole_reduced_susceptibility"}),
+        "2026-11-02", alerts={"azole_reduced_susceptibility", "device_removal_indicated", "eye_exam_due"}),
     # Glabrata reported S: fine at any dose.
     "fluconazole-glabrata-S-quiet": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="C. glabrata", fluconazole="S")],
                 courses=[course("fluconazole", "2026-11-01", dose=400)]),
-        "2026-11-02", absent={"azole_reduced_susceptibility"}),
+        "2026-11-02", absent={"azole_reduced_susceptibility"}, alerts={"device_removal_indicated", "eye_exam_due"}),
     # Glabrata SDD at 800 mg: the IDSA high dose, fine.
     "fluconazole-glabrata-SDD-800-quiet": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="C. glabrata", fluconazole="SDD")],
                 courses=[course("fluconazole", "2026-11-01", dose=800)]),
-        "2026-11-02", absent={"azole_reduced_susceptibility"}),
+        "2026-11-02", absent={"azole_reduced_susceptibility"}, alerts={"device_removal_indicated", "eye_exam_due"}),
     # Glabrata SDD at 400 mg: too low.
     "fluconazole-glabrata-SDD-400": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="C. glabrata", fluconazole="SDD")],
                 courses=[course("fluconazole", "2026-11-01", dose=400)]),
-        "2026-11-02", alerts={"azole_reduced_susceptibility"}),
+        "2026-11-02", alerts={"azole_reduced_susceptibility", "device_removal_indicated", "eye_exam_due"}),
     # Any isolate reported SDD (here C. albicans) at 400 mg: too low; at 800 mg fine.
     "fluconazole-albicans-SDD-400": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", fluconazole="SDD")],
                 courses=[course("fluconazole", "2026-11-01", dose=400)]),
-        "2026-11-02", alerts={"azole_reduced_susceptibility"}),
+        "2026-11-02", alerts={"azole_reduced_susceptibility", "device_removal_indicated", "eye_exam_due"}),
     "fluconazole-albicans-SDD-800-quiet": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", fluconazole="SDD")],
                 courses=[course("fluconazole", "2026-11-01", dose=800)]),
-        "2026-11-02", absent={"azole_reduced_susceptibility"}),
+        "2026-11-02", absent={"azole_reduced_susceptibility"}, alerts={"device_removal_indicated", "eye_exam_due"}),
     # Micafungin for an isolate reported R to micafungin: critical. C. auris (new name).
     "micafungin-resistant-auris": Row(
         patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Candidozyma auris", micafungin="R")],
                 courses=[course("micafungin", "2026-11-01", dose=100)]),
-        "2026-11-02", alerts={"drug_resistant", "c_auris"}, text={"drug_resistant": "micafungin"}),
+        "2026-11-02", alerts={"c_auris", "device_removal_indicated", "drug_resistant", "eye_exam_due"}, text={"drug_resistant": "micafungin"}),
     # Micafungin with Candida in the CSF (2026-11-01): poor CNS penetration.
     "echinocandin-csf": Row(
         patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-11-01", organism="Candida albicans")],
                 courses=[course("micafungin", "2026-11-01", dose=100)]),
-        "2026-11-02", alerts={"poor_cns_penetration"}, action={"poor_cns_penetration": "amphotericin"}),
+        "2026-11-02", alerts={"device_removal_indicated", "poor_cns_penetration"}, action={"poor_cns_penetration": "amphotericin"}),
     # C. auris (old name) on a skin swab two years ago: colonisation is lifelong.
     "c-auris-old-name-lifelong": Row(
         patient(pumps=[STD_PUMP], cultures=[culture("other", "2024-11-01", organism="Candida auris")]),
@@ -519,7 +548,7 @@ ROWS = {
     # ------------------------------------------------------------ reimplantation
     # Pump in: not applicable even during an episode.
     "reimplant-not-applicable-with-pump": Row(cleared([course("micafungin", "2026-11-01")]), "2026-11-10",
-                                              reimplant={"state": "not_applicable", "eligible_on": None}),
+                                              reimplant={"state": "not_applicable", "eligible_on": None}, alerts={"device_removal_indicated"}),
     # Explanted, course running: waiting; earliest 2026-11-18 + 14 = 2026-12-02 (22 days
     # after 2026-11-10).
     "reimplant-waiting-course-running": Row(after_explant(stopped=None), "2026-11-10",
@@ -528,7 +557,7 @@ ROWS = {
     "reimplant-waiting-no-date": Row(
         patient(pumps=[EXPLANTED], bridging=[bridging("2026-11-02")], cultures=[blood("2026-11-01")],
                 courses=[course("micafungin", "2026-11-01")]),
-        "2026-11-03", reimplant={"state": "waiting", "eligible_on": None, "days_left": None}),
+        "2026-11-03", reimplant={"state": "waiting", "eligible_on": None, "days_left": None}, alerts={"eye_exam_due", "followup_culture_due"}),
     # Complete 2026-11-18; on 2026-11-25 waiting 7 more days.
     "reimplant-waiting-after-completion": Row(after_explant(), "2026-11-25",
                                               reimplant={"state": "waiting", "eligible_on": d("2026-12-02"), "days_left": 7}),
@@ -546,15 +575,21 @@ ROWS = {
     "reimplant-pending-culture-not-enough": Row(
         after_explant(extra_cultures=[blood("2026-12-02", "pending")]), "2026-12-03",
         reimplant={"state": "needs_culture"}),
-    # Candida in urine 2026-11-25, after completion 2026-11-18: relapse, blocked.
-    "reimplant-relapse-other-specimen": Row(
+    # Candida in urine 2026-11-25, after completion 2026-11-18. Revision 3 (change 7):
+    # urine does not block reimplantation (was `relapse`, blocked): waiting until
+    # 2026-11-18 + 14 = 2026-12-02, 6 days after 2026-11-26.
+    "reimplant-urine-candida-ignored": Row(
         after_explant(extra_cultures=[culture("urine", "2026-11-25", organism="Candida albicans")]), "2026-11-26",
+        reimplant={"state": "waiting", "eligible_on": d("2026-12-02"), "days_left": 6}),
+    # Candida on a catheter tip 2026-11-25 (a sterile site) after completion: relapse.
+    "reimplant-relapse-catheter-tip": Row(
+        after_explant(extra_cultures=[culture("catheter_tip", "2026-11-25", organism="Candida albicans")]), "2026-11-26",
         reimplant={"state": "blocked"}, alerts={"relapse"}, text={"relapse": "2026-11-18"}),
     # New candidemia 2026-11-28 after the completed course: a new episode and a relapse.
     "reimplant-relapse-new-fungemia": Row(
         after_explant(extra_cultures=[blood("2026-11-28")]), "2026-11-29",
         antifungal={"state": "awaiting_clearance", "episode_start_on": d("2026-11-28")},
-        reimplant={"state": "blocked"}, alerts={"relapse", "no_antifungal"}),
+        reimplant={"state": "blocked"}, alerts={"eye_exam_due", "no_antifungal", "relapse"}),
     # The relapse (blood 2026-11-28, cleared 2026-11-30, symptoms resolved 2026-11-30) is
     # treated in turn: anchor 2026-11-30, required 2026-12-14, therapy to 2026-12-20 ->
     # complete; reimplantation waits until 2026-12-20 + 14 = 2027-01-03.
@@ -566,10 +601,305 @@ ROWS = {
         "2026-12-25", antifungal={"state": "complete", "episode_start_on": d("2026-11-28"),
                                   "required_until": d("2026-12-14")},
         reimplant={"state": "waiting", "eligible_on": d("2027-01-03"), "days_left": 9}, absent={"relapse"}),
-    # Stopped early (2026-11-10): waiting, no date promised.
+    # Stopped early 2026-11-10: 11-05..11-10 = 6 days of therapy after the anchor 2026-11-04;
+    # required_until = 2026-11-12 + (14 - 6) = 2026-11-20. Revision 3 (change 8): the earliest
+    # reimplant date is max(2026-11-20, 2026-11-12) + 14 = 2026-12-04 (was: no date).
     "reimplant-stopped-early-waiting": Row(after_explant(stopped="2026-11-10"), "2026-11-12",
-                                           antifungal={"state": "stopped_early"},
-                                           reimplant={"state": "waiting", "eligible_on": None}),
+                                           antifungal={"state": "stopped_early", "required_until": d("2026-11-20")},
+                                           alerts={"antifungal_stopped_early"},
+                                           reimplant={"state": "waiting", "eligible_on": d("2026-12-04"), "days_left": 22}),
+
+    # ================================================================ revision 3
+    # ------------------------------------------------------------ 1. names as labs print them
+    # "Pichia kudriavzevii (Candida krusei)" is C. krusei (revision 2 fell back on the genus):
+    # fluconazole is flagged. Blood 2026-11-01, list 2026-11-02 (day 1: no follow-up due).
+    "r3-krusei-synonym-fluconazole": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Pichia kudriavzevii (Candida krusei)")],
+                courses=[course("fluconazole", "2026-11-01", dose=400)]),
+        "2026-11-02", refill="blocked", reasons=("fungemia",),
+        alerts={"azole_intrinsic_resistance", "device_removal_indicated", "eye_exam_due"},
+        text={"azole_intrinsic_resistance": "Pichia kudriavzevii (reported as Pichia kudriavzevii (Candida krusei))"}),
+    "r3-krusei-slash-synonym": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Candida krusei / Pichia kudriavzevii")],
+                courses=[course("fluconazole", "2026-11-01", dose=400)]),
+        "2026-11-02", alerts={"azole_intrinsic_resistance", "device_removal_indicated", "eye_exam_due"}),
+    # "Candida auris complex" and "Candida auris (Candidozyma auris)" are C. auris.
+    "r3-auris-complex": Row(patient(pumps=[STD_PUMP], cultures=[culture("other", "2026-10-01", organism="Candida auris complex")]),
+                            "2026-11-10", refill="ok", alerts={"c_auris"}),
+    "r3-auris-synonym": Row(
+        patient(pumps=[STD_PUMP], cultures=[culture("other", "2026-10-01", organism="Candida auris (Candidozyma auris)")]),
+        "2026-11-10", refill="ok", alerts={"c_auris"}),
+    # "Candida glabrata complex" on fluconazole 400 mg: reduced susceptibility.
+    "r3-glabrata-complex-fluconazole-400": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Candida glabrata complex")],
+                courses=[course("fluconazole", "2026-11-01", dose=400)]),
+        "2026-11-02", alerts={"azole_reduced_susceptibility", "device_removal_indicated", "eye_exam_due"}),
+    # 799 mg is below the 800 mg SDD dose: still flagged (800 is quiet, row above).
+    "fluconazole-albicans-SDD-799": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", fluconazole="SDD")],
+                courses=[course("fluconazole", "2026-11-01", dose=799)]),
+        "2026-11-02", alerts={"azole_reduced_susceptibility", "device_removal_indicated", "eye_exam_due"}),
+    # A text the species table refuses ("Candida foo"), already in an old store: fails safe,
+    # fungal (fungemia, not bacteremia), Candida group by its genus; no species rule.
+    "r3-refused-name-fails-safe-fungal": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Candida foo")]),
+        "2026-11-02", refill="blocked", reasons=("fungemia",), antifungal={"state": "awaiting_clearance"},
+        alerts={"device_removal_indicated", "eye_exam_due", "no_antifungal"}),
+    "r3-yeast-text-fails-safe-fungal": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="yeast seen on Gram stain")]),
+        "2026-11-02", refill="blocked", reasons=("fungemia",),
+        alerts={"device_removal_indicated", "eye_exam_due", "no_antifungal"}),
+
+    # ------------------------------------------------------------ 2. device infection until cleared
+    # Candida in the CSF 2026-10-09, 32 days before 2026-11-10 (22 left in Oct + 10), no
+    # repeat CSF culture, pump in, fluconazole running: still blocked, removal indicated
+    # (revision 2: refill ok, no alerts). Alarm 2026-11-19 is 9 days away: no reservoir alert.
+    "r3-candida-csf-32-days-still-blocks": Row(
+        patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-10-09", organism="Candida albicans")],
+                courses=[course("fluconazole", "2026-10-10", dose=400)]),
+        "2026-11-10", refill="blocked", reasons=("csf_infection",), alerts={"device_removal_indicated"},
+        antifungal={"state": "specialist_duration", "required_until": None}),
+    # S. aureus in the pocket 2026-11-01; a WOUND swab 2026-11-03 shows no growth: a
+    # different site, the pocket infection stays.
+    "r3-wound-negative-does-not-clear-pocket": Row(
+        patient(pumps=[STD_PUMP], cultures=[culture("pocket", "2026-11-01", organism="S. aureus"),
+                                            culture("wound", "2026-11-03", "no_growth")]),
+        "2026-11-05", refill="blocked", reasons=("pocket_infection",), alerts={"device_infection"}),
+    # A pocket culture 2026-11-03 with no growth clears the pocket culture of 2026-11-01.
+    "r3-pocket-cleared-by-later-pocket": Row(
+        patient(pumps=[STD_PUMP], cultures=[culture("pocket", "2026-11-01", organism="S. aureus"),
+                                            culture("pocket", "2026-11-03", "no_growth")]),
+        "2026-11-05", refill="ok", reasons=()),
+    # A pocket no-growth drawn the SAME day as the positive proves nothing.
+    "r3-pocket-same-day-negative-does-not-clear": Row(
+        patient(pumps=[STD_PUMP], cultures=[culture("pocket", "2026-11-01", organism="S. aureus"),
+                                            culture("pocket", "2026-11-01", "no_growth")]),
+        "2026-11-05", refill="blocked", reasons=("pocket_infection",), alerts={"device_infection"}),
+    # CSF S. epidermidis 2026-09-01 grown with the OLD pump (out 2026-09-02); the new pump
+    # went in 2026-10-01: the removal of that pump ended it.
+    "r3-csf-of-an-earlier-pump-does-not-count": Row(
+        patient(pumps=[pump(removed="2026-09-02"), pump(refill("2026-10-20"), implanted="2026-10-01", serial="NGP000555")],
+                bridging=[bridging("2026-09-02")], cultures=[culture("csf", "2026-09-01", organism="S. epidermidis")]),
+        "2026-11-10", refill="ok", reasons=()),
+    # CSF S. epidermidis 2026-11-01, pump out 2026-11-03 with bridging that day: no pump,
+    # no device infection, nothing to alert.
+    "r3-removal-ends-device-infection": Row(
+        patient(pumps=[pump(refill("2026-10-20"), removed="2026-11-03")], bridging=[bridging("2026-11-03")],
+                cultures=[culture("csf", "2026-11-01", organism="S. epidermidis")]),
+        "2026-11-05", refill="not_applicable"),
+    # Bounded by episode_lookback_days: CSF positive 2025-11-10 is 365 days before
+    # 2026-11-10 (counts) and 366 days before 2026-11-11 (no longer counts).
+    "r3-device-lookback-365-blocks": Row(
+        patient(pumps=[pump(refill("2026-10-20"))], cultures=[culture("csf", "2025-11-10", organism="S. epidermidis")]),
+        "2026-11-10", refill="blocked", reasons=("csf_infection",), alerts={"device_infection"}),
+    "r3-device-lookback-366-ok": Row(
+        patient(pumps=[pump(refill("2026-10-20"))], cultures=[culture("csf", "2025-11-10", organism="S. epidermidis")]),
+        "2026-11-11", refill="ok", reasons=()),
+    # CSF block with the alarm 2026-11-19: 7 days from 2026-11-12 -> withdrawal risk (and
+    # refill_due in its blocked wording); 8 days from 2026-11-11 -> not yet.
+    "r3-withdrawal-7-days-csf-block": Row(
+        patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-11-01", organism="S. epidermidis")]),
+        "2026-11-12", refill="blocked", alerts={"device_infection", "refill_due", "withdrawal_risk"},
+        action={"refill_due": "Do not book a refill"}),
+    "r3-withdrawal-8-days-csf-block-quiet": Row(
+        patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-11-01", organism="S. epidermidis")]),
+        "2026-11-11", refill="blocked", alerts={"device_infection"}),
+    # Blood no-growth 2026-11-09, the day AFTER the positive 2026-11-08: clearance 2026-11-09
+    # (the other side of the same-day rule); no symptom date -> awaiting it, course open.
+    "r3-negative-next-day-clears": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-08"), blood("2026-11-09", "no_growth")],
+                courses=[course("micafungin", "2026-11-08", dose=100)]),
+        "2026-11-10", refill="blocked", reasons=("antifungal_course_open",),
+        antifungal={"state": "awaiting_symptom_resolution", "clearance_on": d("2026-11-09")},
+        alerts={"device_removal_indicated", "eye_exam_due"}),
+
+    # ------------------------------------------------------------ 3. fungal groups
+    # Cryptococcus fungemia 2026-11-01, cleared 2026-11-03, symptoms 2026-11-04, fluconazole
+    # 2026-11-01..2026-11-20 with no planned stop date: NOT complete (revision 2 said
+    # complete after 16 days): specialist duration stopped without a plan = stopped early.
+    # Pump refilled 2026-11-10: alarm 2026-12-10, no reservoir alert on 2026-11-21.
+    "r3-cryptococcus-16-days-not-complete": Row(
+        patient(pumps=[pump(refill("2026-11-10"))], cultures=[blood("2026-11-01", organism="Cryptococcus neoformans"),
+                                                            blood("2026-11-03", "no_growth")],
+                courses=[course("fluconazole", "2026-11-01", "2026-11-20", dose=400)], symptoms="2026-11-04"),
+        "2026-11-21", refill="blocked", reasons=("antifungal_course_open",),
+        antifungal={"state": "stopped_early", "required_until": None, "day": None},
+        alerts={"antifungal_stopped_early", "device_removal_indicated", "non_candida_fungus"},
+        text={"antifungal_stopped_early": "no planned stop date", "non_candida_fungus": "lumbar puncture"}),
+    # Cryptococcus, no antifungal: the suggestion is amphotericin B + flucytosine, never an
+    # echinocandin; no eye exam (not candida).
+    "r3-cryptococcus-no-antifungal-suggests-amphotericin": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="C. neoformans")]), "2026-11-02",
+        refill="blocked", antifungal={"state": "awaiting_clearance"},
+        alerts={"device_removal_indicated", "no_antifungal", "non_candida_fungus"},
+        action={"no_antifungal": "liposomal amphotericin B with flucytosine"}),
+    # Micafungin for Cryptococcus: inactive (critical).
+    "r3-echinocandin-for-cryptococcus-inactive": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Cryptococcus neoformans")],
+                courses=[course("micafungin", "2026-11-01", dose=100)]),
+        "2026-11-02", alerts={"device_removal_indicated", "drug_inactive", "non_candida_fungus"},
+        text={"drug_inactive": "Cryptococcus"}),
+    # Fluconazole for Aspergillus fumigatus: inactive; the mould advice in non_candida_fungus.
+    "r3-fluconazole-for-mould-inactive": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Aspergillus fumigatus")],
+                courses=[course("fluconazole", "2026-11-01", dose=400)]),
+        "2026-11-02", alerts={"device_removal_indicated", "drug_inactive", "non_candida_fungus"},
+        text={"non_candida_fungus": "mould-active"}),
+    # Cryptococcus with a planned stop 2026-12-31 recorded: counted against it. On 2026-11-10
+    # day = days of therapy 11-01..11-10 = 10, days left = 20 (Nov) + 31 = 51, of 61.
+    "r3-cryptococcus-planned-stop-counts": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01", organism="Cryptococcus neoformans"),
+                                            blood("2026-11-03", "no_growth")],
+                courses=[course("fluconazole", "2026-11-01", dose=800, planned="2026-12-31")], symptoms="2026-11-04"),
+        "2026-11-10", refill="blocked", reasons=("antifungal_course_open",),
+        antifungal={"state": "specialist_duration", "required_until": d("2026-12-31"), "day": 10, "days_left": 51,
+                    "required_days": 61},
+        alerts={"device_removal_indicated", "non_candida_fungus"}),
+    # ... stopped 2026-12-31 = the planned stop: complete on 2027-01-01; the pump was kept:
+    # caution device_retained. Refill 2026-12-20: alarm 2027-01-19, nothing due.
+    "r3-cryptococcus-complete-at-planned-stop": Row(
+        patient(pumps=[pump(refill("2026-12-20"))], cultures=[blood("2026-11-01", organism="Cryptococcus neoformans"),
+                                                            blood("2026-11-03", "no_growth")],
+                courses=[course("fluconazole", "2026-11-01", "2026-12-31", dose=800, planned="2026-12-31")],
+                symptoms="2026-11-04"),
+        "2027-01-01", refill="caution", reasons=("device_retained",),
+        antifungal={"state": "complete", "completed_on": d("2026-12-31")}, alerts={"device_retained"}),
+    # Candida in CSF 2026-11-01 cleared by a CSF no-growth 2026-11-05, fluconazole running,
+    # no planned stop: the block moves from csf_infection to antifungal_course_open.
+    "r3-fungal-csf-cleared-course-open": Row(
+        patient(pumps=[STD_PUMP], cultures=[culture("csf", "2026-11-01", organism="Candida albicans"),
+                                            culture("csf", "2026-11-05", "no_growth")],
+                courses=[course("fluconazole", "2026-11-01", dose=800)]),
+        "2026-11-06", refill="blocked", reasons=("antifungal_course_open",),
+        antifungal={"state": "specialist_duration", "clearance_on": d("2026-11-05")}),
+    # ... stopped 2026-11-20 on its planned stop date: complete, pump kept -> caution.
+    "r3-fungal-csf-cleared-course-complete": Row(
+        patient(pumps=[pump(refill("2026-11-10"))],
+                cultures=[culture("csf", "2026-11-01", organism="Candida albicans"), culture("csf", "2026-11-05", "no_growth")],
+                courses=[course("fluconazole", "2026-11-01", "2026-11-20", dose=800, planned="2026-11-20")]),
+        "2026-11-21", refill="caution", reasons=("device_retained",), antifungal={"state": "complete"},
+        alerts={"device_retained"}),
+
+    # ------------------------------------------------------------ 4. days of therapy
+    # Cleared (anchor 2026-11-04); fluconazole 11-01..11-06 (covers 11-05, 11-06 after the
+    # anchor) and 11-17..11-18 (2 days): N = 4 (revision 2: "complete", the calendar reached
+    # 11-18). Stopped early, 10 days missing; required_until = 11-19 + (14 - 4) = 11-29.
+    # Blocked with the alarm today (11-19): withdrawal_risk and refill_due.
+    "r3-four-days-of-therapy-not-complete": Row(
+        cleared([course("fluconazole", "2026-11-01", "2026-11-06", dose=400),
+                 course("fluconazole", "2026-11-17", "2026-11-18", dose=400)]), "2026-11-19",
+        refill="blocked", reasons=("antifungal_course_open",),
+        antifungal={"state": "stopped_early", "day": 4, "required_until": d("2026-11-29"), "days_left": 10},
+        alerts={"antifungal_stopped_early", "device_removal_indicated", "refill_due", "withdrawal_risk"},
+        text={"antifungal_stopped_early": "10 days of therapy missing"}),
+    # Micafungin 11-01..11-06, restarted 11-10 and running: N on 11-12 = 2 (11-05, 11-06) +
+    # 3 (11-10..11-12) = 5; required_until = 11-12 + 9 = 11-21 (3 days later than unbroken).
+    "r3-gap-moves-end-date": Row(
+        cleared([course("micafungin", "2026-11-01", "2026-11-06", dose=100), course("micafungin", "2026-11-10", dose=100)]),
+        "2026-11-12", refill="blocked", reasons=("antifungal_course_open",),
+        antifungal={"state": "in_progress", "day": 5, "days_left": 9, "required_until": d("2026-11-21"),
+                    "required_days": 14},
+        # alarm 2026-11-19 is 7 days away while blocked: withdrawal_risk, refill_due
+        alerts={"device_removal_indicated", "refill_due", "withdrawal_risk"}),
+
+    # ------------------------------------------------------------ 5. bridging for this removal
+    # Oral baclofen recorded 2024-05-01 (an earlier explant); pump removed 2026-11-01: the old
+    # record does not cover it (revision 2: it silenced the alert).
+    "r3-bridging-from-2024-does-not-cover": Row(
+        patient(pumps=[pump(removed="2026-11-01")], bridging=[bridging("2024-05-01")]), "2026-11-05",
+        refill="not_applicable", alerts={"no_bridging_plan"}),
+    # Method `other` (clonidine) does not count; the text says why.
+    "r3-bridging-other-does-not-count": Row(
+        patient(pumps=[pump(removed="2026-11-01")], bridging=[bridging("2026-11-01", "other", detail="clonidine")]),
+        "2026-11-05", alerts={"no_bridging_plan"}, text={"no_bridging_plan": "no other agent is known to prevent"}),
+    # Started 2026-10-25 = removal - 7 days (bridging_window_days): covers it ...
+    "r3-bridging-7-days-before-counts": Row(
+        patient(pumps=[pump(removed="2026-11-01")], bridging=[bridging("2026-10-25")]), "2026-11-05"),
+    # ... 2026-10-24 = removal - 8 days: belongs to something earlier.
+    "r3-bridging-8-days-before-does-not-count": Row(
+        patient(pumps=[pump(removed="2026-11-01")], bridging=[bridging("2026-10-24")]), "2026-11-05",
+        alerts={"no_bridging_plan"}),
+    # Stopped 2026-10-31, the day before the removal: does not cover it; stopped on the
+    # removal day 2026-11-01: covers it.
+    "r3-bridging-stopped-before-removal": Row(
+        patient(pumps=[pump(removed="2026-11-01")], bridging=[bridging("2026-10-28", stopped="2026-10-31")]),
+        "2026-11-05", alerts={"no_bridging_plan"}),
+    "r3-bridging-stopped-on-removal-counts": Row(
+        patient(pumps=[pump(removed="2026-11-01")], bridging=[bridging("2026-10-28", stopped="2026-11-01")]),
+        "2026-11-05"),
+    # Removed 2026-11-01, a new pump in 2026-11-03, no bridging: no alert while a pump is in.
+    "r3-new-pump-in-no-bridging-alert": Row(
+        patient(pumps=[pump(removed="2026-11-01"), pump(refill("2026-11-03"), implanted="2026-11-03", serial="NGP000888")]),
+        "2026-11-05", refill="ok"),
+
+    # ------------------------------------------------------------ 6. no mixed messages
+    # Fungemia 2026-11-03 blocks; the last refill 2026-09-20 alarmed 2026-10-20, 15 days
+    # before 2026-11-04: the texts never say to book a refill, they point to the withdrawal plan.
+    "r3-blocked-never-says-book-a-refill": Row(
+        patient(pumps=[pump(refill("2026-09-20"))], cultures=[blood("2026-11-03")]), "2026-11-04",
+        refill="blocked", reservoir={"alarm_on": d("2026-10-20"), "days_to_alarm": -15},
+        alerts={"device_removal_indicated", "eye_exam_due", "no_antifungal", "refill_due", "reservoir_alarm_passed",
+                "withdrawal_risk"},
+        action={"refill_due": "withdrawal plan", "reservoir_alarm_passed": "Refill is blocked"}),
+    # Bacterial device infection with the pump in: device_infection, never device_removal_indicated
+    # (that is for fungi); wound swab 2026-11-01.
+    "r3-bacterial-device-infection-alert": Row(
+        patient(pumps=[STD_PUMP], cultures=[culture("wound", "2026-11-01", organism="MRSA")]), "2026-11-05",
+        refill="blocked", reasons=("pocket_infection",), alerts={"device_infection"}),
+
+    # ------------------------------------------------------------ 7. relapse: sterile sites, fungal only
+    # E. coli in urine 2026-11-25 after completion 2026-11-18: nothing (revision 2: critical relapse).
+    "r3-ecoli-urine-ignored": Row(
+        after_explant(extra_cultures=[culture("urine", "2026-11-25", organism="E. coli")]), "2026-11-26",
+        reimplant={"state": "waiting", "eligible_on": d("2026-12-02")}),
+    # S. aureus in a wound swab 2026-11-25 after completion: infection_before_reimplant.
+    "r3-bacterial-wound-blocks-reimplant": Row(
+        after_explant(extra_cultures=[culture("wound", "2026-11-25", organism="S. aureus")]), "2026-11-26",
+        reimplant={"state": "blocked"}, alerts={"infection_before_reimplant"}),
+    # ... cleared by a wound no-growth 2026-11-27, confirming blood culture 2026-12-02:
+    # eligible from 2026-12-02.
+    "r3-bacterial-wound-cleared-eligible": Row(
+        after_explant(extra_cultures=[culture("wound", "2026-11-25", organism="S. aureus"),
+                                      culture("wound", "2026-11-27", "no_growth"), blood("2026-12-02", "no_growth")]),
+        "2026-12-03", reimplant={"state": "eligible", "eligible_on": d("2026-12-02")}),
+
+    # ------------------------------------------------------------ 8. reimplant date while the course runs
+    # Course still running on 2026-11-20; 14 days given by 2026-11-18 (required_until):
+    # eligible_on = max(2026-11-18, 2026-11-20) + 14 = 2026-12-04, 14 days away.
+    "r3-reimplant-date-uses-today-when-later": Row(after_explant(stopped=None), "2026-11-20",
+                                                   antifungal={"state": "in_progress", "required_until": d("2026-11-18")},
+                                                   reimplant={"state": "waiting", "eligible_on": d("2026-12-04"),
+                                                              "days_left": 14}),
+
+    # ------------------------------------------------------------ 9. a pump with no implant date is in
+    "r3-no-implant-date-pump-blocks": Row(
+        patient(pumps=[pump(refill("2026-10-20"), implanted=None)], cultures=[blood("2026-11-08")],
+                courses=[course("micafungin", "2026-11-08", dose=100)]),
+        "2026-11-09", refill="blocked", reasons=("fungemia",), alerts={"device_removal_indicated", "eye_exam_due"}),
+    "r3-no-implant-date-pump-device-infection": Row(
+        patient(pumps=[pump(refill("2026-10-20"), implanted=None)], cultures=[culture("csf", "2026-11-01", organism="S. epidermidis")]),
+        "2026-11-05", refill="blocked", reasons=("csf_infection",), alerts={"device_infection"}),
+
+    # ------------------------------------------------------------ edges of the eye exam
+    # Exam on the episode's first day (2026-11-01) counts; the day before does not.
+    "r3-eye-exam-on-episode-start-counts": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01")], courses=[course("micafungin", "2026-11-01")],
+                exams=[eye_exam("2026-11-01")]),
+        "2026-11-02", alerts={"device_removal_indicated"}),
+    "r3-eye-exam-day-before-start-does-not-count": Row(
+        patient(pumps=[STD_PUMP], cultures=[blood("2026-11-01")], courses=[course("micafungin", "2026-11-01")],
+                exams=[eye_exam("2026-10-31")]),
+        "2026-11-02", alerts={"device_removal_indicated", "eye_exam_due"}),
+    # Due 2026-11-01 + 7 = 2026-11-08: "due by ... (today)" on 11-08, "overdue since" on 11-09.
+    # (latest blood culture 11-01 is 7-8 days old: follow-up culture due too)
+    "r3-eye-exam-due-today": Row(
+        patient(pumps=[pump(refill("2026-11-01"))], cultures=[blood("2026-11-01")], courses=[course("micafungin", "2026-11-01")]),
+        "2026-11-08", alerts={"device_removal_indicated", "eye_exam_due", "followup_culture_due"},
+        text={"eye_exam_due": "due by 2026-11-08 (today)"}),
+    "r3-eye-exam-overdue-next-day": Row(
+        patient(pumps=[pump(refill("2026-11-01"))], cultures=[blood("2026-11-01")], courses=[course("micafungin", "2026-11-01")]),
+        "2026-11-09", alerts={"device_removal_indicated", "eye_exam_due", "followup_culture_due"},
+        text={"eye_exam_due": "overdue since 2026-11-08"}),
 }
 
 
@@ -582,8 +912,8 @@ def test_scenario(row: Row):
     if row.reasons is not None:
         assert a.refill.reasons == row.reasons, a.refill
         assert len(a.refill.explanations) == len(a.refill.reasons)
-    assert row.alerts <= set(codes), codes
-    assert not (row.absent & set(codes)), codes
+    assert set(codes) == row.alerts, codes
+    assert not (row.absent & row.alerts), "a row cannot both expect and exclude an alert"
     if row.reservoir is NONE:
         assert a.reservoir is None
     elif row.reservoir is not None:

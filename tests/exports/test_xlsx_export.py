@@ -90,7 +90,7 @@ def test_rules_sheet_lists_every_rule_with_threshold_source_and_basis(tmp_path, 
         if entry.value is not None:
             assert row[3].value == entry.value
     thresholds = {row[2].value: row[3].value for row in listed.values() if row[2].value}
-    assert thresholds["csf_block_days"] == rules.csf_block_days
+    assert thresholds["bridging_window_days"] == rules.bridging_window_days
     assert thresholds["fluconazole_sdd_dose_mg"] == rules.fluconazole_sdd_dose_mg
 
 

@@ -200,12 +200,20 @@ ROWS = [
     ("cultures[0].drawn_on", DELETE, "A1001: cultures[0].drawn_on: is required"),
     ("cultures[0].drawn_on", "2026-11-11", "A1001: cultures[0].drawn_on: must not be after today (2026-11-10)"),
     ("cultures[0].organism", DELETE, "A1001: cultures[0].organism: is required for a positive culture"),
+    # Revision 3 (clinical-rules.md, Terms): an unlisted fungus is refused with the nearest
+    # listed names; two different organisms in one text are refused as ambiguous.
     ("cultures[0].organism", "Candida krusie",
-     'A1001: cultures[0].organism: unknown species "Candida krusie" (did you mean "Candida krusei"?)'),
+     'A1001: cultures[0].organism: unknown fungal organism "Candida krusie": not in the species table '
+     '(nearest: "Candida krusei", "Candida rugosa", "Candida species")'),
     ("cultures[0].organism", "Nakaseomyces glabrata",
-     'A1001: cultures[0].organism: unknown species "Nakaseomyces glabrata" (did you mean "Nakaseomyces glabratus"?)'),
-    ("cultures[0].organism", "Xylophilus nonsensii",
-     'A1001: cultures[0].organism: unknown organism "Xylophilus nonsensii": not in the species list'),
+     'A1001: cultures[0].organism: unknown fungal organism "Nakaseomyces glabrata": not in the species table '
+     '(nearest: "Nakaseomyces glabratus", "Nakaseomyces bracarensis", "Nakaseomyces species")'),
+    ("cultures[0].organism", "Candida albicans / Candida glabrata",
+     'A1001: cultures[0].organism: organism "Candida albicans / Candida glabrata" is ambiguous: '
+     '"Candida albicans", "Nakaseomyces glabratus" are different organisms (record one culture result per organism)'),
+    ("cultures[0].organism", "yeast seen",
+     'A1001: cultures[0].organism: unknown fungal organism "yeast seen": not in the species table '
+     '(nearest: "Yeast (not yet identified)", "Mould (not yet identified)", "Meyerozyma species")'),
     ("cultures[1].organism", "Candida albicans",
      "A1001: cultures[1].organism: must be empty unless the result is positive (result is no_growth)"),
     ("cultures[1].susceptibility", {"fluconazole": "S"},
@@ -383,8 +391,11 @@ def test_a_pump_exchanged_the_same_day_does_not_overlap():
 @pytest.mark.parametrize(
     "organism",
     ["Candida glabrata", "Nakaseomyces glabratus", "C. krusei", "Candida auris", "MRSA",
-     # an unlisted but real species of a known genus is accepted at genus level
-     "Candida blankii", "Candida orthopsilosis"],
+     # as labs print them (revision 3): qualifiers, "complex", synonyms, a bare genus
+     "Candida glabrata complex", "Pichia kudriavzevii (Candida krusei)", "Candida krusei / Pichia kudriavzevii",
+     "Candida sp.", "yeast, not identified", "Candida blankii", "Candida orthopsilosis",
+     # a non-fungal organism the table does not list is taken as bacterial (Terms)
+     "Xylophilus nonsensii", "Serratia liquefaciens"],
 )
 def test_current_former_abbreviated_and_genus_level_names_are_accepted_as_written(organism):
     doc = copy.deepcopy(EXAMPLE)
