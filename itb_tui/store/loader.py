@@ -274,7 +274,7 @@ def _load(rd: _Reader, latest_refill_as_of: date | None = None) -> list[Patient]
         r[2], d[r[3]], r[4], r[5], susceptibility(r[6]), r[0]))
     courses = _group(rd.children("antifungal_courses"), lambda r: _course(
         r[2], n[r[3]], d[r[4]], d[r[5]], d[r[6]], r[0]))
-    bridging = _group(rd.children("bridging"), lambda r: _bridging(r[2], d[r[3]], r[4], r[0]))
+    bridging = _group(rd.children("bridging"), lambda r: _bridging(r[2], d[r[3]], r[4], r[0], None))
     exams = _group(rd.children("exams"), lambda r: _exam(r[2], d[r[3]], r[4], r[0]))
 
     empty: tuple = ()
