@@ -41,6 +41,7 @@ from itb_tui.security.session import Session, after_login, resume
 
 from itb_tui.ui import format as fmt
 from itb_tui.ui.commands import PatientIndexEntry, PatientSearchProvider, index_from_rows
+from itb_tui.ui.key_hold import HOLD_LIMIT_S, KeyHold
 from itb_tui.ui.messages import DataChanged
 
 DARK_THEME = "textual-dark"
@@ -195,6 +196,7 @@ class ItbApp(App):
         self._patient_index: list[PatientIndexEntry] | None = []
         self.ward_screen = None
         self._data_version: int | None = None
+        self._key_hold = KeyHold()  # keys for a screen not ready yet (ui/key_hold.py)
         self.title = "itb-tui · DEMO (synthetic patients)" if demo else "itb-tui"
         self.sub_title = fmt.as_of_text(today, today)
         self.register_theme(HIGH_CONTRAST)
@@ -359,7 +361,22 @@ class ItbApp(App):
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
                               events.MouseScrollUp, events.Paste)) and not event.is_forwarded:
             self.note_activity()
+            if isinstance(event, events.Key) and self._key_hold.should_hold(self.screen):
+                if self._key_hold.hold(event):
+                    self.set_timer(HOLD_LIMIT_S, self.release_held_keys)
+                return
         await super().on_event(event)
+
+    async def release_held_keys(self) -> None:
+        """Deliver the keys held while a screen got ready, in order (ui/key_hold.py); a key
+        that opens another screen not ready yet holds the rest again."""
+        for event in self._key_hold.take():
+            if self._key_hold.should_hold(self.screen):
+                self._key_hold.hold(event)
+                continue
+            await super().on_event(event)
+        if self._key_hold.keys:
+            self.set_timer(HOLD_LIMIT_S, self.release_held_keys)
 
     def note_activity(self, now: datetime | None = None) -> None:
         self.last_activity = now or self._clock()

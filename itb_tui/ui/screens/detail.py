@@ -100,21 +100,25 @@ class PatientDetailScreen(Screen):
     """The patient detail for `mrn`."""
 
     COMMANDS = {DetailCommands}
+    # The keys that open a form are priority bindings: they run as the app takes the key
+    # from its queue, so the form is up (and holds the keys, ui/key_hold.py) before the
+    # next key of a burst is dispatched; otherwise "i" + a serial typed fast lost the
+    # serial to the timeline (issue 13). The screen has no text field they could steal from.
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail.back"),
-        Binding("r", "refill", "Refill", id="detail.refill"),
-        Binding("c", "culture", "Culture", id="detail.culture"),
-        Binding("e", "culture_result", "Result", id="detail.culture_result"),
-        Binding("f", "antifungal", "Antifungal", id="detail.antifungal"),
-        Binding("F", "new_antifungal", "New course", show=False, id="detail.new_antifungal"),
-        Binding("p", "pump", "Pump", id="detail.pump"),
-        Binding("x", "explant", "Explant", id="detail.explant"),
-        Binding("i", "reimplant", "Reimplant", show=False, id="detail.reimplant"),
-        Binding("g", "bridging", "Bridging", id="detail.bridging"),
-        Binding("y", "symptoms", "Symptoms", show=False, id="detail.symptoms"),
-        Binding("m", "exam", "Exam", show=False, id="detail.exam"),
-        Binding("E", "edit_patient", "Edit", show=False, id="detail.edit_patient"),
-        Binding("delete", "entered_in_error", "In error", id="detail.entered_in_error"),
+        Binding("r", "refill", "Refill", priority=True, id="detail.refill"),
+        Binding("c", "culture", "Culture", priority=True, id="detail.culture"),
+        Binding("e", "culture_result", "Result", priority=True, id="detail.culture_result"),
+        Binding("f", "antifungal", "Antifungal", priority=True, id="detail.antifungal"),
+        Binding("F", "new_antifungal", "New course", show=False, priority=True, id="detail.new_antifungal"),
+        Binding("p", "pump", "Pump", priority=True, id="detail.pump"),
+        Binding("x", "explant", "Explant", priority=True, id="detail.explant"),
+        Binding("i", "reimplant", "Reimplant", show=False, priority=True, id="detail.reimplant"),
+        Binding("g", "bridging", "Bridging", priority=True, id="detail.bridging"),
+        Binding("y", "symptoms", "Symptoms", show=False, priority=True, id="detail.symptoms"),
+        Binding("m", "exam", "Exam", show=False, priority=True, id="detail.exam"),
+        Binding("E", "edit_patient", "Edit", show=False, priority=True, id="detail.edit_patient"),
+        Binding("delete", "entered_in_error", "In error", priority=True, id="detail.entered_in_error"),
         Binding("h", "history", "History", show=False, id="detail.history",
                 tooltip="This patient's history: every change, who, when and why"),
     ]

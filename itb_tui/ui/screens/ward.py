@@ -59,7 +59,9 @@ class WardScreen(Screen):
         Binding("b", "toggle_blocked", "Blocked", id="ward.blocked", tooltip="Only blocked refills (toggle)"),
         Binding("d", "toggle_due", "Due ≤7d", id="ward.due", tooltip="Only refills due within 7 days or overdue"),
         Binding("w", "cycle_ward", "Ward", id="ward.ward", tooltip="One ward at a time (cycles back to all)"),
-        Binding("n", "new_patient", "New", id="ward.new_patient", tooltip="Add a new patient"),
+        # Priority (the form is up before the next key of a burst, see ui/key_hold.py); an
+        # "n" typed in the filter is text (action_new_patient skips).
+        Binding("n", "new_patient", "New", id="ward.new_patient", tooltip="Add a new patient", priority=True),
         Binding("escape", "clear_filters", "Clear filters", show=False, id="ward.clear", tooltip="Clear every filter"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="ward.reload", tooltip="Read the store again"),
     ]
@@ -434,6 +436,8 @@ class WardScreen(Screen):
         self.query_one(WardTable).focus()
 
     def action_new_patient(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # a letter of the filter
         self.app.open_new_patient()
 
     def action_reload(self) -> None:
