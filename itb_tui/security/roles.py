@@ -10,7 +10,8 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | override_refill_block  |       | yes       |       | a refill while blocked, with a written reason|
 | record_bridging        | yes   | yes       |       | lumbar drain, oral baclofen, IV benzo        |
 | record_culture_result  | yes   | yes       |       | the result of a culture already on file      |
-| add_culture            |       | yes       |       | a new culture                                |
+| record_culture_drawn   | yes   | yes       |       | a new culture, drawn and still pending       |
+| add_culture            |       | yes       |       | a new culture with its result                |
 | edit_patient           |       | yes       |       | demographics and dates                       |
 | add_pump               |       | yes       |       | a new pump                                   |
 | explant                |       | yes       |       | record a pump's removal                      |
@@ -19,6 +20,7 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | mark_entered_in_error  |       | yes       |       | hide a wrong record, keeping it and why      |
 | import                 |       |           | yes   | a ward file                                  |
 | export                 |       |           | yes   | ward file, spreadsheet, FHIR                 |
+| print_round_sheet      | yes   | yes       | yes   | the printable round sheet (a disclosure)     |
 | manage_users           |       |           | yes   | add users, roles, reset passwords            |
 | view_audit             |       |           | yes   | the whole audit trail                        |
 | backup                 |       |           | yes   | a consistent copy of the store               |
@@ -45,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "override_refill_block": frozenset({_C}),
     "record_bridging": frozenset({_N, _C}),
     "record_culture_result": frozenset({_N, _C}),
+    "record_culture_drawn": frozenset({_N, _C}),
     "add_culture": frozenset({_C}),
     "edit_patient": frozenset({_C}),
     "add_pump": frozenset({_C}),
@@ -54,6 +57,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mark_entered_in_error": frozenset({_C}),
     "import": frozenset({_A}),
     "export": frozenset({_A}),
+    "print_round_sheet": frozenset({_N, _C, _A}),
     "manage_users": frozenset({_A}),
     "view_audit": frozenset({_A}),
     "backup": frozenset({_A}),
@@ -68,7 +72,8 @@ PHRASES: dict[str, str] = {
     "override_refill_block": "override a refill block",
     "record_bridging": "record bridging",
     "record_culture_result": "record a culture result",
-    "add_culture": "add a culture",
+    "record_culture_drawn": "record a culture as drawn",
+    "add_culture": "add a culture with its result",
     "edit_patient": "edit a patient",
     "add_pump": "add a pump",
     "explant": "record a pump explant",
@@ -77,6 +82,7 @@ PHRASES: dict[str, str] = {
     "mark_entered_in_error": "mark a record entered in error",
     "import": "import a ward file",
     "export": "export patient data",
+    "print_round_sheet": "print the round sheet",
     "manage_users": "manage users",
     "view_audit": "view the audit trail",
     "backup": "make a backup",

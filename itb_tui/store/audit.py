@@ -32,6 +32,7 @@ ACTIONS = (
     "create", "update", "entered_in_error", "import",  # clinical data and users
     "login", "login_failed",  # sign-ins (table "users")
     "backup",  # a copy of the store was made
+    "disclose",  # patient data left the store on paper (the nurse's round sheet)
 )
 HEAD_KEY = "audit_head"
 # The columns each hash covers, as stored (before/after are the JSON text itself).

@@ -38,6 +38,7 @@ from itb_tui.ui.widgets.detail_countdowns import AntifungalCard, ReimplantCard
 from itb_tui.ui.format import as_of_text, current_pump, date_text, last_removed_pump, status_label
 from itb_tui.ui.widgets.detail_pump import Demographics, PumpCard
 from itb_tui.ui.widgets.detail_timeline import Timeline
+from itb_tui.ui.role_gate import DETAIL_PERMISSIONS, refusal, unavailable_label
 from itb_tui.ui.widgets.key_footer import KeyFooter
 
 
@@ -69,6 +70,9 @@ class DetailCommands(Provider):
         if not isinstance(screen, PatientDetailScreen):
             return
         for action, title, help_text in PALETTE_COMMANDS:
+            label = screen.unavailable_label(action)
+            if label is not None:  # said before it is chosen: the role may not (ui/role_gate.py)
+                title, help_text = f"{title} (unavailable)", f"Unavailable: {screen.unavailable_reason(action)}"
             yield f"Patient: {title}", getattr(screen, f"action_{action}"), help_text
 
     async def discover(self) -> Hits:
@@ -347,6 +351,23 @@ class PatientDetailScreen(Screen):
         self.query_one(AlertList).show(assessment.alerts, rules)
         self.query_one(Timeline).show(patient)
 
+    # --- roles: a key the user's role may not use says why, it opens nothing ---
+
+    def unavailable_reason(self, action: str) -> str | None:
+        """Why the signed-in role may not use `action` (None: it may); the footer and the
+        palette show it before anything is typed (ui/role_gate.py)."""
+        return refusal(self.app, DETAIL_PERMISSIONS.get(action))
+
+    def unavailable_label(self, action: str) -> str | None:
+        """'✗ clinician' for the footer when the role may not use `action`."""
+        return unavailable_label(self.app, DETAIL_PERMISSIONS.get(action))
+
+    def _refused(self, action: str) -> bool:
+        reason = self.unavailable_reason(action)
+        if reason is not None:
+            self.app.notify(f"{reason[:1].upper()}{reason[1:]}.", severity="warning", timeout=6)
+        return reason is not None
+
     # --- actions: each opens a form; the form saves and reports DataChanged ---
 
     def _ready(self) -> Patient | None:
@@ -361,6 +382,8 @@ class PatientDetailScreen(Screen):
     def action_refill(self) -> None:
         from itb_tui.ui.forms.refill import RefillForm
 
+        if self._refused("refill"):
+            return
         if (patient := self._ready()) is None:
             return
         pump = current_pump(patient, self.app.today)
@@ -372,6 +395,8 @@ class PatientDetailScreen(Screen):
     def action_culture(self) -> None:
         from itb_tui.ui.forms.culture import CultureForm
 
+        if self._refused("culture"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(CultureForm(patient))
 
@@ -379,6 +404,8 @@ class PatientDetailScreen(Screen):
         """The selected culture, else the latest pending one."""
         from itb_tui.ui.forms.culture import CultureResultForm
 
+        if self._refused("culture_result"):
+            return
         if (patient := self._ready()) is None:
             return
         entry = self.query_one(Timeline).selected_entry
@@ -396,6 +423,8 @@ class PatientDetailScreen(Screen):
         """Change or stop the running course; start one when none runs."""
         from itb_tui.ui.forms.antifungal import AntifungalForm
 
+        if self._refused("antifungal"):
+            return
         if (patient := self._ready()) is None:
             return
         today = self.app.today
@@ -407,6 +436,8 @@ class PatientDetailScreen(Screen):
     def action_new_antifungal(self) -> None:
         from itb_tui.ui.forms.antifungal import AntifungalForm
 
+        if self._refused("new_antifungal"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(AntifungalForm(patient))
 
@@ -414,6 +445,8 @@ class PatientDetailScreen(Screen):
         """Replace the implanted pump, or add one (reimplantation) when none is implanted."""
         from itb_tui.ui.forms.pump import PumpForm
 
+        if self._refused("pump"):
+            return
         if (patient := self._ready()) is None:
             return
         today = self.app.today
@@ -429,6 +462,8 @@ class PatientDetailScreen(Screen):
     def action_explant(self) -> None:
         from itb_tui.ui.forms.explant import ExplantForm
 
+        if self._refused("explant"):
+            return
         if (patient := self._ready()) is None:
             return
         pump = current_pump(patient, self.app.today)
@@ -440,24 +475,32 @@ class PatientDetailScreen(Screen):
     def action_bridging(self) -> None:
         from itb_tui.ui.forms.bridging import BridgingForm
 
+        if self._refused("bridging"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(BridgingForm(patient))
 
     def action_symptoms(self) -> None:
         from itb_tui.ui.forms.symptoms import SymptomsForm
 
+        if self._refused("symptoms"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(SymptomsForm(patient))
 
     def action_exam(self) -> None:
         from itb_tui.ui.forms.exam import ExamForm
 
+        if self._refused("exam"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(ExamForm(patient))
 
     def action_edit_patient(self) -> None:
         from itb_tui.ui.forms.patient import PatientForm
 
+        if self._refused("edit_patient"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(PatientForm(patient))
 
@@ -465,6 +508,8 @@ class PatientDetailScreen(Screen):
         """Mark the selected timeline record entered in error (asks for the reason)."""
         from itb_tui.ui.forms.entered_in_error import EnteredInErrorForm
 
+        if self._refused("entered_in_error"):
+            return
         if (patient := self._ready()) is None:
             return
         entry = self.query_one(Timeline).selected_entry

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from itb_tui.ui import format as fmt
 from itb_tui.ui.filter_match import filter_target
+from itb_tui.ui.role_gate import WARD_PERMISSIONS, refusal, unavailable_label
 from itb_tui.store.errors import StoreError
 from itb_tui.ui.messages import DataChanged, WardLoaded
 from itb_tui.ui.widgets.ward_rows import (
@@ -438,7 +439,18 @@ class WardScreen(Screen):
     def action_new_patient(self) -> None:
         if isinstance(self.focused, Input):
             raise SkipAction()  # a letter of the filter
+        reason = self.unavailable_reason("new_patient")
+        if reason is not None:  # said now, not after the form is filled in
+            self.notify(f"{reason[:1].upper()}{reason[1:]}.", severity="warning", timeout=6)
+            return
         self.app.open_new_patient()
+
+    def unavailable_reason(self, action: str) -> str | None:
+        """Why the signed-in role may not use `action` (ui/role_gate.py); None: it may."""
+        return refusal(self.app, WARD_PERMISSIONS.get(action))
+
+    def unavailable_label(self, action: str) -> str | None:
+        return unavailable_label(self.app, WARD_PERMISSIONS.get(action))
 
     def action_reload(self) -> None:
         self.refresh_ward(reload=True)
