@@ -90,3 +90,16 @@ async def test_n_then_an_mrn_in_one_burst_fills_the_new_patient_form(tmp_path):
         form = app.screen
         assert isinstance(form, PatientForm)
         assert form.raw("mrn") == "X9001"
+
+
+async def test_l_moves_the_keyboard_into_the_alerts_and_back_to_the_timeline(tmp_path):
+    from itb_tui.ui.widgets.detail_alerts import AlertList
+    from itb_tui.ui.widgets.detail_timeline import Timeline
+
+    async with running(tmp_path, "KRU01") as (store, app, pilot, detail):
+        assert isinstance(app.focused, Timeline)
+        assert "l Alerts" in app.screen._compositor.render_strips()[-1].text
+        await pilot.press("l")
+        assert isinstance(app.focused, AlertList)
+        await pilot.press("l")
+        assert isinstance(app.focused, Timeline)

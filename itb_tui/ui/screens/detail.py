@@ -58,6 +58,7 @@ PALETTE_COMMANDS = (
     ("edit_patient", "Edit patient", "Name, date of birth, ward, bed, weight (E)"),
     ("entered_in_error", "Mark entered in error", "The selected timeline record; it is kept, never deleted (delete)"),
     ("history", "History (audit trail)", "Every change to this patient's records: who, when, why (h)"),
+    ("toggle_alerts_focus", "Alerts / timeline", "Move the keyboard into the alerts, again: the timeline (l)"),
     ("back", "Back to the ward list", "Close the patient (escape)"),
 )
 
@@ -110,6 +111,8 @@ class PatientDetailScreen(Screen):
     # serial to the timeline (issue 13). The screen has no text field they could steal from.
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail.back"),
+        Binding("l", "toggle_alerts_focus", "Alerts", id="detail.focus_alerts",
+                tooltip="Move the keyboard into the alerts (scroll them with the arrows), again: the timeline"),
         Binding("r", "refill", "Refill", priority=True, id="detail.refill"),
         Binding("c", "culture", "Culture", priority=True, id="detail.culture"),
         Binding("e", "culture_result", "Result", priority=True, id="detail.culture_result"),
@@ -378,6 +381,14 @@ class PatientDetailScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_toggle_alerts_focus(self) -> None:
+        """Into the alerts (arrows and page keys scroll them), or back to the timeline:
+        with many alerts on a small terminal, every alert and record stays reachable."""
+        alerts, timeline = self.query_one(AlertList), self.query_one(Timeline)
+        target = timeline if self.focused is alerts else alerts
+        self.set_focus(target)
+        target.scroll_visible(animate=False)
 
     def action_refill(self) -> None:
         from itb_tui.ui.forms.refill import RefillForm
