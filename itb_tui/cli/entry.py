@@ -45,8 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
                              "else ward.db in the data directory)")
     parser.add_argument("--demo", action="store_true",
                         help="use the synthetic demo store (demo.db; built on first use)")
+    parser.add_argument("--create", action="store_true",
+                        help="create the store named by --db (or $ITB_TUI_DB) if it does not exist; "
+                             "without it the app refuses a path where no store is")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create a new, empty store (then open it to add the first account)")
+    # Also after the command (`itb-tui init --db PATH`); SUPPRESS keeps a --db given before it.
+    p.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="where to create it")
 
     p = sub.add_parser("status", help="print the ward status (a table, or the JSON report)")
     p.add_argument("--json", action="store_true", help="the machine-readable status report")
@@ -262,12 +269,53 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _named_store(args) -> bool:
+    """The store was named (--db or $ITB_TUI_DB) rather than the default or the demo one."""
+    return bool(args.db or (not args.demo and os.environ.get("ITB_TUI_DB")))
+
+
+def _refuse_missing_named_store(args, url: str) -> None:
+    """A named SQLite store that does not exist is refused, never created empty: a
+    mistyped --db would otherwise open a ward that looks empty (issue 13). The default
+    store and the demo store are created on first use; --create or `init` create one."""
+    from itb_tui.store.opening import missing_store_path
+
+    path = missing_store_path(url)
+    if path is None or not _named_store(args) or getattr(args, "create", False):
+        return
+    raise CliError(f"no store at {path} (nothing was created): check the path, or create a new store "
+                   f"with `{PROG} init --db {path}` (or `{PROG} --db {path} --create`)")
+
+
+def cmd_init(args) -> int:
+    """Create a new, empty store where --db (or the default) says; refuse an existing one."""
+    from itb_tui.store import open_store
+    from itb_tui.store.opening import missing_store_path
+
+    url = _url(args)
+    path = missing_store_path(url)
+    where = str(path) if path is not None else url
+    if path is None:
+        from itb_tui.paths import sqlite_path
+
+        existing = sqlite_path(url)
+        if existing is not None:
+            raise CliError(f"a store already exists at {existing}: nothing was changed")
+    with open_store(url, today=_today()) as store:
+        if store.patient_count():
+            raise CliError(f"the store at {where} already holds patients: nothing was changed")
+    opener = f"{PROG} --db {where}" if args.db else PROG
+    print(f"new store created: {where}\nopen it with `{opener}` to create its first account")
+    return 0
+
+
 def cmd_ui(args) -> int:
     from itb_tui.store import open_store
     from itb_tui.store.reader import open_reader
 
     today = _today()
     url = _url(args)
+    _refuse_missing_named_store(args, url)
     current = open_reader(url)
     if current is not None:  # nothing to create, upgrade or refuse: the app opens it
         current.close()
@@ -282,7 +330,7 @@ def cmd_ui(args) -> int:
 
 
 COMMANDS = {"status": cmd_status, "import": cmd_import, "export": cmd_export, "demo": cmd_demo,
-            "show": cmd_show}
+            "show": cmd_show, "init": cmd_init}
 
 
 def _command(name: str | None):

@@ -11,7 +11,8 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | record_bridging        | yes   | yes       |       | lumbar drain, oral baclofen, IV benzo        |
 | record_culture_result  | yes   | yes       |       | the result of a culture already on file      |
 | correct_culture_result |       | yes       |       | change a final result, with a reason         |
-| add_culture            |       | yes       |       | a new culture                                |
+| record_culture_drawn   | yes   | yes       |       | a new culture, drawn and still pending       |
+| add_culture            |       | yes       |       | a new culture with its result                |
 | edit_patient           |       | yes       |       | demographics and dates                       |
 | add_pump               |       | yes       |       | a new pump                                   |
 | explant                |       | yes       |       | record a pump's removal                      |
@@ -20,6 +21,7 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | mark_entered_in_error  |       | yes       |       | hide a wrong record, keeping it and why      |
 | import                 |       |           | yes   | a ward file                                  |
 | export                 |       |           | yes   | ward file, spreadsheet, FHIR                 |
+| print_round_sheet      | yes   | yes       | yes   | the printable round sheet (a disclosure)     |
 | manage_users           |       |           | yes   | add users, roles, reset passwords            |
 | view_audit             |       |           | yes   | the whole audit trail                        |
 | backup                 |       |           | yes   | a consistent copy of the store               |
@@ -48,6 +50,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_bridging": frozenset({_N, _C}),
     "record_culture_result": frozenset({_N, _C}),
     "correct_culture_result": frozenset({_C}),
+    "record_culture_drawn": frozenset({_N, _C}),
     "add_culture": frozenset({_C}),
     "edit_patient": frozenset({_C}),
     "add_pump": frozenset({_C}),
@@ -57,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mark_entered_in_error": frozenset({_C}),
     "import": frozenset({_A}),
     "export": frozenset({_A}),
+    "print_round_sheet": frozenset({_N, _C, _A}),
     "manage_users": frozenset({_A}),
     "view_audit": frozenset({_A}),
     "backup": frozenset({_A}),
@@ -73,7 +77,8 @@ PHRASES: dict[str, str] = {
     "record_bridging": "record bridging",
     "record_culture_result": "record a culture result",
     "correct_culture_result": "correct a final culture result",
-    "add_culture": "add a culture",
+    "record_culture_drawn": "record a culture as drawn",
+    "add_culture": "add a culture with its result",
     "edit_patient": "edit a patient",
     "add_pump": "add a pump",
     "explant": "record a pump explant",
@@ -82,6 +87,7 @@ PHRASES: dict[str, str] = {
     "mark_entered_in_error": "mark a record entered in error",
     "import": "import a ward file",
     "export": "export patient data",
+    "print_round_sheet": "print the round sheet",
     "manage_users": "manage users",
     "view_audit": "view the audit trail",
     "backup": "make a backup",

@@ -34,6 +34,7 @@ ACTIONS = (
     "backup",  # a copy of the store was made
     "restore",  # the store was replaced by a backup (itb-tui restore)
     "baseline",  # the digests of the rows a store held when row digests began (schema 5)
+    "disclose",  # patient data left the store on paper (the nurse's round sheet)
 )
 HEAD_KEY = "audit_head"
 # The columns each hash covers, as stored (before/after are the JSON text itself).

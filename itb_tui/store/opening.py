@@ -33,6 +33,17 @@ if TYPE_CHECKING:
     from itb_tui.store.users import User
 
 
+def missing_store_path(url: str):
+    """The file a SQLite `url` names when no store is there yet (None: it exists, or the
+    URL is another database). The command line refuses to create a store there unasked."""
+    from itb_tui.paths import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None or path.exists():
+        return None
+    return path
+
+
 def open_for_app(url: str, *, today: date):
     """The store for the app at `url`: a `DeferredStore` when the schema is current,
     else the Store `open_store` returns (or its clear StoreError)."""

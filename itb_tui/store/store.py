@@ -136,18 +136,33 @@ class Store(Access, UserAccounts, Maintenance):
             self._require(conn, "view")
             return loader.load(conn, ward=ward)
 
-    def load_for_export(self, ward: str | None = None, mrns: Sequence[str] | None = None) -> list[Patient]:
+    def load_for_export(self, ward: str | None = None, mrns: Sequence[str] | None = None, *,
+                        purpose: str = "export") -> list[Patient]:
         """The patients an export writes (every one, one ward's, or the MRNs given), in MRN
         order. Exports take the whole ward off the workstation, so a signed-in user needs
         `export` (admin), checked here and not only in the UI: a screen bug cannot hand the
         ward file to a nurse's session. The system store (the command line, run as the
-        operating-system user who owns the store file) may."""
-        with self._tx() as conn:
-            self._require(conn, "export")
+        operating-system user who owns the store file) may.
+
+        `purpose="round_sheet"`: the printable HTML round sheet, which a nurse may print
+        (`print_round_sheet`) without the export right; it is a disclosure of the patients
+        on it, so one `disclose` audit row names them, in the same transaction."""
+        if purpose not in ("export", "round_sheet"):
+            raise ValueError(f"unknown export purpose {purpose!r}")
+        round_sheet = purpose == "round_sheet"
+        with self._tx(write=round_sheet) as conn:
+            self._require(conn, "print_round_sheet" if round_sheet else "export")
             if mrns is None:
-                return loader.load(conn, ward=ward)
-            found = loader.load(conn, mrns=[m for m in mrns if _encodable(m)])
-        return [p for p in found if ward is None or p.ward == ward]
+                found = loader.load(conn, ward=ward)
+            else:
+                found = loader.load(conn, mrns=[m for m in mrns if _encodable(m)])
+                found = [p for p in found if ward is None or p.ward == ward]
+            if round_sheet:
+                self._audit(conn, actor=self._who(None), action="disclose", table="patients", record_id=None,
+                            mrn=None, before=None,
+                            after={"purpose": "round sheet", "ward": ward, "patients": len(found),
+                                   "mrns": [p.mrn for p in found]}, reason="printable round sheet")
+        return found
 
     def get_patient(self, mrn: str) -> Patient | None:
         if not _encodable(mrn):
@@ -383,13 +398,13 @@ class Store(Access, UserAccounts, Maintenance):
             return self._by_id(conn, before.id)
 
     def _add_child(self, kind: str, mrn: str, record: Any, actor: str, reason: str | None,
-                   expected_version: int | None = None) -> Patient:
+                   expected_version: int | None = None, action: str | None = None) -> Patient:
         """Add one record to a patient. With `expected_version` (what a form opened with)
         the add is refused if the patient changed since: the user decided on what they saw
         (e.g. a culture added on another terminal may change what should be recorded)."""
         who = self._who(actor)
         with self._tx(write=True) as conn:
-            self._require(conn, _ADD_ACTION[kind])
+            self._require(conn, action or _ADD_ACTION[kind])
             before = self._live(conn, mrn)
             self._check_version(conn, before, expected_version)
             self._insert_child(conn, kind, before, record, who, reason)
@@ -425,7 +440,9 @@ class Store(Access, UserAccounts, Maintenance):
 
     def add_culture(self, mrn: str, culture: Culture, actor: str, *, reason: str | None = None,
                expected_version: int | None = None) -> Patient:
-        return self._add_child("culture", mrn, culture, actor, reason, expected_version)
+        # A culture drawn and still pending is a nurse's entry too; one with a result is not.
+        action = "record_culture_drawn" if culture.result == "pending" else "add_culture"
+        return self._add_child("culture", mrn, culture, actor, reason, expected_version, action)
 
     def add_course(self, mrn: str, course: AntifungalCourse, actor: str, *, reason: str | None = None,
                expected_version: int | None = None) -> Patient:

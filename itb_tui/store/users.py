@@ -188,7 +188,8 @@ class UserAccounts:
         store, which must itself be an admin."""
         return self._create_user(username, password, roles, actor, only_first=False)
 
-    def create_first_admin(self, username: str, password: str, actor: str | None = None) -> User:
+    def create_first_admin(self, username: str, password: str, actor: str | None = None, *,
+                           clinician: bool = False) -> User:
         """The first admin account of a new store (what the sign-in screen asks for on an
         empty store). Raises UsersExist if the store has any user by the time it runs.
 
@@ -196,8 +197,11 @@ class UserAccounts:
         store would then BOTH create an admin (the system store may add users). Here the
         count and the insert are one step under the writer lock (SQLite: BEGIN IMMEDIATE;
         PostgreSQL: the audit chain head row, locked FOR UPDATE before the count, which in
-        READ COMMITTED then sees the other terminal's committed admin), so exactly one wins."""
-        return self._create_user(username, password, ["admin"], actor, only_first=True)
+        READ COMMITTED then sees the other terminal's committed admin), so exactly one wins.
+        `clinician`: the account is admin and clinician, so one person can start a site
+        (an admin alone cannot add patients)."""
+        roles = ["admin", "clinician"] if clinician else ["admin"]
+        return self._create_user(username, password, roles, actor, only_first=True)
 
     def _create_user(self, username: str, password: str, roles: Iterable[str], actor: str | None, *,
                      only_first: bool) -> User:

@@ -40,6 +40,7 @@ from itb_tui.security.session import Session, after_login, resume
 
 from itb_tui.ui import format as fmt
 from itb_tui.ui.commands import PatientIndexEntry, PatientSearchProvider, index_from_rows
+from itb_tui.ui.key_hold import HOLD_LIMIT_S, KeyHold
 from itb_tui.ui.messages import DataChanged
 from itb_tui.ui.session_words import roles_text
 
@@ -185,6 +186,7 @@ class ItbApp(App):
         self._patient_index: list[PatientIndexEntry] | None = []
         self.ward_screen = None
         self._data_version: int | None = None
+        self._key_hold = KeyHold()  # keys for a screen not ready yet (ui/key_hold.py)
         self.title = "itb-tui · DEMO (synthetic patients)" if demo else "itb-tui"
         self.sub_title = fmt.as_of_text(today, today)
         self.register_theme(HIGH_CONTRAST)
@@ -244,8 +246,12 @@ class ItbApp(App):
             return action not in _NEEDS_SIGN_IN
         if action in self._NOT_ON_MODALS and isinstance(self.screen, ModalScreen):
             return False
+        if action == "export":  # every format (admin), or the round sheet alone (nurse)
+            return self.can("export") or self.can("print_round_sheet")
         if action in ADMIN_ACTIONS:
-            return self.can(ADMIN_ACTIONS[action])
+            # Offered to every role: the action says who may (a key that does nothing,
+            # silently, was issue 13's complaint), and opens nothing the role may not use.
+            return True
         if action == "lock":
             return self.lockable
         return True
@@ -365,7 +371,22 @@ class ItbApp(App):
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
                               events.MouseScrollUp, events.Paste)) and not event.is_forwarded:
             self.note_activity()
+            if isinstance(event, events.Key) and self._key_hold.should_hold(self.screen):
+                if self._key_hold.hold(event):
+                    self.set_timer(HOLD_LIMIT_S, self.release_held_keys)
+                return
         await super().on_event(event)
+
+    async def release_held_keys(self) -> None:
+        """Deliver the keys held while a screen got ready, in order (ui/key_hold.py); a key
+        that opens another screen not ready yet holds the rest again."""
+        for event in self._key_hold.take():
+            if self._key_hold.should_hold(self.screen):
+                self._key_hold.hold(event)
+                continue
+            await super().on_event(event)
+        if self._key_hold.keys:
+            self.set_timer(HOLD_LIMIT_S, self.release_held_keys)
 
     def note_activity(self, now: datetime | None = None) -> None:
         self.last_activity = now or self._clock()
@@ -511,7 +532,7 @@ class ItbApp(App):
     def action_export(self) -> None:
         from itb_tui.ui.screens.export import ExportScreen
 
-        if not self.can("export"):
+        if not (self.can("export") or self.can("print_round_sheet")):
             self.notify("Only an admin may export patient data.", severity="warning")
             return
         self.push_screen(ExportScreen())
@@ -547,6 +568,8 @@ class ItbApp(App):
         return run
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from itb_tui.ui.role_gate import refusal
+
         if not self.signed_in or self.locked:
             return
         yield from super().get_system_commands(screen)
@@ -560,17 +583,30 @@ class ItbApp(App):
         yield SystemCommand("Filter: next ward", "Cycle through the wards (all wards at the end)", self._on_ward("cycle_ward"))
         yield SystemCommand("Filter: clear all", "Show every patient again", self._on_ward("clear_filters"))
         yield SystemCommand("Sort: next order", "Urgency, ward & bed, name, alarm date", self._on_ward("cycle_sort"))
-        yield SystemCommand("New patient", "Add a patient to the ward", self.open_new_patient)
+        new_refused = refusal(self, "edit_patient")
+        if new_refused is None:
+            yield SystemCommand("New patient", "Add a patient to the ward", self._on_ward("new_patient"))
+        else:
+            yield SystemCommand("New patient (unavailable)", f"Unavailable: {new_refused}",
+                                self._on_ward("new_patient"))
         yield SystemCommand("Reload the ward", "Read the store again", self._on_ward("reload"))
         if self.lockable:
             yield SystemCommand("Lock the screen", "Sign in again to carry on (ctrl+l)", self.action_lock)
-        if self.can("view_audit"):
-            yield SystemCommand("Audit trail", "Who changed what, when and why; filter by patient, user, date (A)",
-                                self.action_audit)
-        if self.can("manage_users"):
-            yield SystemCommand("Users", "Add a user, disable one, set a password (U)", self.action_users)
+        for permission, title, help_text, callback in (
+            ("view_audit", "Audit trail", "Who changed what, when and why; filter by patient, user, date (A)",
+             self.action_audit),
+            ("manage_users", "Users", "Add a user, disable one, set a password (U)", self.action_users),
+        ):
+            reason = refusal(self, permission)
+            if reason is None:
+                yield SystemCommand(title, help_text, callback)
+            else:  # shown, and why not, before it is chosen
+                yield SystemCommand(f"{title} (unavailable)", f"Unavailable: {reason}", callback)
         if self.can("export"):
             yield SystemCommand("Export the ward…", "CSV, XLSX, printable round sheet, FHIR, ward file (X)",
+                                self.action_export)
+        elif self.can("print_round_sheet"):
+            yield SystemCommand("Print the round sheet…", "The printable HTML round sheet, urgent patients first (X)",
                                 self.action_export)
 
 

@@ -28,6 +28,7 @@ EXPECTED = {
     "record_bridging": {N, C},
     "record_culture_result": {N, C},
     "correct_culture_result": {C},  # issue 14: a final result changed is a correction
+    "record_culture_drawn": {N, C},
     "add_culture": {C},
     "edit_patient": {C},
     "add_pump": {C},
@@ -37,6 +38,7 @@ EXPECTED = {
     "mark_entered_in_error": {C},
     "import": {A},
     "export": {A},
+    "print_round_sheet": {N, C, A},
     "manage_users": {A},
     "view_audit": {A},
     "backup": {A},

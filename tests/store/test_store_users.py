@@ -208,7 +208,8 @@ def test_a_nurse_records_an_unblocked_refill_bridging_and_a_culture_result(store
     (lambda st, p: st.add_pump("A1001", pump("NEW9"), "x"), "nurse may not add a pump"),
     (lambda st, p: st.explant_pump("A1001", p.pumps[0].id, TODAY, "infected", "x"), "record a pump explant"),
     (lambda st, p: st.save_patient(replace(p, bed="7"), "x"), "nurse may not edit a patient"),
-    (lambda st, p: st.add_culture("A1001", Culture("blood", TODAY, "pending"), "x"), "add a culture"),
+    (lambda st, p: st.add_culture("A1001", Culture("blood", TODAY, "no_growth"), "x"),
+     "add a culture with its result"),  # drawn and pending is a nurse's entry (issue 13)
     (lambda st, p: st.update_course(p.antifungals[0].id, replace(p.antifungals[0], stopped_on=TODAY), "x"),
      "antifungal course"),
     (lambda st, p: st.mark_entered_in_error("exam", p.exams[0].id, "wrong patient", "x"), "entered in error"),
@@ -313,3 +314,13 @@ def test_any_text_at_sign_in_is_a_refusal_never_a_crash(store):
             store.authenticate(name, password + "!", NOW)
 
     attempt()
+
+
+def test_a_nurse_records_a_culture_drawn_and_pending(store):
+    """Issue 13: a nurse records a culture as drawn (pending); its result comes later."""
+    add_users(store)
+    store.import_patients([fungemia_patient()], "os:root")
+    nurse = signed_in(store, "nurse.nina")
+    got = nurse.add_culture("A1001", Culture("blood", TODAY, "pending"), "x")
+    assert got.cultures[-1].result == "pending"
+    assert store.audit_trail()[-1].username == "nurse.nina"

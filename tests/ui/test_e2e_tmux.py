@@ -8,6 +8,7 @@ A private tmux server (-L) keeps the test away from any tmux the user runs.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -185,6 +186,52 @@ def test_a_real_store_asks_for_the_first_admin_then_for_a_sign_in(tmp_path):
         _keys(tmux, session, password, "<Enter>")
         screen = tmux.wait_for(session, "ward.admin (admin)", "shown", "BLOCKED")
         assert "Testperson" in screen
+        time.sleep(0.3)
+        _quit(tmux, session)
+    finally:
+        tmux.run("kill-server", check=False)
+
+
+def _opened_title(tmux: Tmux, session: str, timeout: float = 20.0) -> str:
+    """The opened patient's header line ("Testperson, Tove · D1020 ..."): the first line
+    once it names an MRN (the ward list's header never does)."""
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux.screen(session)
+        first = screen.splitlines()[0] if screen else ""
+        if re.search(r"· D\d{4}", first):
+            return first
+        time.sleep(0.2)
+    raise AssertionError(f"no patient opened after {timeout} s:\n{screen}")
+
+
+def test_slash_mrn_enter_as_one_burst_opens_that_patient(tmp_path):
+    """Issue 13: `/`, an MRN and Enter in ONE send-keys (as a barcode scanner or a laggy
+    remote terminal delivers them) open the patient typed, never the one under the
+    cursor (Alma): right after start while the list loads, and again once it has loaded."""
+    binary = Path(sys.executable).parent / "itb-tui"
+    assert binary.exists(), f"{binary} is not installed (pip install -e .)"
+    env = {"ITB_TUI_DATA_DIR": str(tmp_path / "data"), "ITB_TUI_TODAY": TODAY, "TZ": "UTC",
+           "TERM": "xterm-256color"}
+    tmux = Tmux(f"itb-e2e-burst-{os.getpid()}")
+    session = "itb"
+    try:
+        _start(tmux, session, binary, env, "--demo")
+        tmux.wait_for(session, "DEMO")  # the first frame: the list may still be loading
+        tmux.run("send-keys", "-t", session, "/D1020", "Enter")
+        title = _opened_title(tmux, session)
+        assert "D1020" in title and "Tove" in title, title
+
+        tmux.run("send-keys", "-t", session, "Escape")
+        tmux.wait_for(session, "1 of 24 shown")
+        tmux.run("send-keys", "-t", session, "Escape")  # clear the filter: every patient again
+        tmux.wait_for(session, "24 of 24 shown")
+        tmux.run("send-keys", "-t", session, "/d1019", "Enter")
+        title = _opened_title(tmux, session)
+        assert "D1019" in title and "Sven" in title, title
+        tmux.run("send-keys", "-t", session, "Escape")
+        tmux.wait_for(session, "shown")
         time.sleep(0.3)
         _quit(tmux, session)
     finally:

@@ -127,7 +127,7 @@ async def test_another_user_starts_fresh_on_the_ward_list_with_their_own_roles(t
         assert app.session.user == "nora" and app.store.session.user == "nora"
         assert app.actor == "nora"
         assert app.as_of == app.today  # alice's "as of" is not kept either
-        assert app.check_action("audit", ()) is False  # nora's roles, not alice's
+        assert app.can("view_audit") is False  # nora's roles, not alice's (A is offered, and says no)
         header = screen_text(app).splitlines()[0]
         assert "nora (nurse)" in header and "alice" not in header
         assert "Testperson" in screen_text(app)  # the ward loaded for nora

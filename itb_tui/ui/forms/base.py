@@ -124,16 +124,36 @@ def leaf(path: str) -> str:
     return _INDEX.sub("", path.rsplit(".", 1)[-1])
 
 
+class FormSelect(Select):
+    """A form's dropdown: Enter saves the form, as from any field; space (or up/down)
+    opens the list. A plain Select opens on Enter, so "Save (Enter)" opened a dropdown
+    whenever one had focus (issue 13)."""
+
+    # A subclass's binding for a key replaces the base class's (Select: enter,down,space,up).
+    BINDINGS = [Binding("enter", "submit_form", "Save", show=False)]
+
+    def action_submit_form(self) -> None:
+        submit = getattr(self.screen, "action_submit", None)
+        if submit is not None:
+            submit()
+
+
 class FormScreen(ModalScreen[Any]):
     """Base of every form. Dismisses with what `save` returned, or None when cancelled."""
 
     AUTO_FOCUS = ".form-control"  # the first field, not the scrolling container
+    # Until the first field has focus, the app holds the keys typed (ui/key_hold.py).
+    takes_keys = False
     FORM_TITLE: ClassVar[str] = "Form"
     SAVE_LABEL: ClassVar[str] = "Save"
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Save", id="form.save"),
+        # Priority: Tab moves focus as the app takes the key, so the keys typed after it
+        # in a burst reach the next field, not the one Tab left (issue 13).
+        Binding("tab", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
         # Offered by the message of a save refused as a concurrent edit, not in the footer.
         Binding(RELOAD_KEY, "reload", "Reload patient", id="form.reload", show=False,
                 tooltip="Load the patient again (after someone else changed it), keeping what you typed"),
@@ -336,7 +356,7 @@ class FormScreen(ModalScreen[Any]):
     def _compose_field(self, spec: Field, initial: Any) -> ComposeResult:
         control: Widget
         if spec.kind == "select":
-            control = Select(
+            control = FormSelect(
                 spec.options,
                 prompt=spec.placeholder or "choose",
                 allow_blank=initial is None,
@@ -366,6 +386,19 @@ class FormScreen(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         self.refresh_checks()
+        first = next((c for c in self.query(".form-control") if c.focusable), None)
+        if first is not None and self.focused is None:
+            self.set_focus(first)  # now: the keys held for the form go to this field
+        self.takes_keys = True
+        release = getattr(self.app, "release_held_keys", None)
+        if release is not None:
+            self.app.call_later(release)
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
 
     # --- reading the fields ---
 

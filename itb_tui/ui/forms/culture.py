@@ -85,13 +85,26 @@ class CultureForm(FormScreen):
     def intro(self) -> str:
         return f"{self.patient.name} ({self.patient.mrn}): a culture drawn, pending or with its result."
 
+    @property
+    def drawn_only(self) -> bool:
+        """The role may record a culture as drawn (pending) but not one with its result
+        (a nurse): the form says so at once and keeps the result pending, instead of
+        refusing at Save (issue 13). The result is entered later with e."""
+        can = getattr(self.app, "can", None)
+        return can is not None and not can("add_culture")
+
     def form_fields(self) -> list[Field]:
-        return [
+        fields = [
             Field("specimen", "Specimen", "select",
                   options=tuple((words(code, SPECIMEN_WORDS), code) for code in SPECIMENS)),
             Field("drawn_on", "Drawn on", "date", placeholder="YYYY-MM-DD, today, -1d"),
             *self.result_fields(),
         ]
+        if self.drawn_only:
+            hint = "pending: your role records the culture as drawn; the result is entered later with e"
+            fields = [replace(f, disabled=True, hint=hint if f.name == "result" else "")
+                      if f.name in ("result", "organism", "susceptibility") else f for f in fields]
+        return fields
 
     def result_fields(self) -> list[Field]:
         return [

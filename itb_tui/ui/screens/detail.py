@@ -38,6 +38,7 @@ from itb_tui.ui.widgets.detail_countdowns import AntifungalCard, ReimplantCard
 from itb_tui.ui.format import as_of_text, current_pump, date_text, last_removed_pump, refill_label
 from itb_tui.ui.widgets.detail_pump import Demographics, PumpCard
 from itb_tui.ui.widgets.detail_timeline import Timeline
+from itb_tui.ui.role_gate import DETAIL_PERMISSIONS, refusal, unavailable_label
 from itb_tui.ui.widgets.key_footer import KeyFooter
 
 
@@ -58,6 +59,7 @@ PALETTE_COMMANDS = (
     ("edit_patient", "Edit patient", "Name, date of birth, ward, bed, weight (E)"),
     ("entered_in_error", "Mark entered in error", "The selected timeline record; it is kept, never deleted (delete)"),
     ("history", "History (audit trail)", "Every change to this patient's records: who, when, why (h)"),
+    ("toggle_alerts_focus", "Alerts / timeline", "Move the keyboard into the alerts, again: the timeline (l)"),
     ("back", "Back to the ward list", "Close the patient (escape)"),
 )
 
@@ -70,6 +72,9 @@ class DetailCommands(Provider):
         if not isinstance(screen, PatientDetailScreen):
             return
         for action, title, help_text in PALETTE_COMMANDS:
+            label = screen.unavailable_label(action)
+            if label is not None:  # said before it is chosen: the role may not (ui/role_gate.py)
+                title, help_text = f"{title} (unavailable)", f"Unavailable: {screen.unavailable_reason(action)}"
             yield f"Patient: {title}", getattr(screen, f"action_{action}"), help_text
 
     async def discover(self) -> Hits:
@@ -102,22 +107,28 @@ class PatientDetailScreen(Screen):
     """The patient detail for `mrn`."""
 
     COMMANDS = {DetailCommands}
+    # The keys that open a form are priority bindings: they run as the app takes the key
+    # from its queue, so the form is up (and holds the keys, ui/key_hold.py) before the
+    # next key of a burst is dispatched; otherwise "i" + a serial typed fast lost the
+    # serial to the timeline (issue 13). The screen has no text field they could steal from.
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail.back"),
-        Binding("r", "refill", "Refill", id="detail.refill"),
-        Binding("c", "culture", "Culture", id="detail.culture"),
-        Binding("e", "culture_result", "Result", id="detail.culture_result"),
-        Binding("f", "antifungal", "Antifungal", id="detail.antifungal"),
-        Binding("F", "new_antifungal", "New course", show=False, id="detail.new_antifungal"),
-        Binding("p", "pump", "Pump", id="detail.pump"),
-        Binding("x", "explant", "Explant", id="detail.explant"),
-        Binding("i", "reimplant", "Reimplant", show=False, id="detail.reimplant"),
-        Binding("g", "bridging", "Bridging", id="detail.bridging"),
-        Binding("G", "change_bridging", "Stop bridging", show=False, id="detail.change_bridging"),
-        Binding("y", "symptoms", "Symptoms", show=False, id="detail.symptoms"),
-        Binding("m", "exam", "Exam", show=False, id="detail.exam"),
-        Binding("E", "edit_patient", "Edit", show=False, id="detail.edit_patient"),
-        Binding("delete", "entered_in_error", "In error", id="detail.entered_in_error"),
+        Binding("l", "toggle_alerts_focus", "Alerts", id="detail.focus_alerts",
+                tooltip="Move the keyboard into the alerts (scroll them with the arrows), again: the timeline"),
+        Binding("r", "refill", "Refill", priority=True, id="detail.refill"),
+        Binding("c", "culture", "Culture", priority=True, id="detail.culture"),
+        Binding("e", "culture_result", "Result", priority=True, id="detail.culture_result"),
+        Binding("f", "antifungal", "Antifungal", priority=True, id="detail.antifungal"),
+        Binding("F", "new_antifungal", "New course", show=False, priority=True, id="detail.new_antifungal"),
+        Binding("p", "pump", "Pump", priority=True, id="detail.pump"),
+        Binding("x", "explant", "Explant", priority=True, id="detail.explant"),
+        Binding("i", "reimplant", "Reimplant", show=False, priority=True, id="detail.reimplant"),
+        Binding("g", "bridging", "Bridging", priority=True, id="detail.bridging"),
+        Binding("G", "change_bridging", "Stop bridging", show=False, priority=True, id="detail.change_bridging"),
+        Binding("y", "symptoms", "Symptoms", show=False, priority=True, id="detail.symptoms"),
+        Binding("m", "exam", "Exam", show=False, priority=True, id="detail.exam"),
+        Binding("E", "edit_patient", "Edit", show=False, priority=True, id="detail.edit_patient"),
+        Binding("delete", "entered_in_error", "In error", priority=True, id="detail.entered_in_error"),
         Binding("h", "history", "History", show=False, id="detail.history",
                 tooltip="This patient's history: every change, who, when and why"),
     ]
@@ -352,6 +363,23 @@ class PatientDetailScreen(Screen):
         self.query_one(AlertList).show(assessment.alerts, rules)
         self.query_one(Timeline).show(patient, self.corrections)
 
+    # --- roles: a key the user's role may not use says why, it opens nothing ---
+
+    def unavailable_reason(self, action: str) -> str | None:
+        """Why the signed-in role may not use `action` (None: it may); the footer and the
+        palette show it before anything is typed (ui/role_gate.py)."""
+        return refusal(self.app, DETAIL_PERMISSIONS.get(action))
+
+    def unavailable_label(self, action: str) -> str | None:
+        """'✗ clinician' for the footer when the role may not use `action`."""
+        return unavailable_label(self.app, DETAIL_PERMISSIONS.get(action))
+
+    def _refused(self, action: str) -> bool:
+        reason = self.unavailable_reason(action)
+        if reason is not None:
+            self.app.notify(f"{reason[:1].upper()}{reason[1:]}.", severity="warning", timeout=6)
+        return reason is not None
+
     # --- actions: each opens a form; the form saves and reports DataChanged ---
 
     def _ready(self) -> Patient | None:
@@ -363,9 +391,19 @@ class PatientDetailScreen(Screen):
     def action_back(self) -> None:
         self.dismiss()
 
+    def action_toggle_alerts_focus(self) -> None:
+        """Into the alerts (arrows and page keys scroll them), or back to the timeline:
+        with many alerts on a small terminal, every alert and record stays reachable."""
+        alerts, timeline = self.query_one(AlertList), self.query_one(Timeline)
+        target = timeline if self.focused is alerts else alerts
+        self.set_focus(target)
+        target.scroll_visible(animate=False)
+
     def action_refill(self) -> None:
         from itb_tui.ui.forms.refill import RefillForm
 
+        if self._refused("refill"):
+            return
         if (patient := self._ready()) is None:
             return
         pump = current_pump(patient, self.app.today)
@@ -377,6 +415,8 @@ class PatientDetailScreen(Screen):
     def action_culture(self) -> None:
         from itb_tui.ui.forms.culture import CultureForm
 
+        if self._refused("culture"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(CultureForm(patient))
 
@@ -384,6 +424,8 @@ class PatientDetailScreen(Screen):
         """The selected culture, else the latest pending one."""
         from itb_tui.ui.forms.culture import CultureResultForm
 
+        if self._refused("culture_result"):
+            return
         if (patient := self._ready()) is None:
             return
         entry = self.query_one(Timeline).selected_entry
@@ -401,6 +443,8 @@ class PatientDetailScreen(Screen):
         """Change or stop the running course; start one when none runs."""
         from itb_tui.ui.forms.antifungal import AntifungalForm
 
+        if self._refused("antifungal"):
+            return
         if (patient := self._ready()) is None:
             return
         today = self.app.today
@@ -412,6 +456,8 @@ class PatientDetailScreen(Screen):
     def action_new_antifungal(self) -> None:
         from itb_tui.ui.forms.antifungal import AntifungalForm
 
+        if self._refused("new_antifungal"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(AntifungalForm(patient))
 
@@ -419,6 +465,8 @@ class PatientDetailScreen(Screen):
         """Replace the implanted pump, or add one (reimplantation) when none is implanted."""
         from itb_tui.ui.forms.pump import PumpForm
 
+        if self._refused("pump"):
+            return
         if (patient := self._ready()) is None:
             return
         today = self.app.today
@@ -434,6 +482,8 @@ class PatientDetailScreen(Screen):
     def action_explant(self) -> None:
         from itb_tui.ui.forms.explant import ExplantForm
 
+        if self._refused("explant"):
+            return
         if (patient := self._ready()) is None:
             return
         pump = current_pump(patient, self.app.today)
@@ -445,6 +495,8 @@ class PatientDetailScreen(Screen):
     def action_bridging(self) -> None:
         from itb_tui.ui.forms.bridging import BridgingForm
 
+        if self._refused("bridging"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(BridgingForm(patient))
 
@@ -454,6 +506,8 @@ class PatientDetailScreen(Screen):
         and never opens an existing one to be written over by mistake."""
         from itb_tui.ui.forms.bridging import BridgingForm
 
+        if self._refused("change_bridging"):
+            return
         if (patient := self._ready()) is None:
             return
         entry = self.query_one(Timeline).selected_entry
@@ -470,18 +524,24 @@ class PatientDetailScreen(Screen):
     def action_symptoms(self) -> None:
         from itb_tui.ui.forms.symptoms import SymptomsForm
 
+        if self._refused("symptoms"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(SymptomsForm(patient))
 
     def action_exam(self) -> None:
         from itb_tui.ui.forms.exam import ExamForm
 
+        if self._refused("exam"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(ExamForm(patient))
 
     def action_edit_patient(self) -> None:
         from itb_tui.ui.forms.patient import PatientForm
 
+        if self._refused("edit_patient"):
+            return
         if (patient := self._ready()) is not None:
             self.app.push_screen(PatientForm(patient))
 
@@ -489,6 +549,8 @@ class PatientDetailScreen(Screen):
         """Mark the selected timeline record entered in error (asks for the reason)."""
         from itb_tui.ui.forms.entered_in_error import EnteredInErrorForm
 
+        if self._refused("entered_in_error"):
+            return
         if (patient := self._ready()) is None:
             return
         entry = self.query_one(Timeline).selected_entry

@@ -120,13 +120,25 @@ class ExportScreen(Screen):
         self._default: str = ""  # the path we filled in (the user may type their own)
         self.title = "Export the ward"
 
+    def format_choices(self) -> tuple[tuple[str, str], ...]:
+        """Every format for a user who may export; only the round sheet for one who may
+        only print it (a nurse: `print_round_sheet`)."""
+        can = getattr(self.app, "can", None)
+        if can is None or can("export"):
+            return FORMAT_CHOICES
+        return tuple(choice for choice in FORMAT_CHOICES if choice[1] == "html")
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="export-box"):
+            choices = self.format_choices()
             with Horizontal(classes="export-row"):
                 yield Label("Format", classes="export-label")
-                yield Select(FORMAT_CHOICES, value="csv", allow_blank=False, id="export-format",
-                             classes="export-control", compact=True)
+                yield Select(choices, value=choices[0][1] if len(choices) == 1 else "csv", allow_blank=False,
+                             id="export-format", classes="export-control", compact=True)
+            if len(choices) == 1:
+                yield Static("Your role may print the round sheet only (audited as a disclosure); "
+                             "the other formats need an admin.", id="export-only-html")
             with Horizontal(classes="export-row"):
                 yield Label("Patients", classes="export-label")
                 yield Select(ONLY_CHOICES, value=EVERYONE, allow_blank=False, id="export-only",
@@ -237,10 +249,13 @@ class ExportScreen(Screen):
 
         app = self.app
         session = getattr(app, "session", None)
-        if session is not None:
-            session.require("export")  # the UI's own guard; PermissionDenied reads as one line
-        # The store checks `export` itself (admin only): the guard above is the UI's courtesy.
-        patients = app.store.load_for_export(ward=ward)
+        # The round sheet (HTML) is a disclosure a nurse may make (`print_round_sheet`,
+        # audited by the store); every other format needs `export` (admin).
+        purpose = "round_sheet" if export_format == "html" else "export"
+        if session is not None:  # the UI's own guard; PermissionDenied reads as one line
+            session.require("print_round_sheet" if purpose == "round_sheet" else "export")
+        # The store checks the same itself: the guard above is the UI's courtesy.
+        patients = app.store.load_for_export(ward=ward, purpose=purpose)
         total = len(patients)
         app.call_from_thread(self._progress, 0, total, f"Assessing {total} patients as of {as_of}…")
         step = max(1, total // 50)  # at most ~50 repaints, however large the clinic

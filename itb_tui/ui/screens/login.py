@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Checkbox, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from itb_tui.security.passwords import check_password_policy
@@ -102,7 +102,8 @@ class LoginScreen(Screen):
         store = store_text(self.app.system_store)
         if self.mode == FIRST_ADMIN:
             return (f"Store {store} has no users yet. Create the first admin account: it can "
-                    "add the nurses, clinicians and other admins. Then you are signed in.")
+                    "add the nurses, clinicians and other admins; tick \"also clinician\" to add "
+                    "patients with it too. Then you are signed in.")
         if self.mode == CHECKING:
             return f"Opening store {store}…"
         return f"Store {store}. Sign in to see the ward."
@@ -132,6 +133,12 @@ class LoginScreen(Screen):
             with Horizontal(classes="login-row -hidden", id="row-confirm"):
                 yield Label("Password again", classes="login-label")
                 yield Input(password=True, id="login-confirm", classes="login-input", compact=True)
+            with Horizontal(classes="login-row -hidden", id="row-clinician"):
+                yield Label("", classes="login-label")
+                # An admin alone cannot add patients: ticked, one person can start a site
+                # (issue 13). Off by default: clinical rights are asked for, not assumed.
+                yield Checkbox("also clinician (adds patients, records care)", False,
+                               id="login-clinician", compact=True)
             yield Static("", id="login-policy")
             yield Static("", id="login-error")
             yield Static("", id="login-keys")
@@ -151,6 +158,7 @@ class LoginScreen(Screen):
         self.query_one("#login-box").border_title = self.box_title()
         self.query_one("#login-intro", Static).update(self.intro_text())
         self.query_one("#row-confirm").set_class(mode != FIRST_ADMIN, "-hidden")
+        self.query_one("#row-clinician").set_class(mode != FIRST_ADMIN, "-hidden")
         self.query_one("#login-keys", Static).update(self.keys_text())
         for field in self.query(Input):
             field.disabled = mode == CHECKING
@@ -258,10 +266,11 @@ class LoginScreen(Screen):
         self.show_error("")
         self.busy = True
         self.say("Checking the password…")
-        self._sign_in(self.mode, username, password)
+        clinician = self.query_one("#login-clinician", Checkbox).value
+        self._sign_in(self.mode, username, password, clinician)
 
     @work(thread=True, exclusive=True, group=LOGIN_GROUP, exit_on_error=False)
-    def _sign_in(self, mode: str, username: str, password: str):
+    def _sign_in(self, mode: str, username: str, password: str, clinician: bool = False):
         """The store checks the password (slow on purpose); first creates the admin if asked."""
         store = self.app.system_store
         if mode == FIRST_ADMIN:
@@ -270,7 +279,7 @@ class LoginScreen(Screen):
             # Nobody is signed in yet: the operating-system account creates the first admin.
             # The store counts and inserts in one locked step, so if another terminal was
             # quicker this raises UsersExist instead of making a second "first" admin.
-            store.create_first_admin(username, password, actor=os_actor())
+            store.create_first_admin(username, password, actor=os_actor(), clinician=clinician)
         return store.authenticate(normalise_username(username), password)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

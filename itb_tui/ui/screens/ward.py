@@ -14,12 +14,15 @@ from datetime import date
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.actions import SkipAction
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from itb_tui.perf import gc_tuning
 from itb_tui.ui import format as fmt
+from itb_tui.ui.filter_match import filter_target
+from itb_tui.ui.role_gate import WARD_PERMISSIONS, refusal, unavailable_label
 from itb_tui.store.errors import StoreError
 from itb_tui.ui.messages import DataChanged, WardLoaded
 from itb_tui.ui.widgets.ward_rows import (
@@ -49,12 +52,18 @@ class WardScreen(Screen):
     """Ward list with filter box, quick filters, sort and the "as of" banner."""
 
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="ward.filter", tooltip="Filter by name, MRN or bed"),
+        # A priority binding runs as the app takes the key from its queue, before the next
+        # key is dispatched: with the synchronous focus move in action_focus_filter, every
+        # key after "/" reaches the filter however fast they come (issue 13).
+        Binding("slash", "focus_filter", "Filter", id="ward.filter", tooltip="Filter by name, MRN or bed",
+                priority=True),
         Binding("s", "cycle_sort", "Sort", id="ward.sort", tooltip="Sort: urgency, ward & bed, name, alarm date"),
         Binding("b", "toggle_blocked", "Blocked", id="ward.blocked", tooltip="Only blocked refills (toggle)"),
         Binding("d", "toggle_due", "Due ≤7d", id="ward.due", tooltip="Only refills due within 7 days or overdue"),
         Binding("w", "cycle_ward", "Ward", id="ward.ward", tooltip="One ward at a time (cycles back to all)"),
-        Binding("n", "new_patient", "New", id="ward.new_patient", tooltip="Add a new patient"),
+        # Priority (the form is up before the next key of a burst, see ui/key_hold.py); an
+        # "n" typed in the filter is text (action_new_patient skips).
+        Binding("n", "new_patient", "New", id="ward.new_patient", tooltip="Add a new patient", priority=True),
         Binding("escape", "clear_filters", "Clear filters", show=False, id="ward.clear", tooltip="Clear every filter"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="ward.reload", tooltip="Read the store again"),
     ]
@@ -93,6 +102,9 @@ class WardScreen(Screen):
         self._row_filter = RowFilter()
         self._row_cache = RowCache()  # used by the load worker only
         self._counts_cache: tuple[tuple[list, str | None], tuple[int, int, int]] | None = None
+        # Enter pressed in the filter before the list had rows: the filter text to open
+        # the match of once they arrive (a burst typed while the ward loads).
+        self._open_when_loaded: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -232,6 +244,9 @@ class WardScreen(Screen):
         self.loaded = True
         self.checked = checked
         self.apply_view()
+        pending, self._open_when_loaded = self._open_when_loaded, None
+        if pending is not None and self.app.screen is self:
+            self._open_filter_match(pending)
 
     def loaded_patient(self, mrn: str):
         """The patient `mrn` as this list loaded it, for the detail screen's first frame;
@@ -351,13 +366,41 @@ class WardScreen(Screen):
 
     @on(Input.Submitted, "#ward-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(WardTable).focus()
+        """Enter in the filter opens the patient the filter found (the exact MRN or name
+        match, else the top row), never the row the cursor was on before the typing. An
+        empty filter just goes back to the list."""
+        text = event.value
+        if not text.strip():
+            self.set_focus(self.query_one(WardTable))
+            return
+        if not self.loaded:
+            self._open_when_loaded = text
+            self.notify(f'Opening the match for "{text.strip()}" once the ward has loaded…', timeout=3)
+            return
+        self._open_filter_match(text)
+
+    def _open_filter_match(self, text: str) -> None:
+        self.filter_text = text  # as typed, even if Input.Changed has not been handled yet
+        self.apply_view()
+        table = self.query_one(WardTable)
+        target = filter_target(text, list(table.rows), lambda row: (row.mrn, row.name))
+        if target is None:
+            self.notify(f'No patient matches "{text.strip()}": nobody opened.', severity="warning", timeout=4)
+            return
+        table.set_rows(list(table.rows), keep_mrn=target.mrn)
+        self.set_focus(table)  # back from the patient, the list has the keys again
+        self.app.open_patient(target.mrn)
 
     def on_ward_table_opened(self, message: WardTable.Opened) -> None:
         self.app.open_patient(message.mrn)
 
     def action_focus_filter(self) -> None:
-        self.query_one("#ward-filter", Input).focus()
+        filter_input = self.query_one("#ward-filter", Input)
+        if self.focused is filter_input:
+            raise SkipAction()  # a "/" typed in the filter is text
+        # Screen.set_focus moves focus now; Widget.focus() would move it only after the
+        # keys already queued, which would then reach the list (textual-notes.md).
+        self.set_focus(filter_input)
 
     def action_cycle_sort(self) -> None:
         self.sort_order = next_sort_order(self.sort_order)
@@ -394,7 +437,20 @@ class WardScreen(Screen):
         self.query_one(WardTable).focus()
 
     def action_new_patient(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # a letter of the filter
+        reason = self.unavailable_reason("new_patient")
+        if reason is not None:  # said now, not after the form is filled in
+            self.notify(f"{reason[:1].upper()}{reason[1:]}.", severity="warning", timeout=6)
+            return
         self.app.open_new_patient()
+
+    def unavailable_reason(self, action: str) -> str | None:
+        """Why the signed-in role may not use `action` (ui/role_gate.py); None: it may."""
+        return refusal(self.app, WARD_PERMISSIONS.get(action))
+
+    def unavailable_label(self, action: str) -> str | None:
+        return unavailable_label(self.app, WARD_PERMISSIONS.get(action))
 
     def action_reload(self) -> None:
         self.refresh_ward(reload=True)

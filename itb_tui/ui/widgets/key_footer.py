@@ -12,6 +12,7 @@ and behaves the same.
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -19,7 +20,14 @@ from itb_tui.ui.textual_compat import mark_footer_bindings_ready
 
 
 class KeyFooter(Footer):
-    """A Footer that skips rebuilds which would show the same keys."""
+    """A Footer that skips rebuilds which would show the same keys, and shows a key the
+    signed-in role may not use as unavailable, with who may ("Explant ✗ clinician"):
+    the screen says so through `unavailable_label(action)` (ui/role_gate.py)."""
+
+    DEFAULT_CSS = """
+    KeyFooter FooterKey.-unavailable .footer-key--description { color: $text-muted; text-style: italic; }
+    KeyFooter FooterKey.-unavailable .footer-key--key { color: $text-muted; }
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -40,12 +48,30 @@ class KeyFooter(Footer):
         return (
             self.show_command_palette,
             self.combine_groups,
+            self._unavailable_labels(),
             tuple(
                 (binding.key, app.get_key_display(binding), binding.description, binding.action,
                  binding.show, enabled, tooltip, binding.group, binding.tooltip)
                 for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
             ),
         )
+
+    def _unavailable_labels(self) -> tuple:
+        label = getattr(self.screen, "unavailable_label", None)
+        if label is None:
+            return ()
+        return tuple((binding.action, label(binding.action))
+                     for (_node, binding, _enabled, _tooltip) in self.screen.active_bindings.values())
+
+    def compose(self) -> ComposeResult:
+        label = getattr(self.screen, "unavailable_label", None)
+        for widget in super().compose():
+            action = getattr(widget, "action", None)  # a FooterKey (its class is not public)
+            words = label(action) if label is not None and action is not None else None
+            if words:
+                widget.description = f"{widget.description} {words}"
+                widget.add_class("-unavailable")
+            yield widget
 
     async def _rebuild_if_changed(self) -> None:
         self._rebuild_pending = False
