@@ -146,8 +146,9 @@ class DeferredStore:
     def upgrade(self) -> Any:
         return self.store().upgrade
 
-    def load_for_export(self, ward: str | None=None, mrns: Sequence[str] | None=None) -> list[Patient]:
-        return self.store().load_for_export(ward, mrns)
+    def load_for_export(self, ward: str | None=None, mrns: Sequence[str] | None=None, *,
+                        purpose: str = "export") -> list[Patient]:
+        return self.store().load_for_export(ward, mrns, purpose=purpose)
 
     def data_version(self) -> int:
         return self.store().data_version()
@@ -161,14 +162,15 @@ class DeferredStore:
     def get_meta(self, key: str) -> str | None:
         return self.store().get_meta(key)
 
-    def set_meta(self, key: str, value: str) -> None:
-        return self.store().set_meta(key, value)
+    def set_meta(self, key: str, value: str, actor: str | None = None) -> None:
+        return self.store().set_meta(key, value, actor)
 
     def for_user(self, session: Session) -> Any:
         return self.store().for_user(session)
 
-    def import_patients(self, patients: Sequence[Patient], actor: str, *, reason: str | None=None) -> ImportResult:
-        return self.store().import_patients(patients, actor, reason=reason)
+    def import_patients(self, patients: Sequence[Patient], actor: str, *, reason: str | None=None,
+                        correction_reason: str | None = None) -> ImportResult:
+        return self.store().import_patients(patients, actor, reason=reason, correction_reason=correction_reason)
 
     def save_patient(self, patient: Patient, actor: str, *, reason: str | None=None, expected_version: int | None=None) -> Patient:
         return self.store().save_patient(patient, actor, reason=reason, expected_version=expected_version)
@@ -209,8 +211,9 @@ class DeferredStore:
     def authenticate(self, username: str, password: str, now: datetime | None=None) -> Session:
         return self.store().authenticate(username, password, now)
 
-    def create_first_admin(self, username: str, password: str, actor: str | None=None) -> User:
-        return self.store().create_first_admin(username, password, actor)
+    def create_first_admin(self, username: str, password: str, actor: str | None=None, *,
+                           clinician: bool = False) -> User:
+        return self.store().create_first_admin(username, password, actor, clinician=clinician)
 
     def create_user(self, username: str, password: str, roles: Iterable[str], actor: str | None=None) -> User:
         return self.store().create_user(username, password, roles, actor)

@@ -59,7 +59,7 @@ def test_init_refuses_an_existing_store_and_changes_nothing(data_dir, tmp_path):
     (None, False, True, False),  # so is the demo store
 ])
 def test_which_missing_stores_the_app_refuses(tmp_path, monkeypatch, db, create, demo, refused):
-    from itb_tui import cli
+    from itb_tui.cli import entry as cli
 
     monkeypatch.setenv("ITB_TUI_DATA_DIR", str(tmp_path / "data"))
     args = argparse.Namespace(db=str(tmp_path / db) if db else None, create=create, demo=demo)
