@@ -162,7 +162,7 @@ def cmd_tasks(args) -> int:
     import json
 
     from itb_tui import report
-    from itb_tui.present.tasks import BUCKET_WORDS, WEEK_DAYS, task_json, task_line, ward_tasks
+    from itb_tui.present.tasks import BUCKET_WORDS, WEEK_DAYS, by_bed, task_json, task_line, ward_tasks
 
     today = _today()
     as_of = _as_of(args, today)
@@ -179,7 +179,7 @@ def cmd_tasks(args) -> int:
     window = "overdue and today" if args.due == "today" else f"overdue, today and the next {WEEK_DAYS} days"
     print(f"Tasks as of {as_of.isoformat()} ({window}): {len(tasks)}")
     for bucket in ("overdue", "today", "week"):
-        group = [t for t in tasks if t.bucket(as_of) == bucket]
+        group = by_bed(t for t in tasks if t.bucket(as_of) == bucket)
         if group:
             print()
             print(f"{BUCKET_WORDS[bucket]} ({len(group)})")

@@ -184,6 +184,12 @@ def ward_tasks(pairs: Iterable[tuple[Patient, Assessment]], as_of: date,
     return tasks
 
 
+def by_bed(tasks: Iterable[Task]) -> list[Task]:
+    """One group's tasks in the order the round walks: ward, bed, patient, then due date."""
+    return sorted(tasks, key=lambda t: (t.ward.casefold(), _bed_key(t.bed), t.name.casefold(), t.mrn,
+                                        t.due_on, t.kind))
+
+
 def apply_deferral(task: Task, deferral: Deferral | None, as_of: date) -> Task | None:
     """None while deferred (as_of before `until`); on `until` it comes back, due that day
     at the latest, saying it was deferred and why."""
@@ -209,6 +215,17 @@ def bed_text(task: Task) -> str:
     """'Ward 4 · bed 12' (what the round reads to find the patient)."""
     ward = task.ward or "no ward"
     return f"{ward} · bed {task.bed}" if task.bed else ward
+
+
+def patient_text(task: Task) -> str:
+    """'Neuro 4B · bed 12  Doe, Jane (A1001)': the patient a group of tasks belongs to."""
+    return f"{bed_text(task)}  {task.name} ({task.mrn})"
+
+
+def task_text(task: Task, as_of: date) -> str:
+    """'Refill the pump · by 2026-12-16 (in 6 d)', with the deferral when it ran out."""
+    text = f"{task.words}  ·  {due_words(task.due_on, as_of)}"
+    return f"{text}  ·  {task.deferred}" if task.deferred else text
 
 
 def task_line(task: Task, as_of: date) -> str:
