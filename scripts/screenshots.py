@@ -190,6 +190,13 @@ async def ward_list_as_of_future(s: Session) -> bool:
     return True
 
 
+async def task_view(s: Session) -> bool:
+    await s.press("T")
+    await s.settle()
+    s.save("tasks")
+    return True
+
+
 async def ward_list_filtered(s: Session) -> bool:
     await s.press("b")
     s.save("ward-list-blocked")
@@ -318,6 +325,7 @@ SHOTS = [
     Shot("ward-list-blocked", "quick filter: blocked only", ward_list_filtered),
     Shot("ward-list-light", "light theme", ward_list_light),
     Shot("ward-list-80x24", "a small terminal", ward_list_small, size=(80, 24)),
+    Shot("tasks", "the round's tasks (T): overdue, today, next 7 days, per bed", task_view),
     Shot("help", "help: keys and the rules table", help_screen),
     Shot("command-palette", "patient search in the command palette", palette),
     Shot("patient-detail-blocked", "detail: blocked refill and withdrawal risk", detail_blocked),

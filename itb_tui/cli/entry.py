@@ -27,6 +27,7 @@ from itb_tui.cli.common import (
 
 EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir")
 ONLY_CHOICES = ("blocked", "caution", "due")
+TASK_DUE_CHOICES = ("today", "week")
 
 
 # --- argument parsing ----------------------------------------------------------------------
@@ -61,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="one patient's full assessment: every alert, countdown and date")
     p.add_argument("mrn", metavar="MRN")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="compute for this date: YYYY-MM-DD, today, +3d, -2d, +1w, 'next monday'")
+
+    p = sub.add_parser("tasks", help="the round's tasks: overdue, today and the next 7 days, per bed")
+    p.add_argument("--due", choices=TASK_DUE_CHOICES, default="week",
+                   help="today: overdue and today's; week (default): also the next 7 days")
+    p.add_argument("--json", action="store_true", help="one JSON object per task, in a list")
     p.add_argument("--as-of", metavar="DATE",
                    help="compute for this date: YYYY-MM-DD, today, +3d, -2d, +1w, 'next monday'")
 
@@ -147,6 +155,43 @@ def cmd_show(args) -> int:
         raise CliError(f"no patient with MRN {args.mrn!r}")
     print(show_text(patient, assess(patient, as_of, rules), rules.version), end="")
     return 0
+
+
+def cmd_tasks(args) -> int:
+    """The same list as the ward's task view (T): present/tasks.py, deferrals applied."""
+    import json
+
+    from itb_tui import report
+    from itb_tui.present.tasks import BUCKET_WORDS, WEEK_DAYS, by_bed, task_json, task_line, ward_tasks
+
+    today = _today()
+    as_of = _as_of(args, today)
+    rules = _rules()
+    with _open_for_reading(args, today) as store:
+        patients = store.load_patients()
+        deferrals = _task_deferrals(store)
+    pairs = report.assess_all(patients, as_of, rules)
+    tasks = ward_tasks(pairs, as_of, deferrals, horizon_days=0 if args.due == "today" else WEEK_DAYS)
+    if args.json:
+        print(json.dumps({"as_of": as_of.isoformat(), "due": args.due,
+                          "tasks": [task_json(t, as_of) for t in tasks]}, indent=2, ensure_ascii=False))
+        return 0
+    window = "overdue and today" if args.due == "today" else f"overdue, today and the next {WEEK_DAYS} days"
+    print(f"Tasks as of {as_of.isoformat()} ({window}): {len(tasks)}")
+    for bucket in ("overdue", "today", "week"):
+        group = by_bed(t for t in tasks if t.bucket(as_of) == bucket)
+        if group:
+            print()
+            print(f"{BUCKET_WORDS[bucket]} ({len(group)})")
+            for task in group:
+                print(f"  {task_line(task, as_of)}")
+    return 0
+
+
+def _task_deferrals(store) -> list:
+    """The stored deferrals (none from a store that does not keep them)."""
+    read = getattr(store, "task_deferrals", None)
+    return list(read()) if read is not None else []
 
 
 def _read_input(path: str) -> tuple[str, bytes]:
@@ -330,7 +375,7 @@ def cmd_ui(args) -> int:
 
 
 COMMANDS = {"status": cmd_status, "import": cmd_import, "export": cmd_export, "demo": cmd_demo,
-            "show": cmd_show, "init": cmd_init}
+            "show": cmd_show, "init": cmd_init, "tasks": cmd_tasks}
 
 
 def _command(name: str | None):

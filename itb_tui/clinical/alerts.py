@@ -6,6 +6,7 @@ can check it) and the table's suggested action unless the rule wrote a more spec
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterable
 
 from itb_tui.clinical.assessment import ALERT_CODES, Alert
@@ -15,7 +16,8 @@ from itb_tui.clinical.severity import ALERT_SEVERITY, SEVERITY_RANK
 _CODE_RANK = {code: rank for rank, code in enumerate(ALERT_CODES)}
 
 
-def make_alert(code: str, text: str, rules: Rules, action: str | None = None) -> Alert:
+def make_alert(code: str, text: str, rules: Rules, action: str | None = None,
+               due_on: date | None = None) -> Alert:
     info = rules.entry(code)
     return Alert(
         code=code,
@@ -24,6 +26,7 @@ def make_alert(code: str, text: str, rules: Rules, action: str | None = None) ->
         source=info.source,
         basis=info.basis,
         action=action if action is not None else info.action,
+        due_on=due_on,
     )
 
 

@@ -283,4 +283,4 @@ def _eye_exam(facts: Facts, start: date, neutrophils: date | None, rules: Rules)
         f"Ocular candidiasis changes the drug and the duration."
     )
     action = f"Request a dilated fundoscopy by ophthalmology by {iso(due)}."
-    return make_alert("eye_exam_due", text, rules, action)
+    return make_alert("eye_exam_due", text, rules, action, due_on=due)

@@ -68,6 +68,10 @@ class Alert:
     source: str  # the rule's source (shown beside the alert)
     basis: str  # guideline | expert_summary | local_policy
     action: str | None = None  # the suggested action (bridging advice, which culture when)
+    # The day the action is due when the rule itself works one out (the eye exam: episode
+    # start or neutrophil recovery + eye_exam_within_days): the ward's task list reads it
+    # here instead of working the rule out a second time (present/tasks.py).
+    due_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -521,6 +521,12 @@ class ItbApp(App):
     def action_audit(self) -> None:
         self.open_audit()
 
+    def open_tasks(self) -> None:
+        """The round's task view (ui/screens/tasks.py), from the ward list (T) or the palette."""
+        from itb_tui.ui.screens.tasks import TaskScreen
+
+        self.push_screen(TaskScreen())
+
     def action_users(self) -> None:
         from itb_tui.ui.screens.users import UsersScreen
 
@@ -575,6 +581,8 @@ class ItbApp(App):
         yield from super().get_system_commands(screen)
         yield SystemCommand("As of date…", "Show the ward as it will be (or was) on another date", self.action_as_of)
         yield SystemCommand("Back to today", "Show today's state again", self.action_today)
+        yield SystemCommand("Tasks", "The round's tasks: overdue, today and the next 7 days, per bed (T)",
+                            self.open_tasks)
         yield SystemCommand("Help: keys and rules", "Every key and the rules table with sources", self.action_help)
         yield SystemCommand("Toggle light / dark theme", "Switch between the light and the dark theme", self.action_toggle_theme)
         yield SystemCommand("High-contrast theme", "Black and white with strong signal colours", self.action_high_contrast)

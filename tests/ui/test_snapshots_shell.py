@@ -63,3 +63,13 @@ def test_ward_list_blocked_only_light_theme(snap_compare, demo_app):
         await settle(pilot)
 
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=blocked_light)
+
+
+def test_task_view(snap_compare, demo_app):
+    """The round's tasks (T): overdue, today, next 7 days, each patient by bed."""
+    async def open_tasks(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=open_tasks)

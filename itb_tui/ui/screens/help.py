@@ -68,6 +68,7 @@ def binding_sections(app_bindings) -> list[tuple[str, list[tuple[str, str]]]]:
     imported so this screen does not import the app that opens it (no import cycle)."""
     from itb_tui.ui.screens.as_of import AsOfScreen
     from itb_tui.ui.screens.detail import PatientDetailScreen
+    from itb_tui.ui.screens.tasks import TaskScreen
     from itb_tui.ui.screens.ward import WardScreen
     from itb_tui.ui.widgets.ward_table import WardTable
 
@@ -80,6 +81,7 @@ def binding_sections(app_bindings) -> list[tuple[str, list[tuple[str, str]]]]:
             + _binding_rows(b for b in WardTable.BINDINGS if b.action == "open")
             + [("Click", "Select; click again to open")],
         ),
+        ("Tasks (T)", _binding_rows(TaskScreen.BINDINGS) + [("↑↓", "Previous / next task")]),
         ("'As of' prompt", [("Enter", "Show that date")] + _binding_rows(AsOfScreen.BINDINGS)),
         ("Help", _binding_rows(HelpScreen.BINDINGS)),
     ]

@@ -64,6 +64,8 @@ class WardScreen(Screen):
         # Priority (the form is up before the next key of a burst, see ui/key_hold.py); an
         # "n" typed in the filter is text (action_new_patient skips).
         Binding("n", "new_patient", "New", id="ward.new_patient", tooltip="Add a new patient", priority=True),
+        Binding("T", "tasks", "Tasks", show=False, id="ward.tasks",
+                tooltip="The round's tasks: overdue, today and the next 7 days, per bed"),
         Binding("escape", "clear_filters", "Clear filters", show=False, id="ward.clear", tooltip="Clear every filter"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="ward.reload", tooltip="Read the store again"),
     ]
@@ -454,3 +456,6 @@ class WardScreen(Screen):
 
     def action_reload(self) -> None:
         self.refresh_ward(reload=True)
+
+    def action_tasks(self) -> None:
+        self.app.open_tasks()
