@@ -22,3 +22,10 @@ def store(store_url):
     s = open_store(store_url, today=TODAY)
     yield s
     s.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    d = tmp_path / "data"
+    d.mkdir()
+    return d
