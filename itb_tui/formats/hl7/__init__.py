@@ -9,9 +9,10 @@ checked against.
 
 Parser: `hl7` (python-hl7, https://github.com/johnpaulett/python-hl7): small, pure
 Python, maintained, parses any v2.x version without a message-structure profile, and
-fast (about 20 microseconds a message). hl7apy validates against the v2 structures, which
-is stricter than the feeds labs actually send and an order of magnitude slower; the
-checks that matter here (MSH-9 ORU^R01, PID-3, OBR-3, OBX-3/5/11) are done explicitly.
+fast enough (measured: about 0.5 ms a message on the loaded 2-core test machine, well
+inside 10,000 messages a minute). hl7apy validates against the v2 message structures,
+which is stricter than the feeds labs actually send and heavier; the checks that
+matter here (MSH-9 ORU^R01, PID-3, OBR-3, OBX-3/5/11) are done explicitly instead.
 """
 
 from itb_tui.formats.hl7.batch import RawMessage, split_messages
