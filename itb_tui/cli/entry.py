@@ -88,8 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patients", type=_positive_int, metavar="N",
                    help="number of synthetic patients (default: the standard demo ward)")
 
-    from itb_tui.cli import admin
+    from itb_tui.cli import admin, results
 
+    results.add_parser(sub)  # `results import` (issue 15)
     admin.add_parsers(sub)
     return parser
 
@@ -376,6 +377,15 @@ def cmd_ui(args) -> int:
 
 COMMANDS = {"status": cmd_status, "import": cmd_import, "export": cmd_export, "demo": cmd_demo,
             "show": cmd_show, "init": cmd_init, "tasks": cmd_tasks}
+
+
+def _cmd_results(args) -> int:
+    from itb_tui.cli.results import cmd_results
+
+    return cmd_results(args)
+
+
+COMMANDS["results"] = _cmd_results  # issue 15: laboratory results (cli/results.py)
 
 
 def _command(name: str | None):

@@ -133,6 +133,8 @@ def past_corrections(entries) -> dict[int, tuple[PastCorrection, ...]]:
             continue
         if e.record_id is None or not is_correction(e.before, e.after):
             continue
+        if e.before.get("report_status") == "preliminary":
+            continue  # the lab's final report replacing its preliminary one (issue 15): no correction
         found.setdefault(e.record_id, []).append(PastCorrection(
             e.record_id, result_words(e.before), e.username or e.actor, e.at, e.reason))
     return {cid: tuple(items) for cid, items in found.items()}

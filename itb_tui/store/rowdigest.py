@@ -32,7 +32,7 @@ from itb_tui.store import schema as s
 
 # Every table that holds clinical records (not users, the trail itself, meta or caches).
 CLINICAL_TABLES = (s.patients, s.pumps, s.refills, s.cultures, s.antifungal_courses,
-                   s.bridging, s.exams)
+                   s.bridging, s.exams, s.lab_reports)
 BY_NAME = {t.name: t for t in CLINICAL_TABLES}
 _CHUNK = 500
 

@@ -45,6 +45,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
@@ -228,6 +229,43 @@ class ExamRow(TableBase, EnteredInError, table=True):
     finding: str | None = _col("finding", Text)
 
 
+class LabReportRow(TableBase, table=True):
+    """Schema version 7 (issue 15): the laboratory's report behind a culture that came from
+    the lab feed (`itb-tui results import`). The culture row holds the result the rules
+    read; this row holds what only the feed knows: the lab's accession (filler order)
+    number, unique per specimen source, which makes re-sending idempotent, and the
+    report status (preliminary | final | corrected) the screens show. A clinical table:
+    audited and digested like the culture (store/rowdigest.py)."""
+
+    __tablename__ = "lab_reports"
+    __table_args__ = (UniqueConstraint("specimen", "accession", name="uq_lab_reports_specimen_accession"),)
+
+    id: int | None = _pk()
+    patient_id: int = _col("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True)
+    culture_id: int = _col("culture_id", Integer, ForeignKey("cultures.id"), nullable=False, index=True)
+    specimen: str = _col("specimen", String(40), nullable=False)
+    accession: str = _col("accession", String(100), nullable=False)
+    status: str = _col("status", String(20), nullable=False)
+    control_id: str | None = _col("control_id", String(100))  # MSH-10 of the last message applied
+
+
+class LabQuarantineRow(TableBase, table=True):
+    """Schema version 7 (issue 15): a laboratory message the import could not use (unknown
+    MRN, date of birth that does not match, unknown organism, a culture it cannot read),
+    kept whole with why and when, so nothing culture-like is dropped: a person reads it,
+    fixes the cause and imports it again."""
+
+    __tablename__ = "lab_quarantine"
+
+    id: int | None = _pk()
+    received_at: datetime = _col("received_at", DateTime(timezone=True), nullable=False)
+    source: str | None = _col("source", String(500))  # the file it came from
+    control_id: str | None = _col("control_id", String(100))
+    mrn: str | None = _col("mrn", String(64))
+    reason: str = _col("reason", Text, nullable=False)
+    raw: str = _col("raw", Text, nullable=False)
+
+
 class AuditRow(TableBase, table=True):
     __tablename__ = "audit"
     __table_args__ = (Index("ix_audit_mrn", "mrn"), Index("ix_audit_username", "username"))
@@ -313,3 +351,5 @@ audit_witness = AuditWitnessRow.__table__
 meta = MetaRow.__table__
 users = UserRow.__table__
 list_rows = ListRowRow.__table__
+lab_reports = LabReportRow.__table__
+lab_quarantine = LabQuarantineRow.__table__

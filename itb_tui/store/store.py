@@ -57,6 +57,7 @@ from itb_tui.store.errors import (
 from itb_tui.store.importer import ImportResult, import_into, mrn_clashes
 from itb_tui.store.maintenance import Maintenance
 from itb_tui.store.migrate import ensure_schema
+from itb_tui.store.results import LabResults
 from itb_tui.store.users import UserAccounts
 
 # meta keys only the store itself writes (audit.py's chain head, migrate.py's version)
@@ -125,7 +126,7 @@ def _lookup_mrn(mrn: str) -> str:
     return mrn
 
 
-class Store(Access, UserAccounts, Maintenance):
+class Store(Access, UserAccounts, Maintenance, LabResults):
     """A ward store. Open with `open_store(url)`; close with `close()` (or `with`)."""
 
     # --- reads -------------------------------------------------------------------------

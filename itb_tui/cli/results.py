@@ -1,0 +1,158 @@
+"""`itb-tui results import FILE|DIR`: laboratory results from HL7 v2.x ORU^R01 files
+(issue 15). Self-contained (parser and command) so entry.py's edit stays one line each.
+
+Every message is accounted for, in the summary and with `--json`: imported, duplicate,
+updated (a final replacing a preliminary, or a corrected result), quarantined (kept in
+the store with why: unknown MRN, date of birth that does not match, unknown organism,
+anything culture-like it cannot use), refused (malformed: nothing stored), not_culture
+(a result of another test: counted, not stored). Exit status: 0 when every culture-like
+result was stored (imported, duplicate or updated); 2 when any message was quarantined
+or refused (a culture-like result was not imported: someone must look); 1 for an error
+that stopped the command (no file, no store), as every command.
+
+The lab feed writes as the system store (the command line runs as the operating-system
+user who owns the store): its audit rows name "lab feed (<user>)". One transaction per
+message, so a message stored stays stored if a later one fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+OUTCOMES = ("imported", "duplicate", "updated", "quarantined", "refused", "not_culture")
+EXIT_NOT_ALL_IMPORTED = 2
+HL7_SUFFIXES = (".hl7", ".txt", ".oru", ".msg")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("results", help="laboratory results: `results import FILE|DIR` (HL7 v2 ORU^R01)")
+    rsub = p.add_subparsers(dest="results_command", metavar="ACTION")
+    imp = rsub.add_parser("import", help="import HL7 v2.x ORU^R01 files (single messages or batches); "
+                                         "every message accounted for")
+    imp.add_argument("path", metavar="FILE|DIR",
+                     help="an HL7 file, or a directory of them (*.hl7, *.txt, *.oru, *.msg; not recursive)")
+    imp.add_argument("--json", action="store_true", help="the outcome of every message as JSON")
+
+
+def _files(path: Path) -> list[Path]:
+    from itb_tui.cli.common import CliError
+
+    if path.is_dir():
+        found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in HL7_SUFFIXES)
+        if not found:
+            raise CliError(f"{path}: no HL7 files in it (*{', *'.join(HL7_SUFFIXES)})")
+        return found
+    if not path.is_file():
+        raise CliError(f"{path}: no such file or directory")
+    return [path]
+
+
+def _read_text(path: Path) -> str:
+    from itb_tui.cli.common import CliError
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # HL7 v2 default character set is ASCII; labs often send Latin-1 (MSH-18 8859/1).
+        return data.decode("latin-1")
+
+
+def cmd_results(args) -> int:
+    from itb_tui.cli.common import CliError, _actor, _open, _today
+
+    if getattr(args, "results_command", None) != "import":
+        raise CliError("say what to do: itb-tui results import FILE|DIR")
+    from itb_tui.formats.hl7 import read, split_messages
+    from itb_tui.formats.hl7.codes import LabCodesError, load
+    from itb_tui.store import StoreError
+
+    try:
+        table = load()
+    except LabCodesError as exc:
+        raise CliError(str(exc)) from None
+    files = _files(Path(args.path))
+    actor = f"lab feed ({_actor()})"
+    today = _today()
+    rows: list[dict] = []
+    started = time.perf_counter()
+    with _open(args, today) as store:
+        for path in files:
+            split = split_messages(_read_text(path))
+            source = str(path)
+            for stray in split.stray[:1]:
+                rows.append(_row(path, 0, "", "refused", f"text before the first MSH segment: {stray[:40]!r}"))
+            if split.count_problem:
+                rows.append(_row(path, 0, "", "refused", split.count_problem))
+            for raw in split.messages:
+                reading = read(raw, table)
+                if reading.outcome in ("refused", "not_culture"):
+                    rows.append(_row(path, raw.index, reading.control_id, reading.outcome, reading.reason,
+                                     reading.mrn))
+                    continue
+                try:
+                    if reading.outcome == "quarantined":
+                        out = store.quarantine_lab_message(raw=reading.raw, reason=reading.reason,
+                                                           control_id=reading.control_id, mrn=reading.mrn,
+                                                           source=source, actor=actor)
+                    else:
+                        out = store.apply_lab_message(mrn=reading.mrn, dob=reading.dob, reports=reading.reports,
+                                                      control_id=reading.control_id, raw=reading.raw,
+                                                      source=source, actor=actor)
+                except StoreError as exc:
+                    # A write the store refused (a role, a lock): nothing of this message
+                    # stored; reported, and the exit status says so.
+                    rows.append(_row(path, raw.index, reading.control_id, "refused", f"not stored: {exc}",
+                                     reading.mrn))
+                    continue
+                row = _row(path, raw.index, reading.control_id, out.outcome, out.detail, reading.mrn)
+                row["refill"] = out.refill
+                if out.quarantine_id is not None:
+                    row["quarantine_id"] = out.quarantine_id
+                if reading.notes:
+                    row["notes"] = list(reading.notes)
+                rows.append(row)
+    seconds = time.perf_counter() - started
+    counts = {k: sum(1 for r in rows if r["outcome"] == k) for k in OUTCOMES}
+    status = EXIT_NOT_ALL_IMPORTED if counts["quarantined"] or counts["refused"] else 0
+    if args.json:
+        doc = {"format": "itb-results-import/1", "files": [str(p) for p in files], "counts": counts,
+               "messages": rows, "seconds": round(seconds, 3), "exit_status": status}
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _summary(rows, counts, files, seconds)
+    return status
+
+
+def _row(path: Path, index: int, control_id: str, outcome: str, detail: str, mrn: str = "") -> dict:
+    return {"file": os.path.basename(str(path)), "message": index, "control_id": control_id or None,
+            "mrn": mrn or None, "outcome": outcome, "detail": detail}
+
+
+def _summary(rows: list[dict], counts: dict, files: list[Path], seconds: float) -> None:
+    total = sum(1 for r in rows if r["message"])
+    parts = ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in OUTCOMES if counts[k])
+    print(f"{total} message{'s' if total != 1 else ''} from {len(files)} file{'s' if len(files) != 1 else ''}"
+          f" in {seconds:.1f} s: {parts or 'nothing'}")
+    for r in rows:
+        if r["outcome"] in ("imported", "duplicate") and not r.get("notes"):
+            continue
+        where = f"{r['file']}#{r['message']}" + (f" ({r['control_id']})" if r["control_id"] else "")
+        who = f" MRN {r['mrn']}" if r["mrn"] else ""
+        refill = f" [refill {r['refill']}]" if r.get("refill") else ""
+        print(f"  {r['outcome']}: {where}{who}: {r['detail']}{refill}")
+        for note in r.get("notes", ()):
+            print(f"    note: {note}")
+    blocked = sorted({r["mrn"] for r in rows if r.get("refill") == "blocked" and r["outcome"] in ("imported", "updated")})
+    if blocked:
+        print("refill BLOCKED after this import: " + ", ".join(blocked))
+    if counts["quarantined"] or counts["refused"]:
+        print("not every culture result was imported: see the quarantined and refused messages above "
+              "(quarantined messages are kept in the store)", file=sys.stderr)
