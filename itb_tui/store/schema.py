@@ -230,7 +230,7 @@ class ExamRow(TableBase, EnteredInError, table=True):
 
 
 class LabReportRow(TableBase, table=True):
-    """Schema version 7 (issue 15): the laboratory's report behind a culture that came from
+    """Schema version 6 (issue 15): the laboratory's report behind a culture that came from
     the lab feed (`itb-tui results import`). The culture row holds the result the rules
     read; this row holds what only the feed knows: the lab's accession (filler order)
     number, unique per specimen source, which makes re-sending idempotent, and the
@@ -250,7 +250,7 @@ class LabReportRow(TableBase, table=True):
 
 
 class LabQuarantineRow(TableBase, table=True):
-    """Schema version 7 (issue 15): a laboratory message the import could not use (unknown
+    """Schema version 6 (issue 15): a laboratory message the import could not use (unknown
     MRN, date of birth that does not match, unknown organism, a culture it cannot read),
     kept whole with why and when, so nothing culture-like is dropped: a person reads it,
     fixes the cause and imports it again."""

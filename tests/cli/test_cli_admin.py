@@ -172,7 +172,7 @@ def test_a_store_from_a_newer_version_is_refused_in_one_line_and_unchanged(ward)
     db = ward / "ward.db"
     from itb_tui.store.versions import SCHEMA_VERSION
 
-    newer = SCHEMA_VERSION + 1  # one this code does not know (schema 7 exists since issue 15)
+    newer = SCHEMA_VERSION + 1  # one this code does not know (schema 6 exists since issue 15)
     _sql(db, f"UPDATE meta SET value = '{newer}' WHERE key = 'schema_version'")
     before = dump_db(db)
     line = _one_error(run_cli(ward, "status"))

@@ -1,4 +1,4 @@
-"""Schema version 7: laboratory results from the lab's HL7 feed (issue 15).
+"""Schema version 6: laboratory results from the lab's HL7 feed (issue 15).
 
 - `lab_reports`: the lab's report behind a culture (accession / filler order number,
   unique per specimen source, so re-sending is idempotent; report status preliminary |
@@ -8,11 +8,8 @@
 Both are new tables: no existing row changes, so every row digest recorded before this
 version still holds (`itb-tui check` passes after the upgrade).
 
-NOTE for the merge: on main this follows 0006 (task deferrals). This branch lacks 0006,
-so `down_revision` is "0005" here; set it to "0006" when merging.
-
-Revision ID: 0007
-Revises: 0005 (0006 on main)
+Revision ID: 0006
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -20,7 +17,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
@@ -52,7 +49,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text, nullable=False),
         sa.Column("raw", sa.Text, nullable=False),
     )
-    op.execute(meta.update().where(meta.c.key == "schema_version").values(value="7"))
+    op.execute(meta.update().where(meta.c.key == "schema_version").values(value="6"))
 
 
 def downgrade() -> None:
