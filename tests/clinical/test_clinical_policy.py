@@ -36,10 +36,13 @@ def test_an_override_reason_is_collapsed_then_needs_ten_characters(raw, kept, pr
     assert override_problem(raw) == problem
 
 
-# CSF positive 2026-10-11; a refill on 2026-11-10 is 30 days later (20 left in October
-# + 10): inside the 30-day block (the csf-30-days-blocks scenario). On 2026-11-11 it is
-# 31 days: outside, so the refill is not blocked.
-CSF = patient(pumps=[PUMP], cultures=[culture("csf", "2026-10-11", organism="S. epidermidis")])
+# CSF positive 2026-10-11, repeat CSF culture drawn 2026-11-11 with no growth. Revision 3
+# (change 2): a device infection lasts until a later no-growth culture of the same site,
+# not 30 days. A refill on 2026-11-10: the repeat culture is not drawn yet (it is after
+# that day), so the CSF infection blocks. On 2026-11-11 the repeat, drawn that day and on a
+# later date than the positive, clears it: the refill is not blocked.
+CSF = patient(pumps=[PUMP], cultures=[culture("csf", "2026-10-11", organism="S. epidermidis"),
+                                      culture("csf", "2026-11-11", "no_growth")])
 
 
 @pytest.mark.parametrize("on,reason,blocked,stored,problem", [
