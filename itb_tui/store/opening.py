@@ -209,8 +209,9 @@ class DeferredStore:
     def authenticate(self, username: str, password: str, now: datetime | None=None) -> Session:
         return self.store().authenticate(username, password, now)
 
-    def create_first_admin(self, username: str, password: str, actor: str | None=None) -> User:
-        return self.store().create_first_admin(username, password, actor)
+    def create_first_admin(self, username: str, password: str, actor: str | None=None, *,
+                           clinician: bool = False) -> User:
+        return self.store().create_first_admin(username, password, actor, clinician=clinician)
 
     def create_user(self, username: str, password: str, roles: Iterable[str], actor: str | None=None) -> User:
         return self.store().create_user(username, password, roles, actor)
