@@ -59,13 +59,13 @@ def test_init_refuses_an_existing_store_and_changes_nothing(data_dir, tmp_path):
     (None, False, True, False),  # so is the demo store
 ])
 def test_which_missing_stores_the_app_refuses(tmp_path, monkeypatch, db, create, demo, refused):
-    from itb_tui.cli import entry as cli
+    from itb_tui.cli import common, entry  # the cli package split (main 0f08352)
 
     monkeypatch.setenv("ITB_TUI_DATA_DIR", str(tmp_path / "data"))
     args = argparse.Namespace(db=str(tmp_path / db) if db else None, create=create, demo=demo)
-    url = cli._url(args)
+    url = common._url(args)
     if refused:
-        with pytest.raises(cli.CliError, match="no store at"):
-            cli._refuse_missing_named_store(args, url)
+        with pytest.raises(common.CliError, match="no store at"):
+            entry._refuse_missing_named_store(args, url)
     else:
-        cli._refuse_missing_named_store(args, url)
+        entry._refuse_missing_named_store(args, url)

@@ -36,11 +36,11 @@ def test_an_override_reason_is_collapsed_then_needs_ten_characters(raw, kept, pr
     assert override_problem(raw) == problem
 
 
-# CSF positive 2026-10-11 (S. epidermidis, the pump in), CSF no growth drawn 2026-11-11.
-# Revision 3: a device infection lasts until a later negative culture of the same site
-# (no calendar expiry). A refill on 2026-11-10 is still blocked (the negative is not drawn
-# yet); on 2026-11-11 the same-site negative, drawn a later day than the positive, clears
-# it, so the refill is not blocked.
+# CSF positive 2026-10-11, repeat CSF culture drawn 2026-11-11 with no growth. Revision 3
+# (change 2): a device infection lasts until a later no-growth culture of the same site,
+# not 30 days. A refill on 2026-11-10: the repeat culture is not drawn yet (it is after
+# that day), so the CSF infection blocks. On 2026-11-11 the repeat, drawn that day and on a
+# later date than the positive, clears it: the refill is not blocked.
 CSF = patient(pumps=[PUMP], cultures=[culture("csf", "2026-10-11", organism="S. epidermidis"),
                                       culture("csf", "2026-11-11", "no_growth")])
 

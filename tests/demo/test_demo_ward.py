@@ -23,6 +23,8 @@ from itb_tui.wardfile.parse import DATE_FIELDS
 
 TODAY = date(2026, 11, 25)
 DATES = (TODAY, date(2028, 2, 29), date(2027, 1, 1))
+# The hand-written patients (data/demo-ward.json): 24, plus D1025-D1027 for the revision-3 codes.
+TEMPLATE_SIZE = 27
 
 
 def _assessed(today: date, patients: int | None = None):
@@ -75,11 +77,25 @@ def test_the_headline_scenarios_read_as_written():
     assert a["D1012"].reimplant.state == "blocked"
     # no pump at all
     assert a["D1022"].refill.status == "not_applicable" and a["D1022"].reservoir is None
+    # revision 3: Cryptococcus fungemia cleared on caspofungin (inactive), no 14-day countdown
+    crypto = a["D1025"]
+    assert (crypto.antifungal.state, crypto.antifungal.day, crypto.antifungal.days_left) == (
+        "specialist_duration", None, None)
+    assert crypto.refill.reasons == ("antifungal_course_open",)
+    assert {"drug_inactive", "non_candida_fungus"} <= {x.code for x in crypto.alerts}
+    # revision 3: pump kept through a completed Candida course: caution and a warning, never ok
+    kept = a["D1026"]
+    assert (kept.refill.status, kept.refill.reasons) == ("caution", ("device_retained",))
+    assert [(x.code, x.severity) for x in kept.alerts] == [("device_retained", "warning")]
+    # revision 3: explanted, course complete, then S. aureus in the CSF: no new device
+    csf = a["D1027"]
+    assert csf.reimplant.state == "blocked"
+    assert [x.code for x in csf.alerts] == ["infection_before_reimplant"]
 
 
 def test_the_demo_ward_is_valid_and_survives_export_and_import():
     ward = build_demo_ward(TODAY)
-    assert len(ward) == 24
+    assert len(ward) == TEMPLATE_SIZE
     assert {p.ward for p in ward} == {"Neuro 4B", "Rehab 2"}
     assert all(p.name.startswith("Testperson, ") for p in ward)
     assert [e for p in ward for e in validate_patient(p, TODAY)] == []
@@ -105,7 +121,7 @@ def test_every_template_date_is_relative_and_every_patient_says_what_it_shows():
     walk(template)
     assert found and all(re.fullmatch(r"today([+-]\d+y)?([+-]\d+)?", d) for d in found)
     assert all(len(text) > 20 for text in scenarios().values())
-    assert len(scenarios()) == 24
+    assert len(scenarios()) == TEMPLATE_SIZE
 
 
 @pytest.mark.parametrize(
@@ -132,13 +148,13 @@ def test_a_thousand_patients_are_valid_deterministic_and_start_with_the_template
     assert len({p.mrn for p in ward}) == 1000
     assert [e for p in ward for e in validate_patient(p, TODAY)] == []
     assert build_demo_ward(TODAY, 1000) == ward
-    assert ward[:24] == build_demo_ward(TODAY)
+    assert ward[:TEMPLATE_SIZE] == build_demo_ward(TODAY)
     assert build_demo_ward(TODAY, 500) == ward[:500]
-    assert build_demo_ward(date(2026, 11, 26), 1000)[24:] != ward[24:]
+    assert build_demo_ward(date(2026, 11, 26), 1000)[TEMPLATE_SIZE:] != ward[TEMPLATE_SIZE:]
 
 
 def test_the_generated_ward_is_mostly_quiet_like_a_real_one():
-    pairs = _assessed(TODAY, 500)[24:]
+    pairs = _assessed(TODAY, 500)[TEMPLATE_SIZE:]
     statuses = Counter(a.refill.status for _, a in pairs)
     assert statuses["ok"] > 0.6 * len(pairs)
     assert statuses["blocked"] > 0 and statuses["caution"] > 0 and statuses["not_applicable"] > 0

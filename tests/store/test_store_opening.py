@@ -40,6 +40,19 @@ def test_a_current_store_opens_on_first_use_and_then_is_the_store(tmp_path):
         store.close()
 
 
+def test_the_first_admin_of_a_deferred_store_can_also_be_a_clinician(tmp_path):
+    """The sign-in screen passes `clinician=` (one person can start a site); the deferred
+    store the app opens did not take it, so the first sign-in of a real store failed with
+    a TypeError on screen."""
+    store = open_for_app(_current_store(tmp_path), today=TODAY)
+    try:
+        assert isinstance(store, DeferredStore)
+        user = store.create_first_admin("ward.admin", "a long enough pass phrase 1", "os:root", clinician=True)
+        assert set(user.roles) == {"admin", "clinician"}
+    finally:
+        store.close()
+
+
 def test_threads_asking_at_once_open_it_once(tmp_path, monkeypatch):
     import itb_tui.store as store_module
 

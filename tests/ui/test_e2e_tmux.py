@@ -224,9 +224,9 @@ def test_slash_mrn_enter_as_one_burst_opens_that_patient(tmp_path):
         assert "D1020" in title and "Tove" in title, title
 
         tmux.run("send-keys", "-t", session, "Escape")
-        tmux.wait_for(session, "1 of 24 shown")
+        tmux.wait_for(session, "1 of 27 shown")
         tmux.run("send-keys", "-t", session, "Escape")  # clear the filter: every patient again
-        tmux.wait_for(session, "24 of 24 shown")
+        tmux.wait_for(session, "27 of 27 shown")
         tmux.run("send-keys", "-t", session, "/d1019", "Enter")
         title = _opened_title(tmux, session)
         assert "D1019" in title and "Sven" in title, title

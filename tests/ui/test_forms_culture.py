@@ -13,9 +13,11 @@ from detail_helpers import (
     fill,
     notice_text,
     open_form,
+    put,
     press,
     running,
     screen_text,
+    settle,
 )
 
 
@@ -78,7 +80,8 @@ async def test_culture_form_names_each_bad_field_and_saves_nothing(tmp_path):
         await fill(pilot, "organism", "Candida albcans")
         # The validator's words: the typo is named and the species it probably means.
         assert '"Candida albcans"' in field_error(form, "organism")
-        assert 'nearest: "Candida albicans"' in field_error(form, "organism")
+        # Revision 3 words (organisms.OrganismRefused): the nearest listed names, first the one it means.
+        assert '(nearest: "Candida albicans"' in field_error(form, "organism")
         await fill(pilot, "susceptibility", "fluconazole=Q")
         assert field_error(form, "susceptibility") == "✖ fluconazole: 'Q' is not S, SDD, I or R"
         await fill(pilot, "drawn_on", "1890-01-01")
@@ -166,3 +169,114 @@ async def test_a_clinicians_correction_is_saved_and_the_timeline_shows_the_earli
         row = next(e for e in detail.query_one(Timeline).entries if e.kind == "culture")
         assert row.details.endswith("corrected (was positive: Candida krusei, fluconazole R)")
         assert "corrected (was" in screen_text(app)  # on screen, not only in the model
+
+
+# --- the organism hint asks organisms.resolve (revision 3, change 1) ----------------------------
+
+
+def _hint(form) -> str:
+    """The organism hint as shown, wrapped lines joined ('' while hidden)."""
+    from textual.geometry import Region
+
+    hint = form.query_one("#hint-organism")
+    if not hint.has_class("-shown"):
+        return ""
+    lines = hint.render_lines(Region(0, 0, hint.outer_size.width, hint.outer_size.height))
+    return " ".join(" ".join(line.text for line in lines).split())
+
+
+async def test_an_unknown_candida_species_is_refused_while_it_is_typed_and_save_changes_nothing(tmp_path):
+    """Before: the hint asked the fail-safe lookup and said "= Unrecognised fungus (current
+    name), fungal", as if the text were accepted. Now it says what Save will do."""
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
+        before = store.get_patient("OK01")
+        form = await open_form(pilot, "c", CultureForm)
+        await choose(pilot, "result", "positive")
+        form.query_one("#f-organism").focus()
+        await pilot.press(*"Candida foo")  # still in the field: no error line yet
+        await settle(pilot)
+        assert field_error(form, "organism") == ""
+        hint = _hint(form)
+        assert hint.startswith('✖ unknown fungal organism "Candida foo": not in the species table (nearest:')
+        assert '"Candida species"' in hint and hint.endswith("not saved as written")
+        assert "Unrecognised fungus" not in screen_text(app)
+        await press(pilot, "enter")  # Save
+        assert app.screen is form
+        assert field_error(form, "organism").startswith('✖ unknown fungal organism "Candida foo"')
+        assert _hint(form) == ""  # the error line says it; not twice
+        assert store.get_patient("OK01") == before
+
+
+async def test_two_different_species_in_one_text_are_refused_as_ambiguous_before_save(tmp_path):
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "c", CultureForm)
+        await choose(pilot, "result", "positive")
+        form.query_one("#f-organism").focus()
+        put(form, "organism", "Candida albicans / Candida glabrata")
+        await settle(pilot)
+        assert _hint(form).startswith('✖ organism "Candida albicans / Candida glabrata" is ambiguous: '
+                                      '"Candida albicans", "Nakaseomyces glabratus" are different organisms')
+
+
+async def test_a_lab_style_synonym_pair_is_recognised_as_the_fungal_species(tmp_path):
+    """Before revision 3 this text, on fluconazole, raised nothing (change 1)."""
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "c", CultureForm)
+        await choose(pilot, "result", "positive")
+        form.query_one("#f-organism").focus()
+        put(form, "organism", "Pichia kudriavzevii (Candida krusei)")
+        await settle(pilot)
+        assert _hint(form) == "recognised as Pichia kudriavzevii, fungal (Candida group)"
+        assert "✔ REFILL OK → ✖ BLOCKED (fungemia)" in notice_text(form)
+        await press(pilot, "enter")
+        assert app.screen is detail
+        assert store.get_patient("OK01").cultures[-1].organism == "Pichia kudriavzevii (Candida krusei)"
+
+
+async def test_the_completion_offers_the_genus_level_entries_of_the_table(tmp_path):
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
+        form = await open_form(pilot, "c", CultureForm)
+        await choose(pilot, "result", "positive")
+        form.query_one("#f-organism").focus()
+        await pilot.press(*"Cryptococcus s")
+        await press(pilot, "right")  # accept the suggestion
+        assert form.raw("organism") == "Cryptococcus species"
+        assert _hint(form) == ("recognised at genus level only: Cryptococcus species, "
+                               "fungal (Cryptococcus: not Candida, no 14-day course)")
+
+
+def test_every_name_the_completion_offers_is_one_the_form_accepts():
+    from itb_tui.clinical import organisms
+    from itb_tui.ui.forms.culture import REFUSED_MARK, organism_hint, organism_names
+
+    names = organism_names()
+    assert {"Candida krusei", "Pichia kudriavzevii", "Candidozyma auris", "Cryptococcus neoformans",
+            "Candida species", "Aspergillus species"} <= set(names)
+    assert len(names) == len(set(names))
+    for name in names:
+        assert organisms.resolve(name) is not None, name
+        assert not organism_hint(name).startswith(REFUSED_MARK), name
+
+
+def test_the_hint_says_how_the_app_counts_each_kind_of_text():
+    from itb_tui.ui.forms.culture import organism_hint
+
+    assert organism_hint("Candida krusei") == "= Pichia kudriavzevii (current name), fungal (Candida group)"
+    assert organism_hint("candida  albicans") == "recognised: Candida albicans, fungal (Candida group)"
+    assert organism_hint("Staphylococcus aureus") == "recognised: Staphylococcus aureus, not fungal (bacterial)"
+    assert organism_hint("Bartonella henselae") == (
+        "not in the species table: counted as bacterial (blocks refill as bacteremia)")
+    assert organism_hint("Aspergillus fumigatus").endswith("fungal (mould: not Candida, no 14-day course)")
+    assert organism_hint("  ") == organism_hint(None)
+
+
+async def test_typed_brackets_are_shown_as_typed_not_read_as_markup(tmp_path):
+    """The refusal quotes the typed text: "[/x]" in it crashed the form (MarkupError)."""
+    async with running(tmp_path, "OK01") as (store, app, pilot, detail):
+        before = store.get_patient("OK01")
+        form = await open_form(pilot, "c", CultureForm)
+        await choose(pilot, "result", "positive")
+        await fill(pilot, "organism", "Candida foo [/x]")
+        assert field_error(form, "organism").startswith('✖ unknown fungal organism "Candida foo [/x]"')
+        await press(pilot, "enter")
+        assert app.screen is form and store.get_patient("OK01") == before

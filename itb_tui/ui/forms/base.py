@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Mapping
 
 from rich.console import RenderableType
+from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -81,14 +82,16 @@ def parse_decimal(text: str) -> Decimal | None:
 
 class FormLine(Static):
     """A hint or an error line: hidden while empty, repainted only when its words change
-    (every keystroke re-checks the form; repainting unchanged lines would re-lay it out)."""
+    (every keystroke re-checks the form; repainting unchanged lines would re-lay it out).
+    Never read as markup: error lines quote what was typed ("Candida foo [/x]" raised
+    MarkupError and a traceback); a styled line is passed as a rich Text."""
 
-    def __init__(self, text: str = "", **kwargs) -> None:
-        super().__init__(text, **kwargs)
+    def __init__(self, text: str | Text = "", **kwargs) -> None:
+        super().__init__(text, markup=False, **kwargs)
         self.said = text
         self.set_class(bool(text), "-shown")
 
-    def say(self, text: str) -> None:
+    def say(self, text: str | Text) -> None:
         if text != self.said:
             self.said = text
             self.update(text)
@@ -422,7 +425,7 @@ class FormScreen(ModalScreen[Any]):
     def show_field(self, name: str, shown: bool) -> None:
         self.query_one(f"#row-{name}").set_class(not shown, "-hidden")
 
-    def set_hint(self, name: str, hint: str) -> None:
+    def set_hint(self, name: str, hint: str | Text) -> None:
         self.query_one(f"#hint-{name}", FormLine).say(hint)
 
     def parse_field(self, spec: Field, raw: Any) -> Any:

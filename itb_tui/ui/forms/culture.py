@@ -1,10 +1,14 @@
 """Add a culture, and later enter its result.
 
-The organism field completes from the species table (current and former names), and says
-as it is typed which species the app will count it as and whether that is fungal: whether
-a culture is fungal decides refill blocks and the device alert, so a clinician should see
-"Candida krusei = Pichia kudriavzevii, fungal" before saving, not after. The notice says
-how the refill status changes if the culture is saved.
+The organism field completes from the species table (current and former names, and the
+genus-level entries such as "Candida species"), and says as it is typed which species the
+app will count it as, whether that is fungal and its fungal group: whether a culture is
+fungal decides refill blocks and the device alert, and the group decides the 14-day course,
+so a clinician should see "Candida krusei = Pichia kudriavzevii, fungal" before saving, not
+after. The hint asks `organisms.resolve`, the one check of import, forms and the lab feed:
+a text it refuses ("Candida foo", "Candida albicans / Candida glabrata") is said to be
+refused, with the nearest listed names, while it is typed; Save refuses it with the same
+words. The notice says how the refill status changes if the culture is saved.
 """
 
 from __future__ import annotations
@@ -56,24 +60,61 @@ def susceptibility_text(susceptibility) -> str:
 
 
 def organism_names() -> tuple[str, ...]:
-    """Completion list: every current name, then every former name."""
+    """Completion list: every current name, then every former name, then the genus-level
+    entries ("Candida species"), all as the species table spells them."""
     species = organisms.all_species()
     current = [s.name for s in species]
     former = [name for s in species for name in s.former_names]
-    return tuple(dict.fromkeys(current + former))
+    genera = [g.name for g in organisms.genus_entries()]
+    return tuple(dict.fromkeys(current + former + genera))
+
+
+COMPLETION_HINT = "completes from the species table (→ accepts the suggestion)"
+REFUSED_MARK = "✖ "
+_GROUP_WORDS = {
+    "candida": "Candida group",
+    "cryptococcus": "Cryptococcus: not Candida, no 14-day course",
+    "mould": "mould: not Candida, no 14-day course",
+    "other_yeast": "yeast, not Candida: no 14-day course",
+}
+
+
+def _kind(species: organisms.Species) -> str:
+    if not species.fungal:
+        return "not fungal (bacterial)"
+    return f"fungal ({_GROUP_WORDS[species.group]})" if species.group in _GROUP_WORDS else "fungal"
 
 
 def organism_hint(name: str | None) -> str:
-    """What the app will count the typed organism as."""
-    if not name:
-        return "completes from the species table (→ accepts the suggestion)"
-    species = organisms.lookup(name)
+    """What the app will count the typed organism as, or why it cannot be saved.
+
+    Why `resolve`, not `lookup`: lookup fails safe for stored texts (a refused fungal text
+    counts as "Unrecognised fungus"), which read here as if the text were accepted. The
+    form must say what Save will do: refuse it, naming the nearest listed names.
+    """
+    if not name or not name.strip():
+        return COMPLETION_HINT
+    try:
+        species = organisms.resolve(name)
+    except organisms.OrganismRefused as refused:
+        return f"{REFUSED_MARK}{refused}: not saved as written"
     if species is None:
-        return ""
-    kind = "fungal" if species.fungal else "not fungal (bacterial)"
-    if species.name.lower() != name.strip().lower():
-        return f"= {species.name} (current name), {kind}"
-    return f"recognised: {species.name}, {kind}"
+        return "not in the species table: counted as bacterial (blocks refill as bacteremia)"
+    typed = " ".join(name.split()).lower()
+    if species.genus_level:
+        return f"recognised at genus level only: {species.name}, {_kind(species)}"
+    if typed == species.name.lower():
+        return f"recognised: {species.name}, {_kind(species)}"
+    if typed in (former.lower() for former in species.former_names):
+        return f"= {species.name} (current name), {_kind(species)}"
+    return f"recognised as {species.name}, {_kind(species)}"
+
+
+def organism_hint_text(name: str | None) -> Text:
+    """The hint as shown: plain text (the typed words are never read as markup), and a
+    refusal in the error colour so it is not read past as a muted hint."""
+    hint = organism_hint(name)
+    return Text(hint, style="bold red" if hint.startswith(REFUSED_MARK) else "")
 
 
 class CultureForm(FormScreen):
@@ -111,7 +152,7 @@ class CultureForm(FormScreen):
             Field("result", "Result", "select",
                   options=tuple((words(code, RESULT_WORDS), code) for code in CULTURE_RESULTS)),
             Field("organism", "Organism", placeholder="e.g. Candida albicans",
-                  suggestions=organism_names(), hint=organism_hint(None)),
+                  suggestions=organism_names(), hint=COMPLETION_HINT),
             Field("susceptibility", "Susceptibility", "susceptibility",
                   placeholder="e.g. fluconazole=R, micafungin=S", hint=SUSCEPTIBILITY_HELP),
         ]
@@ -135,7 +176,7 @@ class CultureForm(FormScreen):
         return f"cultures[{len(self.patient.cultures)}]."
 
     def notice(self, values: dict[str, Any], draft: Patient | None, errors: dict[str, str]) -> RenderableType | None:
-        self.set_hint("organism", organism_hint(values.get("organism")))
+        self.show_organism_hint(errors)
         if draft is None or errors:
             return None  # the engine only reads records the validator accepts
         when = max(self.today, values["drawn_on"])
@@ -149,6 +190,16 @@ class CultureForm(FormScreen):
         if after.reasons:
             text.append(" (" + ", ".join(reason_text(r) for r in after.reasons) + ")")
         return text
+
+    def show_organism_hint(self, errors: dict[str, str]) -> None:
+        """The organism hint, live; left empty while the field's own error line (shown once
+        the field is left, or after Save) already says the same refusal."""
+        raw = self.raw("organism")
+        refused = organism_hint(raw).startswith(REFUSED_MARK)
+        if refused and "organism" in errors and "organism" in self._may_show:
+            self.set_hint("organism", "")
+        else:
+            self.set_hint("organism", organism_hint_text(raw))
 
     def save(self, values: dict[str, Any]) -> Any:
         return self.store.add_culture(self.patient.mrn, self.culture(values), self.actor,
