@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from itb_tui.security.session import Session
     from itb_tui.store.audit import AuditEntry
     from itb_tui.store.check import CheckResult
+    from itb_tui.store.deferral_read import TaskDeferral
     from itb_tui.store.importer import ImportResult
     from itb_tui.store.list_rows import SavedList
     from itb_tui.store.users import User
@@ -52,6 +53,10 @@ class WardReads(Protocol):
     def patient_count(self) -> int: ...
 
     def saved_list_rows(self, key: str) -> SavedList: ...
+
+    def task_deferrals(self, mrn: str | None = None) -> list[TaskDeferral]:
+        """Every stored task deferral (of one patient if `mrn`), oldest first (issue 16)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -125,6 +130,9 @@ class WardStore(WardReads, Protocol):
 
     def mark_entered_in_error(self, kind: str, record_id: int, reason: str, actor: str, *,
                               expected_version: int | None = None) -> Patient: ...
+
+    def defer_task(self, mrn: str, task_key: str, until: date, reason: str, actor: str, *,
+                   expected_version: int | None = None) -> TaskDeferral: ...
 
     # --- users ---------------------------------------------------------------------
     def authenticate(self, username: str, password: str, now: datetime | None = None) -> Session: ...
