@@ -12,11 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-# How far ahead a task may be put off. A deferral answers "not today: on this date"
-# (the refill booked for next week's clinic, the exam after the holiday); a month covers
-# that and keeps a forgotten deferral from hiding a task for longer than one review
-# cycle. Longer needs a new deferral when this one runs out (audited again).
-MAX_DEFER_DAYS = 30
+# How far ahead a task may be put off: defined in ports.py (the forms say it too).
+from itb_tui.store.ports import MAX_DEFER_DAYS  # noqa: F401
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,14 @@ if TYPE_CHECKING:
     from itb_tui.store.users import User
 
 
+# How far ahead a task may be deferred (issue 16; the store enforces it, the forms say it
+# before saving). A deferral answers "not today: on this date" (the refill booked for
+# next week's clinic, the exam after the holiday); a month covers that and keeps a
+# forgotten deferral from hiding a task for longer than one review cycle. Longer needs a
+# new deferral when this one runs out (audited again).
+MAX_DEFER_DAYS = 30
+
+
 class WardReads(Protocol):
     """Reading the ward: every store the app or a command may be handed."""
 
