@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per task, in a list")
     p.add_argument("--as-of", metavar="DATE",
                    help="compute for this date: YYYY-MM-DD, today, +3d, -2d, +1w, 'next monday'")
+    from itb_tui.cli.tasks_defer import add_defer_parser
+
+    add_defer_parser(p)  # `itb-tui tasks defer MRN TASK_KEY --until DATE --reason TEXT`
 
     p = sub.add_parser("import", help="import a ward file (or a FHIR Bundle): all or nothing")
     p.add_argument("file", metavar="FILE", help="the itb-ward/1 JSON file ('-' reads stdin)")
@@ -165,6 +168,10 @@ def cmd_tasks(args) -> int:
     from itb_tui import report
     from itb_tui.present.tasks import BUCKET_WORDS, WEEK_DAYS, by_bed, task_json, task_line, ward_tasks
 
+    if getattr(args, "tasks_action", None) == "defer":
+        from itb_tui.cli.tasks_defer import cmd_tasks_defer
+
+        return cmd_tasks_defer(args)
     today = _today()
     as_of = _as_of(args, today)
     rules = _rules()

@@ -19,6 +19,7 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | antifungal_course      |       | yes       |       | start, change or stop a course               |
 | record_exam            |       | yes       |       | eye exam, echocardiogram                     |
 | mark_entered_in_error  |       | yes       |       | hide a wrong record, keeping it and why      |
+| defer_task             | yes   | yes       |       | put a round task off to a date, with a reason|
 | import                 |       |           | yes   | a ward file                                  |
 | export                 |       |           | yes   | ward file, spreadsheet, FHIR                 |
 | print_round_sheet      | yes   | yes       | yes   | the printable round sheet (a disclosure)     |
@@ -58,6 +59,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "antifungal_course": frozenset({_C}),
     "record_exam": frozenset({_C}),
     "mark_entered_in_error": frozenset({_C}),
+    # A deferral is a care decision about the patient in the bed (the refill booked for
+    # Friday's clinic), taken by whoever runs the round: nurse or clinician; not admin,
+    # who holds no care role. It changes no record: the task comes back on its date.
+    "defer_task": frozenset({_N, _C}),
     "import": frozenset({_A}),
     "export": frozenset({_A}),
     "print_round_sheet": frozenset({_N, _C, _A}),
@@ -85,6 +90,7 @@ PHRASES: dict[str, str] = {
     "antifungal_course": "record an antifungal course",
     "record_exam": "record an examination",
     "mark_entered_in_error": "mark a record entered in error",
+    "defer_task": "defer a task",
     "import": "import a ward file",
     "export": "export patient data",
     "print_round_sheet": "print the round sheet",

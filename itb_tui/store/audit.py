@@ -35,6 +35,7 @@ ACTIONS = (
     "restore",  # the store was replaced by a backup (itb-tui restore)
     "baseline",  # the digests of the rows a store held when row digests began (schema 5)
     "disclose",  # patient data left the store on paper (the nurse's round sheet)
+    "defer",  # a round task put off to a date, with a reason (issue 16; table task_deferrals)
 )
 HEAD_KEY = "audit_head"
 # The columns each hash covers, as stored (before/after are the JSON text itself).

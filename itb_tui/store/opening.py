@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from itb_tui.security.session import Session
     from itb_tui.store.audit import AuditEntry
     from itb_tui.store.check import CheckResult
+    from itb_tui.store.deferral_read import TaskDeferral
     from itb_tui.store.importer import ImportResult
     from itb_tui.store.store import Store
     from itb_tui.store.users import User
@@ -207,6 +208,13 @@ class DeferredStore:
 
     def mark_entered_in_error(self, kind: str, record_id: int, reason: str, actor: str, *, expected_version: int | None=None) -> Patient:
         return self.store().mark_entered_in_error(kind, record_id, reason, actor, expected_version=expected_version)
+
+    def defer_task(self, mrn: str, task_key: str, until: date, reason: str, actor: str, *,
+                   expected_version: int | None = None) -> TaskDeferral:
+        return self.store().defer_task(mrn, task_key, until, reason, actor, expected_version=expected_version)
+
+    def task_deferrals(self, mrn: str | None = None) -> list[TaskDeferral]:
+        return self.store().task_deferrals(mrn)
 
     def authenticate(self, username: str, password: str, now: datetime | None=None) -> Session:
         return self.store().authenticate(username, password, now)

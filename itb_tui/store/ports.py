@@ -30,9 +30,18 @@ if TYPE_CHECKING:
     from itb_tui.security.session import Session
     from itb_tui.store.audit import AuditEntry
     from itb_tui.store.check import CheckResult
+    from itb_tui.store.deferral_read import TaskDeferral
     from itb_tui.store.importer import ImportResult
     from itb_tui.store.list_rows import SavedList
     from itb_tui.store.users import User
+
+
+# How far ahead a task may be deferred (issue 16; the store enforces it, the forms say it
+# before saving). A deferral answers "not today: on this date" (the refill booked for
+# next week's clinic, the exam after the holiday); a month covers that and keeps a
+# forgotten deferral from hiding a task for longer than one review cycle. Longer needs a
+# new deferral when this one runs out (audited again).
+MAX_DEFER_DAYS = 30
 
 
 class WardReads(Protocol):
@@ -52,6 +61,10 @@ class WardReads(Protocol):
     def patient_count(self) -> int: ...
 
     def saved_list_rows(self, key: str) -> SavedList: ...
+
+    def task_deferrals(self, mrn: str | None = None) -> list[TaskDeferral]:
+        """Every stored task deferral (of one patient if `mrn`), oldest first (issue 16)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -125,6 +138,9 @@ class WardStore(WardReads, Protocol):
 
     def mark_entered_in_error(self, kind: str, record_id: int, reason: str, actor: str, *,
                               expected_version: int | None = None) -> Patient: ...
+
+    def defer_task(self, mrn: str, task_key: str, until: date, reason: str, actor: str, *,
+                   expected_version: int | None = None) -> TaskDeferral: ...
 
     # --- users ---------------------------------------------------------------------
     def authenticate(self, username: str, password: str, now: datetime | None = None) -> Session: ...

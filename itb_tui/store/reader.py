@@ -20,11 +20,14 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from itb_tui.clinical.records import Patient
 from itb_tui.store import list_rows, loader
 from itb_tui.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from itb_tui.store.deferral_read import TaskDeferral
 
 # The schema this code reads: the same constants schema.py uses (versions.py), so a new
 # migration cannot leave the fast path reading an older layout.
@@ -176,6 +179,12 @@ class WardReader:
     def saved_list_rows(self, key: str) -> "list_rows.SavedList":
         """As `Store.saved_list_rows` (the system's view: a reader has no signed-in user)."""
         return self._read(lambda cur, ph: list_rows.read(cur, ph, key))
+
+    def task_deferrals(self, mrn: str | None = None) -> "list[TaskDeferral]":
+        """As `Store.task_deferrals` (`itb-tui tasks` reads them on the fast path)."""
+        from itb_tui.store import deferral_read
+
+        return self._read(lambda cur, ph: deferral_read.read_dbapi(cur, ph, mrn))
 
     def wards(self) -> list[str]:
         def read(cur, _placeholder) -> list[str]:

@@ -31,8 +31,9 @@ from itb_tui.security.audit_chain import canonical_json
 from itb_tui.store import schema as s
 
 # Every table that holds clinical records (not users, the trail itself, meta or caches).
+# Task deferrals count: a row changed by hand would hide a task from the round.
 CLINICAL_TABLES = (s.patients, s.pumps, s.refills, s.cultures, s.antifungal_courses,
-                   s.bridging, s.exams, s.lab_reports)
+                   s.bridging, s.exams, s.lab_reports, s.task_deferrals)
 BY_NAME = {t.name: t for t in CLINICAL_TABLES}
 _CHUNK = 500
 

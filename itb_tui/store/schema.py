@@ -266,6 +266,24 @@ class LabQuarantineRow(TableBase, table=True):
     raw: str = _col("raw", Text, nullable=False)
 
 
+class TaskDeferralRow(TableBase, table=True):
+    """Schema version 7 (issue 16): a round task put off to a date, with why, who and
+    when. Tasks themselves are never stored (present/tasks.py derives them); only their
+    deferrals are. Rows are never updated or deleted: a later deferral of the same task
+    key supersedes the earlier one, so the history of every deferral stays. Audited and
+    digested like a clinical row (store/rowdigest.py): it decides what the round sees."""
+
+    __tablename__ = "task_deferrals"
+
+    id: int | None = _pk()
+    patient_id: int = _col("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True)
+    task_key: str = _col("task_key", String(200), nullable=False)  # "<mrn>:<kind>:<rule code>"
+    until: date = _col("until", Date, nullable=False)  # the task comes back on this day
+    reason: str = _col("reason", Text, nullable=False)
+    deferred_by: str = _col("deferred_by", String(100), nullable=False)
+    deferred_at: datetime = _col("deferred_at", DateTime(timezone=True), nullable=False)  # UTC
+
+
 class AuditRow(TableBase, table=True):
     __tablename__ = "audit"
     __table_args__ = (Index("ix_audit_mrn", "mrn"), Index("ix_audit_username", "username"))
@@ -353,3 +371,4 @@ users = UserRow.__table__
 list_rows = ListRowRow.__table__
 lab_reports = LabReportRow.__table__
 lab_quarantine = LabQuarantineRow.__table__
+task_deferrals = TaskDeferralRow.__table__

@@ -46,6 +46,7 @@ from itb_tui.store import audit, codec, list_rows, loader
 from itb_tui.store import schema as s
 from itb_tui.store.access import Access
 from itb_tui.store.connect import create_store_engine
+from itb_tui.store.deferrals import TaskDeferrals
 from itb_tui.store.errors import (
     ConcurrentEdit,
     NotFound,
@@ -126,7 +127,7 @@ def _lookup_mrn(mrn: str) -> str:
     return mrn
 
 
-class Store(Access, UserAccounts, Maintenance, LabResults):
+class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals):
     """A ward store. Open with `open_store(url)`; close with `close()` (or `with`)."""
 
     # --- reads -------------------------------------------------------------------------

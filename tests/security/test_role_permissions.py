@@ -36,6 +36,7 @@ EXPECTED = {
     "antifungal_course": {C},
     "record_exam": {C},
     "mark_entered_in_error": {C},
+    "defer_task": {N, C},
     "import": {A},
     "export": {A},
     "print_round_sheet": {N, C, A},

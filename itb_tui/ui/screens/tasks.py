@@ -24,11 +24,12 @@ from textual.worker import Worker, WorkerState
 from itb_tui.clinical.engine import assess
 from itb_tui.present.tasks import BUCKET_WORDS, Task, by_bed, patient_text, task_text, ward_tasks
 from itb_tui.ui.format import current_pump, last_removed_pump
-from itb_tui.ui.role_gate import DETAIL_PERMISSIONS, refusal
+from itb_tui.ui.role_gate import DETAIL_PERMISSIONS, refusal, unavailable_label
 from itb_tui.ui.widgets.key_footer import KeyFooter
 
 TASKS_GROUP = "tasks-load"
 SHOWN_BUCKETS = ("overdue", "today", "week")
+DEFER_PERMISSION = "defer_task"
 
 
 class TasksLoaded(Message):
@@ -60,6 +61,8 @@ class TaskScreen(Screen):
         Binding("escape", "back", "Back", id="tasks.back"),
         Binding("enter", "do_task", "Do it (opens the form)", id="tasks.do",
                 tooltip="Open the form that records what the task asks for"),
+        Binding("D", "defer_task", "Defer", id="tasks.defer",
+                tooltip="Put the task off to a date, with a reason (it comes back on that date)"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="tasks.reload", tooltip="Read the store again"),
     ]
 
@@ -174,6 +177,28 @@ class TaskScreen(Screen):
         screen = self._form_for(task, patient)
         if screen is not None:
             self.app.push_screen(screen)
+
+    def action_defer_task(self) -> None:
+        """D: the defer form for the highlighted task (refused before typing when the
+        role may not defer: ui/role_gate.py)."""
+        task = self.selected_task
+        if task is None:
+            return
+        reason = refusal(self.app, DEFER_PERMISSION)
+        if reason is not None:
+            self.app.notify(f"{reason[:1].upper()}{reason[1:]}.", severity="warning", timeout=6)
+            return
+        patient = self.patients.get(task.mrn)
+        if patient is None:
+            self.app.notify(f"No patient with MRN {task.mrn} (it may have been removed).", severity="warning")
+            return
+        from itb_tui.ui.forms.defer_task import DeferTaskForm
+
+        self.app.push_screen(DeferTaskForm(patient, task))
+
+    def unavailable_label(self, action: str) -> str | None:
+        """The footer's '✗ …' on D for a role that may not defer (admin)."""
+        return unavailable_label(self.app, DEFER_PERMISSION) if action == "defer_task" else None
 
     def _form_for(self, task: Task, patient):
         """The form that records what `task` asks for, for `patient` (the store's copy)."""
