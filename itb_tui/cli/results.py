@@ -18,10 +18,12 @@ message, so a message stored stays stored if a later one fails.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
+
+from itb_tui.cli.lab_feed import row as _row
+from itb_tui.cli.lab_feed import store_message
 
 OUTCOMES = ("imported", "duplicate", "updated", "quarantined", "refused", "not_culture")
 EXIT_NOT_ALL_IMPORTED = 2
@@ -109,42 +111,6 @@ def cmd_results(args) -> int:
     else:
         _summary(rows, counts, files, seconds)
     return status
-
-
-def store_message(store, reading, path, index: int, actor: str) -> dict:
-    """One read message into the store (one transaction, committed when this returns):
-    its row of the summary. Shared by `results import` and `results listen`."""
-    from itb_tui.store import StoreError
-
-    if reading.outcome in ("refused", "not_culture"):
-        return _row(path, index, reading.control_id, reading.outcome, reading.reason, reading.mrn)
-    try:
-        if reading.outcome == "quarantined":
-            out = store.quarantine_lab_message(raw=reading.raw, reason=reading.reason,
-                                               control_id=reading.control_id, mrn=reading.mrn,
-                                               source=str(path), actor=actor)
-        else:
-            out = store.apply_lab_message(mrn=reading.mrn, dob=reading.dob, reports=reading.reports,
-                                          control_id=reading.control_id, raw=reading.raw,
-                                          source=str(path), actor=actor)
-    except StoreError as exc:
-        # A write the store refused (a role, a lock): nothing of this message stored;
-        # reported, and the exit status (the NAK) says so.
-        row = _row(path, index, reading.control_id, "refused", f"not stored: {exc}", reading.mrn)
-        row["store_error"] = True
-        return row
-    row = _row(path, index, reading.control_id, out.outcome, out.detail, reading.mrn)
-    row["refill"] = out.refill
-    if out.quarantine_id is not None:
-        row["quarantine_id"] = out.quarantine_id
-    if reading.notes:
-        row["notes"] = list(reading.notes)
-    return row
-
-
-def _row(path: Path, index: int, control_id: str, outcome: str, detail: str, mrn: str = "") -> dict:
-    return {"file": os.path.basename(str(path)), "message": index, "control_id": control_id or None,
-            "mrn": mrn or None, "outcome": outcome, "detail": detail}
 
 
 def _summary(rows: list[dict], counts: dict, files: list[Path], seconds: float) -> None:

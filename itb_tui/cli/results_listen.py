@@ -43,7 +43,8 @@ def add_parser(rsub) -> None:
 def answer(store, table, text: str, actor: str, source: str) -> tuple[str, dict]:
     """(the ACK text, the log row) for one received message; the store write, if any, is
     committed when this returns."""
-    from itb_tui.cli.results import _row, store_message
+    from itb_tui.cli.lab_feed import row as _row
+    from itb_tui.cli.lab_feed import store_message
     from itb_tui.formats.hl7 import ack, read, split_messages
 
     split = split_messages(text)
