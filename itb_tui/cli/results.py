@@ -41,6 +41,9 @@ def add_parser(sub) -> None:
     from itb_tui.cli import results_listen
 
     results_listen.add_parser(rsub)
+    from itb_tui.cli import results_quarantine
+
+    results_quarantine.add_parser(rsub)
 
 
 def _files(path: Path) -> list[Path]:
@@ -77,8 +80,12 @@ def cmd_results(args) -> int:
         from itb_tui.cli.results_listen import cmd_listen
 
         return cmd_listen(args)
+    if getattr(args, "results_command", None) == "quarantine":
+        from itb_tui.cli.results_quarantine import cmd_quarantine
+
+        return cmd_quarantine(args)
     if getattr(args, "results_command", None) != "import":
-        raise CliError("say what to do: itb-tui results import FILE|DIR, or results listen")
+        raise CliError("say what to do: itb-tui results import FILE|DIR | listen | quarantine")
     from itb_tui.formats.hl7 import read, split_messages
     from itb_tui.formats.hl7.codes import LabCodesError, load
     try:
