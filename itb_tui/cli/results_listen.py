@@ -58,8 +58,9 @@ def answer(store, table, text: str, actor: str, source: str) -> tuple[str, dict]
     try:
         row = store_message(store, reading, source, 1, actor)
     except Exception as exc:  # noqa: BLE001 - a bug must not kill the feed; nothing was committed
-        row = _row(source, 1, reading.control_id, "refused", f"not stored: internal error ({type(exc).__name__})",
-                   reading.mrn)
+        # (A failure after the commit would land here too: "resend" is then a duplicate, AA.)
+        row = _row(source, 1, reading.control_id, "refused",
+                   f"not known to be stored: internal error ({type(exc).__name__})", reading.mrn)
         row["store_error"] = True
     outcome = row["outcome"]
     if outcome in ("imported", "updated", "duplicate", "not_culture"):
