@@ -20,7 +20,8 @@ def test_an_aa_echoes_the_control_id_and_swaps_sender_and_receiver():
     assert text == "MSH|^~\\&|ITB|WARD|LABSYS|GENLAB|20261110093000||ACK^R01^ACK|ACK1|P|2.5.1\rMSA|AA|C42"
 
 
-@pytest.mark.parametrize("received", [MSG, MSG.replace("|", "#")]  # "#": a sender that uses another field separator)
+# "#": a sender that uses another field separator.
+@pytest.mark.parametrize("received", [MSG, MSG.replace("|", "#")])
 def test_a_nak_reason_with_delimiters_reads_back_whole(received):
     reason = "type ADT^A01 | not ORU^R01 & so on ~ \\ done"
     parsed = hl7.parse(ack.build(received, "AR", reason, error_code=200, now=NOW))
