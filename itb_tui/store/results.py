@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Sequence
 
 from sqlalchemy import insert, select, update
