@@ -33,6 +33,11 @@ from itb_tui.cli.entry import main
 sys.exit(main(sys.argv[1:]))
 """
 
+# SIGTERM arrives while a message is in hand (at its commit): it must still be committed
+# and ACKed, and then the listener stops.
+TERM_DURING_COMMIT = KILL_BEFORE_COMMIT.replace("signal.SIGKILL", "signal.SIGTERM").replace(
+    "    if wrote:\n", "    if wrote and not wrote.count(None):\n        wrote.append(None)\n")
+
 
 class Listener:
     def __init__(self, data_dir, *args: str, wrapper: str | None = None, env_extra: dict | None = None):

@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 from cli_runner import run_cli
 from hl7_messages import final_positive, no_growth, oru, unknown_organism
-from mllp_listener import KILL_BEFORE_COMMIT, Listener, msa, send, send_raw
+from mllp_listener import KILL_BEFORE_COMMIT, TERM_DURING_COMMIT, Listener, msa, send, send_raw
 
 # Synthetic patients; the CLI tests' TODAY is 2026-11-10, cultures drawn 2026-11-08.
 PUMP = {"serial": "NGP-M1", "reservoir_ml": 20, "alarm_ml": 2, "implanted_on": "2023-05-01",
@@ -121,6 +121,19 @@ def test_sigterm_stops_cleanly_after_the_message_in_hand(listener, ward):
     assert "stopped: 1 quarantined" in out
     assert "Traceback" not in err
     assert "Lab, Alpha" not in err + out  # the log names MRNs, never a patient
+
+
+def test_sigterm_during_the_commit_still_commits_and_acks_the_message_in_hand(ward):
+    lis = Listener(ward, wrapper=TERM_DURING_COMMIT)
+    try:
+        [ack] = send(lis.port, final_positive(mrn="H100", drawn=DRAWN, control="T1", accession="A8"))
+        assert msa(ack)[:2] == ("AA", "T1")
+        lis.proc.wait(timeout=30)  # and then it stopped by itself
+        code, out, err = lis.stop()
+    finally:
+        lis.kill()
+    assert code == 0 and "stopped: 1 imported" in out, err
+    assert len(_rows(ward, "cultures")) == 1
 
 
 def test_it_binds_loopback_unless_told_and_closes_on_an_oversize_message(ward):
