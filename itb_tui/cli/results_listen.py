@@ -102,6 +102,9 @@ def cmd_listen(args) -> int:
 
     def listening(host: str, port: int) -> None:
         print(f"listening on {host}:{port} (MLLP); SIGTERM or Ctrl-C stops", flush=True)
+        if host not in ("127.0.0.1", "::1"):
+            print(f"warning: listening on {host}, not only this machine: MLLP has no authentication or "
+                  "encryption (keep it on a closed network or behind a TLS tunnel)", file=sys.stderr, flush=True)
 
     try:
         mllp.run(handle, args.host, args.port, max_bytes=max_bytes, on_listening=listening)

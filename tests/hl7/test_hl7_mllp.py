@@ -140,6 +140,11 @@ def test_it_binds_loopback_unless_told_and_closes_on_an_oversize_message(ward):
     lis = Listener(ward, "--max-bytes", "1000")
     try:
         assert lis.host == "127.0.0.1"
+        # A batch in one block is refused whole: nothing of it stored.
+        two = (final_positive(mrn="H100", drawn=DRAWN, control="B1", accession="A10")
+               + final_positive(mrn="H100", drawn=DRAWN, control="B2", accession="A11"))
+        [batch_ack] = send(lis.port, two)
+        assert msa(batch_ack)[:2] == ("AR", "B1")
         big = final_positive(mrn="H100", drawn=DRAWN, control="BIG", accession="A3") + "NTE|1||" + "x" * 5000 + "\r"
         assert send_raw(lis.port, b"\x0b" + big.encode() + b"\x1c\r") == [None]
         [ack] = send(lis.port, final_positive(mrn="H100", drawn=DRAWN, control="OK", accession="A4"))
