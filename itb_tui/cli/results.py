@@ -18,10 +18,12 @@ message, so a message stored stays stored if a later one fails.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
+
+from itb_tui.cli.lab_feed import row as _row
+from itb_tui.cli.lab_feed import store_message
 
 OUTCOMES = ("imported", "duplicate", "updated", "quarantined", "refused", "not_culture")
 EXIT_NOT_ALL_IMPORTED = 2
@@ -36,6 +38,12 @@ def add_parser(sub) -> None:
     imp.add_argument("path", metavar="FILE|DIR",
                      help="an HL7 file, or a directory of them (*.hl7, *.txt, *.oru, *.msg; not recursive)")
     imp.add_argument("--json", action="store_true", help="the outcome of every message as JSON")
+    from itb_tui.cli import results_listen
+
+    results_listen.add_parser(rsub)
+    from itb_tui.cli import results_quarantine
+
+    results_quarantine.add_parser(rsub)
 
 
 def _files(path: Path) -> list[Path]:
@@ -68,12 +76,18 @@ def _read_text(path: Path) -> str:
 def cmd_results(args) -> int:
     from itb_tui.cli.common import CliError, _actor, _open, _today
 
+    if getattr(args, "results_command", None) == "listen":
+        from itb_tui.cli.results_listen import cmd_listen
+
+        return cmd_listen(args)
+    if getattr(args, "results_command", None) == "quarantine":
+        from itb_tui.cli.results_quarantine import cmd_quarantine
+
+        return cmd_quarantine(args)
     if getattr(args, "results_command", None) != "import":
-        raise CliError("say what to do: itb-tui results import FILE|DIR")
+        raise CliError("say what to do: itb-tui results import FILE|DIR | listen | quarantine")
     from itb_tui.formats.hl7 import read, split_messages
     from itb_tui.formats.hl7.codes import LabCodesError, load
-    from itb_tui.store import StoreError
-
     try:
         table = load()
     except LabCodesError as exc:
@@ -86,38 +100,13 @@ def cmd_results(args) -> int:
     with _open(args, today) as store:
         for path in files:
             split = split_messages(_read_text(path))
-            source = str(path)
             for stray in split.stray[:1]:
                 rows.append(_row(path, 0, "", "refused", f"text before the first MSH segment: {stray[:40]!r}"))
             if split.count_problem:
                 rows.append(_row(path, 0, "", "refused", split.count_problem))
             for raw in split.messages:
-                reading = read(raw, table)
-                if reading.outcome in ("refused", "not_culture"):
-                    rows.append(_row(path, raw.index, reading.control_id, reading.outcome, reading.reason,
-                                     reading.mrn))
-                    continue
-                try:
-                    if reading.outcome == "quarantined":
-                        out = store.quarantine_lab_message(raw=reading.raw, reason=reading.reason,
-                                                           control_id=reading.control_id, mrn=reading.mrn,
-                                                           source=source, actor=actor)
-                    else:
-                        out = store.apply_lab_message(mrn=reading.mrn, dob=reading.dob, reports=reading.reports,
-                                                      control_id=reading.control_id, raw=reading.raw,
-                                                      source=source, actor=actor)
-                except StoreError as exc:
-                    # A write the store refused (a role, a lock): nothing of this message
-                    # stored; reported, and the exit status says so.
-                    rows.append(_row(path, raw.index, reading.control_id, "refused", f"not stored: {exc}",
-                                     reading.mrn))
-                    continue
-                row = _row(path, raw.index, reading.control_id, out.outcome, out.detail, reading.mrn)
-                row["refill"] = out.refill
-                if out.quarantine_id is not None:
-                    row["quarantine_id"] = out.quarantine_id
-                if reading.notes:
-                    row["notes"] = list(reading.notes)
+                row = store_message(store, read(raw, table), path, raw.index, actor)
+                row.pop("store_error", None)
                 rows.append(row)
     seconds = time.perf_counter() - started
     counts = {k: sum(1 for r in rows if r["outcome"] == k) for k in OUTCOMES}
@@ -129,11 +118,6 @@ def cmd_results(args) -> int:
     else:
         _summary(rows, counts, files, seconds)
     return status
-
-
-def _row(path: Path, index: int, control_id: str, outcome: str, detail: str, mrn: str = "") -> dict:
-    return {"file": os.path.basename(str(path)), "message": index, "control_id": control_id or None,
-            "mrn": mrn or None, "outcome": outcome, "detail": detail}
 
 
 def _summary(rows: list[dict], counts: dict, files: list[Path], seconds: float) -> None:

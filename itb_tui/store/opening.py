@@ -160,6 +160,9 @@ class DeferredStore:
     def audit_trail(self, mrn: str | None=None, username: str | None=None, since: date | datetime | None=None, until: date | datetime | None=None, *, limit: int | None=None) -> list[AuditEntry]:
         return self.store().audit_trail(mrn, username, since, until, limit=limit)
 
+    def lab_quarantine(self, *, state: str | None = None) -> list:
+        return self.store().lab_quarantine(state=state)
+
     def get_meta(self, key: str) -> str | None:
         return self.store().get_meta(key)
 

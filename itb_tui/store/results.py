@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Sequence
 
 from sqlalchemy import insert, select, update
@@ -44,6 +44,7 @@ from itb_tui.security.roles import can
 from itb_tui.store import audit, codec, loader
 from itb_tui.store import schema as s
 from itb_tui.store.errors import PermissionDenied, ValidationError
+from itb_tui.store.lab_quarantine import LabQuarantine, QuarantinedMessage, _Quarantine  # noqa: F401 - re-exported
 
 OUTCOMES = ("imported", "duplicate", "updated", "quarantined")
 _RANK = {"duplicate": 0, "imported": 1, "updated": 2}
@@ -60,21 +61,6 @@ class LabOutcome:
     quarantine_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class QuarantinedMessage:
-    id: int
-    received_at: datetime
-    source: str | None
-    control_id: str | None
-    mrn: str | None
-    reason: str
-    raw: str
-
-
-class _Quarantine(Exception):
-    pass
-
-
 @dataclass
 class _Step:
     kind: str  # add | replace | correct | duplicate
@@ -85,7 +71,7 @@ class _Step:
     on_file: str = ""  # the report status on file before (preliminary | final | corrected)
 
 
-class LabResults:
+class LabResults(LabQuarantine):
     """The Store's lab-feed methods (mixed into store.Store)."""
 
     def apply_lab_message(self, *, mrn: str, dob: date | None, reports: Sequence[Any], control_id: str,
@@ -120,15 +106,6 @@ class LabResults:
                         before=None, after={"control_id": control_id, "mrn": mrn, "source": source,
                                             "reason": reason}, reason="laboratory message quarantined", at=at)
         return LabOutcome("quarantined", reason, mrn, None, new_id)
-
-    def lab_quarantine(self) -> list[QuarantinedMessage]:
-        """Every quarantined laboratory message, oldest first."""
-        q = s.lab_quarantine
-        with self._tx() as conn:
-            self._require(conn, "view_audit")
-            rows = conn.execute(select(q.c.id, q.c.received_at, q.c.source, q.c.control_id, q.c.mrn,
-                                       q.c.reason, q.c.raw).order_by(q.c.id)).all()
-        return [QuarantinedMessage(*r) for r in rows]
 
     def lab_report_statuses(self, mrn: str) -> dict[int, tuple[str, str]]:
         """Culture id -> (accession, report status) for a patient's cultures that came from

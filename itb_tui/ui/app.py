@@ -521,6 +521,15 @@ class ItbApp(App):
     def action_audit(self) -> None:
         self.open_audit()
 
+    def action_lab_quarantine(self) -> None:
+        """The lab messages the feed could not apply (admin; ui/screens/lab_quarantine.py)."""
+        from itb_tui.ui.screens.lab_quarantine import LabQuarantineScreen
+
+        if not self.can("view_audit"):
+            self.notify("Only an admin may view the laboratory quarantine.", severity="warning")
+            return
+        self.push_screen(LabQuarantineScreen())
+
     def open_tasks(self) -> None:
         """The round's task view (ui/screens/tasks.py), from the ward list (T) or the palette."""
         from itb_tui.ui.screens.tasks import TaskScreen
@@ -604,6 +613,8 @@ class ItbApp(App):
             ("view_audit", "Audit trail", "Who changed what, when and why; filter by patient, user, date (A)",
              self.action_audit),
             ("manage_users", "Users", "Add a user, disable one, set a password (U)", self.action_users),
+            ("view_audit", "Laboratory quarantine", "Lab messages not applied to a patient (issue 15)",
+             self.action_lab_quarantine),
         ):
             reason = refusal(self, permission)
             if reason is None:
