@@ -135,3 +135,14 @@ async def test_the_header_names_the_patient_with_mrn_and_date_of_birth_at_80_col
     async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(pilot, ALMA)
         assert "Testperson, Alma · MRN D1001 · born 1979-08-05" in _lines(app)[0]
+
+
+async def test_a_refill_with_no_reason_still_closes_the_banner_box(tmp_path):
+    from detail_helpers import ward_store
+
+    app = make_app(ward_store(tmp_path, demo=False))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_detail(pilot, "OK01")
+        lines = _lines(app)
+        at = next(i for i, line in enumerate(lines) if line.startswith("│  ✔ REFILL OK"))
+        assert lines[at + 2].startswith("╰")  # an empty line, then the box's bottom edge

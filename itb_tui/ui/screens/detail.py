@@ -301,6 +301,7 @@ class PatientDetailScreen(Screen):
     def on_mount(self) -> None:
         self.title = f"Patient {self.mrn}"
         self.watch(self.app, "as_of", self._as_of_changed, init=False)
+        self.watch(self.app, "theme", self._as_of_changed, init=False)  # the status colours are the theme's
         self.query_one(Timeline).focus(scroll_visible=False)
         if self.patient is not None:
             self.show_assessment()

@@ -18,7 +18,7 @@ from itb_tui.clinical.assessment import Assessment, RefillState
 from itb_tui.present.status import headline_alert, refill_view
 from itb_tui.present.words import SEVERITY_SYMBOLS, alert_words
 from itb_tui.ui.format import as_of_text, reason_text
-from itb_tui.ui.widgets.detail_text import ROLE_STYLES, first_upper, rule_entry
+from itb_tui.ui.widgets.detail_text import ROLE_STYLES, critical_style, first_upper, rule_entry
 
 ROLES = ("danger", "warn", "ok", "muted")
 
@@ -58,7 +58,7 @@ def headline_alert_text(assessment: Assessment) -> Text | None:
     if alert is None:
         return None
     named = alert_words(alert.code, alert.severity)
-    style = "bold red" if alert.severity == "critical" else "bold"
+    style = critical_style() if alert.severity == "critical" else "bold"
     line = Text(f"{SEVERITY_SYMBOLS.get(alert.severity, '‼')} {named.short}: {named.title}", style=style)
     line.append(" (see Alerts)", style="dim")
     return line
@@ -83,6 +83,11 @@ def reasons_group(assessment: Assessment, rules=None) -> Group:
     if alert is not None:
         parts.append(alert)
     return Group(*parts)
+
+
+def has_reasons(assessment: Assessment) -> bool:
+    """Anything to say under the headline: a reason, or the headline alert."""
+    return bool(assessment.refill.reasons) or headline_alert(assessment) is not None
 
 
 def banner(assessment: Assessment, today: date, rules=None) -> Group:
@@ -129,8 +134,12 @@ class RefillReasons(SizedStatic):
     RefillReasons.-warn { border: round $warning; border-top: none; }
     RefillReasons.-ok { border: round $success; border-top: none; }
     RefillReasons.-muted { border: round $secondary; border-top: none; }
+    /* No reason and no headline alert: one empty line, so the box still closes (Textual
+       draws nothing of a widget with no content line) and the banner keeps its height. */
+    RefillReasons.-empty { min-height: 2; }  /* border-box: the line and the bottom border */
     """
 
     def show(self, assessment: Assessment, rules=None) -> None:
         _set_role(self, assessment)
+        self.set_class(not has_reasons(assessment), "-empty")
         self.update(reasons_group(assessment, rules))

@@ -19,6 +19,7 @@ from itb_tui.present.cells import antifungal_lines, reimplant_blocked_words
 from itb_tui.present.episode import episode_card
 from itb_tui.ui.format import date_text, days_text, number_text
 from itb_tui.ui.widgets.detail_text import (
+    critical_style,
     ANTIFUNGAL_STATE_WORDS,
     REIMPLANT_STATE_WORDS,
     day_text,
@@ -46,7 +47,7 @@ def antifungal_card(patient: Patient, assessment: Assessment) -> Group:
     state = assessment.antifungal
     as_of = assessment.as_of
     headline = Text(words(state.state, ANTIFUNGAL_STATE_WORDS),
-                    style="bold red" if state.state == "stopped_early" else "bold")
+                    style=critical_style() if state.state == "stopped_early" else "bold")
     card = episode_card(patient, assessment)  # this episode's course and dates only
     course = Text(course_text(card.course, as_of, episode=state.state != "not_indicated",
                               ever=any(c.started_on <= as_of for c in patient.antifungals)))
@@ -86,7 +87,7 @@ def reimplant_card(assessment: Assessment, rules=None) -> Group:
     state = assessment.reimplant
     word = (reimplant_blocked_words(assessment)[1] if state.state == "blocked"
             else words(state.state, REIMPLANT_STATE_WORDS))
-    headline = Text(word, style="bold red" if state.state == "blocked" else "bold")
+    headline = Text(word, style=critical_style() if state.state == "blocked" else "bold")
     if state.state == "not_applicable":
         return Group(headline, Text("No episode waiting for a new pump, or a pump is implanted.",
                                     style="dim"))
@@ -110,7 +111,7 @@ def reimplant_card(assessment: Assessment, rules=None) -> Group:
     if state.state == "blocked":
         relapse = any(alert.code == "relapse" for alert in assessment.alerts)
         parts.append(Text("Positive culture after the course: relapse." if relapse
-                          else "An infection is not cleared: no new device into it.", style="bold red"))
+                          else "An infection is not cleared: no new device into it.", style=critical_style()))
     return Group(*parts)
 
 
