@@ -239,6 +239,38 @@ async def detail_blocked(s: Session) -> bool:
     return True
 
 
+def _most_alerts(s: Session) -> str:
+    """The demo patient with the most alerts (six or more), most urgent first on ties."""
+    from itb_tui.clinical.engine import assess
+
+    counts = [(len(assess(s.patients[row.mrn], TODAY, s.app.rules).alerts), -i, row.mrn)
+              for i, row in enumerate(s.rows())]
+    count, _, mrn = max(counts, default=(0, 0, ""))
+    if count < 6:
+        raise Skip("no demo patient has six alerts")
+    return mrn
+
+
+async def detail_many_alerts(s: Session) -> bool:
+    size = "x".join(map(str, s.app.size))
+    await s.open_patient(_most_alerts(s))
+    s.save(f"patient-detail-alerts-{size}")
+    if s.app.size.height < 30:
+        await s.press("l")  # the keyboard into the alerts: they scroll into view
+        s.save(f"patient-detail-alerts-{size}-focused")
+    return True
+
+
+async def help_small(s: Session) -> bool:
+    await s.press("question_mark")
+    s.save("help-80x24")
+    body = s.app.screen.query_one("#help-body")
+    body.scroll_to_widget(s.app.screen.query_one("#help-rules"), animate=False, top=True)
+    await s.settle()
+    s.save("help-rules-80x24")
+    return True
+
+
 def form_shot(name, key, module, class_name, who=None, what="") -> Shot:
     async def take(s: Session) -> bool:
         mrn = s.pick(who, what) if who is not None else None
@@ -329,6 +361,11 @@ SHOTS = [
     Shot("help", "help: keys and the rules table", help_screen),
     Shot("command-palette", "patient search in the command palette", palette),
     Shot("patient-detail-blocked", "detail: blocked refill and withdrawal risk", detail_blocked),
+    Shot("patient-detail-alerts-120x36", "detail with six alerts: every critical one on screen",
+         detail_many_alerts),
+    Shot("patient-detail-alerts-80x24", "detail with six alerts at 80x24, and after l", detail_many_alerts,
+         size=(80, 24)),
+    Shot("help-80x24", "help at 80x24: key sections and rules stacked", help_small, size=(80, 24)),
     form_shot("form-patient", "n", "itb_tui.ui.forms.patient", "PatientForm"),
     form_shot("form-pump", "p", "itb_tui.ui.forms.pump", "PumpForm", _blocked_with_pump, "with a pump"),
     form_shot("form-refill", "r", "itb_tui.ui.forms.refill", "RefillForm", _refillable, "refillable"),

@@ -46,7 +46,14 @@ Courses = list[tuple[AntifungalCourse, date | None]]
 
 
 def episode_courses(facts: Facts, episode: Episode) -> Courses:
-    return [(c, stop) for c, stop in facts.courses if stop is None or stop >= episode.start_on]
+    return courses_from(facts, episode.start_on)
+
+
+def courses_from(facts: Facts, start_on: date) -> Courses:
+    """The courses of the episode that began `start_on`: still running, or stopped on or
+    after that day (a course stopped before belongs to an earlier episode). The detail's
+    antifungal card shows these only (issue 13)."""
+    return [(c, stop) for c, stop in facts.courses if stop is None or stop >= start_on]
 
 
 def therapy_days(courses: Courses, after: date, as_of: date, nth: int) -> tuple[int, date | None]:

@@ -562,6 +562,17 @@ class ItbApp(App):
 
     # --- themes ------------------------------------------------------------------------
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables with status colours that meet WCAG AA on every background
+        (ui/status_colours.py), and the detail's Rich styles taken from the same colours."""
+        from itb_tui.ui.status_colours import readable_variables, rich_status_styles
+        from itb_tui.ui.widgets.detail_text import apply_status_styles
+
+        variables = readable_variables(self.theme, super().get_css_variables())
+        self.theme_variables = variables
+        apply_status_styles(*rich_status_styles(variables))
+        return variables
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 

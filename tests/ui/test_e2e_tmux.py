@@ -200,7 +200,7 @@ def _opened_title(tmux: Tmux, session: str, timeout: float = 20.0) -> str:
     while time.monotonic() < deadline:
         screen = tmux.screen(session)
         first = screen.splitlines()[0] if screen else ""
-        if re.search(r"· D\d{4}", first):
+        if re.search(r"· (MRN )?D\d{4}", first):  # the title names the MRN (issue 13)
             return first
         time.sleep(0.2)
     raise AssertionError(f"no patient opened after {timeout} s:\n{screen}")

@@ -73,6 +73,25 @@ def test_detail_at_80x24(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=opened(blocked_with_withdrawal_risk))
 
 
+def six_alerts_or_more(patient, assessment) -> bool:
+    return len(assessment.alerts) >= 6
+
+
+def test_detail_with_six_alerts_at_120x36(snap_compare, demo_app):
+    """Every critical alert one line, critical first, '1 more ↓' (issue 13)."""
+    assert snap_compare(demo_app, terminal_size=(120, 36), run_before=opened(six_alerts_or_more))
+
+
+def test_detail_with_six_alerts_at_80x24(snap_compare, demo_app):
+    """Name, MRN, date of birth and refill headline fixed over the scrolling body."""
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=opened(six_alerts_or_more))
+
+
+def test_detail_with_six_alerts_at_80x24_in_the_alerts(snap_compare, demo_app):
+    """After l: the alerts in view, the name and headline still on top."""
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=opened(six_alerts_or_more, "l"))
+
+
 def test_refill_form_blocked(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=opened(blocked_with_withdrawal_risk, "r"))
 

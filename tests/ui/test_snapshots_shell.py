@@ -52,6 +52,29 @@ def test_help(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=open_help)
 
 
+def test_help_at_80x24(snap_compare, demo_app):
+    """The key sections stacked, one per row, nothing wrapped word by word (issue 13)."""
+    async def open_help(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=open_help)
+
+
+def test_help_rules_at_80x24(snap_compare, demo_app):
+    """The rules as blocks of lines, not a five-column table squeezed into 80 columns."""
+    async def open_rules(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#help-body").scroll_to_widget(screen.query_one("#help-rules"), animate=False, top=True)
+        await settle(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=open_rules)
+
+
 def test_ward_list_at_80x24(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_loaded)
 

@@ -25,14 +25,15 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import Patient
 from itb_tui.ui.widgets.detail_alerts import AlertList
-from itb_tui.ui.widgets.detail_banner import RefillBanner
+from itb_tui.ui.widgets.detail_banner import RefillBanner, RefillReasons
 from itb_tui.ui.widgets.detail_layout import DetailCards, DetailLower, app_style_inputs, post_pending_refreshes
 from itb_tui.ui.widgets.detail_countdowns import AntifungalCard, ReimplantCard
 from itb_tui.ui.format import as_of_text, current_pump, date_text, last_removed_pump, refill_label
@@ -87,6 +88,18 @@ class DetailCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+def identity_title(patient: Patient) -> str:
+    """The header's title: who this is, first, so a narrow header crops the status, never
+    the name, MRN or date of birth (issue 13: the detail header always shows all three)."""
+    return f"{patient.name} · MRN {patient.mrn} · born {date_text(patient.dob)}"
+
+
+# Below these sizes the detail stacks its cards (narrow) and scrolls its body under the
+# fixed name and refill headline, the alerts and timeline sharing one view (compact).
+NARROW_WIDTH = 100
+LOWER_MIN_HEIGHT = 12  # alerts and timeline: each its border and a few lines
 
 
 # The name the reusable detail screen is installed under (installed screens survive a pop).
@@ -151,8 +164,26 @@ class PatientDetailScreen(Screen):
     PatientDetailScreen ReimplantCard {
         width: 28fr;
     }
+    PatientDetailScreen #detail-body {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
     PatientDetailScreen #detail-lower {
         height: 1fr;
+    }
+    /* A short or narrow terminal: the body scrolls under the fixed name and headline,
+       and the alerts and timeline get a full view of their own below the cards. */
+    PatientDetailScreen.-compact #detail-lower {
+        height: 100%;
+    }
+    PatientDetailScreen.-compact #detail-banner {
+        margin-right: 1;  /* the body's scrollbar: the banner's box stays one box */
+    }
+    PatientDetailScreen.-narrow #detail-cards {
+        layout: vertical;
+    }
+    PatientDetailScreen.-narrow #detail-cards > * {
+        width: 100%;
     }
     PatientDetailScreen AlertList {
         height: 3fr;
@@ -220,7 +251,8 @@ class PatientDetailScreen(Screen):
         timeline = self.query_one(Timeline)
         timeline.move_cursor(row=0, scroll=True)
         self.query_one(AlertList).scroll_home(animate=False)
-        self.set_focus(timeline)
+        self.query_one("#detail-body", VerticalScroll).scroll_home(animate=False)
+        self.set_focus(timeline, scroll_visible=False)  # the reasons and cards first
         # Lay out before the first paint: otherwise the screen is first painted with the
         # previous patient's sizes, then laid out and painted again.
         self.refresh(layout=True)
@@ -240,35 +272,37 @@ class PatientDetailScreen(Screen):
         self.title = f"Patient {self.mrn}"
         self.sub_title = ""
         self.query_one(Demographics).update(text)
-        banner = self.query_one(RefillBanner)
-        banner.set_classes("")
-        banner.update("")
+        for part in (RefillBanner, RefillReasons):
+            banner = self.query_one(part)
+            banner.set_classes("")
+            banner.update("")
         for card in (PumpCard, AntifungalCard, ReimplantCard):
             self.query_one(card).update("")
-        alerts = self.query_one(AlertList)
-        alerts.border_title = ""
-        alerts.query_one("#alert-text", Static).update("")
+        self.query_one(AlertList).clear()
         self.query_one(Timeline).show_nothing()
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Demographics(f"Loading patient {self.mrn}…", id="detail-demographics")
         yield RefillBanner("", id="detail-banner")
-        with DetailCards(id="detail-cards"):
-            yield PumpCard("")
-            yield AntifungalCard("")
-            yield ReimplantCard("")
-        with DetailLower(id="detail-lower"):
-            yield AlertList(id="detail-alerts")
-            timeline = Timeline(id="detail-timeline")
-            timeline.border_title = "Timeline (newest first) · e culture result · delete entered in error"
-            yield timeline
+        with VerticalScroll(id="detail-body", can_focus=False):
+            yield RefillReasons("", id="detail-reasons")
+            with DetailCards(id="detail-cards"):
+                yield PumpCard("")
+                yield AntifungalCard("")
+                yield ReimplantCard("")
+            with DetailLower(id="detail-lower"):
+                yield AlertList(id="detail-alerts")
+                timeline = Timeline(id="detail-timeline")
+                timeline.border_title = "Timeline (newest first) · e culture result · delete entered in error"
+                yield timeline
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = f"Patient {self.mrn}"
         self.watch(self.app, "as_of", self._as_of_changed, init=False)
-        self.query_one(Timeline).focus()
+        self.watch(self.app, "theme", self._as_of_changed, init=False)  # the status colours are the theme's
+        self.query_one(Timeline).focus(scroll_visible=False)
         if self.patient is not None:
             self.show_assessment()
         self.load()
@@ -303,6 +337,21 @@ class PatientDetailScreen(Screen):
         if regions and not layout and not recompose and self.styles.background.a == 1:
             return self
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    # --- fitting the terminal ---
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """Compact when the reasons and cards leave the alerts and timeline too little room:
+        then the body scrolls, and the alerts and timeline get a full view of their own."""
+        if not self.is_mounted:
+            return
+        body = self.query_one("#detail-body", VerticalScroll)
+        above = self.query_one(RefillReasons).outer_size.height + self.query_one(DetailCards).outer_size.height
+        self.set_class(above + LOWER_MIN_HEIGHT > body.size.height, "-compact")
 
     # --- loading and showing ---
 
@@ -353,15 +402,17 @@ class PatientDetailScreen(Screen):
         rules = self.app.rules
         assessment = assess(patient, self.app.as_of, rules)
         self.assessment = assessment
-        self.title = f"{patient.name} · {patient.mrn}"
+        self.title = identity_title(patient)
         self.sub_title = f"{refill_label(assessment)} · {as_of_text(assessment.as_of, self.app.today)}"
         self.query_one(Demographics).show(patient)
         self.query_one(RefillBanner).show(assessment, self.app.today, rules)
+        self.query_one(RefillReasons).show(assessment, rules)
         self.query_one(PumpCard).show(patient, assessment)
         self.query_one(AntifungalCard).show(patient, assessment)
         self.query_one(ReimplantCard).show(assessment, rules)
         self.query_one(AlertList).show(assessment.alerts, rules)
         self.query_one(Timeline).show(patient, self.corrections)
+        self.call_after_refresh(self._fit_body)
 
     # --- roles: a key the user's role may not use says why, it opens nothing ---
 

@@ -103,19 +103,45 @@ class HelpScreen(Screen):
     HelpScreen .help-title { text-style: bold; color: $accent; margin: 1 0 0 0; }
     """
 
+    # Below these widths the key sections stack (two, then one per row) and each rule is
+    # a block of lines instead of a five-column row: readable at 80x24 (issue 13).
+    THREE_COLUMNS_WIDTH = 120
+    TWO_COLUMNS_WIDTH = 90
+    RULES_TABLE_WIDTH = 110
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._drawn_for: int | None = None
+
+    def _columns(self, width: int) -> int:
+        if width >= self.THREE_COLUMNS_WIDTH:
+            return 3
+        return 2 if width >= self.TWO_COLUMNS_WIDTH else 1
+
+    def on_resize(self, event) -> None:
+        """Redraw the keys and rules for the new width (only when the layout changes)."""
+        width = event.size.width
+        shape = (self._columns(width), width >= self.RULES_TABLE_WIDTH)
+        if shape == self._drawn_for:
+            return
+        self._drawn_for = shape
+        self.query_one("#help-keys", Static).update(self._keys_renderable(width))
+        self.query_one("#help-rules", Static).update(self._rules_renderable(width))
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="help-body"):
             yield Static("Keys", classes="help-title")
-            yield Static(self._keys_renderable(), id="help-keys")
+            yield Static(self._keys_renderable(self.app.size.width), id="help-keys")
             yield Static("Clinical rules", classes="help-title")
-            yield Static(self._rules_renderable(), id="help-rules")
+            yield Static(self._rules_renderable(self.app.size.width), id="help-rules")
             yield Static("Reference regimens (shown, not prescribed)", classes="help-title")
             yield Static(self._regimens_renderable(), id="help-regimens")
         yield Footer()
 
-    def _keys_renderable(self) -> Table:
-        """The key sections side by side, so the rules table is on the first screen too."""
+    def _keys_renderable(self, width: int) -> Table:
+        """The key sections side by side, so the rules table is on the first screen too;
+        stacked on a narrow terminal, where side by side would wrap every word."""
         sections = []
         for title, rows in binding_sections(type(self.app).BINDINGS):
             section = Table.grid(padding=(0, 1))
@@ -126,7 +152,7 @@ class HelpScreen(Screen):
                 section.add_row(keys, text)
             sections.append(section)
         grid = Table.grid(padding=(0, 3), expand=True)
-        per_row = 3
+        per_row = self._columns(width)
         for _ in range(per_row):
             grid.add_column(ratio=1)
         for start in range(0, len(sections), per_row):
@@ -134,7 +160,7 @@ class HelpScreen(Screen):
             grid.add_row(*chunk, *([""] * (per_row - len(chunk))))
         return grid
 
-    def _rules_renderable(self) -> Group:
+    def _rules_renderable(self, width: int) -> Group:
         rules = self.app.rules
         intro = Text.assemble(
             (f"Rules table version {rules.version}. ", "bold"),
@@ -148,11 +174,38 @@ class HelpScreen(Screen):
         for kind, title in _KIND_TITLES:
             entries = [e for e in rules.entries if getattr(e, "kind", "definition") == kind]
             if entries:
-                parts.append(self._rules_table(title, entries))
+                parts.append(self._rules_part(title, entries, width))
         known = {kind for kind, _ in _KIND_TITLES}
         others = [e for e in rules.entries if getattr(e, "kind", "definition") not in known]
         if others:
-            parts.append(self._rules_table("Other rules", others))
+            parts.append(self._rules_part("Other rules", others, width))
+        return Group(*parts)
+
+    def _rules_part(self, title: str, entries, width: int):
+        if width >= self.RULES_TABLE_WIDTH:
+            return self._rules_table(title, entries)
+        return self._rules_blocks(title, entries)
+
+    def _rules_blocks(self, title: str, entries) -> Group:
+        """One rule per block, every field on its own line: the narrow form of the table."""
+        parts: list = [Text(f"\n{title}", style="bold underline")]
+        for entry in entries:
+            head = Text(entry.code, style="bold")
+            severity = getattr(entry, "severity", None)
+            if severity:
+                head.append(f" · {fmt.severity_label(severity)}", style="bold" if severity == "critical" else "")
+            basis = Text(fmt.basis_label(entry.basis))
+            if entry.basis == "local_policy":
+                basis.stylize("bold reverse")
+            head.append(" · ")
+            head.append_text(basis)
+            block = Text("\n")
+            block.append_text(head)
+            block.append(f"\n{entry.title}", style="bold")
+            if entry.text:
+                block.append(f"\n{entry.text}", style="dim")
+            block.append(f"\nThreshold: {_threshold_text(entry)} · Source: {entry.source}")
+            parts.append(block)
         return Group(*parts)
 
     def _rules_table(self, title: str, entries) -> Table:

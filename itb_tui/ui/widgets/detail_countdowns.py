@@ -16,8 +16,10 @@ from itb_tui.ui.widgets.detail_layout import SizedStatic
 from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.records import AntifungalCourse, Patient
 from itb_tui.present.cells import antifungal_lines, reimplant_blocked_words
+from itb_tui.present.episode import episode_card
 from itb_tui.ui.format import date_text, days_text, number_text
 from itb_tui.ui.widgets.detail_text import (
+    critical_style,
     ANTIFUNGAL_STATE_WORDS,
     REIMPLANT_STATE_WORDS,
     day_text,
@@ -29,16 +31,12 @@ ANTIFUNGAL_LABEL_WIDTH = 17
 REIMPLANT_LABEL_WIDTH = 8
 
 
-def current_course(patient: Patient, as_of: date) -> AntifungalCourse | None:
-    """The course running on `as_of`, else the latest one started by then."""
-    started = [c for c in patient.antifungals if c.started_on <= as_of]
-    running = [c for c in started if c.stopped_on is None or c.stopped_on > as_of]
-    return max(running or started, key=lambda c: c.started_on, default=None)
-
-
-def course_text(course: AntifungalCourse | None, as_of: date) -> str:
+def course_text(course: AntifungalCourse | None, as_of: date, *, episode: bool = True, ever: bool = True) -> str:
+    """The course the card shows (this episode's; with no episode, only a running one)."""
     if course is None:
-        return "no antifungal course started"
+        if not ever:
+            return "no antifungal course started"
+        return "no antifungal course in this episode" if episode else "no antifungal course running"
     dose = f" {number_text(course.dose_mg)} mg" if course.dose_mg is not None else ""
     if course.stopped_on is not None and course.stopped_on <= as_of:
         return f"{course.drug}{dose}, stopped {date_text(course.stopped_on)}"
@@ -49,8 +47,10 @@ def antifungal_card(patient: Patient, assessment: Assessment) -> Group:
     state = assessment.antifungal
     as_of = assessment.as_of
     headline = Text(words(state.state, ANTIFUNGAL_STATE_WORDS),
-                    style="bold red" if state.state == "stopped_early" else "bold")
-    course = Text(course_text(current_course(patient, as_of), as_of))
+                    style=critical_style() if state.state == "stopped_early" else "bold")
+    card = episode_card(patient, assessment)  # this episode's course and dates only
+    course = Text(course_text(card.course, as_of, episode=state.state != "not_indicated",
+                              ever=any(c.started_on <= as_of for c in patient.antifungals)))
     if state.state == "not_indicated":
         return Group(headline, Text("No current fungal episode.", style="dim"), course)
     if state.state in ("in_progress", "specialist_duration"):
@@ -72,12 +72,11 @@ def antifungal_card(patient: Patient, assessment: Assessment) -> Group:
     rows = grid(ANTIFUNGAL_LABEL_WIDTH)
     if state.required_until is not None:
         rows.add_row("Required until", Text(day_text(state.required_until), style="bold"))
-    planned = max((c.planned_stop_on for c in patient.antifungals if c.planned_stop_on), default=None)
     rows.add_row("Episode start", date_text(state.episode_start_on))
     rows.add_row("Cleared", date_text(state.clearance_on))
-    rows.add_row("Symptoms resolved", date_text(patient.symptoms_resolved_on))
-    rows.add_row("Neutrophils rec.", date_text(patient.neutrophil_recovery_on))
-    rows.add_row("Planned stop", date_text(planned))
+    rows.add_row("Symptoms resolved", date_text(card.symptoms_resolved_on))
+    rows.add_row("Neutrophils rec.", date_text(card.neutrophil_recovery_on))
+    rows.add_row("Planned stop", date_text(card.planned_stop_on))
     if state.completed_on is not None:
         rows.add_row("Completed", Text(date_text(state.completed_on), style="bold"))
     parts.append(rows)
@@ -88,7 +87,7 @@ def reimplant_card(assessment: Assessment, rules=None) -> Group:
     state = assessment.reimplant
     word = (reimplant_blocked_words(assessment)[1] if state.state == "blocked"
             else words(state.state, REIMPLANT_STATE_WORDS))
-    headline = Text(word, style="bold red" if state.state == "blocked" else "bold")
+    headline = Text(word, style=critical_style() if state.state == "blocked" else "bold")
     if state.state == "not_applicable":
         return Group(headline, Text("No episode waiting for a new pump, or a pump is implanted.",
                                     style="dim"))
@@ -112,7 +111,7 @@ def reimplant_card(assessment: Assessment, rules=None) -> Group:
     if state.state == "blocked":
         relapse = any(alert.code == "relapse" for alert in assessment.alerts)
         parts.append(Text("Positive culture after the course: relapse." if relapse
-                          else "An infection is not cleared: no new device into it.", style="bold red"))
+                          else "An infection is not cleared: no new device into it.", style=critical_style()))
     return Group(*parts)
 
 

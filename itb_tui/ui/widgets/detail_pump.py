@@ -18,7 +18,7 @@ from itb_tui.clinical.assessment import Assessment, Reservoir
 from itb_tui.clinical.records import Patient
 from itb_tui.present.cells import implant_text
 from itb_tui.ui.format import current_pump, date_text, days_text, last_removed_pump, number_text
-from itb_tui.ui.widgets.detail_text import day_text, grid
+from itb_tui.ui.widgets.detail_text import SEVERITY_STYLES, critical_style, day_text, grid, warning_style
 
 GAUGE_WIDTH = 16
 LABEL_WIDTH = 9
@@ -34,11 +34,11 @@ def gauge(reservoir: Reservoir, width: int = GAUGE_WIDTH) -> Text:
     filled = max(0, min(width, filled))
     alarm_at = int((reservoir.alarm_ml / total * width).to_integral_value())
     alarm_at = max(0, min(width - 1, alarm_at))
-    style = "green"
+    style = SEVERITY_STYLES.get("ok", "green")
     if reservoir.days_to_alarm < 0 or reservoir.volume_left_ml <= reservoir.alarm_ml:
-        style = "red"
+        style = critical_style()
     elif reservoir.days_to_refill <= 7:
-        style = "yellow"
+        style = warning_style()
     text = Text("▕")
     for cell in range(width):
         if cell == alarm_at:
@@ -76,7 +76,7 @@ def pump_card(patient: Patient, assessment: Assessment) -> Group:
     headline = Text(name, style="bold")
     headline.append(f" · serial {pump.serial}")
     rows.add_row("Implanted", implant_text(pump) if pump.implanted_on is not None
-                 else Text(implant_text(pump), style="bold yellow"))
+                 else Text(implant_text(pump), style=warning_style()))
     reservoir = assessment.reservoir
     dose = f"{number_text(pump.daily_dose_ug)} µg/d · {number_text(pump.concentration_ug_ml)} µg/mL"
     if reservoir is not None:
@@ -93,7 +93,7 @@ def pump_card(patient: Patient, assessment: Assessment) -> Group:
     rows.add_row("", f"┃ alarm {number_text(reservoir.alarm_ml)} mL · filled "
                      f"{date_text(reservoir.last_refill_on)}")
     alarm = Text(f"{day_text(reservoir.alarm_on)} ({days_text(reservoir.days_to_alarm)})",
-                 style="bold red" if reservoir.days_to_alarm < 0 else "bold")
+                 style=critical_style() if reservoir.days_to_alarm < 0 else "bold")
     printed = reservoir.programmer_alarm_on
     if printed is not None and printed != reservoir.computed_alarm_on:
         # Say which date the alarm is, and show the other: a gap means check the programming.

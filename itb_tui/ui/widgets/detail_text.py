@@ -27,6 +27,25 @@ REFILL_STATUS_STYLES = {"blocked": ROLE_STYLES["danger"], "caution": ROLE_STYLES
                         "ok": ROLE_STYLES["ok"], "not_applicable": ROLE_STYLES["muted"]}
 SEVERITY_STYLES = {"critical": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
+
+def apply_status_styles(badges: dict[str, str], severities: dict[str, str]) -> None:
+    """Take the running theme's readable status colours (ui/status_colours.py), in place:
+    the widgets hold these dicts, not copies. The app calls this whenever the theme's
+    CSS variables are built."""
+    ROLE_STYLES.update(badges)
+    REFILL_STATUS_STYLES.update({"blocked": ROLE_STYLES["danger"], "caution": ROLE_STYLES["warn"],
+                                 "ok": ROLE_STYLES["ok"], "not_applicable": ROLE_STYLES["muted"]})
+    SEVERITY_STYLES.update(severities)
+
+
+def critical_style() -> str:
+    """Text that must stand out as critical (a red of the theme, AA on its background)."""
+    return SEVERITY_STYLES["critical"]
+
+
+def warning_style() -> str:
+    return SEVERITY_STYLES["warning"]
+
 # The countdown cards' state headlines are the presentation layer's (one wording table).
 from itb_tui.present.words import ANTIFUNGAL_STATE_WORDS, REIMPLANT_STATE_WORDS  # noqa: E402,F401
 
