@@ -61,3 +61,23 @@ async def test_the_light_theme_warning_text_is_darker_than_textual_s(tmp_path):
     panel = Color.parse(stock["panel"])
     assert contrast_ratio(Color.parse(stock["text-warning"]), panel) < AA  # the faint orange
     assert contrast_ratio(Color.parse(ours["text-warning"]), panel) >= AA
+
+
+def test_no_status_style_in_the_ui_names_a_fixed_terminal_colour():
+    """Every status badge and banner takes the running theme's checked colours (ROLE_STYLES,
+    SEVERITY_STYLES, tested above): a fixed ANSI name ("white on red") takes its shade
+    from the terminal and is never checked. The refill and culture forms' banners used them."""
+    import re
+    from pathlib import Path
+
+    import itb_tui.ui as ui
+
+    fixed = re.compile(r'style="bold (white|black) on (red|yellow|green|dark_green)"')
+    offenders = []
+    for path in Path(ui.__file__).parent.rglob("*.py"):
+        if path.name == "detail_text.py":
+            continue  # holds the defaults the theme replaces at start (apply_status_styles)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if fixed.search(line):
+                offenders.append(f"{path.name}:{number}")
+    assert offenders == []

@@ -31,7 +31,7 @@ from itb_tui.clinical.records import (
 )
 from itb_tui.ui.forms.base import Field, FormScreen, find_record, index_of
 from itb_tui.ui.format import STATUS_LABELS, date_text, reason_text
-from itb_tui.ui.widgets.detail_text import RESULT_WORDS, SPECIMEN_WORDS, words
+from itb_tui.ui.widgets.detail_text import RESULT_WORDS, ROLE_STYLES, SPECIMEN_WORDS, words
 
 _ENTRY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9 .\-/]*?)\s*(?:=|:|\s)\s*([A-Za-z]+)\s*$")
 SUSCEPTIBILITY_HELP = "write drug=S, SDD, I or R, separated by commas (e.g. fluconazole=R, micafungin=S)"
@@ -289,7 +289,7 @@ class CultureResultForm(CultureForm):
         if decision.lifts_block:
             parts.append(Text("✖ This correction LIFTS THE REFILL BLOCK ("
                               + ", ".join(reason_text(r) for r in decision.lifts_block) + ")",
-                              style="bold white on red"))
+                              style=ROLE_STYLES["danger"]))
         can = getattr(self.app, "can", None)
         if can is not None and not can(corrections.CORRECTION_ACTION):
             parts.append(Text("✖ You may not correct a final result with your role: ask a clinician.",

@@ -20,7 +20,7 @@ from itb_tui.clinical.policy import MIN_OVERRIDE_REASON, REASON_MISSING, REASON_
 from itb_tui.ui.forms.base import Field, FormScreen, find_record, index_of
 from itb_tui.ui.format import number_text
 from itb_tui.ui.widgets.detail_banner import reason_rows
-from itb_tui.ui.widgets.detail_text import day_text
+from itb_tui.ui.widgets.detail_text import ROLE_STYLES, day_text
 
 
 class RefillForm(FormScreen):
@@ -108,7 +108,7 @@ class RefillForm(FormScreen):
             return None
         if refill.status == "blocked":
             parts = [
-                Text(f"✖ REFILL BLOCKED on {day_text(on)}", style="bold white on red"),
+                Text(f"✖ REFILL BLOCKED on {day_text(on)}", style=ROLE_STYLES["danger"]),
                 reason_rows(refill, self.rules),
                 Text("To record it anyway a clinician must give an override reason "
                      "(kept in the audit trail).", style="bold"),
@@ -120,7 +120,7 @@ class RefillForm(FormScreen):
                                   "to record this refill.", style="bold"))
             return Group(*parts)
         if refill.status == "caution":
-            return Group(Text(f"▲ CAUTION on {day_text(on)}: refill allowed", style="bold black on yellow"),
+            return Group(Text(f"▲ CAUTION on {day_text(on)}: refill allowed", style=ROLE_STYLES["warn"]),
                          reason_rows(refill, self.rules))
         if refill.status == "not_applicable":
             return Text(f"– No pump implanted on {day_text(on)}.", style="bold")
