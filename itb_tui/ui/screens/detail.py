@@ -30,6 +30,7 @@ from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from itb_tui.clinical.assessment import Assessment
+from itb_tui.clinical.current_records import latest_pending_culture, running_course
 from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import Patient
 from itb_tui.ui.widgets.detail_alerts import AlertList
@@ -482,8 +483,7 @@ class PatientDetailScreen(Screen):
         entry = self.query_one(Timeline).selected_entry
         culture = entry.record if entry is not None and entry.kind == "culture" else None
         if culture is None:
-            pending = [c for c in patient.cultures if c.result == "pending"]
-            culture = max(pending, key=lambda c: c.drawn_on, default=None)
+            culture = latest_pending_culture(patient)
         if culture is None:
             self.app.notify("Select a culture in the timeline (there is no pending culture).",
                             severity="warning")
@@ -498,11 +498,7 @@ class PatientDetailScreen(Screen):
             return
         if (patient := self._ready()) is None:
             return
-        today = self.app.today
-        running = [c for c in patient.antifungals
-                   if c.started_on <= today and (c.stopped_on is None or c.stopped_on > today)]
-        course = max(running, key=lambda c: c.started_on, default=None)
-        self.app.push_screen(AntifungalForm(patient, course))
+        self.app.push_screen(AntifungalForm(patient, running_course(patient, self.app.today)))
 
     def action_new_antifungal(self) -> None:
         from itb_tui.ui.forms.antifungal import AntifungalForm

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from itb_tui.clinical.engine import assess
+from itb_tui.clinical.current_records import latest_pending_culture, running_course
 from itb_tui.present.tasks import BUCKET_WORDS, Task, by_bed, patient_text, task_text, ward_tasks
 from itb_tui.ui.format import current_pump, last_removed_pump
 from itb_tui.ui.role_gate import DETAIL_PERMISSIONS, refusal, unavailable_label
@@ -222,15 +223,12 @@ class TaskScreen(Screen):
         if form == "culture_result":
             from itb_tui.ui.forms.culture import CultureResultForm
 
-            pending = [c for c in patient.cultures if c.result == "pending"]
-            culture = max(pending, key=lambda c: c.drawn_on, default=None)
+            culture = latest_pending_culture(patient)
             return CultureResultForm(patient, culture) if culture is not None else CultureForm(patient)
         if form == "antifungal":
             from itb_tui.ui.forms.antifungal import AntifungalForm
 
-            running = [c for c in patient.antifungals
-                       if c.started_on <= today and (c.stopped_on is None or c.stopped_on > today)]
-            return AntifungalForm(patient, max(running, key=lambda c: c.started_on, default=None))
+            return AntifungalForm(patient, running_course(patient, today))
         if form == "bridging":
             from itb_tui.ui.forms.bridging import BridgingForm
 
