@@ -23,6 +23,7 @@ from itb_tui.store import audit
 from itb_tui.store import schema as s
 from itb_tui.store.deferral_read import MAX_DEFER_DAYS, TaskDeferral, record
 from itb_tui.store.errors import StoreError
+from itb_tui.store.reasons import required_text
 
 
 class TaskDeferrals:
@@ -32,7 +33,7 @@ class TaskDeferrals:
                    expected_version: int | None = None) -> TaskDeferral:
         """Hide the task `task_key` of patient `mrn` until `until` (module notes)."""
         who = self._who(actor)
-        why = _reason_text(reason)
+        why = required_text(reason, "the reason for the deferral")
         key = " ".join(str(task_key or "").split())
         if not key.startswith(f"{mrn}:") or len(key) > 200:
             raise StoreError(f"task {task_key!r} is not a task of patient {mrn}; nothing was changed")
@@ -69,20 +70,3 @@ class TaskDeferrals:
             self._require(conn, "view")
             rows = conn.execute(q).all()
         return [record(*r) for r in rows]
-
-
-def _reason_text(value: str | None) -> str:
-    """The reason as every other reason is kept (store._required_text, not imported: the
-    store module imports this one): whitespace runs become one space; empty, over-long or
-    holding control characters is refused, with nothing changed."""
-    from itb_tui.wardfile.fields import check_text
-    from itb_tui.wardfile.limits import FREE_TEXT_MAX
-
-    what = "the reason for the deferral"
-    text = " ".join(str(value or "").split())
-    if not text:
-        raise StoreError(f"{what} is required")
-    problem = check_text(text, limit=FREE_TEXT_MAX, required=True)
-    if problem:
-        raise StoreError(f"{what} {problem}; nothing was changed")
-    return text

@@ -58,6 +58,7 @@ from itb_tui.store.errors import (
 from itb_tui.store.importer import ImportResult, import_into, mrn_clashes
 from itb_tui.store.maintenance import Maintenance
 from itb_tui.store.migrate import ensure_schema
+from itb_tui.store.reasons import required_text as _required_text
 from itb_tui.store.results import LabResults
 from itb_tui.store.users import UserAccounts
 
@@ -92,22 +93,6 @@ def open_store(url: str, *, today: date | Callable[[], date] | None = None, rule
     engine = create_store_engine(url)
     upgrade = ensure_schema(engine, url)
     return Store(engine, today=today, rules=rules, upgrade=upgrade)
-
-
-def _required_text(value: str | None, what: str) -> str:
-    """A reason kept in the record and the audit trail: whitespace runs become one space;
-    empty, over-long (FREE_TEXT_MAX) or holding control characters is refused, so a
-    caller that skipped the form's checks cannot store what the form would refuse."""
-    from itb_tui.wardfile.fields import check_text
-    from itb_tui.wardfile.limits import FREE_TEXT_MAX
-
-    text = " ".join(str(value or "").split())
-    if not text:
-        raise StoreError(f"{what} is required")
-    problem = check_text(text, limit=FREE_TEXT_MAX, required=True)
-    if problem:
-        raise StoreError(f"{what} {problem}; nothing was changed")
-    return text
 
 
 def _encodable(mrn: str) -> bool:
