@@ -58,3 +58,11 @@ def is_azole(name: str | None) -> bool:
 
 def is_echinocandin(name: str | None) -> bool:
     return canonical_drug(name) in ECHINOCANDINS
+
+
+# Standard codes per generic name, each with where it was checked (issue 15): the FHIR
+# export emits the ATC coding only where an entry is listed here, the text always. Never
+# add a code that was not checked against an authoritative source named in `atc_source`.
+# Key names are a contract with the FHIR import (`atc`, `atc_source`).
+DRUG_CODES: dict[str, dict[str, str]] = {
+}
