@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="ward-json",
                    help="ward-json (default), csv, xlsx, html or fhir")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--bundle", choices=("collection", "transaction"), default="collection",
+                   help="fhir only: a collection (default) or a transaction of conditional "
+                        "creates/updates by identifier, for a FHIR server")
     _add_list_options(p)
 
     p = sub.add_parser("demo", help="(re)build the synthetic demo store (never the real one)")
@@ -282,8 +285,13 @@ def cmd_export(args) -> int:
     today = _today()
     as_of = _as_of(args, today)
     rules = _rules()
+    options: dict = {}
     with _open(args, today) as store:
         pairs = _pairs(args, store, as_of, rules, for_export=True)
+        if args.format == "fhir":
+            from itb_tui.cli.fhir_export import fhir_options
+
+            options = fhir_options(store, [p for p, _ in pairs], args.bundle)
     if args.format == "ward-json":
         from itb_tui.wardfile import dumps_ward
 
@@ -301,7 +309,7 @@ def cmd_export(args) -> int:
         raise CliError(f"format {args.format} is not available ({exc})") from None
     try:
         written = write_export(args.format, pairs, args.output, as_of=as_of, rules=rules,
-                               generated_at=datetime.now(timezone.utc))
+                               generated_at=datetime.now(timezone.utc), **options)
     except ExportError as exc:
         raise CliError(str(exc)) from None
     except ImportError as exc:  # a format's own library (openpyxl, fhir.resources) missing

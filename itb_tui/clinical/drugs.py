@@ -58,3 +58,19 @@ def is_azole(name: str | None) -> bool:
 
 def is_echinocandin(name: str | None) -> bool:
     return canonical_drug(name) in ECHINOCANDINS
+
+
+# Standard codes per generic name, each with where it was checked (issue 15): the FHIR
+# export emits the ATC coding only where an entry is listed here, the text always. Never
+# add a code that was not checked against an authoritative source named in `atc_source`.
+# Key names are a contract with the FHIR import (`atc`, `atc_source`).
+# Checked (session 5): micafungin only. The other antifungals' codes were not found in an
+# authoritative source reachable then (the WHO ATC/DDD index pages for J02): left out.
+DRUG_CODES: dict[str, dict[str, str]] = {
+    "micafungin": {
+        "atc": "J02AX05",
+        "atc_source": "WHO Model List of Essential Medicines, echinocandins entry (micafungin the "
+                      "representative medicine, IV 50 mg / 100 mg vials as sodium), 'ATC codes: "
+                      "J02AX05': https://list.essentialmeds.org/recommendations/1234",
+    },
+}

@@ -31,8 +31,9 @@ class ExportError(Exception):
 
 
 def render_export(fmt: str, pairs, *, as_of: date, rules, generated_at: datetime,
-                  for_file: bool = True) -> bytes:
-    """The bytes of one export, in memory (for a file, or for the TUI to preview)."""
+                  for_file: bool = True, **options) -> bytes:
+    """The bytes of one export, in memory (for a file, or for the TUI to preview).
+    `options`: the format's own keywords (fhir: bundle, mrn_system, ...)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     pairs = list(pairs)
@@ -43,11 +44,11 @@ def render_export(fmt: str, pairs, *, as_of: date, rules, generated_at: datetime
         return (text if text.endswith("\n") else text + "\n").encode("utf-8")
     module = importlib.import_module(_MODULES[fmt])
     return module.render(pairs, as_of=as_of, rules=rules, generated_at=generated_at,
-                         for_file=for_file)
+                         for_file=for_file, **options)
 
 
 def write_export(fmt: str, pairs, path: str | Path | None, *, as_of: date, rules,
-                 generated_at: datetime) -> Path | None:
+                 generated_at: datetime, **options) -> Path | None:
     """Write `pairs` as `fmt` to `path` (atomic, mode 0600) and return the path written;
     with `path=None` a text format goes to stdout and None is returned.
 
@@ -63,7 +64,7 @@ def write_export(fmt: str, pairs, path: str | Path | None, *, as_of: date, rules
             raise ExportError(f"{fmt} export needs an output file (-o FILE.{fmt}): "
                               "a spreadsheet cannot be written to the terminal")
         data = render_export(fmt, pairs, as_of=as_of, rules=rules, generated_at=generated_at,
-                             for_file=False)
+                             for_file=False, **options)
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return None
@@ -72,7 +73,7 @@ def write_export(fmt: str, pairs, path: str | Path | None, *, as_of: date, rules
         raise ExportError(f"cannot write {target}: it is a directory, give a file name")
     if not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: directory {target.parent} does not exist")
-    data = render_export(fmt, pairs, as_of=as_of, rules=rules, generated_at=generated_at)
+    data = render_export(fmt, pairs, as_of=as_of, rules=rules, generated_at=generated_at, **options)
     try:
         return write_bytes_atomic(target, data).absolute()
     except OSError as exc:

@@ -95,7 +95,10 @@ def test_fhir_export_validates_and_imports_into_a_new_store(env, status, tmp_pat
     other = str(tmp_path / "other.db")
     result = _run(env, "--db", other, "import", str(target))
     blocked = sum(1 for e in status.values() if e["refill"]["status"] == "blocked")
-    assert f"ignored FHIR resources: Flag {blocked}" in result.stdout
+    flags = sum(1 for e in json.loads(target.read_text(encoding="utf-8"))["entry"]
+                if e["resource"]["resourceType"] == "Flag")
+    assert flags >= blocked  # an active Flag per blocked patient, an inactive one per lifted block
+    assert f"ignored FHIR resources: Flag {flags}" in result.stdout
     again = json.loads(_run(env, "--db", other, "status", "--json").stdout)
     assert {p["mrn"]: (p["refill"], p["antifungal"], p["reimplant"], p["reservoir"])
             for p in again["patients"]} == \

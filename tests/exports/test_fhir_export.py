@@ -31,7 +31,9 @@ def test_bundle_validates_as_fhir_r4b_collection(tmp_path, pairs, rules):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     kinds = [e["resource"]["resourceType"] for e in data["entry"]]
     assert kinds.count("Patient") == 3 and kinds.count("Device") == 3
-    assert kinds.count("Flag") == 1  # only A1001 is blocked
+    # A1001 is blocked (active Flag); C3003's block of September was lifted (inactive)
+    flags = [r["status"] for r in _resources(data, "Flag")]
+    assert flags == ["active", "inactive"]
     tags = {t["system"]: t["code"] for t in data["meta"]["tag"]}
     assert tags[C.AS_OF_TAG_SYSTEM] == "2026-11-25"
     assert tags[C.RULES_VERSION_TAG_SYSTEM] == rules.version
@@ -80,7 +82,7 @@ def test_cultures_are_loinc_observations_with_organism_and_susceptibility(tmp_pa
     susceptibility = {c["code"]["coding"][0]["code"]: c["valueCodeableConcept"]["coding"][0]["code"]
                       for c in positive["component"]}
     assert susceptibility == {"fluconazole": "R", "micafungin": "S"}
-    assert pending["status"] == "preliminary" and "valueCodeableConcept" not in pending
+    assert pending["status"] == "registered" and "valueCodeableConcept" not in pending
     loincs = {o["code"]["coding"][1]["code"]: o["code"]["coding"][0]["code"] for o in cultures}
     assert loincs == {"blood": "600-7", "pocket": "6462-6", "csf": "606-4"}
 
@@ -108,7 +110,8 @@ def test_courses_procedures_and_flag(tmp_path, pairs, rules):
         ("completed", {"start": "2026-10-01", "end": "2026-10-07"}),
     ]
     flag = _resources(data, "Flag")[0]
-    assert flag["status"] == "active" and flag["period"] == {"start": "2026-11-25"}
+    # Blocked since the positive blood culture of 2026-11-20, not since the export date
+    assert flag["status"] == "active" and flag["period"] == {"start": "2026-11-20"}
     assert [c["code"] for c in flag["code"]["coding"]] == ["fungemia", "culture_pending"]
     assert "Active fungemia since 2026-11-20" in flag["code"]["text"]
     jane_url = data["entry"][0]["fullUrl"]
@@ -119,7 +122,7 @@ def test_round_trip_gives_back_the_same_records(tmp_path, pairs, rules):
     _path, data = _bundle(tmp_path, pairs, rules)
     patients, ignored = parse_bundle(data, AS_OF)
     assert patients == [without_ids(p) for p, _a in pairs]
-    assert ignored == {"Flag": 1}  # a block is recomputed from the records, never imported
+    assert ignored == {"Flag": 2}  # a block is recomputed from the records, never imported
 
 
 def test_same_ward_exports_the_same_ids(pairs, rules):

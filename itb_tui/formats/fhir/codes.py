@@ -21,7 +21,7 @@ FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
 DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 
 # Our own identifier and code systems.
-MRN_SYSTEM = "urn:itb-tui:mrn"
+MRN_SYSTEM = "urn:itb-tui:mrn"  # the default; a site names its own (mrn_system=)
 SPECIMEN_SYSTEM = "urn:itb-tui:specimen"  # the ward file's specimen code, exactly
 SUSCEPTIBILITY_DRUG_SYSTEM = "urn:itb-tui:susceptibility-drug"
 PROCEDURE_KIND_SYSTEM = "urn:itb-tui:procedure-kind"
@@ -103,3 +103,11 @@ EXAM_DISPLAY = {
     "echocardiogram": "Echocardiogram",
     "other": "Other examination",
 }
+
+# Standard systems for the codes the species and drug tables carry (each code there with
+# the source it was checked against; the export emits a coding only where one is listed).
+ATC = "http://www.whocc.no/atc"
+
+# The Flag's text, before its reasons.
+FLAG_ACTIVE_TEXT = "Do not refill the intrathecal baclofen pump: "
+FLAG_LIFTED_TEXT = "Refill block of the intrathecal baclofen pump, since lifted: "

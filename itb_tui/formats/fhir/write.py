@@ -10,8 +10,17 @@ app's conclusion on `as_of`; everything else is the record it was drawn from, co
 enough that `read.parse_bundle` gives back the same records (see `codes` for
 what needs an extension).
 
-Resource ids are name-based UUIDs (MRN + record position): the same ward exported twice
-gives the same ids, so a receiving system can tell an update from a new record.
+Resource ids come from each record's own identity (`ids`: MRN system and MRN, kind, store
+row id or natural key), never from its place in a list: the same ward exported twice
+gives the same ids, and removing a record (entered in error) changes no other record's id,
+so a receiving system updating by id can never overwrite one record with another. Each
+resource also carries its id as an identifier, which a `transaction` Bundle names in its
+conditional updates (`PUT Observation?identifier=...`); the Patient is created only if no
+Patient has its MRN (`ifNoneExist`): the hospital's patient index owns it.
+
+The Flag: one per refill-block episode (`clinical.block_episodes`), its id from the day
+the block began, `active` while it holds, `inactive` with `period.end` (the last blocked
+day) once lifted.
 The Bundle is built as plain JSON; the tests validate it with the fhir.resources R4B
 models (see `render` for why not at run time).
 """
@@ -20,17 +29,31 @@ from __future__ import annotations
 
 import functools
 import json
-import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from urllib.parse import quote
 
 from itb_tui.formats.fhir import codes as C
+from itb_tui.formats.fhir import terminology
+from itb_tui.formats.fhir.ids import identifier, record_keys, resource_id
 
-_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:itb-tui")
+BUNDLE_TYPES = ("collection", "transaction")
+# The laboratory's report statuses (store lab_reports) a culture Observation takes as is.
+LAB_REPORT_STATUSES = ("preliminary", "final", "corrected")
 
 
-def _uuid(*parts: object) -> str:
-    return str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in parts)))
+@dataclass(frozen=True)
+class ExportContext:
+    """What the export knows beyond the records, passed in by the caller (the export never
+    opens the store). `report_statuses`: culture row id -> the laboratory's report status
+    (preliminary | final | corrected; a result corrected on the ward counts as corrected).
+    `weight_recorded_on`: MRN -> the day the weight now on file was recorded."""
+
+    mrn_system: str = C.MRN_SYSTEM
+    report_statuses: Mapping[int, str] = field(default_factory=dict)
+    weight_recorded_on: Mapping[str, date] = field(default_factory=dict)
 
 
 def _coding(system: str, code: str, display: str | None = None) -> dict:
@@ -52,20 +75,44 @@ def _ref(full_url: str, display: str | None = None) -> dict:
 
 
 class _Entries:
-    """Collects (fullUrl, resource) pairs, giving each resource its id."""
+    """Collects (fullUrl, resource) pairs, giving each resource its id (and, but for the
+    Patient, that id as an identifier); in a transaction, each entry's request."""
 
-    def __init__(self) -> None:
+    def __init__(self, transaction: bool) -> None:
         self.items: list[dict] = []
+        self.transaction = transaction
 
     def add(self, resource: dict, *key: object) -> str:
-        rid = _uuid(*key)
-        resource = {"resourceType": resource.pop("resourceType"), "id": rid, **resource}
+        rid = resource_id(*key)
+        kind = resource.pop("resourceType")
+        head: dict = {"resourceType": kind, "id": rid}
+        if kind != "Patient":
+            head["identifier"] = [identifier(rid)]
+        resource = {**head, **resource}
         full_url = f"urn:uuid:{rid}"
-        self.items.append({"fullUrl": full_url, "resource": resource})
+        entry: dict = {"fullUrl": full_url, "resource": resource}
+        if self.transaction:
+            entry["request"] = _request(kind, resource)
+        self.items.append(entry)
         return full_url
 
 
-def _patient(p) -> dict:
+def _search(ident: dict) -> str:
+    """`identifier=system|value`, each part percent-encoded (an MRN may hold '&' or '|')."""
+    return f"identifier={quote(ident['system'], safe=':/')}|{quote(ident['value'], safe=':')}"
+
+
+def _request(kind: str, resource: dict) -> dict:
+    """Conditional, by identifier, never by our id (the receiver's ids are its own): the
+    Patient is created only when no Patient has the MRN (the hospital's patient index owns
+    demographics); every record itb-tui owns is created or updated in place."""
+    ident = resource["identifier"][0]
+    if kind == "Patient":
+        return {"method": "POST", "url": "Patient", "ifNoneExist": _search(ident)}
+    return {"method": "PUT", "url": f"{kind}?{_search(ident)}"}
+
+
+def _patient(p, mrn_system: str) -> dict:
     name: dict = {"text": p.name}
     if "," in p.name:
         family, given = (part.strip() for part in p.name.split(",", 1))
@@ -88,7 +135,7 @@ def _patient(p) -> dict:
     out["identifier"] = [{
         "use": "usual",
         "type": {"coding": [_coding(C.V2_IDENTIFIER_TYPE, "MR", "Medical record number")]},
-        "system": C.MRN_SYSTEM,
+        "system": mrn_system,
         "value": p.mrn,
     }]
     out["name"] = [name]
@@ -97,16 +144,21 @@ def _patient(p) -> dict:
     return out
 
 
-def _weight(p, subject: dict) -> dict:
+def _weight(p, subject: dict, recorded_on: date | None) -> dict:
     code, display = C.BODY_WEIGHT_LOINC
-    return {
+    out = {
         "resourceType": "Observation",
         "status": "final",
         "category": [{"coding": [_coding(C.OBSERVATION_CATEGORY, "vital-signs", "Vital Signs")]}],
         "code": {"coding": [_coding(C.LOINC, code, display)], "text": display},
         "subject": subject,
-        "valueQuantity": _quantity(p.weight_kg, "kg"),
     }
+    # The day the weight was recorded, when the caller knows it (the store's audit trail);
+    # the records themselves carry no date, and a guessed one would be a false record.
+    if recorded_on is not None:
+        out["effectiveDateTime"] = recorded_on.isoformat()
+    out["valueQuantity"] = _quantity(p.weight_kg, "kg")
+    return out
 
 
 def _device(pump, subject: dict) -> dict:
@@ -145,15 +197,15 @@ def _procedure(kind: str, subject: dict, *, code: dict, when: dict, extra: dict 
     return out
 
 
-def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, mrn: str, i: int):
+def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: tuple):
     if pump.implanted_on is not None:
         entries.add(_procedure(
             "pump_implant", subject,
             code={"text": "Implantation of intrathecal baclofen pump"},
             when={"performedDateTime": pump.implanted_on.isoformat()},
             extra={"focalDevice": [{"action": {"text": "implanted"}, "manipulated": device}]},
-        ), mrn, "pump", i, "implant")
-    for j, refill in enumerate(pump.refills):
+        ), *key, "implant")
+    for refill_key, refill in zip(record_keys(pump.refills, lambda r: (r.on,)), pump.refills):
         extension = [{"url": C.EXT_REFILL_VOLUME, "valueQuantity": _quantity(refill.volume_ml, "mL")}]
         if refill.programmer_alarm_on is not None:
             extension.append({"url": C.EXT_PROGRAMMER_ALARM_ON,
@@ -169,7 +221,7 @@ def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, mrn: 
             when={"performedDateTime": refill.on.isoformat()},
             extra={"focalDevice": [{"action": {"text": "refilled"}, "manipulated": device}]},
             extension=extension, note=note,
-        ), mrn, "pump", i, "refill", j)
+        ), *key, "refill", refill_key)
     if pump.removed_on is not None:
         extra: dict = {}
         if pump.removal_reason:
@@ -179,14 +231,26 @@ def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, mrn: 
             "pump_explant", subject,
             code={"text": "Removal of intrathecal baclofen pump"},
             when={"performedDateTime": pump.removed_on.isoformat()}, extra=extra,
-        ), mrn, "pump", i, "explant")
+        ), *key, "explant")
 
 
-def _culture(c, subject: dict) -> dict:
+def culture_status(result: str, report_status: str | None) -> str:
+    """FHIR Observation.status of a culture: `registered` while pending (no result yet);
+    else the laboratory's report status where known (a preliminary positive, "yeast seen",
+    stays `preliminary` until the final arrives; `corrected` after a correction); else
+    `final` (a result entered on the ward is the final one)."""
+    if result == "pending":
+        return "registered"
+    if report_status in LAB_REPORT_STATUSES:
+        return report_status
+    return "final"
+
+
+def _culture(c, subject: dict, report_status: str | None) -> dict:
     loinc, display = C.CULTURE_LOINC[c.specimen]
     out: dict = {
         "resourceType": "Observation",
-        "status": "preliminary" if c.result == "pending" else "final",
+        "status": culture_status(c.result, report_status),
         "category": [{"coding": [_coding(C.OBSERVATION_CATEGORY, "laboratory", "Laboratory")]}],
         "code": {"coding": [_coding(C.LOINC, loinc, display),
                             _coding(C.SPECIMEN_SYSTEM, c.specimen)],
@@ -195,7 +259,12 @@ def _culture(c, subject: dict) -> dict:
         "effectiveDateTime": c.drawn_on.isoformat(),
     }
     if c.result == "positive":
-        out["valueCodeableConcept"] = {"text": c.organism}
+        value: dict = {}
+        snomed = terminology.organism_snomed(c.organism)
+        if snomed is not None:
+            value["coding"] = [_coding(C.SNOMED, *snomed)]
+        value["text"] = c.organism
+        out["valueCodeableConcept"] = value
         out["interpretation"] = [{"coding": [_coding(C.V3_INTERPRETATION, "POS", "Positive")]}]
     elif c.result == "no_growth":
         code, text = C.NO_GROWTH_SNOMED
@@ -233,8 +302,11 @@ def _course(course, subject: dict, as_of: date) -> dict:
     out["status"] = status
     out["category"] = {"coding": [_coding(C.MEDICATION_CATEGORY_SYSTEM, "antifungal",
                                           "Antifungal therapy")]}
-    out["medicationCodeableConcept"] = {"coding": [_coding(C.ANTIFUNGAL_SYSTEM, course.drug)],
-                                        "text": course.drug}
+    codings = [_coding(C.ANTIFUNGAL_SYSTEM, course.drug)]
+    atc = terminology.drug_atc(course.drug)
+    if atc is not None:
+        codings.insert(0, _coding(C.ATC, atc))
+    out["medicationCodeableConcept"] = {"coding": codings, "text": course.drug}
     out["subject"] = subject
     period = {"start": course.started_on.isoformat()}
     if course.stopped_on is not None:
@@ -249,59 +321,99 @@ def _course(course, subject: dict, as_of: date) -> dict:
     return out
 
 
-def _flag(a, subject: dict, as_of: date) -> dict:
-    explanations = a.refill.explanations or a.refill.reasons
+def _flag(subject: dict, start_on: date, last_day: date | None, reasons, explanations) -> dict:
+    if last_day is None:
+        status, text = "active", C.FLAG_ACTIVE_TEXT
+    else:
+        status, text = "inactive", C.FLAG_LIFTED_TEXT
+    period = {"start": start_on.isoformat()}
+    if last_day is not None:
+        period["end"] = last_day.isoformat()
     return {
         "resourceType": "Flag",
-        "status": "active",
+        "status": status,
         "category": [{"coding": [_coding(C.FLAG_CATEGORY, "safety", "Safety")]}],
         "code": {
-            "coding": [_coding(C.REFILL_BLOCK_REASON_SYSTEM, r) for r in a.refill.reasons],
-            "text": "Do not refill the intrathecal baclofen pump: " + "; ".join(explanations),
+            "coding": [_coding(C.REFILL_BLOCK_REASON_SYSTEM, r) for r in reasons],
+            "text": text + "; ".join(explanations or reasons),
         },
         "subject": subject,
-        "period": {"start": as_of.isoformat()},
+        "period": period,
     }
 
 
-def _patient_entries(p, a, entries: _Entries, as_of: date) -> None:
-    mrn = p.mrn
-    subject = _ref(entries.add(_patient(p), mrn, "patient"), p.name)
+def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of: date) -> None:
+    """One Flag per block episode, keyed by the day it began. The open episode takes the
+    reasons of the assessment on `as_of` (the one every other view shows); if the records
+    give no open episode where that assessment is blocked, the block is still exported,
+    from `as_of` (never drop a block)."""
+    from itb_tui.clinical.block_episodes import refill_block_episodes
+
+    blocked = a is not None and a.refill.status == "blocked"
+    episodes = refill_block_episodes(p, as_of, rules) if rules is not None else ()
+    open_start = None
+    for ep in episodes:
+        if ep.active and not blocked:
+            continue  # the caller's assessment is the word on `as_of`: not blocked
+        if ep.active:
+            open_start = ep.start_on
+            continue
+        entries.add(_flag(subject, ep.start_on, ep.last_day, ep.reasons, ep.explanations),
+                    *mrn_key, "refill-block", ep.start_on.isoformat())
+    if blocked:
+        start = open_start or as_of
+        entries.add(_flag(subject, start, None, a.refill.reasons, a.refill.explanations),
+                    *mrn_key, "refill-block", start.isoformat())
+
+
+def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportContext) -> None:
+    mrn_key = (ctx.mrn_system, p.mrn)
+    subject = _ref(entries.add(_patient(p, ctx.mrn_system), *mrn_key, "patient"), p.name)
     if p.weight_kg is not None:
-        entries.add(_weight(p, subject), mrn, "weight")
-    for i, pump in enumerate(p.pumps):
-        device = _ref(entries.add(_device(pump, subject), mrn, "pump", i), pump.serial)
-        _pump_procedures(pump, subject, device, entries, mrn, i)
-    for i, culture in enumerate(p.cultures):
-        entries.add(_culture(culture, subject), mrn, "culture", i)
-    for i, course in enumerate(p.antifungals):
-        entries.add(_course(course, subject, as_of), mrn, "antifungal", i)
-    for i, b in enumerate(p.bridging):
+        entries.add(_weight(p, subject, ctx.weight_recorded_on.get(p.mrn)), *mrn_key, "weight")
+    for key, pump in zip(record_keys(p.pumps, lambda r: (r.serial,)), p.pumps):
+        pump_key = (*mrn_key, "pump", key)
+        device = _ref(entries.add(_device(pump, subject), *pump_key), pump.serial)
+        _pump_procedures(pump, subject, device, entries, pump_key)
+    for key, culture in zip(record_keys(p.cultures, lambda r: (r.specimen, r.drawn_on)), p.cultures):
+        status = ctx.report_statuses.get(culture.id) if culture.id is not None else None
+        entries.add(_culture(culture, subject, status), *mrn_key, "culture", key)
+    for key, course in zip(record_keys(p.antifungals, lambda r: (r.drug, r.started_on)), p.antifungals):
+        entries.add(_course(course, subject, as_of), *mrn_key, "antifungal", key)
+    for key, b in zip(record_keys(p.bridging, lambda r: (r.method, r.started_on)), p.bridging):
         code = {"coding": [_coding(C.BRIDGING_METHOD_SYSTEM, b.method, C.BRIDGING_DISPLAY[b.method])],
                 "text": C.BRIDGING_DISPLAY[b.method]}
-        # Running bridging is "in-progress"; once stopped (revision 3) it is "completed"
-        # and its period ends on the last day.
+        # Running bridging (no last day) is "in-progress"; once stopped (revision 3) it is
+        # "completed" and its period ends on the last day.
         period = {"start": b.started_on.isoformat()}
         if b.stopped_on is not None:
             period["end"] = b.stopped_on.isoformat()
         entries.add(_procedure("bridging", subject, code=code, when={"performedPeriod": period},
                                note=b.detail, status="completed" if b.stopped_on else "in-progress"),
-                    mrn, "bridging", i)
-    for i, exam in enumerate(p.exams):
+                    *mrn_key, "bridging", key)
+    for key, exam in zip(record_keys(p.exams, lambda r: (r.kind, r.on)), p.exams):
         code = {"coding": [_coding(C.EXAM_KIND_SYSTEM, exam.kind, C.EXAM_DISPLAY[exam.kind])],
                 "text": C.EXAM_DISPLAY[exam.kind]}
         entries.add(_procedure("exam", subject, code=code,
                                when={"performedDateTime": exam.on.isoformat()},
-                               note=exam.finding), mrn, "exam", i)
-    if a is not None and a.refill.status == "blocked":
-        entries.add(_flag(a, subject, as_of), mrn, "refill-block", as_of.isoformat())
+                               note=exam.finding), *mrn_key, "exam", key)
+    _flags(p, a, rules, subject, entries, mrn_key, as_of)
 
 
-def build_bundle(pairs, *, as_of: date, rules, generated_at: datetime) -> dict:
-    """The Bundle as a JSON-ready dict (Decimals kept exact), not yet validated."""
-    entries = _Entries()
+def build_bundle(pairs, *, as_of: date, rules, generated_at: datetime, bundle: str = "collection",
+                 mrn_system: str = C.MRN_SYSTEM, report_statuses: Mapping[int, str] | None = None,
+                 weight_recorded_on: Mapping[str, date] | None = None) -> dict:
+    """The Bundle as a JSON-ready dict (Decimals kept exact), not yet validated.
+
+    `bundle`: "collection" (a document of the ward) or "transaction" (each entry with its
+    conditional request, for a FHIR server to apply). `mrn_system`: the site's MRN
+    identifier system. `report_statuses`, `weight_recorded_on`: see ExportContext."""
+    if bundle not in BUNDLE_TYPES:
+        raise ValueError(f"unknown FHIR Bundle type {bundle!r}: use one of {', '.join(BUNDLE_TYPES)}")
+    ctx = ExportContext(mrn_system, report_statuses or {}, weight_recorded_on or {})
+    entries = _Entries(transaction=bundle == "transaction")
     for patient, assessment in pairs:
-        _patient_entries(patient, assessment, entries, as_of)
+        _patient_entries(patient, assessment, rules, entries, as_of, ctx)
     stamp = generated_at if generated_at.tzinfo else generated_at.astimezone()
     tags = [_coding(C.AS_OF_TAG_SYSTEM, as_of.isoformat(), "Computed as of")]
     version = getattr(rules, "version", None)
@@ -310,7 +422,7 @@ def build_bundle(pairs, *, as_of: date, rules, generated_at: datetime) -> dict:
     return {
         "resourceType": "Bundle",
         "meta": {"tag": tags},
-        "type": "collection",
+        "type": bundle,
         "timestamp": stamp.astimezone(timezone.utc).isoformat(timespec="seconds").replace(
             "+00:00", "Z"),
         "entry": entries.items,
@@ -327,14 +439,18 @@ def _json_number(value: object) -> object:
     raise TypeError(f"cannot write {type(value).__name__} in a FHIR Bundle")
 
 
-def render(pairs, *, as_of: date, rules, generated_at: datetime, for_file: bool = True) -> bytes:
+def render(pairs, *, as_of: date, rules, generated_at: datetime, for_file: bool = True,
+           **options) -> bytes:
     """The Bundle as pretty-printed JSON bytes.
 
     Not re-validated here: fhir.resources costs about 14 ms a patient (minutes for a
     10,000-patient clinic) to check resources this module builds the same way every time
     from records already validated. The tests validate every resource shape it writes.
+
+    `options`: build_bundle's keywords (bundle, mrn_system, report_statuses,
+    weight_recorded_on).
     """
-    bundle = build_bundle(pairs, as_of=as_of, rules=rules, generated_at=generated_at)
+    bundle = build_bundle(pairs, as_of=as_of, rules=rules, generated_at=generated_at, **options)
     return dumps_bundle(bundle).encode("utf-8")
 
 

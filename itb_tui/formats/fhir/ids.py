@@ -1,0 +1,52 @@
+"""Resource ids for the FHIR export, from each record's own identity (issue 15).
+
+Why: a receiving system updates by id (or by the identifier carrying it). An id built
+from a record's place in a list changed meaning when another record was removed: after
+one culture was marked entered in error, the id of "Candida albicans" became "No growth",
+and a receiver updating by id overwrote a positive culture with a negative one.
+
+So an id is a name-based UUID (uuid5) of: the patient (MRN system and MRN), the kind of
+record, and the record's own key: the store's row id where the record came from the
+store (an edit or a correction keeps its id; no other record can take it), otherwise a
+natural key from the record's fields (a culture's specimen and day, a course's drug and
+start ...), numbered only among records with the same natural key. The same record
+gives the same id in every export; removing a record removes its id and touches no other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:itb-tui")
+# The identifier system of a resource's own id: RFC 3986 URIs, as FHIR advises for UUIDs.
+URI_SYSTEM = "urn:ietf:rfc:3986"
+
+T = TypeVar("T")
+
+
+def resource_id(*parts: object) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def record_keys(records: Iterable[T], natural: Callable[[T], tuple]) -> list[str]:
+    """One key per record, in order: `row:<id>` for a stored record, else its natural key
+    (with `#n` for the n-th repeat of the same natural key, n >= 2)."""
+    counts: Counter = Counter()
+    keys = []
+    for record in records:
+        row = getattr(record, "id", None)
+        if row is not None:
+            keys.append(f"row:{row}")
+            continue
+        key = "|".join("" if p is None else str(p) for p in natural(record))
+        counts[key] += 1
+        keys.append(key if counts[key] == 1 else f"{key}#{counts[key]}")
+    return keys
+
+
+def identifier(rid: str) -> dict:
+    """The identifier a transaction's conditional update names the resource by."""
+    return {"system": URI_SYSTEM, "value": f"urn:uuid:{rid}"}
