@@ -245,6 +245,11 @@ def cmd_import(args) -> int:
     name, raw = _read_input(args.file)
     data = _parse_json(name, raw)
     ignored: dict[str, int] = {}
+    from itb_tui.formats.fhir.results import kind_of
+
+    if kind_of(data) == "lab":
+        raise CliError(f"{name}: laboratory results (FHIR DiagnosticReport / Observation), not a ward file: "
+                       "nothing was imported; use `itb-tui results import`")
     try:
         if isinstance(data, dict) and data.get("resourceType") == "Bundle":
             try:
