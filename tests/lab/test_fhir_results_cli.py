@@ -105,3 +105,16 @@ def test_a_lab_file_given_to_import_is_refused_with_the_right_command(ward, tmp_
     run = run_cli(ward, "import", str(f))
     assert run.code == 1 and "laboratory results" in run.err and "itb-tui results import" in run.err
     assert dump_db(ward / "ward.db") == before
+
+
+def test_a_quarantined_fhir_report_can_be_assigned_to_the_right_patient(ward, tmp_path):
+    f = tmp_path / "lab.json"
+    f.write_text(json.dumps(positive_report(mrn="ED-999", accession="Q1")))  # the ED number, not the MRN
+    run = run_cli(ward, "results", "import", str(f), "--json")
+    assert run.code == 2
+    (m,) = json.loads(run.out)["messages"]
+    assert m["outcome"] == "quarantined"
+    assigned = run_cli(ward, "results", "quarantine", "assign", str(m["quarantine_id"]), "H100",
+                       "--reason", "ED number; DOB checked")
+    assert assigned.code == 0, assigned.err
+    assert "imported" in assigned.out and _status(ward)["H100"] == "blocked"
