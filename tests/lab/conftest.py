@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 _TESTS = Path(__file__).resolve().parents[1]
-for sub in ("store", "cli", "hl7"):
+for sub in ("store", "cli", "hl7", "ui"):
     if str(_TESTS / sub) not in sys.path:
         sys.path.append(str(_TESTS / sub))
 
