@@ -145,3 +145,21 @@ def test_a_transaction_bundle_of_two_patients(store):
     doc = bundle(*[e["resource"] for e in a + b], kind="transaction", request=True)
     outs = [_apply_reading(store, r) for r in _readings(doc)]
     assert [(o.outcome, o.refill) for o in outs] == [("imported", "blocked"), ("imported", "ok")]
+
+
+def test_lab_reports_reads_the_same_from_the_store_and_the_read_only_reader(store, store_url):
+    """What status --json and show read to say "preliminary": the writable Store, the fast
+    read-only reader (its own SQL) agree (the deferred store forwards it: tests/architecture)."""
+    from itb_tui.store.reader import open_reader
+
+    store.import_patients([quiet_patient(), quiet_patient(mrn="B3003")], "tester")
+    _apply(store, _doc(status="preliminary", text="Yeast seen"))
+    (c,) = _cultures(store)
+    expected = {MRN: {c.id: ("FA1", "preliminary")}}
+    assert store.lab_reports() == expected == store.lab_reports(MRN)
+    assert store.lab_reports("B3003") == {} and store.lab_reports("NOBODY") == {}
+    reader = open_reader(store_url)
+    assert reader is not None
+    with reader:
+        assert reader.lab_reports() == expected == reader.lab_reports(MRN)
+        assert reader.lab_reports("B3003") == {}
