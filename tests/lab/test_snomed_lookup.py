@@ -57,3 +57,15 @@ def test_a_code_that_cannot_be_trusted_stops_with_one_line(tmp_path, bad, why):
 def test_the_shipped_table_loads_its_codes():
     # Whatever codes the shipped table carries (another slice adds them), each has a source.
     assert isinstance(organisms.snomed_ct_index(), dict)
+
+
+def test_results_import_stops_with_one_line_when_the_table_codes_cannot_be_used(monkeypatch):
+    from itb_tui.cli.common import CliError
+    from itb_tui.cli.results import check_organism_codes
+
+    def broken():
+        raise organisms.SnomedCodeError("species table x: 'Candida albicans': snomed_ct 1 is not a SNOMED CT concept id")
+
+    monkeypatch.setattr(organisms, "_snomed_ct_codes", broken)
+    with pytest.raises(CliError, match="is not a SNOMED CT concept id"):
+        check_organism_codes()
