@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from itb_tui.cli.lab_feed import check_organism_codes
 from itb_tui.cli.lab_feed import row as _row
 from itb_tui.cli.lab_feed import store_message
 
@@ -126,18 +127,6 @@ def cmd_results(args) -> int:
     else:
         _summary(rows, counts, files, seconds)
     return status
-
-
-def check_organism_codes() -> None:
-    """Stop with one line (before anything is read) when the species table's SNOMED CT
-    codes cannot be used: FHIR organisms are looked up there (organisms.by_snomed_ct)."""
-    from itb_tui.cli.common import CliError
-    from itb_tui.clinical.organisms import SnomedCodeError, by_snomed_ct
-
-    try:
-        by_snomed_ct("0")  # loads and checks the table's codes once
-    except SnomedCodeError as exc:
-        raise CliError(str(exc)) from None
 
 
 def _fhir_rows(store, path: Path, text: str, table, actor: str) -> list[dict]:

@@ -67,7 +67,7 @@ def _assign(store, args, actor: str) -> int:
     from itb_tui.formats.fhir.results import looks_like_json, read_json
 
     if looks_like_json(message.raw):  # a FHIR report, kept as a small Bundle
-        from itb_tui.cli.results import check_organism_codes
+        from itb_tui.cli.lab_feed import check_organism_codes
 
         check_organism_codes()
         found = read_json(message.raw, load())

@@ -61,7 +61,7 @@ def test_the_shipped_table_loads_its_codes():
 
 def test_results_import_stops_with_one_line_when_the_table_codes_cannot_be_used(monkeypatch):
     from itb_tui.cli.common import CliError
-    from itb_tui.cli.results import check_organism_codes
+    from itb_tui.cli.lab_feed import check_organism_codes
 
     def broken():
         raise organisms.SnomedCodeError("species table x: 'Candida albicans': snomed_ct 1 is not a SNOMED CT concept id")
