@@ -142,6 +142,7 @@ def test_every_bundle_type_a_lab_sends_is_read(kind):
     ('[1, 2]', "not a FHIR resource"),
     ('{"resourceType": "Bundle", "type": "history", "entry": []}', "is not a set of results"),
     ('{"format": "itb-ward/1", "patients": []}', "import it with `itb-tui import`"),
+    (json.dumps(bundle(patient(), {"resourceType": "Device", "id": "d"})), "a ward FHIR Bundle"),
 ])
 def test_a_file_that_is_not_lab_results_is_refused_whole(text, why):
     found = read_json(text)
