@@ -73,20 +73,36 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
-def patient_status(patient: Patient, a: Assessment) -> dict[str, Any]:
+def _preliminary(patient: Patient, lab_reports) -> list[dict]:
+    """`refill.preliminary_results`: the patient's results whose laboratory report is still
+    preliminary (present/lab_reports.py; the key is only written when there are any, so a
+    ward without lab-feed results reports byte for byte as before)."""
+    if not lab_reports or patient.mrn not in lab_reports:
+        return []
+    from itb_tui.present.lab_reports import preliminary_json
+
+    return preliminary_json(patient, lab_reports[patient.mrn])
+
+
+def patient_status(patient: Patient, a: Assessment, lab_reports=None) -> dict[str, Any]:
+    """One patient of `status --json`; `lab_reports`: MRN -> the store's `lab_reports`."""
     r = a.reservoir
     af = a.antifungal
     ri = a.reimplant
+    refill: dict[str, Any] = {
+        "status": a.refill.status,
+        "reasons": list(a.refill.reasons),
+        "explanations": list(a.refill.explanations),
+    }
+    preliminary = _preliminary(patient, lab_reports)
+    if preliminary:
+        refill["preliminary_results"] = preliminary
     return {
         "mrn": patient.mrn,
         "name": patient.name,
         "ward": patient.ward,
         "bed": patient.bed,
-        "refill": {
-            "status": a.refill.status,
-            "reasons": list(a.refill.reasons),
-            "explanations": list(a.refill.explanations),
-        },
+        "refill": refill,
         "reservoir": None if r is None else {
             "alarm_on": _iso(r.alarm_on),
             "days_to_alarm": r.days_to_alarm,
@@ -122,19 +138,19 @@ def patient_status(patient: Patient, a: Assessment) -> dict[str, Any]:
     }
 
 
-def status_document(pairs: Iterable[Pair], as_of: date, rules) -> dict[str, Any]:
+def status_document(pairs: Iterable[Pair], as_of: date, rules, lab_reports=None) -> dict[str, Any]:
     """The `status --json` report: patients in MRN order."""
     with _gc_paused():
         ordered = sorted(pairs, key=lambda pa: pa[0].mrn)
         return {
             "as_of": as_of.isoformat(),
             "rules_version": rules.version,
-            "patients": [patient_status(p, a) for p, a in ordered],
+            "patients": [patient_status(p, a, lab_reports) for p, a in ordered],
         }
 
 
 def write_status_json(pairs: Iterable[Pair], as_of: date, rules, write: Callable[[bytes], Any],
-                      *, chunk: int = 2000) -> None:
+                      *, chunk: int = 2000, lab_reports=None) -> None:
     """Write the `status --json` report through `write` (UTF-8 bytes, in chunks), byte for
     byte what `json.dumps(status_document(...), indent=2, ensure_ascii=False) + "\n"` gives.
 
@@ -154,7 +170,7 @@ def write_status_json(pairs: Iterable[Pair], as_of: date, rules, write: Callable
             return
         write((head + '  "patients": [\n').encode("utf-8"))
         for start in range(0, len(ordered), chunk):
-            part = ",\n".join(_patient_json(p, a) for p, a in ordered[start:start + chunk])
+            part = ",\n".join(_patient_json(p, a, lab_reports) for p, a in ordered[start:start + chunk])
             tail = ",\n" if start + chunk < len(ordered) else "\n  ]\n}\n"
             write((part + tail).encode("utf-8"))
 
@@ -184,11 +200,12 @@ def _str_list(items: Sequence[str], level: int) -> str:
     return "[" + pad + ("," + pad).join(_value(x, level + 1) for x in items) + "\n" + "  " * level + "]"
 
 
-def _patient_json(patient: Patient, a: Assessment) -> str:
+def _patient_json(patient: Patient, a: Assessment, lab_reports=None) -> str:
     """One entry of the report's `patients` list (level 2 of the document): the fields of
     `patient_status`, in its order."""
     r, af, ri, ref = a.reservoir, a.antifungal, a.reimplant, a.refill
     v = _value
+    preliminary = _preliminary(patient, lab_reports)
     if r is None:
         reservoir = "null"
     else:
@@ -227,8 +244,9 @@ def _patient_json(patient: Patient, a: Assessment) -> str:
         '      "refill": {\n'
         f'        "status": {v(ref.status, 4)},\n'
         f'        "reasons": {_str_list(list(ref.reasons), 4)},\n'
-        f'        "explanations": {_str_list(list(ref.explanations), 4)}\n'
-        "      },\n"
+        f'        "explanations": {_str_list(list(ref.explanations), 4)}'
+        + (f',\n        "preliminary_results": {v(preliminary, 4)}\n' if preliminary else "\n")
+        + "      },\n"
         f'      "reservoir": {reservoir},\n'
         '      "antifungal": {\n'
         f'        "state": {v(af.state, 4)},\n'

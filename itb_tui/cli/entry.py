@@ -134,10 +134,11 @@ def cmd_status(args) -> int:
         # as_of (not its whole history): the report is the same, the load a third the size.
         reads = store.for_assessing_on(as_of) if isinstance(store, WardReader) else store
         pairs = _pairs(args, reads, as_of, rules)
+        lab_reports = store.lab_reports() if args.json else None
     if args.json:
         # Streamed, byte for byte json.dumps(status_document(...), indent=2) (see report).
         sys.stdout.flush()
-        report.write_status_json(pairs, as_of, rules, sys.stdout.buffer.write)
+        report.write_status_json(pairs, as_of, rules, sys.stdout.buffer.write, lab_reports=lab_reports)
         sys.stdout.buffer.flush()
         return 0
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -158,9 +159,10 @@ def cmd_show(args) -> int:
     rules = _rules()
     with _open_for_reading(args, today) as store:
         patient = store.get_patient(args.mrn)
+        lab_reports = store.lab_reports(args.mrn).get(args.mrn) if patient is not None else None
     if patient is None:
         raise CliError(f"no patient with MRN {args.mrn!r}")
-    print(show_text(patient, assess(patient, as_of, rules), rules.version), end="")
+    print(show_text(patient, assess(patient, as_of, rules), rules.version, lab_reports=lab_reports), end="")
     return 0
 
 
@@ -248,6 +250,11 @@ def cmd_import(args) -> int:
     name, raw = _read_input(args.file)
     data = _parse_json(name, raw)
     ignored: dict[str, int] = {}
+    from itb_tui.formats.fhir.results import kind_of
+
+    if kind_of(data) == "lab":
+        raise CliError(f"{name}: laboratory results (FHIR DiagnosticReport / Observation), not a ward file: "
+                       "nothing was imported; use `itb-tui results import`")
     try:
         if isinstance(data, dict) and data.get("resourceType") == "Bundle":
             try:

@@ -41,3 +41,15 @@ def store_message(store, reading, path, index: int, actor: str) -> dict:
 def row(path, index: int, control_id: str, outcome: str, detail: str, mrn: str = "") -> dict:
     return {"file": os.path.basename(str(path)), "message": index, "control_id": control_id or None,
             "mrn": mrn or None, "outcome": outcome, "detail": detail}
+
+
+def check_organism_codes() -> None:
+    """Stop with one line (before anything is read) when the species table's SNOMED CT
+    codes cannot be used: FHIR organisms are looked up there (organisms.by_snomed_ct)."""
+    from itb_tui.cli.common import CliError
+    from itb_tui.clinical.organisms import SnomedCodeError, by_snomed_ct
+
+    try:
+        by_snomed_ct("0")  # loads and checks the table's codes once
+    except SnomedCodeError as exc:
+        raise CliError(str(exc)) from None

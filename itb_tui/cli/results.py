@@ -22,21 +22,24 @@ import sys
 import time
 from pathlib import Path
 
+from itb_tui.cli.lab_feed import check_organism_codes
 from itb_tui.cli.lab_feed import row as _row
 from itb_tui.cli.lab_feed import store_message
 
 OUTCOMES = ("imported", "duplicate", "updated", "quarantined", "refused", "not_culture")
 EXIT_NOT_ALL_IMPORTED = 2
 HL7_SUFFIXES = (".hl7", ".txt", ".oru", ".msg")
+FHIR_SUFFIXES = (".json",)
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("results", help="laboratory results: `results import FILE|DIR` (HL7 v2 ORU^R01)")
+    p = sub.add_parser("results", help="laboratory results: `results import FILE|DIR` (HL7 v2 ORU^R01, FHIR R4 JSON)")
     rsub = p.add_subparsers(dest="results_command", metavar="ACTION")
-    imp = rsub.add_parser("import", help="import HL7 v2.x ORU^R01 files (single messages or batches); "
-                                         "every message accounted for")
+    imp = rsub.add_parser("import", help="import HL7 v2.x ORU^R01 files (single messages or batches) and FHIR R4 "
+                                         "JSON (Bundle, DiagnosticReport, Observation); every message accounted for")
     imp.add_argument("path", metavar="FILE|DIR",
-                     help="an HL7 file, or a directory of them (*.hl7, *.txt, *.oru, *.msg; not recursive)")
+                     help="an HL7 or FHIR JSON file, or a directory of them (*.hl7, *.txt, *.oru, *.msg, "
+                          "*.json; not recursive)")
     imp.add_argument("--json", action="store_true", help="the outcome of every message as JSON")
     from itb_tui.cli import results_listen
 
@@ -50,9 +53,9 @@ def _files(path: Path) -> list[Path]:
     from itb_tui.cli.common import CliError
 
     if path.is_dir():
-        found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in HL7_SUFFIXES)
+        found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in HL7_SUFFIXES + FHIR_SUFFIXES)
         if not found:
-            raise CliError(f"{path}: no HL7 files in it (*{', *'.join(HL7_SUFFIXES)})")
+            raise CliError(f"{path}: no HL7 or FHIR files in it (*{', *'.join(HL7_SUFFIXES + FHIR_SUFFIXES)})")
         return found
     if not path.is_file():
         raise CliError(f"{path}: no such file or directory")
@@ -86,12 +89,14 @@ def cmd_results(args) -> int:
         return cmd_quarantine(args)
     if getattr(args, "results_command", None) != "import":
         raise CliError("say what to do: itb-tui results import FILE|DIR | listen | quarantine")
+    from itb_tui.formats.fhir.results import looks_like_json
     from itb_tui.formats.hl7 import read, split_messages
     from itb_tui.formats.hl7.codes import LabCodesError, load
     try:
         table = load()
     except LabCodesError as exc:
         raise CliError(str(exc)) from None
+    check_organism_codes()
     files = _files(Path(args.path))
     actor = f"lab feed ({_actor()})"
     today = _today()
@@ -99,7 +104,11 @@ def cmd_results(args) -> int:
     started = time.perf_counter()
     with _open(args, today) as store:
         for path in files:
-            split = split_messages(_read_text(path))
+            text = _read_text(path)
+            if path.suffix.lower() in FHIR_SUFFIXES or looks_like_json(text):
+                rows += _fhir_rows(store, path, text, table, actor)
+                continue
+            split = split_messages(text)
             for stray in split.stray[:1]:
                 rows.append(_row(path, 0, "", "refused", f"text before the first MSH segment: {stray[:40]!r}"))
             if split.count_problem:
@@ -118,6 +127,22 @@ def cmd_results(args) -> int:
     else:
         _summary(rows, counts, files, seconds)
     return status
+
+
+def _fhir_rows(store, path: Path, text: str, table, actor: str) -> list[dict]:
+    """The rows of one FHIR JSON file: one per DiagnosticReport, lone Observation or other
+    resource (formats/fhir/results.py), stored as the HL7 messages are."""
+    from itb_tui.formats.fhir.results import read_json
+
+    found = read_json(text, table)
+    if found.refused:
+        return [_row(path, 0, "", "refused", found.refused)]
+    rows = []
+    for reading in found.readings:
+        row = store_message(store, reading, path, reading.index, actor)
+        row.pop("store_error", None)
+        rows.append(row)
+    return rows
 
 
 def _summary(rows: list[dict], counts: dict, files: list[Path], seconds: float) -> None:

@@ -64,7 +64,20 @@ def _assign(store, args, actor: str) -> int:
     message = held.get(args.id)
     if message is None:
         raise CliError(f"no quarantined message #{args.id}")
-    reading = read(RawMessage(1, message.raw), load())
+    from itb_tui.formats.fhir.results import looks_like_json, read_json
+
+    if looks_like_json(message.raw):  # a FHIR report, kept as a small Bundle
+        from itb_tui.cli.lab_feed import check_organism_codes
+
+        check_organism_codes()
+        found = read_json(message.raw, load())
+        readings = found.readings
+        if found.refused or len(readings) != 1:
+            raise CliError(f"quarantined message #{args.id} cannot be assigned: "
+                           f"{found.refused or 'not one laboratory report'}")
+        reading = readings[0]
+    else:
+        reading = read(RawMessage(1, message.raw), load())
     if reading.outcome != "ok":
         raise CliError(f"quarantined message #{args.id} cannot be assigned: {reading.reason or reading.outcome}; "
                        "discard it (and enter the result by hand) instead")

@@ -404,3 +404,61 @@ def _edit_distance(a: str, b: str) -> int:
             current.append(cost)
         previous2, previous = previous, current
     return previous[-1]
+
+
+# --- SNOMED CT codes (issue 15: a lab's FHIR result may name the organism by code only) ---
+# An entry of data/organisms.toml (species or genus) may carry `snomed_ct = "<code>"`
+# with `snomed_ct_source` naming where the code was checked. Only such verified codes are
+# looked up; a code not in the table gives None and the caller quarantines the result:
+# a code is never guessed from a near one or from a display text.
+
+
+class SnomedCodeError(OrganismTableError):
+    """A SNOMED CT code in the species table cannot be used."""
+
+
+def snomed_ct_index(path: Path | None = None) -> dict[str, str]:
+    """SNOMED CT concept id -> the organism's current name, from the species table.
+
+    Read from the table file itself (not `_TABLE`), so a test can point it at a small
+    fixture table. A code without its `snomed_ct_source`, a code that is not a SNOMED CT
+    concept id (digits only, 6 to 18), or one code on two organisms stops with one line.
+    """
+    path = path or default_table_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SnomedCodeError(f"species table {path}: cannot be read ({exc})") from None
+    index: dict[str, str] = {}
+    problems: list[str] = []
+    entries = [(raw, f"{raw.get('name', '')} species") for raw in data.get("genus", [])]
+    entries += [(raw, str(raw.get("name", ""))) for raw in data.get("species", [])]
+    for raw, name in entries:
+        code = raw.get("snomed_ct")
+        if code is None:
+            continue
+        code = str(code).strip()
+        if not (code.isdigit() and 6 <= len(code) <= 18):
+            problems.append(f"{name!r}: snomed_ct {code!r} is not a SNOMED CT concept id")
+        elif not str(raw.get("snomed_ct_source", "")).strip():
+            problems.append(f"{name!r}: snomed_ct {code} has no snomed_ct_source (a code needs the source it was checked against)")
+        elif code in index and index[code] != name:
+            problems.append(f"snomed_ct {code} is on both {index[code]!r} and {name!r}")
+        else:
+            index[code] = name
+    if problems:
+        raise SnomedCodeError(f"species table {path}: " + "; ".join(problems))
+    return index
+
+
+@lru_cache(maxsize=1)
+def _snomed_ct_codes() -> dict[str, str]:
+    return snomed_ct_index()
+
+
+def by_snomed_ct(code: str | None) -> str | None:
+    """The organism (its current name, as the species table shows it) a verified SNOMED CT
+    code names, or None when the table has no such code (never a guess)."""
+    if not code:
+        return None
+    return _snomed_ct_codes().get(str(code).strip())

@@ -13,6 +13,7 @@ from itb_tui.clinical.pumps import current_pump
 from itb_tui.clinical.records import Patient
 from itb_tui.present import cells as c
 from itb_tui.present import words as w
+from itb_tui.present.lab_reports import show_lines as lab_show_lines
 from itb_tui.present.status import URGENCY_GROUPS, headline_alert, refill_view, urgency_group
 
 
@@ -20,7 +21,10 @@ def _row(label: str, value: str) -> str:
     return f"  {label:<20} {value}"
 
 
-def show_text(patient: Patient, a: Assessment, rules_version: str = "") -> str:
+def show_text(patient: Patient, a: Assessment, rules_version: str = "", lab_reports=None) -> str:
+    """`lab_reports`: culture id -> (accession, report status) of this patient's lab-feed
+    cultures (the store's `lab_reports`): results still preliminary are named under the
+    refill status."""
     view = refill_view(a)
     out = [f"{patient.name} · MRN {patient.mrn} · "
            + (", bed ".join(x for x in (patient.ward, patient.bed) if x) or "no ward"),
@@ -30,6 +34,7 @@ def show_text(patient: Patient, a: Assessment, rules_version: str = "") -> str:
            f"  urgency group {urgency_group(a) + 1} of {len(URGENCY_GROUPS)}: {URGENCY_GROUPS[urgency_group(a)]}"]
     for code, text in zip(a.refill.reasons, a.refill.explanations or a.refill.reasons):
         out.append(f"  • {w.reason_words(code)} [{code}]: {text}")
+    out += lab_show_lines(patient, lab_reports)
     top = headline_alert(a)
     if top is not None:
         named = w.alert_words(top.code, top.severity)

@@ -203,3 +203,15 @@ def left_text(days_left: int | None) -> str:
     if days_left < 0:
         return f"{-days_left} d over"
     return f"{days_left} d left"
+
+
+# The laboratory's report status of a culture that came from the lab feed (issue 15). A
+# preliminary result ("yeast seen", "growth, identification to follow") blocks the refill
+# as the final would; wherever it is shown it says it is preliminary, so nobody reads it
+# as final (or a preliminary "no growth to date" as a cleared culture).
+PRELIMINARY_WORD = "preliminary"
+PRELIMINARY_NOTE = "preliminary (laboratory report, final to follow)"
+PRELIMINARY_SHOW_LABEL = "rests on a preliminary laboratory report"
+LAB_RESULT_WORDS = {"pending": "pending", "no_growth": "no growth", "positive": "positive"}
+LAB_SPECIMEN_WORDS = {"blood": "blood", "csf": "CSF", "pocket": "pump pocket", "wound": "wound",
+                      "catheter_tip": "catheter tip", "urine": "urine", "other": "other"}

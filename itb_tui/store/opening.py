@@ -160,6 +160,9 @@ class DeferredStore:
     def audit_trail(self, mrn: str | None=None, username: str | None=None, since: date | datetime | None=None, until: date | datetime | None=None, *, limit: int | None=None) -> list[AuditEntry]:
         return self.store().audit_trail(mrn, username, since, until, limit=limit)
 
+    def lab_reports(self, mrn: str | None = None) -> dict[str, dict[int, tuple[str, str]]]:
+        return self.store().lab_reports(mrn)
+
     def lab_quarantine(self, *, state: str | None = None) -> list:
         return self.store().lab_quarantine(state=state)
 

@@ -186,6 +186,23 @@ class WardReader:
 
         return self._read(lambda cur, ph: deferral_read.read_dbapi(cur, ph, mrn))
 
+    def lab_reports(self, mrn: str | None = None) -> dict[str, dict[int, tuple[str, str]]]:
+        """As `Store.lab_reports` (`status --json` and `show` say which lab results are
+        still preliminary)."""
+        def read(cur, placeholder) -> dict[str, dict[int, tuple[str, str]]]:
+            sql = ("SELECT p.mrn, l.culture_id, l.accession, l.status FROM lab_reports l "
+                   "JOIN patients p ON p.id = l.patient_id")
+            if mrn is None:
+                cur.execute(sql + " ORDER BY l.id")
+            else:
+                cur.execute(sql + f" WHERE p.mrn = {placeholder} ORDER BY l.id", (mrn,))
+            out: dict[str, dict[int, tuple[str, str]]] = {}
+            for m, cid, acc, status in cur.fetchall():
+                out.setdefault(m, {})[cid] = (acc, status)
+            return out
+
+        return self._read(read)
+
     def wards(self) -> list[str]:
         def read(cur, _placeholder) -> list[str]:
             cur.execute("SELECT DISTINCT ward FROM patients WHERE ward IS NOT NULL ORDER BY ward")

@@ -118,6 +118,24 @@ class LabResults(LabQuarantine):
                                 .where(p.c.mrn == mrn)).all()
         return {cid: (acc, status) for cid, acc, status in rows}
 
+    def lab_reports(self, mrn: str | None = None) -> dict[str, dict[int, tuple[str, str]]]:
+        """MRN -> {culture id -> (accession, latest report status)} for the cultures that
+        came from the lab feed (of every patient, or of `mrn`): one query for `status
+        --json`, which says which results are still preliminary."""
+        lr, p = s.lab_reports, s.patients
+        if mrn is not None and not _encodable(mrn):
+            return {}
+        query = (select(p.c.mrn, lr.c.culture_id, lr.c.accession, lr.c.status)
+                 .select_from(lr.join(p, lr.c.patient_id == p.c.id)).order_by(lr.c.id))
+        if mrn is not None:
+            query = query.where(p.c.mrn == mrn)
+        out: dict[str, dict[int, tuple[str, str]]] = {}
+        with self._tx() as conn:
+            self._require(conn, "view")
+            for m, cid, acc, status in conn.execute(query).all():
+                out.setdefault(m, {})[cid] = (acc, status)
+        return out
+
     # --- the use case -------------------------------------------------------------------
     def _apply(self, conn: Connection, roles, mrn: str, dob: date | None, reports: list, control_id: str,
                who: str) -> LabOutcome:

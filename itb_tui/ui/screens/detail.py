@@ -110,11 +110,13 @@ DETAIL_SCREEN_NAME = "itb-patient-detail"
 class PatientLoaded(Message):
     """The worker read the patient `mrn` (patient None: no such MRN, or it was removed)."""
 
-    def __init__(self, mrn: str, patient: Patient | None, corrections: dict | None = None) -> None:
+    def __init__(self, mrn: str, patient: Patient | None, corrections: dict | None = None,
+                 lab_reports: dict | None = None) -> None:
         super().__init__()
         self.mrn = mrn
         self.patient = patient
         self.corrections = corrections or {}  # culture id -> its corrections (the timeline's "was")
+        self.lab_reports = lab_reports or {}  # culture id -> (accession, lab report status)
 
 
 class PatientDetailScreen(Screen):
@@ -209,6 +211,7 @@ class PatientDetailScreen(Screen):
         self.assessment: Assessment | None = None
         self.loaded = False  # the store read for `mrn` finished (found or not)
         self.corrections: dict = {}  # culture id -> its corrections (Store.culture_corrections)
+        self.lab_reports: dict = {}  # culture id -> (accession, report status) (Store.lab_reports)
         self.owner = None  # the ward list this reusable screen belongs to (for_patient)
         self._styled_for: tuple | None = None  # app-wide style inputs at the last full restyle
 
@@ -242,6 +245,7 @@ class PatientDetailScreen(Screen):
         self.mrn = mrn
         self.patient = patient
         self.corrections = {}
+        self.lab_reports = {}
         self.assessment = None
         self.loaded = False
         if not self.is_mounted:
@@ -364,7 +368,8 @@ class PatientDetailScreen(Screen):
     def _read(self, mrn: str) -> None:
         patient = self.app.store.get_patient(mrn)
         corrections = self.app.store.culture_corrections(mrn) if patient is not None and patient.cultures else {}
-        self.post_message(PatientLoaded(mrn, patient, corrections))
+        lab_reports = self.app.store.lab_reports(mrn).get(mrn, {}) if patient is not None and patient.cultures else {}
+        self.post_message(PatientLoaded(mrn, patient, corrections, lab_reports))
 
     def on_patient_loaded(self, message: PatientLoaded) -> None:
         if message.mrn != self.mrn:
@@ -372,8 +377,9 @@ class PatientDetailScreen(Screen):
         self.loaded = True
         shown = self.patient if self.assessment is not None else None
         self.patient = message.patient  # always the store's copy: forms save against its row version
-        same_corrections = message.corrections == self.corrections
+        same_corrections = message.corrections == self.corrections and message.lab_reports == self.lab_reports
         self.corrections = message.corrections
+        self.lab_reports = message.lab_reports
         if message.patient is not None and message.patient == shown and same_corrections:
             return  # the first frame already showed exactly this
         if message.patient is None:
@@ -412,7 +418,7 @@ class PatientDetailScreen(Screen):
         self.query_one(AntifungalCard).show(patient, assessment)
         self.query_one(ReimplantCard).show(assessment, rules)
         self.query_one(AlertList).show(assessment.alerts, rules)
-        self.query_one(Timeline).show(patient, self.corrections)
+        self.query_one(Timeline).show(patient, self.corrections, self.lab_reports)
         self.call_after_refresh(self._fit_body)
 
     # --- roles: a key the user's role may not use says why, it opens nothing ---

@@ -82,9 +82,13 @@ def corrected_text(past) -> str:
     return " · corrected (was " + "; then ".join(p.was for p in past) + ")"
 
 
-def timeline_entries(patient: Patient, corrections=None) -> list[TimelineEntry]:
+def timeline_entries(patient: Patient, corrections=None, lab_reports=None) -> list[TimelineEntry]:
     """Every dated event of the patient, newest first. `corrections`: culture id -> its
-    corrections (Store.culture_corrections), shown on the culture's row."""
+    corrections (Store.culture_corrections), shown on the culture's row; `lab_reports`:
+    culture id -> (accession, report status) (Store.lab_reports), a preliminary report
+    said on its row (the words are present/lab_reports.py's)."""
+    from itb_tui.present.lab_reports import culture_note
+
     corrections = corrections or {}
     rows: list[tuple[str, TimelineEntry]] = []
 
@@ -121,7 +125,7 @@ def timeline_entries(patient: Patient, corrections=None) -> list[TimelineEntry]:
         cid = culture.id if culture.id is not None else f"n{index}"
         add("culture", TimelineEntry(
             culture.drawn_on, f"Culture: {words(culture.specimen, SPECIMEN_WORDS)}",
-            culture_details(culture) + corrected_text(corrections.get(culture.id)),
+            culture_details(culture) + culture_note(culture, lab_reports) + corrected_text(corrections.get(culture.id)),
             "culture", culture.id, f"culture:{cid}", culture))
     for index, course in enumerate(patient.antifungals):
         aid = course.id if course.id is not None else f"n{index}"
@@ -189,13 +193,13 @@ class Timeline(DataTable):
         self.clear()
         self._entries = {}
 
-    def show(self, patient: Patient, corrections=None) -> None:
+    def show(self, patient: Patient, corrections=None, lab_reports=None) -> None:
         """Replace the rows with the patient's events, keeping the cursor on the same record."""
         self._ensure_columns()
         selected = self.selected_entry
         self.clear()
         self._entries = {}
-        for entry in timeline_entries(patient, corrections):
+        for entry in timeline_entries(patient, corrections, lab_reports):
             self._entries[entry.key] = entry
             details = Text(entry.details)
             if entry.flag:
