@@ -63,3 +63,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"{len(_SQLITE_ONLY)} store tests ran on SQLite only: ITB_TUI_TEST_PG_URL is not set "
             "(.ci/run sets it; see tests/conftest.py)")
+
+
+@pytest.fixture(autouse=True)
+def _no_site_configuration(tmp_path, monkeypatch):
+    """No test reads the user's site configuration or writes to their log: an empty config
+    directory and a private state directory (the log file) per test (docs/config.md)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    for name in ("ITB_TUI_CONFIG", "ITB_TUI_LOG_LEVEL", "ITB_TUI_WRITE_WAIT_S"):
+        monkeypatch.delenv(name, raising=False)
