@@ -70,7 +70,7 @@ def _open(args, today, *, create: bool = False):
     _log_opened(url)
     _report_upgrade(store)
     if args.demo and store.patient_count() == 0:
-        _fill_demo(store, today, None)
+        _fill_demo(store, today or _today(), None)  # today=None: the listener (dates read per message)
     return store
 
 
