@@ -34,3 +34,24 @@ def test_reading_the_configuration_never_loads_textual_or_sqlalchemy():
             "print(sorted(m for m in ('textual', 'sqlalchemy', 'sqlmodel') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_documented_example_is_a_valid_file_and_every_binding_is_listed(tmp_path):
+    import os
+    import re
+    from pathlib import Path
+
+    from itb_tui.config import bindings, load_config
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "config.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
+    path = tmp_path / "config.toml"
+    path.write_text(example, encoding="utf-8")
+    os.chmod(path, 0o600)
+    site = load_config(str(path), environ={})
+    assert site.hospital_name == "St Elsewhere General" and site.idle_lock_s == 300
+    assert site.keymap == {"ward.filter": "f,slash", "detail.back": "escape,backspace"}
+    for bid, keys in bindings.DEFAULT_KEYS.items():
+        assert f"| `{bid}` | `{keys}` |" in doc
+    for spec in settings.SPECS:
+        assert f"| `{spec.name}` |" in doc
