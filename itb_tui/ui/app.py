@@ -200,8 +200,9 @@ class ItbApp(App):
         self.sub_title = fmt.as_of_text(today, today)
         self.register_theme(HIGH_CONTRAST)
         self.theme = site.theme if site is not None else DARK_THEME
-        if site is not None and site.keymap:
-            self.set_keymap(site.keymap)  # checked: no safety key moved (config/bindings.py)
+        self.site_keymap: dict[str, str] = dict(site.keymap) if site is not None else {}
+        if self.site_keymap:
+            self.set_keymap(self.site_keymap)  # checked: no safety key moved (config/bindings.py)
         if os.environ.get("ITB_TUI_TODAY"):
             freeze_cursor_blink()
 

@@ -34,6 +34,11 @@ async def test_a_key_override_moves_the_sort_to_another_key(tmp_path):
         # The footer shows the new key, not the old one.
         footer_keys = {key for key, b in app.screen.active_bindings.items() if b.binding.id == "ward.sort"}
         assert footer_keys == {"o"}
+        # ...and so does Help: it never names the old key.
+        await pilot.press("question_mark")
+        await settle(pilot)
+        sort_lines = [line.split() for line in screen_text(app).splitlines() if "Sort: urgency" in line]
+        assert sort_lines and all("o" in words and "s" not in words for words in sort_lines), sort_lines
 
 
 async def test_theme_and_hospital_name_come_from_the_file(tmp_path):
@@ -61,4 +66,5 @@ async def test_without_a_file_the_app_is_as_before(tmp_path):
     app = ItbApp(make_store(tmp_path), today=TODAY, site=site)
     plain = ItbApp(make_store(tmp_path / "b"), today=TODAY)
     assert (app.title, app.theme, app.idle_lock.timeout_s) == (plain.title, plain.theme, plain.idle_lock.timeout_s)
-    assert app._keymap == {}
+    assert app.site_keymap == {}
+
