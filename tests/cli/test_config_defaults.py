@@ -55,3 +55,21 @@ def test_the_documented_example_is_a_valid_file_and_every_binding_is_listed(tmp_
         assert f"| `{bid}` | `{keys}` |" in doc
     for spec in settings.SPECS:
         assert f"| `{spec.name}` |" in doc
+
+
+def test_the_files_write_wait_reaches_the_store_unless_the_environment_sets_one(tmp_path, monkeypatch):
+    import argparse
+    import os
+
+    from itb_tui.cli.site import start
+    from itb_tui.store.connect import write_wait_s
+
+    path = tmp_path / "c.toml"
+    path.write_text("[store]\nwrite_wait_seconds = 7\n", encoding="utf-8")
+    os.chmod(path, 0o600)
+    monkeypatch.delenv("ITB_TUI_WRITE_WAIT_S", raising=False)
+    start(argparse.Namespace(config=str(path), log_level=None, command="status"))
+    assert write_wait_s() == 7.0
+    monkeypatch.setenv("ITB_TUI_WRITE_WAIT_S", "3")
+    start(argparse.Namespace(config=str(path), log_level=None, command="status"))
+    assert write_wait_s() == 3.0
