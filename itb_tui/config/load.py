@@ -18,7 +18,6 @@ listener address or a key where the clinician does not expect it.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,6 +163,8 @@ def _read(path: Path, *, must_exist: bool) -> dict | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"configuration {path}: not UTF-8 text") from None
+    import tomllib  # only when there is a file (start-up of every command)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
