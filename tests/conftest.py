@@ -63,3 +63,15 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"{len(_SQLITE_ONLY)} store tests ran on SQLite only: ITB_TUI_TEST_PG_URL is not set "
             "(.ci/run sets it; see tests/conftest.py)")
+
+
+@pytest.fixture(autouse=True)
+def _no_site_configuration(tmp_path_factory, monkeypatch):
+    """No test reads the user's site configuration or writes to their log: an empty config
+    directory and a private state directory (the log file) per test (docs/config.md),
+    outside tmp_path (tests check that nothing else appears there)."""
+    xdg = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(xdg / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(xdg / "state"))
+    for name in ("ITB_TUI_CONFIG", "ITB_TUI_LOG_LEVEL", "ITB_TUI_WRITE_WAIT_S"):
+        monkeypatch.delenv(name, raising=False)

@@ -173,6 +173,9 @@ def cmd_backup(args) -> int:
     with _open(args, _today()) as store:
         where = store.backup(args.dest, _actor())
     print(f"backup written: {where}")
+    import logging
+
+    logging.getLogger("itb_tui.cli").info("backup written: %s", where)
     return 0
 
 

@@ -67,10 +67,20 @@ def _open(args, today, *, create: bool = False):
     if not create:
         _require_existing(args, url)
     store = open_store(url, today=today)
+    _log_opened(url)
     _report_upgrade(store)
     if args.demo and store.patient_count() == 0:
-        _fill_demo(store, today, None)
+        _fill_demo(store, today or _today(), None)  # today=None: the listener (dates read per message)
     return store
+
+
+def _log_opened(url: str, how: str = "") -> None:
+    """The administrator's log (config/log_file.py): which store, never its password."""
+    import logging
+
+    from itb_tui.config.log_file import redact_url
+
+    logging.getLogger("itb_tui.cli").info("store opened%s: %s", how, redact_url(url))
 
 
 def _require_existing(args, url: str) -> None:
@@ -94,6 +104,7 @@ def _open_for_reading(args, today):
     reader = open_reader(url)
     if reader is not None:
         if not (args.demo and reader.patient_count() == 0):
+            _log_opened(url, " (read only)")
             return reader
         reader.close()
     return _open(args, today)

@@ -17,6 +17,7 @@ temporary file and renamed.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -25,6 +26,7 @@ from itb_tui.cli.common import (
     _fill_demo, _report_upgrade, _write_stdout_bytes, write_file_atomic,
 )
 
+_log = logging.getLogger("itb_tui.cli")  # the owner-only log file (config/log_file.py)
 EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir")
 ONLY_CHOICES = ("blocked", "caution", "due")
 TASK_DUE_CHOICES = ("today", "week")
@@ -49,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--create", action="store_true",
                         help="create the store named by --db (or $ITB_TUI_DB) if it does not exist; "
                              "without it the app refuses a path where no store is")
+    parser.add_argument("--config", metavar="PATH",
+                        help="the site configuration file (default: $ITB_TUI_CONFIG, else "
+                             "$XDG_CONFIG_HOME/itb-tui/config.toml; see docs/config.md)")
+    parser.add_argument("--log-level", metavar="LEVEL", type=str.upper,
+                        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+                        help="what goes to the owner-only log file (default: the configuration's, else INFO)")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -94,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patients", type=_positive_int, metavar="N",
                    help="number of synthetic patients (default: the standard demo ward)")
 
-    from itb_tui.cli import admin, results
+    from itb_tui.cli import admin, config_cmd, results
 
     results.add_parser(sub)  # `results import` (issue 15)
+    config_cmd.add_parser(sub)  # `config show` (issue 15, item 5)
     admin.add_parsers(sub)
     return parser
 
@@ -281,6 +290,7 @@ def cmd_import(args) -> int:
             raise CliError(f"{name}: {n} problem{'s' if n != 1 else ''}, nothing was imported:",
                            exc.errors) from None
     print(f"imported {name}: {result.summary()}")
+    _log.info("import %s: %s", name, result.summary())
     if ignored:
         print("ignored FHIR resources: " + ", ".join(f"{k} {v}" for k, v in sorted(ignored.items())))
     return 0
@@ -309,6 +319,7 @@ def cmd_export(args) -> int:
             print(f"wrote {written}: {len(pairs)} patients (ward-json)", file=sys.stderr)
         else:
             _write_stdout_bytes(data)
+        _log.info("export ward-json: %d patients to %s", len(pairs), args.output or "stdout")
         return 0
     try:
         from itb_tui.exports import ExportError, write_export
@@ -323,6 +334,7 @@ def cmd_export(args) -> int:
         raise CliError(f"format {args.format} is not available ({exc})") from None
     if written is not None:
         print(f"wrote {written}: {len(pairs)} patients ({args.format})", file=sys.stderr)
+    _log.info("export %s: %d patients to %s", args.format, len(pairs), written or "stdout")
     return 0
 
 
@@ -333,6 +345,7 @@ def cmd_demo(args) -> int:
     url = _url(argparse.Namespace(db=args.db, demo=True))
     where, count = rebuild_demo_store(url, today, args.patients, explicit=bool(args.db),
                                       fill=lambda store: _fill_demo(store, today, args.patients))
+    _log.info("demo store rebuilt: %s (%d synthetic patients)", where, count)
     print(f"demo store rebuilt: {where} ({count} synthetic patients, dates relative to {today.isoformat()})")
     return 0
 
@@ -394,7 +407,7 @@ def cmd_ui(args) -> int:
         from itb_tui.ui.app import run_app
     except ImportError as exc:
         raise CliError(f"the terminal app is not available ({exc})") from None
-    return run_app(url, today=today, demo=args.demo)
+    return run_app(url, today=today, demo=args.demo, site=getattr(args, "site_config", None))
 
 
 COMMANDS = {"status": cmd_status, "import": cmd_import, "export": cmd_export, "demo": cmd_demo,
@@ -408,6 +421,15 @@ def _cmd_results(args) -> int:
 
 
 COMMANDS["results"] = _cmd_results  # issue 15: laboratory results (cli/results.py)
+
+
+def _cmd_config(args) -> int:
+    from itb_tui.cli.config_cmd import cmd_config
+
+    return cmd_config(args)
+
+
+COMMANDS["config"] = _cmd_config  # issue 15 item 5: the site configuration (cli/config_cmd.py)
 
 
 def _command(name: str | None):
@@ -435,9 +457,13 @@ def main(argv: list[str] | None = None) -> int:
         _error(f"{undecodable} is not valid UTF-8 text (check the terminal's encoding); nothing was changed")
         return 1
     try:
-        return _command(args.command)(args)
+        from itb_tui.cli.site import start
+
+        start(args)  # the site configuration (refused whole if bad: nothing starts) and the log
+        return _finish(args, _command(args.command)(args))
     except CliError as exc:
         _error(str(exc), exc.details)
+        _log_failure(args, str(exc))
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
@@ -457,7 +483,21 @@ def main(argv: list[str] | None = None) -> int:
             # one line, no traceback; the store's transactions make "nothing changed" true.
             first = " ".join(str(exc).split())[:300]
             _error(f"internal error: {type(exc).__name__}: {first}; nothing was changed")
-    return 1
+        _log_failure(args, known, exc)
+    return _finish(args, 1)
+
+
+def _finish(args, code: int) -> int:
+    from itb_tui.cli.site import stop
+
+    stop(args, code)
+    return code
+
+
+def _log_failure(args, message: str | None, exc: BaseException | None = None) -> None:
+    from itb_tui.cli.site import failed
+
+    failed(args, message, exc)
 
 
 def _undecodable_argument(args) -> str | None:

@@ -29,6 +29,10 @@ def cmd_restore(args) -> int:
     except StoreError as exc:
         raise CliError(str(exc)) from None
     print(f"restored {done.store} from {args.backup}")
+    import logging
+
+    logging.getLogger("itb_tui.cli").info("restored %s from %s (replaced store kept as %s)", done.store,
+                                          args.backup, done.kept_aside)
     if done.kept_aside is not None:
         print(f"the replaced store is kept as {done.kept_aside} (with its -wal and witness, if any)")
     for line in done.check_lines:

@@ -120,6 +120,12 @@ def cmd_results(args) -> int:
     seconds = time.perf_counter() - started
     counts = {k: sum(1 for r in rows if r["outcome"] == k) for k in OUTCOMES}
     status = EXIT_NOT_ALL_IMPORTED if counts["quarantined"] or counts["refused"] else 0
+    import logging
+
+    logging.getLogger("itb_tui.cli").info(
+        "results import of %d file(s): %s; MRNs: %s", len(files),
+        ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing",
+        ", ".join(sorted({r["mrn"] for r in rows if r.get("mrn")})) or "none")
     if args.json:
         doc = {"format": "itb-results-import/1", "files": [str(p) for p in files], "counts": counts,
                "messages": rows, "seconds": round(seconds, 3), "exit_status": status}

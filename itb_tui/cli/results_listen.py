@@ -23,19 +23,24 @@ time, control id, MRN, outcome; never a patient's name or the message text.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 2575  # the IANA port for HL7 over MLLP
+from itb_tui.config.settings import DEFAULT_HOST, DEFAULT_PORT  # 127.0.0.1, 2575 (the IANA port)
+
+_logger = logging.getLogger("itb_tui.listener")
 
 
 def add_parser(rsub) -> None:
     lis = rsub.add_parser("listen", help="receive ORU^R01 messages over MLLP; ACK each after it is stored")
-    lis.add_argument("--host", default=DEFAULT_HOST,
-                     help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
-    lis.add_argument("--port", type=int, default=DEFAULT_PORT,
-                     help=f"TCP port (default {DEFAULT_PORT}; 0 picks a free one, printed at start)")
+    # None: the site configuration's [listener] host / port, else 127.0.0.1:2575 (see _address).
+    lis.add_argument("--host", default=None,
+                     help=f"address to bind (default: the configuration's listener.host, else {DEFAULT_HOST}: "
+                          "this machine only)")
+    lis.add_argument("--port", type=int, default=None,
+                     help=f"TCP port (default: the configuration's listener.port, else {DEFAULT_PORT}; "
+                          "0 picks a free one, printed at start)")
     lis.add_argument("--max-bytes", type=int, default=None, metavar="N",
                      help="largest message accepted (default 1 MiB); a larger one closes the connection")
 
@@ -79,6 +84,7 @@ def cmd_listen(args) -> int:
     from itb_tui.formats.hl7.codes import LabCodesError, load
     from itb_tui.formats.hl7 import mllp
 
+    _address(args)
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port {args.port}: a TCP port is 0 to 65535")
     max_bytes = args.max_bytes or mllp.MAX_BYTES_DEFAULT
@@ -101,6 +107,7 @@ def cmd_listen(args) -> int:
         return ack_text
 
     def listening(host: str, port: int) -> None:
+        _logger.info("listening on %s:%d (MLLP)", host, port)
         print(f"listening on {host}:{port} (MLLP); SIGTERM or Ctrl-C stops", flush=True)
         if host not in ("127.0.0.1", "::1"):
             print(f"warning: listening on {host}, not only this machine: MLLP has no authentication or "
@@ -113,8 +120,19 @@ def cmd_listen(args) -> int:
     finally:
         store.close()
     done = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items())) or "no messages"
+    _logger.info("listener stopped: %s", done)
     print(f"stopped: {done}", flush=True)
     return 0
+
+
+def _address(args) -> None:
+    """--host / --port as given, else the site configuration's (cli/site.py put it on
+    args), else the defaults: the command line wins over the file."""
+    site = getattr(args, "site_config", None)
+    if args.host is None:
+        args.host = site.listener_host if site is not None else DEFAULT_HOST
+    if args.port is None:
+        args.port = site.listener_port if site is not None else DEFAULT_PORT
 
 
 def _log(row: dict, ack_text: str) -> None:
@@ -123,3 +141,5 @@ def _log(row: dict, ack_text: str) -> None:
     who = f" MRN {row['mrn']}" if row.get("mrn") else ""
     detail = "" if row["outcome"] in ("imported", "duplicate") else f": {row['detail']}"
     print(f"{stamp} {code} {row.get('control_id') or '-'}{who} {row['outcome']}{detail}", file=sys.stderr, flush=True)
+    # The log file gets no detail: a refusal's detail can quote the message's text.
+    _logger.info("message %s%s: %s, ACK %s", row.get("control_id") or "-", who, row["outcome"], code)

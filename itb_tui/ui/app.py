@@ -152,12 +152,16 @@ class ItbApp(App):
         require_login: bool = False,
         lock_after_s: int | None = None,
         clock: Callable[[], datetime] | None = None,
+        site=None,
     ) -> None:
         """`store` is the store as opened (not bound to a user). `session`: the signed-in
         user (the app binds the store to it); None with `require_login` False is the
         trusted system user (tests, scripts); `require_login` opens on the sign-in screen.
         `lock_after_s` (default `ITB_TUI_LOCK_AFTER`, else 600) and `clock` (UTC now;
-        tests inject one) drive the idle lock, which applies to signed-in real users."""
+        tests inject one) drive the idle lock, which applies to signed-in real users.
+        `site`: the site configuration (itb_tui.config.SiteConfig; None: every default, no
+        file read): its theme, idle lock (when `lock_after_s` is not given), key overrides
+        by binding id and hospital name (in the title) are applied here."""
         super().__init__()
         if rules is None:
             from itb_tui.clinical.rules import load_rules
@@ -173,6 +177,9 @@ class ItbApp(App):
         self.rules = rules
         self._clock = clock or utc_now
         self._lock_problem: str | None = None
+        if lock_after_s is None and site is not None:
+            lock_after_s = site.idle_lock_s  # the environment's already in it (config/load.py)
+            self._lock_problem = next((n for n in site.notes if LOCK_AFTER_ENV in n), None)
         if lock_after_s is None:
             lock_after_s, self._lock_problem = lock_after_from_env()
         self.idle_lock = IdleLock(int(lock_after_s))
@@ -188,9 +195,14 @@ class ItbApp(App):
         self._data_version: int | None = None
         self._key_hold = KeyHold()  # keys for a screen not ready yet (ui/key_hold.py)
         self.title = "itb-tui · DEMO (synthetic patients)" if demo else "itb-tui"
+        if site is not None and site.hospital_name:
+            self.title += f" · {site.hospital_name}"
         self.sub_title = fmt.as_of_text(today, today)
         self.register_theme(HIGH_CONTRAST)
-        self.theme = DARK_THEME
+        self.theme = site.theme if site is not None else DARK_THEME
+        self.site_keymap: dict[str, str] = dict(site.keymap) if site is not None else {}
+        if self.site_keymap:
+            self.set_keymap(self.site_keymap)  # checked: no safety key moved (config/bindings.py)
         if os.environ.get("ITB_TUI_TODAY"):
             freeze_cursor_blink()
 
@@ -640,7 +652,8 @@ class ItbApp(App):
                                 self.action_export)
 
 
-def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int | None = None) -> int:
+def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int | None = None,
+            site=None) -> int:
     """Open the store at `db_url` and run the app until the user quits (see `app_for_store`).
     A current store opens in the background of the first screen (store/opening.py).
     Returns the exit status: 0, or 70 after a crash (ui/crash.py: one line on screen, the
@@ -652,7 +665,7 @@ def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int |
     store = open_for_app(db_url, today=today)
 
     def run() -> int:
-        app = app_for_store(store, today=today, demo=demo, lock_after_s=lock_after_s)
+        app = app_for_store(store, today=today, demo=demo, lock_after_s=lock_after_s, site=site)
         app.prefetch_saved_rows()
         app.run()
         if app.crash_log is not None or app.return_code:
@@ -665,7 +678,8 @@ def run_app(db_url: str, *, today: date, demo: bool = False, lock_after_s: int |
         store.close()
 
 
-def app_for_store(store, *, today: date, demo: bool = False, lock_after_s: int | None = None) -> ItbApp:
+def app_for_store(store, *, today: date, demo: bool = False, lock_after_s: int | None = None,
+                  site=None) -> ItbApp:
     """The app as `itb-tui` runs it on an opened store.
 
     A real store opens on the sign-in screen (the first admin account on a new store).
@@ -691,4 +705,4 @@ def app_for_store(store, *, today: date, demo: bool = False, lock_after_s: int |
             session = None
     return ItbApp(store, today=today, actor="" if session is None else session.user,
                   demo=session is not None, session=session, require_login=session is None,
-                  lock_after_s=lock_after_s)
+                  lock_after_s=lock_after_s, site=site)

@@ -42,6 +42,7 @@ async def serve(handle: Callable[[str], str], host: str, port: int, stop: asynci
     async def on_client(reader, writer) -> None:
         writers.add(writer)
         peer = writer.get_extra_info("peername")
+        log.info("%s: connected", peer)
         try:
             while not stop.is_set():
                 try:
@@ -67,6 +68,7 @@ async def serve(handle: Callable[[str], str], host: str, port: int, stop: asynci
         finally:
             writers.discard(writer)
             writer.close()
+            log.info("%s: disconnected", peer)
 
     server = await hl7.mllp.start_hl7_server(on_client, host, port, limit=max_bytes)
     bound = server.sockets[0].getsockname()

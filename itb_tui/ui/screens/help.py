@@ -26,12 +26,14 @@ from textual.widgets import Footer, Header, Static
 from itb_tui.ui import format as fmt
 
 
-def _binding_rows(bindings: Iterable) -> list[tuple[str, str]]:
+def _binding_rows(bindings: Iterable, keymap: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """Each binding's keys as the site configuration set them (`keymap`, by binding id)."""
     rows = []
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        keys = ", ".join(_key_name(key) for key in binding.key.split(","))
+        spelled = (keymap or {}).get(binding.id or "", binding.key)
+        keys = ", ".join(_key_name(key) for key in spelled.split(","))
         rows.append((keys, binding.tooltip or binding.description))
     return rows
 
@@ -61,11 +63,12 @@ def _key_name(key: str) -> str:
     return key
 
 
-def binding_sections(app_bindings) -> list[tuple[str, list[tuple[str, str]]]]:
+def binding_sections(app_bindings, keymap: dict[str, str] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
     """(section title, [(keys, what it does)]) for every screen that has bindings.
 
     `app_bindings` are the running app's own (`ItbApp.BINDINGS`), handed in rather than
-    imported so this screen does not import the app that opens it (no import cycle)."""
+    imported so this screen does not import the app that opens it (no import cycle).
+    `keymap`: the site configuration's key overrides (ItbApp.site_keymap)."""
     from itb_tui.ui.screens.as_of import AsOfScreen
     from itb_tui.ui.screens.detail import PatientDetailScreen
     from itb_tui.ui.screens.tasks import TaskScreen
@@ -73,19 +76,19 @@ def binding_sections(app_bindings) -> list[tuple[str, list[tuple[str, str]]]]:
     from itb_tui.ui.widgets.ward_table import WardTable
 
     sections = [
-        ("Everywhere", _binding_rows(app_bindings) + [("Ctrl+P", "Command palette: commands and patient search")]),
+        ("Everywhere", _binding_rows(app_bindings, keymap) + [("Ctrl+P", "Command palette: commands and patient search")]),
         (
             "Ward list",
-            _binding_rows(WardScreen.BINDINGS)
+            _binding_rows(WardScreen.BINDINGS, keymap)
             + [("↑↓ j k", "Previous / next patient"), ("PgUp PgDn Home End", "Page / first / last")]
-            + _binding_rows(b for b in WardTable.BINDINGS if b.action == "open")
+            + _binding_rows([b for b in WardTable.BINDINGS if b.action == "open"], keymap)
             + [("Click", "Select; click again to open")],
         ),
-        ("Tasks (T)", _binding_rows(TaskScreen.BINDINGS) + [("↑↓", "Previous / next task")]),
-        ("'As of' prompt", [("Enter", "Show that date")] + _binding_rows(AsOfScreen.BINDINGS)),
-        ("Help", _binding_rows(HelpScreen.BINDINGS)),
+        ("Tasks (T)", _binding_rows(TaskScreen.BINDINGS, keymap) + [("↑↓", "Previous / next task")]),
+        ("'As of' prompt", [("Enter", "Show that date")] + _binding_rows(AsOfScreen.BINDINGS, keymap)),
+        ("Help", _binding_rows(HelpScreen.BINDINGS, keymap)),
     ]
-    sections.insert(2, ("Patient detail", _binding_rows(PatientDetailScreen.BINDINGS)))
+    sections.insert(2, ("Patient detail", _binding_rows(PatientDetailScreen.BINDINGS, keymap)))
     return [(title, rows) for title, rows in sections if rows]
 
 
@@ -143,7 +146,7 @@ class HelpScreen(Screen):
         """The key sections side by side, so the rules table is on the first screen too;
         stacked on a narrow terminal, where side by side would wrap every word."""
         sections = []
-        for title, rows in binding_sections(type(self.app).BINDINGS):
+        for title, rows in binding_sections(type(self.app).BINDINGS, getattr(self.app, "site_keymap", None)):
             section = Table.grid(padding=(0, 1))
             section.add_column(style="bold", no_wrap=True)
             section.add_column()
