@@ -25,7 +25,7 @@ from itb_tui.cli.common import (
     _fill_demo, _report_upgrade, _write_stdout_bytes, write_file_atomic,
 )
 
-EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir")
+EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir", "ics")
 ONLY_CHOICES = ("blocked", "caution", "due")
 TASK_DUE_CHOICES = ("today", "week")
 
@@ -83,8 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export the ward")
     p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="ward-json",
-                   help="ward-json (default), csv, xlsx, html or fhir")
+                   help="ward-json (default), csv, xlsx, html, fhir or ics (calendar of the dated tasks)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--with-names", action="store_true",
+                   help="ics only: put patient names in the events (default: MRN and bed only)")
     _add_list_options(p)
 
     p = sub.add_parser("demo", help="(re)build the synthetic demo store (never the real one)")
@@ -282,8 +284,15 @@ def cmd_export(args) -> int:
     today = _today()
     as_of = _as_of(args, today)
     rules = _rules()
+    if getattr(args, "with_names", False) and args.format != "ics":
+        raise CliError(f"--with-names is for --format ics: a {args.format} export always carries the names")
+    round_data = None
     with _open(args, today) as store:
         pairs = _pairs(args, store, as_of, rules, for_export=True)
+        if args.format in ("html", "ics"):  # the tasks' deferrals: one read for the ward
+            from itb_tui.exports.round_data import read_round_data
+
+            round_data = read_round_data(store)
     if args.format == "ward-json":
         from itb_tui.wardfile import dumps_ward
 
@@ -301,7 +310,8 @@ def cmd_export(args) -> int:
         raise CliError(f"format {args.format} is not available ({exc})") from None
     try:
         written = write_export(args.format, pairs, args.output, as_of=as_of, rules=rules,
-                               generated_at=datetime.now(timezone.utc))
+                               generated_at=datetime.now(timezone.utc), round_data=round_data,
+                               with_names=getattr(args, "with_names", False))
     except ExportError as exc:
         raise CliError(str(exc)) from None
     except ImportError as exc:  # a format's own library (openpyxl, fhir.resources) missing
