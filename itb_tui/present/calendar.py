@@ -64,8 +64,8 @@ CALENDAR_KINDS: dict[str, CalendarKind] = {
 def calendar_tasks(pairs: Iterable[tuple[Patient, Assessment]], as_of: date,
                    deferrals: Iterable = (), with_names: bool = False) -> list[Task]:
     """Every open dated task of the ward, however far ahead, in due-date then bed order.
-    A deferred task is placed on the day it comes back, saying so; without names its
-    reason (free text, which may name someone) is left in the app."""
+    A task deferred past as_of is placed on the day it comes back, saying so; without
+    names its reason (free text, which may name someone) is left in the app."""
     by_key = {d.task_key: d for d in deferrals}  # the last one given wins, as in the task list
     found = []
     for patient, assessment in pairs:
@@ -74,11 +74,12 @@ def calendar_tasks(pairs: Iterable[tuple[Patient, Assessment]], as_of: date,
             if kind is None or not kind.shown:
                 continue
             deferral = by_key.get(task.key)
-            if deferral is not None:
-                task = apply_deferral(task, deferral, max(as_of, deferral.until)) or task
-                if not with_names:
-                    task = replace(task, deferred=f"deferred to {w.date_text(deferral.until)} "
-                                                  "(the reason is in itb-tui)")
+            if deferral is not None and as_of < deferral.until:  # hidden from the list until then
+                reason = f": {deferral.reason}" if with_names else " (the reason is in itb-tui)"
+                task = replace(task, due_on=deferral.until,
+                               deferred=f"deferred to {w.date_text(deferral.until)}{reason}")
+            elif deferral is not None:  # back on the list: the list's own rule
+                task = apply_deferral(task, deferral, as_of) or task
             found.append(task)
     return sorted(by_bed(found), key=lambda t: t.due_on)
 
@@ -100,7 +101,7 @@ def event_description(task: Task, as_of: date, with_names: bool = False) -> str:
              f"{who_text(task, with_names)} · {bed_text(task)}",
              f"Rule: {task.code} · opens the {task.form} form in itb-tui"]
     if task.deferred:
-        lines.append(task.deferred.capitalize())
+        lines.append(task.deferred[:1].upper() + task.deferred[1:])
     lines.append("A copy made by itb-tui: the ward's task list is the record; done tasks leave "
                  "the next export.")
     return "\n".join(lines)
