@@ -27,7 +27,7 @@ from itb_tui.cli.common import (
 )
 
 _log = logging.getLogger("itb_tui.cli")  # the owner-only log file (config/log_file.py)
-EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir")
+EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir", "ics")
 ONLY_CHOICES = ("blocked", "caution", "due")
 TASK_DUE_CHOICES = ("today", "week")
 
@@ -91,11 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export the ward")
     p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="ward-json",
-                   help="ward-json (default), csv, xlsx, html or fhir")
+                   help="ward-json (default), csv, xlsx, html, fhir or ics (calendar of the dated tasks)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--bundle", choices=("collection", "transaction"), default="collection",
                    help="fhir only: a collection (default) or a transaction of conditional "
                         "creates/updates by identifier, for a FHIR server")
+    p.add_argument("--with-names", action="store_true",
+                   help="ics only: put patient names in the events (default: MRN and bed only)")
     _add_list_options(p)
 
     p = sub.add_parser("demo", help="(re)build the synthetic demo store (never the real one)")
@@ -302,6 +304,8 @@ def cmd_export(args) -> int:
     today = _today()
     as_of = _as_of(args, today)
     rules = _rules()
+    if getattr(args, "with_names", False) and args.format != "ics":
+        raise CliError(f"--with-names is for --format ics: a {args.format} export always carries the names")
     options: dict = {}
     with _open(args, today) as store:
         pairs = _pairs(args, store, as_of, rules, for_export=True)
@@ -309,6 +313,13 @@ def cmd_export(args) -> int:
             from itb_tui.cli.fhir_export import fhir_options
 
             options = fhir_options(store, [p for p, _ in pairs], args.bundle)
+            site = getattr(args, "site_config", None)
+            if site is not None:  # the site's MRN identifier system (docs/config.md)
+                options["mrn_system"] = site.mrn_system
+        if args.format in ("html", "ics"):  # the tasks' deferrals: one read for the ward
+            from itb_tui.exports.round_data import read_round_data
+
+            options["round_data"] = read_round_data(store)
     if args.format == "ward-json":
         from itb_tui.wardfile import dumps_ward
 
@@ -327,7 +338,8 @@ def cmd_export(args) -> int:
         raise CliError(f"format {args.format} is not available ({exc})") from None
     try:
         written = write_export(args.format, pairs, args.output, as_of=as_of, rules=rules,
-                               generated_at=datetime.now(timezone.utc), **options)
+                               generated_at=datetime.now(timezone.utc),
+                               with_names=getattr(args, "with_names", False), **options)
     except ExportError as exc:
         raise CliError(str(exc)) from None
     except ImportError as exc:  # a format's own library (openpyxl, fhir.resources) missing

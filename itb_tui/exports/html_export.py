@@ -1,20 +1,30 @@
 """The printable round sheet: one self-contained HTML page, urgent patients first.
 
-Made for paper on a ward round: A4 landscape, the as-of date and generation time in a
-table header that the browser repeats on every printed page (a sheet that falls apart
-must still say which day it describes), each patient kept on one page with an empty box
-for handwritten notes. No scripts, fonts or images are fetched: it prints the same on an
-offline ward PC. Every value is HTML-escaped, because names and organisms are typed by
-people and a name like `<script>` must print as text, not run.
+Made for paper on a ward round: A4 landscape. Each patient is one block: a strip with the
+name, MRN, ward and bed, the status row (refill, reservoir, antifungal, reimplant,
+alerts), then the sections of present/round_sheet.py (the tasks due; later the changes
+since the last round and the handover notes) and an empty box for handwritten notes.
+The printer keeps a block on one page (`break-inside: avoid`); a block taller than a
+page starts on a new page and its strip is repeated on the next (a table header), so an
+alert is never printed under someone else's name or under none. The page margins carry
+the as-of date on every page and "page N of M" (CSS @page margin boxes: Chromium 131+;
+Chromium then leaves out its own header and footer). A browser without margin boxes
+still prints the blocks whole, only without the page numbers.
+
+No scripts, fonts or images are fetched: it prints the same on an offline ward PC.
+Every value is HTML-escaped, because names and organisms are typed by people and a name
+like `<script>` must print as text, not run.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import escape
 
 from itb_tui.exports.columns import as_text, label, refill_tone, tone
 from itb_tui.present.cells import antifungal_lines, reimplant_lines
+from itb_tui.present.round_sheet import SECTIONS, patient_sections, round_context
+from itb_tui.present.tasks import WEEK_DAYS
 from itb_tui.present.status import headline_alert, refill_view
 from itb_tui.present.words import SEVERITY_SYMBOLS, alert_words
 
@@ -23,37 +33,45 @@ CSS = """
         --ok:#006100; --ok-bg:#c6efce; --muted:#595959; --muted-bg:#ededed; }
 body { font-family: system-ui, "Segoe UI", Arial, sans-serif; font-size: 10.5pt;
        margin: 1.5em; color: #111; }
-table.round { border-collapse: collapse; width: 100%; }
-table.round th, table.round td { border: 1px solid #999; padding: 4px 6px;
+header.running { margin-bottom: 6px; }
+section.patient-block { break-inside: avoid; page-break-inside: avoid; margin: 0 0 6px 0; }
+table.round { border-collapse: collapse; width: 100%; table-layout: fixed; }
+table.round th, table.round td { border: 1px solid #999; padding: 3px 6px;
                                  vertical-align: top; text-align: left; }
-thead .running { font-weight: normal; background: #f2f2f2; }
-thead .running strong { font-size: 12pt; }
-thead tr.cols th { background: #e6e6e6; }
-tbody.patient { break-inside: avoid; page-break-inside: avoid; }
+thead { display: table-header-group; }
+thead tr.who-row th { background: #e6e6e6; font-weight: normal; font-size: 11pt; }
+thead tr.who-row .name { font-size: 11.5pt; }
+thead tr.cols th { background: #f2f2f2; font-size: 8.5pt; font-weight: normal; color: #333;
+                   padding: 1px 6px; }
+th.section-title { font-weight: bold; background: #f7f7f7; }
+ul.lines { margin: 0; padding-left: 1.1em; }
+li.tone-danger { color: var(--danger); font-weight: bold; }
+li.tone-warn { color: var(--warn); font-weight: bold; }
 .status { display: inline-block; padding: 1px 5px; border-radius: 3px; font-weight: bold; }
 .tone-danger { color: var(--danger); background: var(--danger-bg); }
 .tone-warn { color: var(--warn); background: var(--warn-bg); }
 .tone-ok { color: var(--ok); background: var(--ok-bg); }
 .tone-muted { color: var(--muted); background: var(--muted-bg); font-weight: normal; }
+li.tone-danger, li.tone-warn { background: none; }
 .mrn { color: #444; }
 .small { font-size: 9pt; color: #333; }
 ul.alerts { margin: 0; padding-left: 1.1em; }
 li.critical { color: var(--danger); }
 li.critical .code, li.warning .code { font-weight: bold; }
 .source { color: #555; font-style: italic; }
-.notes { min-height: 2.6em; border: 1px dashed #777; padding: 2px 6px; color: #777; }
-@page { size: A4 landscape; margin: 10mm; }
+.notes { min-height: 2.2em; border: 1px dashed #777; padding: 2px 6px; color: #777; }
 @media print {
   body { margin: 0; font-size: 9.5pt; }
-  thead { display: table-header-group; }
-  tfoot { display: table-footer-group; }
   .status, .tone-danger, .tone-warn, .tone-ok, .tone-muted {
     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
 }
 """
 
-COLUMN_TITLES = ("Patient", "Refill", "Reservoir", "Antifungal", "Reimplant", "Alerts")
+COLUMN_TITLES = ("Refill", "Reservoir", "Antifungal", "Reimplant", "Alerts")
+# Fixed widths: every patient's table lines up with the one above it.
+COLGROUP = ('<colgroup><col style="width:15%"><col style="width:15%"><col style="width:14%">'
+            '<col style="width:14%"><col style="width:42%"></colgroup>')
 
 
 def _e(value: object) -> str:
@@ -63,13 +81,6 @@ def _e(value: object) -> str:
 def _status(column_key: str, code: str) -> str:
     return (f'<span class="status tone-{tone(column_key, code)}" data-code="{_e(code)}">'
             f"{_e(label(code))}</span>")
-
-
-def _patient_cell(p) -> str:
-    where = " · ".join(x for x in (as_text(p.ward), f"bed {p.bed}" if p.bed else "") if x)
-    return (f'<td class="who"><strong class="name">{_e(p.name)}</strong><br>'
-            f'<span class="mrn">MRN {_e(p.mrn)}</span><br>'
-            f'<span class="small">{_e(where)}</span></td>')
 
 
 def _refill_cell(a) -> str:
@@ -155,49 +166,109 @@ def _alerts_cell(a, rules) -> str:
     return f'<td class="alerts"><ul class="alerts">{"".join(items)}</ul></td>'
 
 
-def _patient_body(patient, assessment, rules) -> str:
-    cells = "".join((_patient_cell(patient), _refill_cell(assessment),
-                     _reservoir_cell(assessment), _antifungal_cell(assessment),
-                     _reimplant_cell(assessment), _alerts_cell(assessment, rules)))
+def _line(line) -> str:
+    tone = f" tone-{_e(line.tone)}" if line.tone else ""
+    key = f' data-key="{_e(line.key)}"' if line.key else ""
+    return f'<li class="line{tone}"{key}>{_e(line.text)}</li>'
+
+
+def _section_row(section) -> str:
+    """One section (present/round_sheet.py) as a row: its title, then its lines."""
+    if section.lines:
+        items = "".join(_line(line) for line in section.lines)
+        body = f'<ul class="lines">{items}</ul>'
+    else:
+        body = f'<span class="small empty">{_e(section.empty)}</span>'
+    return (f'<tr class="section section-{_e(section.key)}" data-section="{_e(section.key)}">'
+            f'<th class="section-title">{_e(section.title)}</th>'
+            f'<td colspan="{len(COLUMN_TITLES) - 1}">{body}</td></tr>')
+
+
+def _who(p) -> str:
+    """The patient strip heading the block; the browser repeats it on every page the
+    block runs onto, so no alert is ever printed without the name and MRN above it."""
+    where = " · ".join(x for x in (as_text(p.ward), f"bed {p.bed}" if p.bed else "") if x)
+    place = f' · <span class="where">{_e(where)}</span>' if where else ""
+    return (f'<tr class="who-row"><th class="who" colspan="{len(COLUMN_TITLES)}">'
+            f'<strong class="name">{_e(p.name)}</strong> · <span class="mrn">MRN {_e(p.mrn)}</span>'
+            f"{place}</th></tr>")
+
+
+def _patient_block(patient, assessment, rules, context, sections) -> str:
+    """One patient: a block the printer keeps on one page (`break-inside: avoid`). A block
+    taller than a page starts on a new page and its strip (thead) repeats on the next."""
+    cells = "".join((_refill_cell(assessment), _reservoir_cell(assessment),
+                     _antifungal_cell(assessment), _reimplant_cell(assessment),
+                     _alerts_cell(assessment, rules)))
+    rows = "".join(_section_row(s) for s in patient_sections(patient, assessment, context, sections))
     notes = (f'<tr class="notes-row"><td colspan="{len(COLUMN_TITLES)}">'
              '<div class="notes">Notes:</div></td></tr>')
-    return f'<tbody class="patient" data-mrn="{_e(patient.mrn)}"><tr>{cells}</tr>{notes}</tbody>'
+    cols = "".join(f"<th>{t}</th>" for t in COLUMN_TITLES)
+    return (f'<section class="patient-block" data-block="{_e(patient.mrn)}">'
+            f'<table class="round">{COLGROUP}<thead>{_who(patient)}<tr class="cols">{cols}</tr></thead>'
+            f'<tbody class="patient" data-mrn="{_e(patient.mrn)}"><tr class="status-row">{cells}</tr>'
+            f"{rows}{notes}</tbody></table></section>")
 
 
-def render_text(pairs, *, as_of: date, rules, generated_at: datetime) -> str:
+def _css_string(text: str) -> str:
+    """A CSS string literal (for the page margin boxes): quotes and backslashes escaped."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{out}"'
+
+
+def _page_css(as_of: date, generated: str) -> str:
+    """The page furniture, printed by the browser in the page margins (CSS Paged Media
+    margin boxes, Chromium 131+): the day the sheet describes on every page, and
+    "page N of M" so a dropped, shuffled sheet can be put back and checked complete."""
+    top = _css_string(f"ITB pump ward round · as of {as_of.isoformat()} · generated {generated}")
+    foot = _css_string(f"Computed by itb-tui for {as_of.isoformat()}; check each alert against "
+                       "its source. Clinical decisions stay with the treating team.")
+    return ("@page { size: A4 landscape; margin: 12mm 10mm 12mm 10mm;"
+            f" @top-left {{ content: {top}; font-size: 8.5pt; color: #333; }}"
+            f" @bottom-left {{ content: {foot}; font-size: 7.5pt; color: #555; }}"
+            ' @bottom-right { content: "page " counter(page) " of " counter(pages);'
+            " font-size: 8.5pt; } }")
+
+
+def render_text(pairs, *, as_of: date, rules, generated_at: datetime, round_data=None,
+                sections=None) -> str:
     """The whole page. Pairs are put in urgency order here: the round sheet is read top
-    down and the patient at risk of withdrawal must be first, whatever order came in."""
+    down and the patient at risk of withdrawal must be first, whatever order came in.
+    `round_data` (present/round_sheet.RoundData) is what the export read once for the
+    ward (task deferrals...); `sections` defaults to present/round_sheet.SECTIONS."""
     from itb_tui.report import sort_by_urgency
 
     ordered = list(sort_by_urgency(list(pairs)))
+    context = round_context(ordered, as_of, round_data)
+    sections = SECTIONS if sections is None else sections
     blocked = sum(1 for _p, a in ordered if a.refill.status == "blocked")
     at_risk = sum(1 for _p, a in ordered if a.withdrawal_risk)
+    due = sum(len(t) for t in context.tasks_by_mrn.values())
     generated = generated_at.isoformat(sep=" ", timespec="minutes")
     version = getattr(rules, "version", "")
     running = (
         f'<strong>ITB pump ward round</strong> · as of <span class="as-of">{_e(as_of)}</span>'
         f' · generated <span class="generated">{_e(generated)}</span>'
-        f" · {len(ordered)} patients, {blocked} refill blocked, {at_risk} withdrawal risk"
+        f" · {len(ordered)} patients, {blocked} refill blocked, {at_risk} withdrawal risk,"
+        f" {due} tasks due by {_e(as_of + timedelta(days=WEEK_DAYS))}"
         f' · rules {_e(version)}')
-    head = (f'<thead><tr><th class="running" colspan="{len(COLUMN_TITLES)}">{running}</th></tr>'
-            f'<tr class="cols">{"".join(f"<th>{t}</th>" for t in COLUMN_TITLES)}</tr></thead>')
-    bodies = "".join(_patient_body(p, a, rules) for p, a in ordered)
+    blocks = "".join(_patient_block(p, a, rules, context, sections) for p, a in ordered)
     if not ordered:
-        bodies = (f'<tbody><tr><td colspan="{len(COLUMN_TITLES)}">No patients match.'
-                  "</td></tr></tbody>")
-    foot = (f'<tfoot><tr><td colspan="{len(COLUMN_TITLES)}" class="small">'
-            f"Computed by itb-tui for {_e(as_of)}; check each alert against its source. "
-            "Clinical decisions stay with the treating team.</td></tr></tfoot>")
+        blocks = '<p class="none">No patients match.</p>'
+    foot = (f'<footer class="small">Computed by itb-tui for {_e(as_of)}; check each alert against '
+            "its source. Clinical decisions stay with the treating team.</footer>")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>ITB pump ward round {_e(as_of)}</title>"
-        f"<style>{CSS}</style></head><body>"
-        f'<table class="round">{head}{bodies}{foot}</table>'
+        f"<style>{CSS}{_page_css(as_of, generated)}</style></head><body>"
+        f'<header class="running">{running}</header>{blocks}{foot}'
         "</body></html>\n"
     )
 
 
-def render(pairs, *, as_of: date, rules, generated_at: datetime, for_file: bool = True) -> bytes:
-    return render_text(pairs, as_of=as_of, rules=rules, generated_at=generated_at).encode("utf-8")
+def render(pairs, *, as_of: date, rules, generated_at: datetime, for_file: bool = True,
+           round_data=None) -> bytes:
+    return render_text(pairs, as_of=as_of, rules=rules, generated_at=generated_at,
+                       round_data=round_data).encode("utf-8")

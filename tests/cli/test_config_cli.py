@@ -116,3 +116,17 @@ def test_results_listen_takes_its_port_from_the_file_unless_told(tmp_path, data_
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def test_the_site_mrn_system_names_the_patients_in_the_fhir_export(tmp_path, data_dir):
+    """The export's MRN identifier is the site's (issue 15 item 5), not the fixed default,
+    so a receiving system can tell one hospital's MRNs from another's."""
+    _config(tmp_path, '[site]\nmrn_system = "https://example.org/fhir/mrn"\n')
+    out = tmp_path / "ward.fhir.json"
+    r = run_cli(data_dir, "--demo", "export", "--format", "fhir", "-o", str(out))
+    assert r.code == 0, r.err
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    patients = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"]
+    assert patients
+    systems = {i["system"] for p in patients for i in p["identifier"] if i.get("value", "").startswith("D1")}
+    assert systems == {"https://example.org/fhir/mrn"}

@@ -127,7 +127,7 @@ def test_exports_never_change_the_store(env, tmp_path):
     url = "sqlite:///" + os.path.join(env["ITB_TUI_DATA_DIR"], "demo.db")
     with open_store(url, today=date.fromisoformat(TODAY)) as store:
         before = store.data_version()
-    for fmt in ("csv", "xlsx", "html", "fhir", "ward-json"):
+    for fmt in ("csv", "xlsx", "html", "fhir", "ward-json", "ics"):
         _run(env, "--demo", "export", "--format", fmt, "-o", str(tmp_path / f"x.{fmt}"))
     with open_store(url, today=date.fromisoformat(TODAY)) as store:
         assert store.data_version() == before

@@ -83,15 +83,26 @@ def test_names_and_alert_text_are_escaped(tmp_path, pairs, rules):
     assert "&lt;b&gt;contact precautions&lt;/b&gt;" in raw
 
 
-def test_print_stylesheet_a4_landscape_with_header_on_every_page(tmp_path, pairs, rules):
+def test_print_stylesheet_a4_landscape_dated_and_numbered_pages(tmp_path, pairs, rules):
     _path, raw, sheet = _sheet(tmp_path, pairs, rules)
     css = " ".join(sheet.style.split())
     assert "@page { size: A4 landscape;" in css
     assert "@media print" in css
-    assert "thead { display: table-header-group; }" in css  # repeated on each printed page
-    assert "break-inside: avoid" in css  # a patient is not split over two pages
-    assert "as of 2026-11-25" in " ".join(sheet.thead_text.split())
-    assert "generated 2026-11-25 07:30+00:00" in " ".join(sheet.thead_text.split())
+    # The as-of day and "page N of M" in the margins of every printed page.
+    assert '@top-left { content: "ITB pump ward round · as of 2026-11-25 · generated ' in css
+    assert '@bottom-right { content: "page " counter(page) " of " counter(pages);' in css
+    assert "thead { display: table-header-group; }" in css  # the patient strip repeats
+    assert "section.patient-block { break-inside: avoid; page-break-inside: avoid;" in css
+    assert "as of 2026-11-25" in " ".join("".join(sheet.text_by_class["running"]).split())
+    assert "generated 2026-11-25 07:30+00:00" in " ".join("".join(sheet.text_by_class["running"]).split())
+
+
+def test_each_patient_block_is_headed_by_its_name_and_mrn(tmp_path, pairs, rules):
+    """The strip a browser repeats when a block runs onto the next page (thead)."""
+    _path, _raw, sheet = _sheet(tmp_path, pairs, rules)
+    strip = " ".join(sheet.thead_text.split())
+    for patient, _a in pairs:
+        assert f"{patient.name} · MRN {patient.mrn}" in strip
 
 
 def test_a_notes_box_per_patient(tmp_path, pairs, rules):
@@ -132,7 +143,7 @@ def test_self_contained_and_private(tmp_path, pairs, rules):
 
 def test_empty_ward_still_prints_a_dated_sheet(tmp_path, rules):
     _path, raw, sheet = _sheet(tmp_path, [], rules)
-    assert "No patients match" in raw and "as of 2026-11-25" in sheet.thead_text
+    assert "No patients match" in raw and "as of 2026-11-25" in "".join(sheet.text_by_class["running"])
 
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser",

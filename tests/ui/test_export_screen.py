@@ -151,3 +151,41 @@ async def test_xlsx_export_opens_in_a_spreadsheet_reader(tmp_path):
     assert path.suffix == ".xlsx"
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert sheet.max_row == 1 + len(store.load_patients())
+
+
+async def test_calendar_export_has_the_dated_tasks_without_names_and_the_deferral(tmp_path):
+    """The ics choice (issue 16): the deferrals are read once and move the event."""
+    from datetime import timedelta
+
+    import icalendar
+
+    from itb_tui.present.calendar import calendar_tasks
+    from admin_helpers import add_users, make_store
+
+    store = make_store(tmp_path)
+    patients = store.load_patients()
+    pairs = [(p, assess(p, TODAY, store_rules())) for p in patients]
+    task = calendar_tasks(pairs, TODAY)[0]
+    until = TODAY + timedelta(days=5)
+    store.defer_task(task.mrn, task.key, until, "theatre list full", "os:nurse")
+    add_users(store)
+    app = app_as(store, "adam")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot)
+        screen.query_one("#export-format", Select).value = "ics"
+        await settle(pilot)
+        await run_export(pilot)
+        path = screen.result.path
+    assert path.suffix == ".ics"
+    events = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    assert len(events) == len(calendar_tasks(pairs, TODAY))
+    assert not any(p.name in str(e["SUMMARY"]) for p in patients for e in events)
+    moved = [e for e in events if str(e["SUMMARY"]).startswith(task.words)
+             and f"MRN {task.mrn}" in str(e["SUMMARY"])]
+    assert [e.decoded("DTSTART") for e in moved] == [until]
+
+
+def store_rules():
+    from itb_tui.clinical.rules import load_rules
+
+    return load_rules()

@@ -40,6 +40,7 @@ FORMAT_CHOICES = (
     ("HTML: printable round sheet, urgent patients first", "html"),
     ("FHIR R4: Bundle of Patient, Device, Observation, Flag…", "fhir"),
     ("Ward file (itb-ward/1 JSON): the records themselves", "ward-json"),
+    ("iCalendar (.ics): the dated tasks for a clinic calendar, MRN and bed, no names", "ics"),
 )
 ONLY_CHOICES = (
     ("every patient", EVERYONE),
@@ -271,8 +272,13 @@ class ExportScreen(Screen):
             # The app's own exports folder: made on first use, owner-only like the store's.
             target.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             target.parent.mkdir(mode=0o700, exist_ok=True)
+        round_data = None
+        if export_format in ("html", "ics"):  # the tasks' deferrals, one read (exports/round_data.py)
+            from itb_tui.exports.round_data import read_round_data
+
+            round_data = read_round_data(app.store)
         written = write_export(export_format, pairs, target, as_of=as_of, rules=app.rules,
-                               generated_at=datetime.now(timezone.utc))
+                               generated_at=datetime.now(timezone.utc), round_data=round_data)
         return ExportDone(Path(written), len(pairs), total, export_format, only)
 
     def _progress(self, done: int, total: int, text: str) -> None:

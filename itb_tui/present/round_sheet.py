@@ -1,0 +1,112 @@
+"""What the printed round sheet says about each patient below the status row: a list of
+sections, each a title and lines of words, computed here so the sheet (exports/
+html_export.py) only lays them out.
+
+Why a list of section functions (`SECTIONS`): the round sheet grows with the round.
+Today it carries the tasks due (the same list as `itb-tui tasks` and the task view, T);
+"changes since the last round" (reviewed marks) and "handover notes" are built by other
+slices and join by adding one function each to `SECTIONS`, reading what the export
+read once for the whole ward (`RoundData`), never the store per patient (issue 17: an
+export costs at most 1.5x `status --json`). A section function takes (patient,
+assessment, context) and returns a `Section`, or None to print nothing for that patient.
+
+Pure Python: imports only clinical and present.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Callable, Iterable, Mapping
+
+from itb_tui.clinical.assessment import Assessment
+from itb_tui.clinical.records import Patient
+from itb_tui.present import words as w
+from itb_tui.present.tasks import WEEK_DAYS, Task, task_text, ward_tasks
+
+# A line's tone: how the sheet shades it (the words say the same without colour).
+TONES = ("danger", "warn", "")
+
+
+@dataclass(frozen=True, slots=True)
+class SectionLine:
+    text: str
+    key: str = ""  # a machine key (the task key): printed as a data attribute for scripts
+    tone: str = ""  # one of TONES
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    key: str  # "tasks" (and, once built: "changes", "notes")
+    title: str  # the heading printed beside the lines
+    lines: tuple[SectionLine, ...]
+    empty: str = ""  # printed when there are no lines (say "none", never a blank)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundData:
+    """What the sheet needs beside the patients, read ONCE per export (exports/
+    round_data.py reads it from the store). Sections added later put their ward-wide
+    reads here as new fields (e.g. `reviews`, `notes`), defaulting to empty."""
+
+    deferrals: tuple = ()  # present.tasks.Deferral-like records (mrn, task_key, until, reason)
+    extra: Mapping[str, Any] | None = None  # for a section not yet given a field of its own
+
+
+@dataclass(frozen=True, slots=True)
+class RoundContext:
+    """Computed once per sheet from the ward and RoundData; every section reads it."""
+
+    as_of: date
+    tasks_by_mrn: Mapping[str, tuple[Task, ...]]
+    data: RoundData
+
+
+SectionFunction = Callable[[Patient, Assessment, RoundContext], "Section | None"]
+
+TASKS_TITLE = "Tasks due"
+
+
+def round_context(pairs: Iterable[tuple[Patient, Assessment]], as_of: date,
+                  data: RoundData | None = None) -> RoundContext:
+    """The ward's tasks due by as_of + 7 days (deferrals applied), per MRN: exactly the
+    list `itb-tui tasks` prints, in its order (due date first)."""
+    data = data or RoundData()
+    grouped: dict[str, list[Task]] = defaultdict(list)
+    for task in ward_tasks(pairs, as_of, data.deferrals, horizon_days=WEEK_DAYS):
+        grouped[task.mrn].append(task)
+    return RoundContext(as_of, {mrn: tuple(tasks) for mrn, tasks in grouped.items()}, data)
+
+
+def _task_tone(task: Task, as_of: date) -> str:
+    bucket = task.bucket(as_of)
+    return "danger" if bucket == "overdue" else "warn" if bucket == "today" else ""
+
+
+def tasks_section(patient: Patient, _assessment: Assessment, context: RoundContext) -> Section:
+    """Overdue, today's and the next 7 days' tasks, soonest first, in the task list's words
+    ('Refill the pump  ·  by 2026-12-01 (in 6 d)'). Always printed: "none" is an answer."""
+    as_of = context.as_of
+    tasks = context.tasks_by_mrn.get(patient.mrn, ())
+    lines = tuple(SectionLine(task_text(t, as_of), t.key, _task_tone(t, as_of)) for t in tasks)
+    until = w.date_text(as_of + timedelta(days=WEEK_DAYS))
+    return Section("tasks", TASKS_TITLE, lines, empty=f"none due by {until}")
+
+
+# The sections in print order. The integrator adds ("changes", changes_section) first and
+# ("notes", notes_section) last; tests/present/test_round_sheet.py shows how a section plugs in.
+SECTIONS: tuple[tuple[str, SectionFunction], ...] = (
+    ("tasks", tasks_section),
+)
+
+
+def patient_sections(patient: Patient, assessment: Assessment, context: RoundContext,
+                     sections: Iterable[tuple[str, SectionFunction]] = SECTIONS) -> list[Section]:
+    """Every section that has something to print for this patient, in order."""
+    found = []
+    for _key, make in sections:
+        section = make(patient, assessment, context)
+        if section is not None:
+            found.append(section)
+    return found
