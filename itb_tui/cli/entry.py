@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     from itb_tui.cli import admin, results
 
     results.add_parser(sub)  # `results import` (issue 15)
+    from itb_tui.cli import notes
+
+    notes.add_parser(sub)  # `notes MRN`, `notes add MRN --text ...` (issue 16, item 3)
     admin.add_parsers(sub)
     return parser
 
@@ -393,6 +396,15 @@ def _cmd_results(args) -> int:
 
 
 COMMANDS["results"] = _cmd_results  # issue 15: laboratory results (cli/results.py)
+
+
+def _cmd_notes(args) -> int:
+    from itb_tui.cli.notes import cmd_notes
+
+    return cmd_notes(args)
+
+
+COMMANDS["notes"] = _cmd_notes  # issue 16: handover notes (cli/notes.py)
 
 
 def _command(name: str | None):
