@@ -32,6 +32,22 @@ FORM_TITLE = "Handover note"
 FORM_HANDOVER_LABEL = "For handover to the next shift"
 
 
+FORM_TEXT_LABEL = "Note"
+
+
+def form_intro(name: str, mrn: str, bed: str | None, ward: str | None) -> str:
+    """Who the note is about, first (a note on the wrong patient misleads the next shift),
+    then what happens to it."""
+    where = " · ".join(part for part in (ward, f"bed {bed}" if bed else None) if part)
+    who = f"{name} · MRN {mrn}" + (f" · {where}" if where else "")
+    return (f"About: {who}\nKept with your name and the time; never deleted (a wrong note is "
+            "marked entered in error). Enter starts a new line; ctrl+s saves.")
+
+
+def text_hint(limit: int) -> str:
+    return f"what the next shift needs to know; at most {limit} characters"
+
+
 def when_text(at: datetime | None, tz: tzinfo | None = None) -> str:
     """'2026-11-10 14:05' in the ward's local time ('' for None)."""
     if at is None:
