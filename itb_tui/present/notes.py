@@ -110,6 +110,19 @@ def handover_notes_by_patient(notes: Iterable[Any]) -> dict[str, list[Any]]:
     return out
 
 
+def task_view_line(note: Any, tz: tzinfo | None = None, limit: int = 110) -> str:
+    """'⚑ HANDOVER 2026-11-10 14:05 nurse.nina: drain out at 06:00 / watch …' (the task
+    view shows it under the patient's tasks, one line)."""
+    return f"{HANDOVER_MARK} {when_text(note.written_at, tz)} {note.author}: {one_line(note.text, limit)}"
+
+
+def patient_heading(name: str, mrn: str, ward: str | None, bed: str | None) -> str:
+    """'Neuro 4B · bed 12  Doe, Jane (A1001)', as present/tasks.patient_text writes it,
+    for a patient with a handover note and no task."""
+    where = ward or "no ward"
+    return f"{where} · bed {bed}  {name} ({mrn})" if bed else f"{where}  {name} ({mrn})"
+
+
 def note_line(note: Any, tz: tzinfo | None = None) -> str:
     """One line for the CLI table: 'id | byline | text'."""
     return f"{note.id} | {byline(note, tz)} | {one_line(note.text)}"
