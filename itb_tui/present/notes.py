@@ -29,7 +29,8 @@ NO_NOTES = "No notes."
 NOTE_SAVED = "Note saved"
 HANDED_OVER_SAVED = "Note marked handed over"
 FORM_TITLE = "Handover note"
-FORM_HANDOVER_LABEL = "For handover to the next shift"
+FORM_HANDOVER_LABEL = "Handover"
+FORM_HANDOVER_BOX = "for the next shift (shown as ⚑ HANDOVER until handed over)"
 
 
 FORM_TEXT_LABEL = "Note"

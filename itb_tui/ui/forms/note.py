@@ -59,7 +59,7 @@ class NoteForm(FormScreen):
             control = TextArea("" if initial is None else str(initial), id=f"f-{spec.name}",
                                soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True)
         else:
-            control = Checkbox("", bool(initial), id=f"f-{spec.name}", compact=True)
+            control = Checkbox(words.FORM_HANDOVER_BOX, bool(initial), id=f"f-{spec.name}", compact=True)
         control.add_class("form-control")
         with Vertical(classes="form-row", id=f"row-{spec.name}"):
             with Horizontal(classes="form-row"):

@@ -300,13 +300,14 @@ class PatientDetailScreen(Screen):
         yield RefillBanner("", id="detail-banner")
         with VerticalScroll(id="detail-body", can_focus=False):
             yield RefillReasons("", id="detail-reasons")
+            # Under the refill headline: what the last shift asks this one to know.
+            yield NotesList(id="detail-notes")
             with DetailCards(id="detail-cards"):
                 yield PumpCard("")
                 yield AntifungalCard("")
                 yield ReimplantCard("")
             with DetailLower(id="detail-lower"):
                 yield AlertList(id="detail-alerts")
-                yield NotesList(id="detail-notes")
                 timeline = Timeline(id="detail-timeline")
                 timeline.border_title = "Timeline (newest first) · e culture result · delete entered in error"
                 yield timeline
@@ -364,7 +365,8 @@ class PatientDetailScreen(Screen):
         if not self.is_mounted:
             return
         body = self.query_one("#detail-body", VerticalScroll)
-        above = self.query_one(RefillReasons).outer_size.height + self.query_one(DetailCards).outer_size.height
+        above = (self.query_one(RefillReasons).outer_size.height + self.query_one(NotesList).outer_size.height
+                 + self.query_one(DetailCards).outer_size.height)
         self.set_class(above + LOWER_MIN_HEIGHT > body.size.height, "-compact")
 
     # --- loading and showing ---

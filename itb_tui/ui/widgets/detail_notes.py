@@ -31,7 +31,7 @@ class NotesList(OptionList):
     DEFAULT_CSS = """
     NotesList {
         height: auto;
-        max-height: 10;
+        max-height: 8;
         border: round $secondary;
         display: none;
     }
