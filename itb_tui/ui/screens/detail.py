@@ -150,8 +150,10 @@ class PatientDetailScreen(Screen):
         Binding("delete", "entered_in_error", "In error", priority=True, id="detail.entered_in_error"),
         # Not in the footer (every patient's footer would change): the palette, the help
         # and the notes box's title name them.
-        Binding("n", "note", "Note", show=False, priority=True, id="detail.note"),
-        Binding("H", "handed_over", "Handed over", show=False, priority=True, id="detail.handed_over"),
+        Binding("n", "note", "Note", show=False, priority=True, id="detail.note",
+                tooltip="Write a handover note about this patient"),
+        Binding("H", "handed_over", "Handed over", show=False, priority=True, id="detail.handed_over",
+                tooltip="The selected note marked for handover: the next shift has it"),
         Binding("h", "history", "History", show=False, id="detail.history",
                 tooltip="This patient's history: every change, who, when and why"),
     ]
