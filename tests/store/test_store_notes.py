@@ -174,3 +174,20 @@ def test_a_note_changed_outside_the_app_is_found_by_check(ward):
     result = ward.check()
     assert not result.ok
     assert "notes record 1 (MRN A1001) was changed outside the app" in "\n".join(result.lines())
+
+
+def test_a_backup_carries_the_notes_and_checks_clean(tmp_path):
+    """The ward file has no notes (shared/ward-file-format.md); backups carry them whole."""
+    from store_fixtures import fungemia_patient as patient
+
+    from itb_tui.store import open_store
+
+    with open_store(f"sqlite:///{tmp_path / 'ward.db'}") as store:
+        store.import_patients([patient()], "os:root")
+        note = store.add_note("A1001", TEXT, "os:nina", for_handover=True)
+        store.mark_note_handed_over(note.id, "os:carl")
+        copy = store.backup(tmp_path / "copy.db")
+    with open_store(f"sqlite:///{copy}") as restored:
+        (kept,) = restored.notes("A1001")
+        assert (kept.text, kept.handed_over_by) == (TEXT, "os:carl")
+        assert restored.check().ok
