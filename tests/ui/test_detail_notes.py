@@ -86,3 +86,16 @@ async def test_handed_over_and_entered_in_error_from_the_detail(tmp_path):
         assert "relatives visit at 4" not in widget_text(notes)
         (struck,) = [n for n in store.notes("KRU01", include_in_error=True) if n.in_error]
         assert (struck.text, struck.entered_in_error_reason) == ("relatives visit at 4", "wrong patient")
+
+
+async def test_keys_typed_into_the_note_stay_in_the_note(tmp_path):
+    """Letters that are keys elsewhere (n, H, q, a, t) and Enter are text in the note."""
+    async with running(tmp_path, "KRU01", demo=False) as (store, app, pilot, detail):
+        form = await open_form(pilot, "n", NoteForm)
+        assert app.focused is form.query_one("#f-text", TextArea)
+        await press(pilot, "n", "space", "H", "enter", "q", "a", "t")
+        assert app.screen is form
+        assert form.query_one("#f-text", TextArea).text == "n H\nqat"
+        await press(pilot, "ctrl+s")
+        assert app.screen is detail
+        assert [n.text for n in store.notes("KRU01")] == ["n H\nqat"]
