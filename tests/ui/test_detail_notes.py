@@ -99,3 +99,34 @@ async def test_keys_typed_into_the_note_stay_in_the_note(tmp_path):
         await press(pilot, "ctrl+s")
         assert app.screen is detail
         assert [n.text for n in store.notes("KRU01")] == ["n H\nqat"]
+
+
+async def test_admin_may_not_write_a_note_and_a_nurse_strikes_out_her_own(tmp_path):
+    from admin_helpers import add_users, app_as
+
+    from detail_helpers import open_detail, ward_store
+
+    store = add_users(ward_store(tmp_path, demo=False))
+    app = app_as(store, "adam")
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await open_detail(pilot, "KRU01")
+        await press(pilot, "n")
+        assert app.screen is detail  # refused before anything is typed
+        said = [n.message for n in app._notifications]
+        assert any("Admin may not write a handover note: a nurse or a clinician must." == m for m in said), said
+    assert store.notes("KRU01") == []
+    app = app_as(store, "nora")
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await open_detail(pilot, "KRU01")
+        await open_form(pilot, "n", NoteForm)
+        await _write(pilot, "on the wrong patient", handover=True)
+        assert app.screen is detail
+        notes = detail.query_one(NotesList)
+        notes.focus()
+        await press(pilot)
+        await open_form(pilot, "delete", EnteredInErrorForm)  # her own note: a nurse may
+        await fill(pilot, "reason", "wrong patient")
+        await press(pilot, "enter")
+        assert app.screen is detail and not notes.display
+    (struck,) = store.notes("KRU01", include_in_error=True)
+    assert (struck.author, struck.entered_in_error_by) == ("nora", "nora")

@@ -72,3 +72,30 @@ def test_detail_with_notes(snap_compare, notes_app):
 
 def test_note_form(snap_compare, notes_app):
     assert snap_compare(notes_app, terminal_size=SIZE, run_before=with_notes("n", then=type_note))
+
+
+def test_task_view_with_a_handover_note(snap_compare, notes_app):
+    async def open_tasks(pilot) -> None:
+        from itb_tui.store import audit
+
+        app = pilot.app
+        await settle(pilot)
+        mrn = next(p.mrn for p in app.store.load_patients()
+                   if blocked_with_withdrawal_risk(p, assess(p, TODAY, app.rules)))
+        real = audit.now_utc
+        audit.now_utc = lambda: datetime(2026, 11, 25, 14, 20, tzinfo=timezone.utc)
+        try:
+            app.store.add_note(mrn, "Oral baclofen 10 mg tds started at 14:00; watch for withdrawal overnight.",
+                               "dr.carl", for_handover=True)
+        finally:
+            audit.now_utc = real
+        await pilot.press("T")
+        await settle(pilot)
+        from textual.widgets import OptionList
+
+        tasks = app.screen.query_one(OptionList)  # the patient's first task, scrolled into view
+        tasks.highlighted = next(i for i in range(tasks.option_count)
+                                 if (tasks.get_option_at_index(i).id or "").startswith(f"{mrn}:"))
+        await settle(pilot)
+
+    assert snap_compare(notes_app, terminal_size=SIZE, run_before=open_tasks)
