@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     results.add_parser(sub)  # `results import` (issue 15)
     config_cmd.add_parser(sub)  # `config show` (issue 15, item 5)
+    from itb_tui.cli import notes
+
+    notes.add_parser(sub)  # `notes MRN`, `notes add MRN --text ...` (issue 16, item 3)
     admin.add_parsers(sub)
     return parser
 
@@ -442,6 +445,15 @@ def _cmd_config(args) -> int:
 
 
 COMMANDS["config"] = _cmd_config  # issue 15 item 5: the site configuration (cli/config_cmd.py)
+
+
+def _cmd_notes(args) -> int:
+    from itb_tui.cli.notes import cmd_notes
+
+    return cmd_notes(args)
+
+
+COMMANDS["notes"] = _cmd_notes  # issue 16: handover notes (cli/notes.py)
 
 
 def _command(name: str | None):

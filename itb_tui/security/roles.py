@@ -20,6 +20,7 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | record_exam            |       | yes       |       | eye exam, echocardiogram                     |
 | mark_entered_in_error  |       | yes       |       | hide a wrong record, keeping it and why      |
 | defer_task             | yes   | yes       |       | put a round task off to a date, with a reason|
+| write_note             | yes   | yes       |       | a handover note; hand it over; strike own    |
 | import                 |       |           | yes   | a ward file                                  |
 | export                 |       |           | yes   | ward file, spreadsheet, FHIR                 |
 | print_round_sheet      | yes   | yes       | yes   | the printable round sheet (a disclosure)     |
@@ -63,6 +64,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Friday's clinic), taken by whoever runs the round: nurse or clinician; not admin,
     # who holds no care role. It changes no record: the task comes back on its date.
     "defer_task": frozenset({_N, _C}),
+    # A handover note is what the shift tells the next one about the patient in the bed:
+    # whoever runs the round writes it and hands it over. Its author may also strike it
+    # out as entered in error (the note on the wrong patient, found at once); anyone
+    # else's note needs mark_entered_in_error (clinician), as every record does.
+    "write_note": frozenset({_N, _C}),
     "import": frozenset({_A}),
     "export": frozenset({_A}),
     "print_round_sheet": frozenset({_N, _C, _A}),
@@ -91,6 +97,7 @@ PHRASES: dict[str, str] = {
     "record_exam": "record an examination",
     "mark_entered_in_error": "mark a record entered in error",
     "defer_task": "defer a task",
+    "write_note": "write a handover note",
     "import": "import a ward file",
     "export": "export patient data",
     "print_round_sheet": "print the round sheet",

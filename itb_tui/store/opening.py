@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from itb_tui.store.audit import AuditEntry
     from itb_tui.store.check import CheckResult
     from itb_tui.store.deferral_read import TaskDeferral
+    from itb_tui.store.note_read import Note
     from itb_tui.store.importer import ImportResult
     from itb_tui.store.store import Store
     from itb_tui.store.users import User
@@ -221,6 +222,15 @@ class DeferredStore:
 
     def task_deferrals(self, mrn: str | None = None) -> list[TaskDeferral]:
         return self.store().task_deferrals(mrn)
+
+    def notes(self, mrn: str | None = None, *, include_in_error: bool = False) -> list[Note]:
+        return self.store().notes(mrn, include_in_error=include_in_error)
+
+    def add_note(self, mrn: str, text: str, actor: str, *, for_handover: bool = False) -> Note:
+        return self.store().add_note(mrn, text, actor, for_handover=for_handover)
+
+    def mark_note_handed_over(self, note_id: int, actor: str) -> Note:
+        return self.store().mark_note_handed_over(note_id, actor)
 
     def authenticate(self, username: str, password: str, now: datetime | None=None) -> Session:
         return self.store().authenticate(username, password, now)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from itb_tui.store.audit import AuditEntry
     from itb_tui.store.check import CheckResult
     from itb_tui.store.deferral_read import TaskDeferral
+    from itb_tui.store.note_read import Note
     from itb_tui.store.importer import ImportResult
     from itb_tui.store.list_rows import SavedList
     from itb_tui.store.users import User
@@ -42,6 +43,11 @@ if TYPE_CHECKING:
 # forgotten deferral from hiding a task for longer than one review cycle. Longer needs a
 # new deferral when this one runs out (audited again).
 MAX_DEFER_DAYS = 30
+# The longest handover note (characters). A handover note is read out or read at a glance
+# at the shift change ("drain out at 06:00; watch for withdrawal"); a page of text
+# belongs in the clinical record. 1,000 keeps a note to a few lines on the detail and the
+# round sheet and still holds a careful paragraph. The note form says it too.
+NOTE_TEXT_MAX = 1000
 
 
 class WardReads(Protocol):
@@ -69,6 +75,11 @@ class WardReads(Protocol):
     def lab_reports(self, mrn: str | None = None) -> dict[str, dict[int, tuple[str, str]]]:
         """MRN -> {culture id -> (accession, latest report status)} of the cultures the lab
         feed stored (issue 15): what the screens and reports mark "preliminary"."""
+        ...
+
+    def notes(self, mrn: str | None = None, *, include_in_error: bool = False) -> list[Note]:
+        """Handover notes (of one patient if `mrn`), newest first; those entered in error
+        only if asked (issue 16)."""
         ...
 
     def close(self) -> None: ...
@@ -146,6 +157,10 @@ class WardStore(WardReads, Protocol):
 
     def defer_task(self, mrn: str, task_key: str, until: date, reason: str, actor: str, *,
                    expected_version: int | None = None) -> TaskDeferral: ...
+
+    def add_note(self, mrn: str, text: str, actor: str, *, for_handover: bool = False) -> Note: ...
+
+    def mark_note_handed_over(self, note_id: int, actor: str) -> Note: ...
 
     # --- users ---------------------------------------------------------------------
     def authenticate(self, username: str, password: str, now: datetime | None = None) -> Session: ...

@@ -28,6 +28,7 @@ from itb_tui.store.errors import StoreError
 
 if TYPE_CHECKING:
     from itb_tui.store.deferral_read import TaskDeferral
+    from itb_tui.store.note_read import Note
 
 # The schema this code reads: the same constants schema.py uses (versions.py), so a new
 # migration cannot leave the fast path reading an older layout.
@@ -202,6 +203,12 @@ class WardReader:
             return out
 
         return self._read(read)
+
+    def notes(self, mrn: str | None = None, *, include_in_error: bool = False) -> "list[Note]":
+        """As `Store.notes` (the task view and `itb-tui notes` may read them on the fast path)."""
+        from itb_tui.store import note_read
+
+        return self._read(lambda cur, ph: note_read.read_dbapi(cur, ph, mrn, include_in_error))
 
     def wards(self) -> list[str]:
         def read(cur, _placeholder) -> list[str]:

@@ -31,9 +31,10 @@ from itb_tui.security.audit_chain import canonical_json
 from itb_tui.store import schema as s
 
 # Every table that holds clinical records (not users, the trail itself, meta or caches).
-# Task deferrals count: a row changed by hand would hide a task from the round.
+# Task deferrals count: a row changed by hand would hide a task from the round; so do
+# handover notes (schema 8): a note changed by hand would mislead the next shift.
 CLINICAL_TABLES = (s.patients, s.pumps, s.refills, s.cultures, s.antifungal_courses,
-                   s.bridging, s.exams, s.lab_reports, s.task_deferrals)
+                   s.bridging, s.exams, s.lab_reports, s.task_deferrals, s.notes)
 BY_NAME = {t.name: t for t in CLINICAL_TABLES}
 _CHUNK = 500
 

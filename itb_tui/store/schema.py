@@ -37,6 +37,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -61,6 +62,7 @@ RECORD_KINDS = {
     "course": "antifungal_courses",
     "bridging": "bridging",
     "exam": "exams",
+    "note": "notes",  # a handover note (schema 8): struck out as every record is
 }
 
 
@@ -284,6 +286,26 @@ class TaskDeferralRow(TableBase, table=True):
     deferred_at: datetime = _col("deferred_at", DateTime(timezone=True), nullable=False)  # UTC
 
 
+class NoteRow(TableBase, EnteredInError, table=True):
+    """Schema version 8 (issue 16): a handover note, free text about a patient with its
+    author and when it was written. The text is never updated and the row never deleted:
+    a wrong note is struck out as entered in error (it stays, with who, when and why), and
+    a note for the handover is handed over by setting `handed_over_at/by` once, so the
+    note as written stays readable in the store and the audit trail. Digested like a
+    clinical row (store/rowdigest.py): a note changed by hand would mislead the next shift."""
+
+    __tablename__ = "notes"
+
+    id: int | None = _pk()
+    patient_id: int = _col("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True)
+    text: str = _col("text", Text, nullable=False)
+    for_handover: bool = _col("for_handover", Boolean, nullable=False)  # as written
+    written_by: str = _col("written_by", String(100), nullable=False)
+    written_at: datetime = _col("written_at", DateTime(timezone=True), nullable=False)  # UTC
+    handed_over_at: datetime | None = _col("handed_over_at", DateTime(timezone=True))  # UTC
+    handed_over_by: str | None = _col("handed_over_by", String(100))
+
+
 class AuditRow(TableBase, table=True):
     __tablename__ = "audit"
     __table_args__ = (Index("ix_audit_mrn", "mrn"), Index("ix_audit_username", "username"))
@@ -372,3 +394,4 @@ list_rows = ListRowRow.__table__
 lab_reports = LabReportRow.__table__
 lab_quarantine = LabQuarantineRow.__table__
 task_deferrals = TaskDeferralRow.__table__
+notes = NoteRow.__table__

@@ -47,6 +47,7 @@ from itb_tui.store import schema as s
 from itb_tui.store.access import Access
 from itb_tui.store.connect import create_store_engine
 from itb_tui.store.deferrals import TaskDeferrals
+from itb_tui.store.notes import HandoverNotes
 from itb_tui.store.errors import (
     ConcurrentEdit,
     NotFound,
@@ -112,7 +113,7 @@ def _lookup_mrn(mrn: str) -> str:
     return mrn
 
 
-class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals):
+class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals, HandoverNotes):
     """A ward store. Open with `open_store(url)`; close with `close()` (or `with`)."""
 
     # --- reads -------------------------------------------------------------------------
@@ -622,6 +623,10 @@ class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals):
         why, and disappears from `load_patients` (so from the rules engine)."""
         if kind not in s.RECORD_KINDS:
             raise StoreError(f"unknown record kind {kind!r}: use one of " + ", ".join(s.RECORD_KINDS))
+        if kind == "note":  # not part of the clinical record: store/notes.py (who may, too)
+            note = self._note_in_error(record_id, reason, actor)
+            with self._tx() as conn:
+                return self._live(conn, note.mrn)
         who = self._who(actor)
         why = _required_text(reason, "the reason the record was entered in error")
         table = getattr(s, s.RECORD_KINDS[kind])

@@ -107,6 +107,9 @@ def freeze_cursor_blink() -> None:
     Set when ITB_TUI_TODAY pins the date (tests, screenshots, the tmux end-to-end test).
     """
     Input.cursor_blink = False
+    from textual.widgets import TextArea  # the note form's text (issue 16)
+
+    TextArea.cursor_blink = False
 
 
 class ItbApp(App):

@@ -28,6 +28,8 @@ DETAIL_PERMISSIONS = {
     "exam": "record_exam",
     "edit_patient": "edit_patient",
     "entered_in_error": "mark_entered_in_error",
+    "note": "write_note",  # handover notes (issue 16): nurse or clinician
+    "handed_over": "write_note",
 }
 # Ward list and app actions.
 WARD_PERMISSIONS = {"new_patient": "edit_patient"}

@@ -309,6 +309,29 @@ def test_30_row_version_moved_by_hand(ward):
               f"patients record {pid} (MRN B2002) was changed outside the app")
 
 
+def _with_note(ward):
+    """The ward plus a handover note on A1001, written through the app (schema 8)."""
+    return ward.add_note("A1001", "drain out at 06:00", "os:nina", for_handover=True).id
+
+
+def test_31_a_handover_note_rewritten(ward):
+    nid = _with_note(ward)
+    _row_case(ward, f"UPDATE notes SET text = 'nothing to hand over' WHERE id = {nid}",
+              f"notes record {nid} (MRN A1001) was changed outside the app")
+
+
+def test_32_a_handover_note_deleted(ward):
+    nid = _with_note(ward)
+    _row_case(ward, f"DELETE FROM notes WHERE id = {nid}",
+              f"notes record {nid} (MRN A1001) was removed outside the app")
+
+
+def test_33_a_note_moved_to_another_patient(ward):
+    nid = _with_note(ward)
+    _row_case(ward, f"UPDATE notes SET patient_id = {_pid(ward, 'B2002')} WHERE id = {nid}",
+              f"notes record {nid} (MRN A1001) was changed outside the app")
+
+
 def test_writes_after_a_check_keep_it_ok(ward):
     """Every kind of app write leaves rows the trail covers (no false alarm)."""
     from decimal import Decimal

@@ -48,6 +48,7 @@ TABLE_WORDS = {
     "antifungal_courses": "antifungal course",
     "bridging": "bridging",
     "exams": "exam",
+    "notes": "handover note",
     "users": "user",
     "audit": "audit trail",
     "meta": "store",

@@ -39,6 +39,7 @@ from itb_tui.ui.widgets.detail_layout import DetailCards, DetailLower, app_style
 from itb_tui.ui.widgets.detail_countdowns import AntifungalCard, ReimplantCard
 from itb_tui.ui.format import as_of_text, current_pump, date_text, last_removed_pump, refill_label
 from itb_tui.ui.widgets.detail_pump import Demographics, PumpCard
+from itb_tui.ui.widgets.detail_notes import NotesList
 from itb_tui.ui.widgets.detail_timeline import Timeline
 from itb_tui.ui.role_gate import DETAIL_PERMISSIONS, refusal, unavailable_label
 from itb_tui.ui.widgets.key_footer import KeyFooter
@@ -60,6 +61,8 @@ PALETTE_COMMANDS = (
     ("exam", "Record exam", "Dilated eye exam, echocardiogram (m)"),
     ("edit_patient", "Edit patient", "Name, date of birth, ward, bed, weight (E)"),
     ("entered_in_error", "Mark entered in error", "The selected timeline record; it is kept, never deleted (delete)"),
+    ("note", "Write a note", "A handover note about this patient, with your name and the time (n)"),
+    ("handed_over", "Mark note handed over", "The selected note: the next shift has it (H)"),
     ("history", "History (audit trail)", "Every change to this patient's records: who, when, why (h)"),
     ("toggle_alerts_focus", "Alerts / timeline", "Move the keyboard into the alerts, again: the timeline (l)"),
     ("back", "Back to the ward list", "Close the patient (escape)"),
@@ -111,12 +114,13 @@ class PatientLoaded(Message):
     """The worker read the patient `mrn` (patient None: no such MRN, or it was removed)."""
 
     def __init__(self, mrn: str, patient: Patient | None, corrections: dict | None = None,
-                 lab_reports: dict | None = None) -> None:
+                 lab_reports: dict | None = None, notes: list | None = None) -> None:
         super().__init__()
         self.mrn = mrn
         self.patient = patient
         self.corrections = corrections or {}  # culture id -> its corrections (the timeline's "was")
         self.lab_reports = lab_reports or {}  # culture id -> (accession, lab report status)
+        self.notes = notes or []  # the live handover notes, newest first (Store.notes)
 
 
 class PatientDetailScreen(Screen):
@@ -145,6 +149,12 @@ class PatientDetailScreen(Screen):
         Binding("m", "exam", "Exam", show=False, priority=True, id="detail.exam"),
         Binding("E", "edit_patient", "Edit", show=False, priority=True, id="detail.edit_patient"),
         Binding("delete", "entered_in_error", "In error", priority=True, id="detail.entered_in_error"),
+        # Not in the footer (every patient's footer would change): the palette, the help
+        # and the notes box's title name them.
+        Binding("n", "note", "Note", show=False, priority=True, id="detail.note",
+                tooltip="Write a handover note about this patient"),
+        Binding("H", "handed_over", "Handed over", show=False, priority=True, id="detail.handed_over",
+                tooltip="The selected note marked for handover: the next shift has it"),
         Binding("h", "history", "History", show=False, id="detail.history",
                 tooltip="This patient's history: every change, who, when and why"),
     ]
@@ -212,6 +222,7 @@ class PatientDetailScreen(Screen):
         self.loaded = False  # the store read for `mrn` finished (found or not)
         self.corrections: dict = {}  # culture id -> its corrections (Store.culture_corrections)
         self.lab_reports: dict = {}  # culture id -> (accession, report status) (Store.lab_reports)
+        self.notes: list = []  # the patient's live handover notes, newest first (Store.notes)
         self.owner = None  # the ward list this reusable screen belongs to (for_patient)
         self._styled_for: tuple | None = None  # app-wide style inputs at the last full restyle
 
@@ -246,6 +257,7 @@ class PatientDetailScreen(Screen):
         self.patient = patient
         self.corrections = {}
         self.lab_reports = {}
+        self.notes = []
         self.assessment = None
         self.loaded = False
         if not self.is_mounted:
@@ -284,6 +296,7 @@ class PatientDetailScreen(Screen):
         for card in (PumpCard, AntifungalCard, ReimplantCard):
             self.query_one(card).update("")
         self.query_one(AlertList).clear()
+        self.query_one(NotesList).show([])
         self.query_one(Timeline).show_nothing()
 
     def compose(self) -> ComposeResult:
@@ -292,6 +305,8 @@ class PatientDetailScreen(Screen):
         yield RefillBanner("", id="detail-banner")
         with VerticalScroll(id="detail-body", can_focus=False):
             yield RefillReasons("", id="detail-reasons")
+            # Under the refill headline: what the last shift asks this one to know.
+            yield NotesList(id="detail-notes")
             with DetailCards(id="detail-cards"):
                 yield PumpCard("")
                 yield AntifungalCard("")
@@ -355,7 +370,8 @@ class PatientDetailScreen(Screen):
         if not self.is_mounted:
             return
         body = self.query_one("#detail-body", VerticalScroll)
-        above = self.query_one(RefillReasons).outer_size.height + self.query_one(DetailCards).outer_size.height
+        above = (self.query_one(RefillReasons).outer_size.height + self.query_one(NotesList).outer_size.height
+                 + self.query_one(DetailCards).outer_size.height)
         self.set_class(above + LOWER_MIN_HEIGHT > body.size.height, "-compact")
 
     # --- loading and showing ---
@@ -369,7 +385,9 @@ class PatientDetailScreen(Screen):
         patient = self.app.store.get_patient(mrn)
         corrections = self.app.store.culture_corrections(mrn) if patient is not None and patient.cultures else {}
         lab_reports = self.app.store.lab_reports(mrn).get(mrn, {}) if patient is not None and patient.cultures else {}
-        self.post_message(PatientLoaded(mrn, patient, corrections, lab_reports))
+        read_notes = getattr(self.app.store, "notes", None)  # a store that keeps none: no notes
+        notes = read_notes(mrn) if patient is not None and read_notes is not None else []
+        self.post_message(PatientLoaded(mrn, patient, corrections, lab_reports, notes))
 
     def on_patient_loaded(self, message: PatientLoaded) -> None:
         if message.mrn != self.mrn:
@@ -380,7 +398,12 @@ class PatientDetailScreen(Screen):
         same_corrections = message.corrections == self.corrections and message.lab_reports == self.lab_reports
         self.corrections = message.corrections
         self.lab_reports = message.lab_reports
+        same_notes = message.notes == self.notes
+        self.notes = message.notes
         if message.patient is not None and message.patient == shown and same_corrections:
+            if not same_notes:
+                self.query_one(NotesList).show(self.notes)
+                self.call_after_refresh(self._fit_body)
             return  # the first frame already showed exactly this
         if message.patient is None:
             self._show_nothing(f"No patient with MRN {self.mrn} (it may have been removed).")
@@ -389,6 +412,9 @@ class PatientDetailScreen(Screen):
         self.show_assessment()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "detail-handed-over" and event.state == WorkerState.ERROR:
+            self.app.notify(f"Not saved: {event.worker.error}", severity="error")
+            return
         if event.worker.group == "detail-load" and event.state == WorkerState.ERROR:
             self.app.notify(f"Could not load patient {self.mrn}: {event.worker.error}", severity="error",
                             title="Store error")
@@ -418,6 +444,7 @@ class PatientDetailScreen(Screen):
         self.query_one(AntifungalCard).show(patient, assessment)
         self.query_one(ReimplantCard).show(assessment, rules)
         self.query_one(AlertList).show(assessment.alerts, rules)
+        self.query_one(NotesList).show(self.notes)
         self.query_one(Timeline).show(patient, self.corrections, self.lab_reports)
         self.call_after_refresh(self._fit_body)
 
@@ -453,7 +480,12 @@ class PatientDetailScreen(Screen):
         """Into the alerts (arrows and page keys scroll them), or back to the timeline:
         with many alerts on a small terminal, every alert and record stays reachable."""
         alerts, timeline = self.query_one(AlertList), self.query_one(Timeline)
+        notes = self.query_one(NotesList)
         target = timeline if self.focused is alerts else alerts
+        if self.focused is alerts and notes.notes:  # with notes: alerts, notes, timeline
+            target = notes
+        elif self.focused is notes:
+            target = timeline
         self.set_focus(target)
         target.scroll_visible(animate=False)
 
@@ -602,6 +634,10 @@ class PatientDetailScreen(Screen):
         """Mark the selected timeline record entered in error (asks for the reason)."""
         from itb_tui.ui.forms.entered_in_error import EnteredInErrorForm
 
+        notes = self.query_one(NotesList)
+        if self.focused is notes and notes.selected_note is not None:
+            self._note_in_error(notes.selected_note)
+            return
         if self._refused("entered_in_error"):
             return
         if (patient := self._ready()) is None:
@@ -614,6 +650,56 @@ class PatientDetailScreen(Screen):
         description = f"{entry.event} on {date_text(entry.on)}: {entry.details}"
         # The patient as shown: its row_version makes the store refuse a stale strike-out.
         self.app.push_screen(EnteredInErrorForm(entry.kind, entry.record_id, description, patient))
+
+    # --- handover notes (issue 16) ---
+
+    def action_note(self) -> None:
+        """Write a handover note about this patient (the form names the patient first)."""
+        from itb_tui.ui.forms.note import NoteForm
+
+        if self._refused("note"):
+            return
+        if (patient := self._ready()) is not None:
+            self.app.push_screen(NoteForm(patient))
+
+    def _note_in_error(self, note) -> None:
+        """Strike out the selected note: its author may (write_note), else a clinician;
+        the store decides (store/notes.py) and the form shows its refusal in words."""
+        from itb_tui.present.notes import one_line
+        from itb_tui.ui.forms.entered_in_error import EnteredInErrorForm
+
+        if self._refused("note") or (patient := self._ready()) is None:
+            return
+        description = f"Note by {note.author}: {one_line(note.text, 120)}"
+        self.app.push_screen(EnteredInErrorForm("note", note.id, description, patient))
+
+    def action_handed_over(self) -> None:
+        """The selected note awaiting handover: the next shift has it (kept, audited)."""
+        from itb_tui.present.notes import awaiting_handover
+
+        if self._refused("handed_over") or self._ready() is None:
+            return
+        notes = self.query_one(NotesList)
+        note = notes.selected_note
+        if note is None or not awaiting_handover(note):
+            waiting = [n for n in notes.notes if awaiting_handover(n)]
+            if note is None and len(waiting) == 1:
+                note = waiting[0]
+            else:
+                self.app.notify("Select a note marked ⚑ HANDOVER in the notes (l moves there)."
+                                if waiting else "No note awaits handover.", severity="warning")
+                return
+        self._hand_over(note.id)
+
+    @work(thread=True, exit_on_error=False, group="detail-handed-over")
+    def _hand_over(self, note_id: int) -> None:
+        from itb_tui.present.notes import HANDED_OVER_SAVED
+
+        self.app.store.mark_note_handed_over(note_id, self.app.actor)
+        self.app.call_from_thread(self.app.notify, HANDED_OVER_SAVED, title="Saved")
+        notify_changed = getattr(self.app, "notify_data_changed", None)
+        if notify_changed is not None:
+            self.app.call_from_thread(notify_changed)
 
     def action_history(self) -> None:
         """This patient's own audit history (every role may read it; the store checks)."""

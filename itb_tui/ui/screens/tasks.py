@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from itb_tui.clinical.engine import assess
 from itb_tui.clinical.current_records import latest_pending_culture, running_course
+from itb_tui.present import notes as note_words
 from itb_tui.present.tasks import BUCKET_WORDS, Task, by_bed, patient_text, task_text, ward_tasks
 from itb_tui.ui.format import current_pump, last_removed_pump
 from itb_tui.ui.role_gate import DETAIL_PERMISSIONS, refusal, unavailable_label
@@ -36,22 +37,46 @@ DEFER_PERMISSION = "defer_task"
 class TasksLoaded(Message):
     """The worker read every patient and worked out the tasks on `as_of`."""
 
-    def __init__(self, as_of: date, tasks: list[Task], patients: dict) -> None:
+    def __init__(self, as_of: date, tasks: list[Task], patients: dict, handover: dict | None = None) -> None:
         super().__init__()
         self.as_of = as_of
         self.tasks = tasks
         self.patients = patients  # mrn -> Patient (the store's copy: forms save against it)
+        self.handover = handover or {}  # mrn -> notes awaiting handover, newest first
 
 
-def group_options(tasks: list[Task], as_of: date) -> list[Option]:
-    """One group's options: each patient (bed first) once, its tasks indented beneath."""
+def group_options(tasks: list[Task], as_of: date, handover: dict | None = None,
+                  shown: set | None = None) -> list[Option]:
+    """One group's options: each patient (bed first) once, its tasks indented beneath,
+    then its handover notes (issue 16, item 3: once, under the patient's first group;
+    `shown` collects the MRNs whose notes are out)."""
     options = []
     mrn = None
     for task in by_bed(tasks):
         if task.mrn != mrn:
             mrn = task.mrn
             options.append(Option(patient_text(task), id=f"patient:{task.bucket(as_of)}:{mrn}", disabled=True))
+            options.extend(_note_options(mrn, handover, shown))
         options.append(Option(f"    {task_text(task, as_of)}", id=task.key))
+    return options
+
+
+def _note_options(mrn: str, handover: dict | None, shown: set | None) -> list[Option]:
+    if not handover or mrn not in handover or (shown is not None and mrn in shown):
+        return []
+    if shown is not None:
+        shown.add(mrn)
+    return [Option(f"    {note_words.task_view_line(n)}", id=f"note:{n.id}", disabled=True) for n in handover[mrn]]
+
+
+def handover_only_options(patients: dict, handover: dict, shown: set) -> list[Option]:
+    """Patients with a handover note and no task shown: their own group, last."""
+    options = []
+    rest = [patients[m] for m in handover if m not in shown and m in patients]
+    for p in sorted(rest, key=lambda p: (p.ward or "", p.bed or "", p.name)):
+        options.append(Option(note_words.patient_heading(p.name, p.mrn, p.ward, p.bed),
+                              id=f"patient:handover:{p.mrn}", disabled=True))
+        options.extend(_note_options(p.mrn, handover, shown))
     return options
 
 
@@ -77,6 +102,7 @@ class TaskScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.tasks: list[Task] = []
+        self.handover: dict = {}  # mrn -> notes awaiting handover (present/notes.py)
         self.patients: dict = {}
         self.as_of: date | None = None
         self.loaded = False
@@ -104,13 +130,16 @@ class TaskScreen(Screen):
         read_deferrals = getattr(store, "task_deferrals", None)
         deferrals = list(read_deferrals()) if read_deferrals is not None else []
         rules = self.app.rules
+        read_notes = getattr(store, "notes", None)  # a store that keeps none: no notes
+        handover = note_words.handover_notes_by_patient(read_notes() if read_notes is not None else [])
         pairs = [(p, assess(p, as_of, rules)) for p in patients]
         self.post_message(TasksLoaded(as_of, ward_tasks(pairs, as_of, deferrals),
-                                      {p.mrn: p for p in patients}))
+                                      {p.mrn: p for p in patients}, handover))
 
     def on_tasks_loaded(self, message: TasksLoaded) -> None:
         self.loaded = True
         self.as_of, self.tasks, self.patients = message.as_of, message.tasks, message.patients
+        self.handover = message.handover
         self._show()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -126,6 +155,7 @@ class TaskScreen(Screen):
     def _show(self) -> None:
         as_of = self.as_of
         options: list[Option | None] = []
+        noted: set = set()  # patients whose handover notes are shown
         counts = []
         for bucket in SHOWN_BUCKETS:
             group = [t for t in self.tasks if t.bucket(as_of) == bucket]
@@ -135,7 +165,14 @@ class TaskScreen(Screen):
             if options:
                 options.append(None)
             options.append(Option(f"{BUCKET_WORDS[bucket]} ({len(group)})", id=f"heading:{bucket}", disabled=True))
-            options.extend(group_options(group, as_of))
+            options.extend(group_options(group, as_of, self.handover, noted))
+        rest = handover_only_options(self.patients, self.handover, noted)
+        if rest:
+            if options:
+                options.append(None)
+            patients = sum(1 for o in rest if o.id and o.id.startswith("patient:"))
+            options.append(Option(f"{note_words.SHEET_TITLE} ({patients})", id="heading:handover", disabled=True))
+            options.extend(rest)
         task_list = self.query_one("#task-list", OptionList)
         highlighted = task_list.highlighted_option.id if task_list.highlighted_option is not None else None
         task_list.clear_options()
