@@ -13,10 +13,13 @@ none, and exports still never import the store.
 
 from __future__ import annotations
 
+from itb_tui.present.notes import sheet_handover_notes
 from itb_tui.present.round_sheet import RoundData
 
 
 def read_round_data(store) -> RoundData:
     read_deferrals = getattr(store, "task_deferrals", None)
     deferrals = tuple(read_deferrals()) if read_deferrals is not None else ()
-    return RoundData(deferrals=deferrals)
+    read_notes = getattr(store, "notes", None)  # one read of the ward's live notes
+    notes = sheet_handover_notes(read_notes()) if read_notes is not None else {}
+    return RoundData(deferrals=deferrals, notes=notes)

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable, Mapping
 from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.records import Patient
 from itb_tui.present import words as w
+from itb_tui.present.notes import SHEET_TITLE as NOTES_TITLE
 from itb_tui.present.tasks import WEEK_DAYS, Task, task_text, ward_tasks
 
 # A line's tone: how the sheet shades it (the words say the same without colour).
@@ -51,6 +52,7 @@ class RoundData:
     reads here as new fields (e.g. `reviews`, `notes`), defaulting to empty."""
 
     deferrals: tuple = ()  # present.tasks.Deferral-like records (mrn, task_key, until, reason)
+    notes: Mapping[str, tuple] | None = None  # MRN -> present.notes.SheetNote awaiting handover
     extra: Mapping[str, Any] | None = None  # for a section not yet given a field of its own
 
 
@@ -94,10 +96,21 @@ def tasks_section(patient: Patient, _assessment: Assessment, context: RoundConte
     return Section("tasks", TASKS_TITLE, lines, empty=f"none due by {until}")
 
 
-# The sections in print order. The integrator adds ("changes", changes_section) first and
-# ("notes", notes_section) last; tests/present/test_round_sheet.py shows how a section plugs in.
+def notes_section(patient: Patient, _assessment: Assessment, context: RoundContext) -> Section | None:
+    """The patient's handover notes still awaiting handover, newest first, with when and
+    who ('2026-11-10 14:05 · nurse.nina: drain out at 06:00'); nothing for a patient
+    without one (handed-over and struck-out notes are not printed: present/notes.py)."""
+    found = (context.data.notes or {}).get(patient.mrn)
+    if not found:
+        return None
+    return Section("notes", NOTES_TITLE, tuple(SectionLine(n.line, tone="warn") for n in found))
+
+
+# The sections in print order. The integrator adds ("changes", changes_section) first;
+# tests/present/test_round_sheet.py shows how a section plugs in.
 SECTIONS: tuple[tuple[str, SectionFunction], ...] = (
     ("tasks", tasks_section),
+    ("notes", notes_section),
 )
 
 

@@ -84,3 +84,24 @@ def test_a_deferral_leaves_the_sheet_and_moves_the_calendar_event(env, tmp_path)
                and f"MRN {task['mrn']}" in str(e["SUMMARY"]))
     moved = next(e for e in after if str(e["UID"]) == uid)
     assert moved.decoded("DTSTART") == date(2026, 11, 29)
+
+
+def _patient_block(html: str, mrn: str) -> str:
+    """The round sheet's block of one patient (from its strip to the next patient's)."""
+    start = html.index(f'data-block="{mrn}"')
+    following = html.find('<section class="patient-block"', start + 1)
+    return html[start:following if following != -1 else len(html)]
+
+
+def test_round_sheet_prints_a_handover_note_under_its_patient_only(env, tmp_path):
+    """Issue 16 item 4: the sheet carries the handover notes; a plain note (not for the
+    handover) is not printed, and the note stands in its own patient's block."""
+    _run(env, "--demo", "notes", "add", "D1003", "--text", "night: check pump site at 02:00", "--handover")
+    _run(env, "--demo", "notes", "add", "D1003", "--text", "relatives visit at 4")
+    target = tmp_path / "round.html"
+    _run(env, "--demo", "export", "--format", "html", "-o", str(target))
+    html = target.read_text(encoding="utf-8")
+    assert html.count("night: check pump site at 02:00") == 1
+    assert "relatives visit at 4" not in html
+    assert 'data-section="notes"' in _patient_block(html, "D1003")
+    assert "night: check pump site at 02:00" in _patient_block(html, "D1003")
