@@ -8,8 +8,9 @@ that could only exist through damage or hand edits; the audit chain, verified fr
 first entry to the chain head; the chain head against its witness outside the chain's
 table (store/witness.py: a truncated or rolled-back trail with a reset head is found);
 and every row of every clinical table and of the user accounts against the digest the
-trail sealed when the app last wrote it (store/rowdigest.py, store/user_check.py): a row changed, added or removed outside the app is
-named by table, record id and MRN.
+trail sealed when the app last wrote it (store/rowdigest.py, store/user_check.py): a row
+changed, added or removed outside the app is named by table, record id and MRN (an
+account by its user name).
 """
 
 from __future__ import annotations
