@@ -157,3 +157,36 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(tmp_path, pg, damage):
     assert len(r.stderr.strip().splitlines()) <= 2
     assert _later_is_there(url)
     assert _schemas_like(url, f"{_schema(url)}_replaced_") == []
+
+
+def test_a_store_in_the_public_schema_of_its_own_database_is_restored(tmp_path, store_url):
+    """The production layout (no search_path in the URL): the `public` schema is kept
+    aside and a new one made, with the replaced one's grants."""
+    if store_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL only")
+    if not (shutil.which("pg_restore") and shutil.which("pg_dump")):
+        pytest.skip("the PostgreSQL client tools are not installed")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(os.environ["ITB_TUI_TEST_PG_URL"])
+    name = f"itb_restore_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        assert _cli(tmp_path, url, "import", str(EXAMPLE)).returncode == 0
+        assert _cli(tmp_path, url, "backup", str(tmp_path / "w.dump")).returncode == 0
+        r = _cli(tmp_path, url, "restore", str(tmp_path / "w.dump"))
+        assert r.returncode == 0, r.stderr
+        assert "restored the store (schema public)" in r.stdout and "records: ok" in r.stdout
+        check = _cli(tmp_path, url, "check")
+        assert check.returncode == 0, check.stdout
+        assert len(_schemas_like(url, "public_replaced_")) == 1
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
