@@ -7,7 +7,7 @@ from __future__ import annotations
 
 def add_parser(sub) -> None:
     p = sub.add_parser("restore", help="replace the store by a backup: checked first, the replaced "
-                                       "store kept aside, audited (SQLite; PostgreSQL: docs/roles.md)")
+                                       "store kept aside, audited (SQLite file or PostgreSQL dump)")
     p.add_argument("backup", metavar="BACKUP", help="a file written by itb-tui backup")
 
 
@@ -22,8 +22,7 @@ def cmd_restore(args) -> int:
     url = resolve_db_url(args.db, getattr(args, "demo", False))
     path = sqlite_path(url)
     if path is None:
-        raise CliError("itb-tui restore replaces a SQLite store file; a PostgreSQL store is restored "
-                       "with pg_restore, as docs/roles.md ('Restoring a backup') says")
+        return _restore_postgresql(args, url)
     try:
         done = restore_sqlite(Path(args.backup), path, actor=_actor(), today=_today())
     except StoreError as exc:
@@ -35,6 +34,25 @@ def cmd_restore(args) -> int:
                                           args.backup, done.kept_aside)
     if done.kept_aside is not None:
         print(f"the replaced store is kept as {done.kept_aside} (with its -wal and witness, if any)")
+    for line in done.check_lines:
+        print(line)
+    return 0
+
+
+def _restore_postgresql(args, url: str) -> int:
+    from pathlib import Path
+
+    from itb_tui.cli.common import CliError, _actor, _today
+    from itb_tui.store import StoreError
+    from itb_tui.store.restore_pg import restore_postgresql
+
+    try:
+        done = restore_postgresql(Path(args.backup), url, actor=_actor(), today=_today())
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    print(f"restored the store (schema {done.schema}) from {args.backup}")
+    if done.kept_aside is not None:
+        print(f"the replaced store is kept as schema {done.kept_aside} (drop it when no longer needed)")
     for line in done.check_lines:
         print(line)
     return 0

@@ -215,3 +215,44 @@ PRELIMINARY_SHOW_LABEL = "rests on a preliminary laboratory report"
 LAB_RESULT_WORDS = {"pending": "pending", "no_growth": "no growth", "positive": "positive"}
 LAB_SPECIMEN_WORDS = {"blood": "blood", "csf": "CSF", "pocket": "pump pocket", "wound": "wound",
                       "catheter_tip": "catheter tip", "urine": "urine", "other": "other"}
+
+
+# --- The refill and culture forms: the refill status on the form's date ---------------
+# (The forms word nothing themselves: what a nurse reads while recording a refill or a
+# culture is here with every other status word.)
+
+REFILL_OVERRIDE_NEEDED = ("To record it anyway a clinician must give an override reason "
+                          "(kept in the audit trail).")
+REFILL_OVERRIDE_NOT_YOURS = ("✖ You may not override the block with your role: ask a clinician "
+                             "to record this refill.")
+CORRECTION_NOT_YOURS = "✖ You may not correct a final result with your role: ask a clinician."
+
+
+def refill_on_words(status: str, day: str) -> tuple[str, str]:
+    """(the line, its colour role) for the engine's refill `status` on `day` (already
+    formatted by the surface). An unknown status never reads as allowed."""
+    if status == "blocked":
+        return f"✖ REFILL BLOCKED on {day}", DANGER
+    if status == "caution":
+        return f"▲ CAUTION on {day}: refill allowed", WARN
+    if status == "not_applicable":
+        return f"– No pump implanted on {day}.", PLAIN
+    if status == "ok":
+        return f"✔ Refill allowed on {day}.", PLAIN
+    return f"? Refill status {status!r} on {day}: check by hand", DANGER
+
+
+def refill_stays_words(label: str) -> str:
+    return f"Refill status stays {label}."
+
+
+REFILL_CHANGES = "Saving this changes the refill status: "
+
+
+def correction_heading(was: str) -> str:
+    return (f"✎ CORRECTION of a final result (was {was}): a clinician's decision with a reason; "
+            "the earlier value is kept.")
+
+
+def correction_lifts_block(reasons: list[str]) -> str:
+    return "✖ This correction LIFTS THE REFILL BLOCK (" + ", ".join(reasons) + ")"

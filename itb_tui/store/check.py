@@ -7,9 +7,10 @@ whose parent is gone) or, on PostgreSQL (which checks pages itself), queries for
 that could only exist through damage or hand edits; the audit chain, verified from the
 first entry to the chain head; the chain head against its witness outside the chain's
 table (store/witness.py: a truncated or rolled-back trail with a reset head is found);
-and every row of every clinical table against the digest the trail sealed when the app
-last wrote it (store/rowdigest.py): a row changed, added or removed outside the app is
-named by table, record id and MRN.
+and every row of every clinical table and of the user accounts against the digest the
+trail sealed when the app last wrote it (store/rowdigest.py, store/user_check.py): a row
+changed, added or removed outside the app is named by table, record id and MRN (an
+account by its user name).
 """
 
 from __future__ import annotations
@@ -139,15 +140,31 @@ def record_problems(conn: Connection) -> tuple[list[str], int]:
         pid = rid if table_name == "patients" else (pump_patient.get(parent) if table_name == "refills" else parent)
         return patient_mrn.get(pid) or "unknown"
 
+    from itb_tui.store import user_check
+
+    accounts = user_check.account_rows(conn)
+    trail_users = user_check.trail_users(conn)
+
+    def where_of(k: str, table_name: str, rid: int, parent: int | None) -> str:
+        if table_name == "users":  # accounts are named by user name, not MRN
+            name = accounts.get(rid, (None,))[0] or trail_users.names.get(rid, "unknown")
+            return f"users record {rid} (user {name})"
+        return f"{table_name} record {rid} (MRN {mrn_of(k, table_name, rid, parent)})"
+
     problems: list[str] = []
     seen: set[str] = set()
+    sealed_users: set[int] = set()
     checked = 0
-    for table in rowdigest.CLINICAL_TABLES:
+    for table in rowdigest.COVERED_TABLES:
         for rid, parent, digest, unreadable in rowdigest.all_rows(conn, table):
             checked += 1
             k = rowdigest.key(table.name, rid)
             seen.add(k)
-            where = f"{table.name} record {rid} (MRN {mrn_of(k, table.name, rid, parent)})"
+            where = where_of(k, table.name, rid, parent)
+            if table.name == "users" and expected.get(k) is None and not unreadable:
+                continue  # never sealed: proved by replay below (user_check.py)
+            if table.name == "users":
+                sealed_users.add(rid)
             if unreadable:
                 problems.append(f"{where}: {unreadable}: changed outside the app")
             elif k not in expected or expected[k] is None:
@@ -155,9 +172,16 @@ def record_problems(conn: Connection) -> tuple[list[str], int]:
             elif expected[k] != digest:
                 problems.append(f"{where} was changed outside the app (it is not what the audit "
                                 "trail recorded)")
+    sealed_users |= {rowdigest.split_key(k)[1] for k, d in expected.items()
+                     if k.startswith("users:") and d is not None}
+    problems += user_check.unsealed_problems(conn, accounts, sealed_users, trail_users)
     for k, digest in expected.items():
         if k not in seen and digest is not None:
             table_name, rid = rowdigest.split_key(k)
+            if table_name == "users":
+                problems.append(f"{where_of(k, table_name, rid, None)} was removed outside the app "
+                                "(the audit trail recorded it)")
+                continue
             problems.append(f"{table_name} record {rid} (MRN {trail_mrns.get(k, 'unknown')}) was "
                             "removed outside the app (the audit trail recorded it)")
     return problems, checked

@@ -196,4 +196,18 @@ def create_store_engine(url: str) -> Engine:
         raise StoreError(f"cannot open database {shown}: {describe(exc, url)}") from None
     if backend == "sqlite":
         _sqlite_listeners(engine)
+    elif backend == "postgresql":
+        _postgresql_listeners(engine)
     return engine
+
+
+def _postgresql_listeners(engine: Engine) -> None:
+    """Every connection holds its store's shared session lock, so `itb-tui restore`
+    refuses while any session is connected (store/restore_pg.py)."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        from itb_tui.store.session_lock import hold_shared
+
+        hold_shared(dbapi_conn)

@@ -30,12 +30,15 @@ from sqlalchemy.engine import Connection
 from itb_tui.security.audit_chain import canonical_json
 from itb_tui.store import schema as s
 
-# Every table that holds clinical records (not users, the trail itself, meta or caches).
+# Every table that holds clinical records (not the trail itself, meta or caches).
 # Task deferrals count: a row changed by hand would hide a task from the round; so do
 # handover notes (schema 8): a note changed by hand would mislead the next shift.
 CLINICAL_TABLES = (s.patients, s.pumps, s.refills, s.cultures, s.antifungal_courses,
                    s.bridging, s.exams, s.lab_reports, s.task_deferrals, s.notes)
-BY_NAME = {t.name: t for t in CLINICAL_TABLES}
+# ...and every table whose rows `check` proves against the trail: the clinical ones and
+# the user accounts (a role raised to admin by SQL would give a user the whole ward).
+COVERED_TABLES = (*CLINICAL_TABLES, s.users)
+BY_NAME = {t.name: t for t in COVERED_TABLES}
 _CHUNK = 500
 
 

@@ -260,7 +260,8 @@ class UserAccounts:
             if "admin" in before.roles and "admin" not in wanted and _active_admins(conn) == [name]:
                 raise StoreError(f"{name} is the only active admin: make another admin first")
             conn.execute(update(s.users).where(s.users.c.username == name).values(roles=roles_text(wanted)))
-            self._audit(conn, actor=who, action="update", table="users", record_id=None, mrn=None,
+            # record_id names the account: the entry seals its row's digest (rowdigest.py)
+            self._audit(conn, actor=who, action="update", table="users", record_id=_secret(conn, name)[0], mrn=None,
                         before={"username": name, "roles": list(before.roles)},
                         after={"username": name, "roles": list(wanted)})
             return get(conn, name)
@@ -282,7 +283,7 @@ class UserAccounts:
                 raise StoreError(f"{name} is the only active admin: make another admin first")
             conn.execute(update(s.users).where(s.users.c.username == name)
                          .values(disabled_at=now, disabled_by=who))
-            self._audit(conn, actor=who, action="update", table="users", record_id=None, mrn=None,
+            self._audit(conn, actor=who, action="update", table="users", record_id=_secret(conn, name)[0], mrn=None,
                         before={"username": name, "disabled_at": None},
                         after={"username": name, "disabled_at": now.isoformat()},
                         reason=reason or "account disabled", at=now)

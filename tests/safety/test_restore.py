@@ -2,12 +2,11 @@
 left a `-wal` the backup is restored whole, the replaced store (with its `-wal`) is kept
 aside and still opens with the crashed writer's committed work, and the restore is
 audited; a backup that fails `check` or a store another process has open is refused and
-changes nothing. PostgreSQL: the documented pg_restore procedure (docs/roles.md)."""
+changes nothing. PostgreSQL: tests/safety/test_restore_postgresql.py."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -128,40 +127,3 @@ def test_restore_is_refused_while_another_process_has_the_store_open(tmp_path, b
         holder.kill()
         holder.wait()
     assert not [p for p in tmp_path.iterdir() if ".replaced-" in p.name]
-
-
-def test_postgresql_is_restored_with_pg_restore_as_documented(tmp_path, store_url):
-    """docs/roles.md 'Restoring a backup': pg_restore --clean --if-exists --single-transaction
-    into the store's database; then itb-tui check passes and the later change is gone."""
-    if store_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL only (SQLite: itb-tui restore, above)")
-    if not shutil.which("pg_restore"):
-        pytest.skip("pg_restore is not installed")
-    assert _cli(tmp_path, "import", str(EXAMPLE), db=store_url).returncode == 0
-    r = _cli(tmp_path, "backup", str(tmp_path / "ward.dump"), db=store_url)
-    assert r.returncode == 0, r.stderr
-    from itb_tui.clinical.records import Patient
-    from itb_tui.store import open_store
-
-    with open_store(store_url) as store:
-        store.save_patient(Patient(mrn="LATER1", name="Later, Lou"), "os:test")
-        before = store.patient_count()
-    r = _cli(tmp_path, "restore", str(tmp_path / "ward.dump"), db=store_url)
-    assert r.returncode == 1 and "pg_restore" in r.stderr  # the command points to the procedure
-    from sqlalchemy.engine import make_url
-
-    from itb_tui.store.backup import _search_path_schema
-
-    parsed = make_url(store_url)
-    env = dict(os.environ, PGPASSWORD=str(parsed.password or ""))
-    libpq = parsed.set(drivername="postgresql", password=None, query={}).render_as_string(hide_password=False)
-    argv = ["pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-password",
-            "--dbname", libpq, str(tmp_path / "ward.dump")]
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    with open_store(store_url) as store:
-        assert store.patient_count() == before - 1 and store.get_patient("LATER1") is None
-        result = store.check()
-        assert result.ok, result.lines()
-    schema = _search_path_schema(parsed)
-    assert schema  # the fixture's own schema was restored in place

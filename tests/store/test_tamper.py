@@ -1,5 +1,5 @@
 """The tamper suite (issue 14, item 2): every change made outside the app, to the audit
-trail, its head, its witness or any clinical row, is found by `check`, on SQLite and on
+trail, its head, its witness, any clinical row or a user account, is found by `check`, on SQLite and on
 PostgreSQL (the `store` fixture runs both when ITB_TUI_TEST_PG_URL is set).
 
 Each case starts from the same ward written through the app (an import, a new culture, a
@@ -16,7 +16,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import text
-from store_fixtures import TODAY, fungemia_patient, grant_back, quiet_patient, tamper_sql
+from store_fixtures import PASSWORD, TODAY, fungemia_patient, grant_back, quiet_patient, tamper_sql
 
 from itb_tui.clinical.records import Culture, Patient
 from itb_tui.security.audit_chain import GENESIS, seal
@@ -31,7 +31,13 @@ def _ward(store):
                                dob=date(1980, 1, 15)), "os:root")
     bridging_id = _one(store, "SELECT id FROM bridging")
     store.mark_entered_in_error("bridging", bridging_id, "wrong patient chart", "os:root")
-    store.save_patient(Patient(mrn="C3003", name="Empty, Edna"), "os:root")
+    store.create_first_admin("ada", PASSWORD)
+    store.create_user("nina", PASSWORD, ["nurse"])
+    store.create_user("olly", PASSWORD, ["clinician"])
+    store.disable_user("olly", reason="left the ward")
+    store.set_roles("nina", ["nurse"])
+    store.authenticate("nina", PASSWORD)
+    store.save_patient(Patient(mrn="C3003", name="Empty, Edna"), "os:root")  # the last entry
     return store
 
 
@@ -192,144 +198,125 @@ def test_12_the_witness_removed(ward):
     assert not ok and expected in out
 
 
-# --- the clinical rows ----------------------------------------------------------------------
+# --- the clinical rows and the user accounts ---------------------------------------------
+# One shape: an SQL change to one row; `check` must fail naming table, record and MRN (or
+# user name) while the chain itself stays intact (only the row check can see it). Each
+# case is (id, SQL, the line `check` must print); "{x}" in both is filled from the ward.
 
-def _row_case(ward, sql: str, expected: str, **params):
-    tamper_sql(ward, sql, params=params)
-    ok, out = _check(ward)
-    assert "audit trail: ok" in out  # the trail is intact: only the row check can see it
-    assert not ok and expected in out, out
-    return out
-
-
-def test_13_a_positive_culture_flipped_to_no_growth(ward):
-    cid = _one(ward, "SELECT id FROM cultures WHERE organism = 'Candida krusei'")
-    _row_case(ward, f"UPDATE cultures SET result = 'no_growth', organism = NULL WHERE id = {cid}",
-              f"cultures record {cid} (MRN A1001) was changed outside the app")
+def _culture(ward, organism):
+    return _one(ward, "SELECT id FROM cultures WHERE organism = :o", o=organism)
 
 
-def test_14_a_culture_deleted(ward):
-    cid = _one(ward, "SELECT id FROM cultures WHERE organism = 'Candida albicans'")
-    _row_case(ward, f"DELETE FROM cultures WHERE id = {cid}",
-              f"cultures record {cid} (MRN B2002) was removed outside the app")
-
-
-def test_15_a_culture_inserted(ward):
-    _row_case(ward, "INSERT INTO cultures (patient_id, specimen, drawn_on, result) "
-                    f"VALUES ({_pid(ward, 'B2002')}, 'blood', '2026-11-09', 'no_growth')",
-              "(MRN B2002) was added outside the app")
-
-
-def test_16_a_refill_volume_edited(ward):
-    rid = _one(ward, "SELECT min(id) FROM refills")
-    _row_case(ward, f"UPDATE refills SET volume_ml = '2' WHERE id = {rid}",
-              f"refills record {rid} (MRN A1001) was changed outside the app")
-
-
-def test_17_a_refill_inserted(ward):
-    pump = _one(ward, "SELECT min(id) FROM pumps")
-    _row_case(ward, f"INSERT INTO refills (pump_id, refilled_on, volume_ml) VALUES ({pump}, '2026-11-08', '20')",
-              "(MRN A1001) was added outside the app")
-
-
-def test_18_a_refill_deleted(ward):
-    rid = _one(ward, "SELECT max(id) FROM refills")
-    _row_case(ward, f"DELETE FROM refills WHERE id = {rid}", f"refills record {rid} (MRN B2002) was removed")
-
-
-def test_19_entered_in_error_cleared(ward):
-    bid = _one(ward, "SELECT id FROM bridging")
-    _row_case(ward, "UPDATE bridging SET entered_in_error_at = NULL, entered_in_error_by = NULL, "
-                    f"entered_in_error_reason = NULL WHERE id = {bid}",
-              f"bridging record {bid} (MRN A1001) was changed outside the app")
-
-
-def test_20_a_patient_inserted(ward):
-    out = _row_case(ward, "INSERT INTO patients (mrn, name, row_version) VALUES ('Z9999', 'Planted, Paul', 1)",
-                    "(MRN Z9999) was added outside the app")
-    assert "patients record" in out
-
-
-def test_21_a_patient_renamed(ward):
-    pid = _pid(ward, "A1001")
-    _row_case(ward, f"UPDATE patients SET name = 'Other, Olga' WHERE id = {pid}",
-              f"patients record {pid} (MRN A1001) was changed outside the app")
-
-
-def test_22_a_patient_deleted(ward):
-    pid = _pid(ward, "C3003")
-    _row_case(ward, f"DELETE FROM patients WHERE id = {pid}",
-              f"patients record {pid} (MRN C3003) was removed outside the app")
-
-
-def test_23_a_pump_reservoir_edited(ward):
-    pid = _one(ward, "SELECT min(id) FROM pumps")
-    _row_case(ward, f"UPDATE pumps SET reservoir_ml = '40' WHERE id = {pid}",
-              f"pumps record {pid} (MRN A1001) was changed outside the app")
-
-
-def test_24_a_pump_inserted(ward):
-    _row_case(ward, "INSERT INTO pumps (patient_id, serial, reservoir_ml, alarm_ml, concentration_ug_ml, "
-                    f"daily_dose_ug) VALUES ({_pid(ward, 'C3003')}, 'X1', '20', '2', '500', '300')",
-              "(MRN C3003) was added outside the app")
-
-
-def test_25_an_antifungal_course_stopped_by_hand(ward):
-    cid = _one(ward, "SELECT id FROM antifungal_courses")
-    _row_case(ward, f"UPDATE antifungal_courses SET stopped_on = '2026-11-03' WHERE id = {cid}",
-              f"antifungal_courses record {cid} (MRN A1001) was changed outside the app")
-
-
-def test_26_an_antifungal_course_deleted(ward):
-    cid = _one(ward, "SELECT id FROM antifungal_courses")
-    _row_case(ward, f"DELETE FROM antifungal_courses WHERE id = {cid}",
-              f"antifungal_courses record {cid} (MRN A1001) was removed outside the app")
-
-
-def test_27_bridging_inserted(ward):
-    _row_case(ward, "INSERT INTO bridging (patient_id, method, started_on) "
-                    f"VALUES ({_pid(ward, 'B2002')}, 'oral_baclofen', '2026-11-09')",
-              "(MRN B2002) was added outside the app")
-
-
-def test_28_an_exam_finding_edited(ward):
-    eid = _one(ward, "SELECT id FROM exams")
-    _row_case(ward, f"UPDATE exams SET finding = 'ocular candidiasis' WHERE id = {eid}",
-              f"exams record {eid} (MRN A1001) was changed outside the app")
-
-
-def test_29_an_exam_deleted(ward):
-    eid = _one(ward, "SELECT id FROM exams")
-    _row_case(ward, f"DELETE FROM exams WHERE id = {eid}", f"exams record {eid} (MRN A1001) was removed")
-
-
-def test_30_row_version_moved_by_hand(ward):
-    pid = _pid(ward, "B2002")
-    _row_case(ward, f"UPDATE patients SET row_version = 1 WHERE id = {pid}",
-              f"patients record {pid} (MRN B2002) was changed outside the app")
+def _user(ward, name):
+    return _one(ward, "SELECT id FROM users WHERE username = :n", n=name)
 
 
 def _with_note(ward):
-    """The ward plus a handover note on A1001, written through the app (schema 8)."""
+    """A handover note on A1001, written through the app; its id."""
     return ward.add_note("A1001", "drain out at 06:00", "os:nina", for_handover=True).id
 
 
-def test_31_a_handover_note_rewritten(ward):
-    nid = _with_note(ward)
-    _row_case(ward, f"UPDATE notes SET text = 'nothing to hand over' WHERE id = {nid}",
-              f"notes record {nid} (MRN A1001) was changed outside the app")
+ROW_CASES = [
+    ("13_positive_culture_flipped_to_no_growth",
+     lambda w: dict(x=_culture(w, "Candida krusei")),
+     "UPDATE cultures SET result = 'no_growth', organism = NULL WHERE id = {x}",
+     "cultures record {x} (MRN A1001) was changed outside the app"),
+    ("14_culture_deleted", lambda w: dict(x=_culture(w, "Candida albicans")),
+     "DELETE FROM cultures WHERE id = {x}", "cultures record {x} (MRN B2002) was removed outside the app"),
+    ("15_culture_inserted", lambda w: dict(x=_pid(w, "B2002")),
+     "INSERT INTO cultures (patient_id, specimen, drawn_on, result) VALUES ({x}, 'blood', '2026-11-09', 'no_growth')",
+     "(MRN B2002) was added outside the app"),
+    ("16_refill_volume_edited", lambda w: dict(x=_one(w, "SELECT min(id) FROM refills")),
+     "UPDATE refills SET volume_ml = '2' WHERE id = {x}", "refills record {x} (MRN A1001) was changed outside the app"),
+    ("17_refill_inserted", lambda w: dict(x=_one(w, "SELECT min(id) FROM pumps")),
+     "INSERT INTO refills (pump_id, refilled_on, volume_ml) VALUES ({x}, '2026-11-08', '20')",
+     "(MRN A1001) was added outside the app"),
+    ("18_refill_deleted", lambda w: dict(x=_one(w, "SELECT max(id) FROM refills")),
+     "DELETE FROM refills WHERE id = {x}", "refills record {x} (MRN B2002) was removed"),
+    ("19_entered_in_error_cleared", lambda w: dict(x=_one(w, "SELECT id FROM bridging")),
+     "UPDATE bridging SET entered_in_error_at = NULL, entered_in_error_by = NULL, "
+     "entered_in_error_reason = NULL WHERE id = {x}", "bridging record {x} (MRN A1001) was changed outside the app"),
+    ("20_patient_inserted", lambda w: {},
+     "INSERT INTO patients (mrn, name, row_version) VALUES ('Z9999', 'Planted, Paul', 1)",
+     "(MRN Z9999) was added outside the app"),
+    ("21_patient_renamed", lambda w: dict(x=_pid(w, "A1001")),
+     "UPDATE patients SET name = 'Other, Olga' WHERE id = {x}", "patients record {x} (MRN A1001) was changed outside the app"),
+    ("22_patient_deleted", lambda w: dict(x=_pid(w, "C3003")),
+     "DELETE FROM patients WHERE id = {x}", "patients record {x} (MRN C3003) was removed outside the app"),
+    ("23_pump_reservoir_edited", lambda w: dict(x=_one(w, "SELECT min(id) FROM pumps")),
+     "UPDATE pumps SET reservoir_ml = '40' WHERE id = {x}", "pumps record {x} (MRN A1001) was changed outside the app"),
+    ("24_pump_inserted", lambda w: dict(x=_pid(w, "C3003")),
+     "INSERT INTO pumps (patient_id, serial, reservoir_ml, alarm_ml, concentration_ug_ml, daily_dose_ug) "
+     "VALUES ({x}, 'X1', '20', '2', '500', '300')", "(MRN C3003) was added outside the app"),
+    ("25_antifungal_course_stopped_by_hand", lambda w: dict(x=_one(w, "SELECT id FROM antifungal_courses")),
+     "UPDATE antifungal_courses SET stopped_on = '2026-11-03' WHERE id = {x}",
+     "antifungal_courses record {x} (MRN A1001) was changed outside the app"),
+    ("26_antifungal_course_deleted", lambda w: dict(x=_one(w, "SELECT id FROM antifungal_courses")),
+     "DELETE FROM antifungal_courses WHERE id = {x}",
+     "antifungal_courses record {x} (MRN A1001) was removed outside the app"),
+    ("27_bridging_inserted", lambda w: dict(x=_pid(w, "B2002")),
+     "INSERT INTO bridging (patient_id, method, started_on) VALUES ({x}, 'oral_baclofen', '2026-11-09')",
+     "(MRN B2002) was added outside the app"),
+    ("28_exam_finding_edited", lambda w: dict(x=_one(w, "SELECT id FROM exams")),
+     "UPDATE exams SET finding = 'ocular candidiasis' WHERE id = {x}", "exams record {x} (MRN A1001) was changed outside the app"),
+    ("29_exam_deleted", lambda w: dict(x=_one(w, "SELECT id FROM exams")),
+     "DELETE FROM exams WHERE id = {x}", "exams record {x} (MRN A1001) was removed"),
+    ("30_row_version_moved_by_hand", lambda w: dict(x=_pid(w, "B2002")),
+     "UPDATE patients SET row_version = 1 WHERE id = {x}", "patients record {x} (MRN B2002) was changed outside the app"),
+    # The user accounts: a role raised by SQL gives that user the whole ward.
+    ("31_nurse_raised_to_admin", lambda w: dict(x=_user(w, "nina")),
+     "UPDATE users SET roles = 'admin' WHERE id = {x}", "users record {x} (user nina) was changed outside the app"),
+    ("32_user_inserted", lambda w: {},
+     "INSERT INTO users (username, password_hash, roles, created_at, created_by) "
+     "VALUES ('mallory', 'x', 'admin', '2026-11-09 10:00:00+00', 'os:root')",
+     "(user mallory) was added outside the app"),
+    ("33_user_deleted", lambda w: dict(x=_user(w, "nina")),
+     "DELETE FROM users WHERE id = {x}", "users record {x} (user nina) was removed outside the app"),
+    ("34_password_hash_swapped", lambda w: dict(x=_user(w, "ada"), h=_one(w, "SELECT password_hash FROM users WHERE username = 'nina'")),
+     "UPDATE users SET password_hash = '{h}' WHERE id = {x}", "users record {x} (user ada) was changed outside the app"),
+    ("35_disabled_account_re_enabled", lambda w: dict(x=_user(w, "olly")),
+     "UPDATE users SET disabled_at = NULL, disabled_by = NULL WHERE id = {x}",
+     "users record {x} (user olly) was changed outside the app"),
+    # Handover notes (schema 8): a note changed by hand would mislead the next shift.
+    ("36_handover_note_rewritten", lambda w: dict(x=_with_note(w)),
+     "UPDATE notes SET text = 'nothing to hand over' WHERE id = {x}", "notes record {x} (MRN A1001) was changed outside the app"),
+    ("37_handover_note_deleted", lambda w: dict(x=_with_note(w)),
+     "DELETE FROM notes WHERE id = {x}", "notes record {x} (MRN A1001) was removed outside the app"),
+    ("38_note_moved_to_another_patient", lambda w: dict(x=_with_note(w), p=_pid(w, "B2002")),
+     "UPDATE notes SET patient_id = {p} WHERE id = {x}", "notes record {x} (MRN A1001) was changed outside the app"),
+]
 
 
-def test_32_a_handover_note_deleted(ward):
-    nid = _with_note(ward)
-    _row_case(ward, f"DELETE FROM notes WHERE id = {nid}",
-              f"notes record {nid} (MRN A1001) was removed outside the app")
+@pytest.mark.parametrize("case, values, sql, expected", ROW_CASES, ids=[c[0] for c in ROW_CASES])
+def test_a_row_changed_outside_the_app_is_named(ward, case, values, sql, expected):
+    filled = values(ward)
+    tamper_sql(ward, sql.format(**filled))
+    ok, out = _check(ward)
+    assert "audit trail: ok" in out  # the trail is intact: only the row check can see it
+    assert not ok and expected.format(**filled) in out, out
 
 
-def test_33_a_note_moved_to_another_patient(ward):
-    nid = _with_note(ward)
-    _row_case(ward, f"UPDATE notes SET patient_id = {_pid(ward, 'B2002')} WHERE id = {nid}",
-              f"notes record {nid} (MRN A1001) was changed outside the app")
+def test_an_account_from_before_users_were_covered_is_proved_by_replay(ward, monkeypatch):
+    """An account last written by a version that sealed no digest for users has none in
+    the trail: it is not a false alarm, but its roles raised by SQL are still found (the
+    trail's create and set_roles entries carry the roles), and its next sign-in seals it."""
+    from itb_tui.store import rowdigest
+
+    with monkeypatch.context() as m:  # the older version: users not among the covered tables
+        m.setattr(rowdigest, "BY_NAME", {t.name: t for t in rowdigest.CLINICAL_TABLES})
+        ward.create_user("otto", PASSWORD, ["nurse"])
+    ok, out = _check(ward)
+    assert ok, out
+    uid = _user(ward, "otto")
+    tamper_sql(ward, f"UPDATE users SET roles = 'admin' WHERE id = {uid}")
+    ok, out = _check(ward)
+    assert not ok and f"users record {uid} (user otto) was changed outside the app (roles admin; " \
+                      "the audit trail recorded nurse)" in out, out
+    tamper_sql(ward, f"UPDATE users SET roles = 'nurse' WHERE id = {uid}")
+    ward.authenticate("otto", PASSWORD)  # the sign-in seals the row's digest
+    tamper_sql(ward, f"UPDATE users SET password_hash = 'x' WHERE id = {uid}")
+    ok, out = _check(ward)
+    assert not ok and f"users record {uid} (user otto) was changed outside the app" in out
 
 
 def test_writes_after_a_check_keep_it_ok(ward):

@@ -30,6 +30,8 @@ from itb_tui.clinical.records import (
     Patient,
 )
 from itb_tui.ui.forms.base import Field, FormScreen, find_record, index_of
+from itb_tui.present.words import (CORRECTION_NOT_YOURS, REFILL_CHANGES, correction_heading,
+                                   correction_lifts_block, refill_stays_words)
 from itb_tui.ui.format import STATUS_LABELS, date_text, reason_text
 from itb_tui.ui.widgets.detail_text import RESULT_WORDS, ROLE_STYLES, SPECIMEN_WORDS, words
 
@@ -183,8 +185,8 @@ class CultureForm(FormScreen):
         before = assess(self.patient, when, self.rules).refill
         after = assess(draft, when, self.rules).refill
         if (before.status, before.reasons) == (after.status, after.reasons):
-            return Text(f"Refill status stays {STATUS_LABELS[after.status]}.", style="dim")
-        text = Text("Saving this changes the refill status: ", style="bold")
+            return Text(refill_stays_words(STATUS_LABELS[after.status]), style="dim")
+        text = Text(REFILL_CHANGES, style="bold")
         text.append(f"{STATUS_LABELS[before.status]} → {STATUS_LABELS[after.status]}",
                     style="bold reverse")
         if after.reasons:
@@ -284,16 +286,13 @@ class CultureResultForm(CultureForm):
             return status
         decision = self.correction(values, None if errors else draft)
         parts: list[RenderableType] = [Text(
-            f"✎ CORRECTION of a final result (was {decision.was or corrections.result_words(self.original)}): "
-            "a clinician's decision with a reason; the earlier value is kept.", style="bold")]
+            correction_heading(decision.was or corrections.result_words(self.original)), style="bold")]
         if decision.lifts_block:
-            parts.append(Text("✖ This correction LIFTS THE REFILL BLOCK ("
-                              + ", ".join(reason_text(r) for r in decision.lifts_block) + ")",
+            parts.append(Text(correction_lifts_block([reason_text(r) for r in decision.lifts_block]),
                               style=ROLE_STYLES["danger"]))
         can = getattr(self.app, "can", None)
         if can is not None and not can(corrections.CORRECTION_ACTION):
-            parts.append(Text("✖ You may not correct a final result with your role: ask a clinician.",
-                              style="bold"))
+            parts.append(Text(CORRECTION_NOT_YOURS, style="bold"))
         if status is not None:
             parts.append(status)
         return Group(*parts)

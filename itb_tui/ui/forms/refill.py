@@ -17,6 +17,7 @@ from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import Patient, Pump, Refill
 from itb_tui.store.errors import RefillBlocked
 from itb_tui.clinical.policy import MIN_OVERRIDE_REASON, REASON_MISSING, REASON_TOO_SHORT, override_problem
+from itb_tui.present.words import REFILL_OVERRIDE_NEEDED, REFILL_OVERRIDE_NOT_YOURS, refill_on_words
 from itb_tui.ui.forms.base import Field, FormScreen, find_record, index_of
 from itb_tui.ui.format import number_text
 from itb_tui.ui.widgets.detail_banner import reason_rows
@@ -106,25 +107,19 @@ class RefillForm(FormScreen):
         on, refill = values.get("on"), self.refill_state
         if on is None or refill is None:
             return None
+        line, role = refill_on_words(refill.status, day_text(on))
+        style = ROLE_STYLES[role] if role else "bold"
         if refill.status == "blocked":
-            parts = [
-                Text(f"✖ REFILL BLOCKED on {day_text(on)}", style=ROLE_STYLES["danger"]),
-                reason_rows(refill, self.rules),
-                Text("To record it anyway a clinician must give an override reason "
-                     "(kept in the audit trail).", style="bold"),
-            ]
+            parts = [Text(line, style=style), reason_rows(refill, self.rules),
+                     Text(REFILL_OVERRIDE_NEEDED, style="bold")]
             can = getattr(self.app, "can", None)
             if can is not None and not can("override_refill_block"):
                 # Said before the nurse types anything: the store would refuse it anyway.
-                parts.append(Text("✖ You may not override the block with your role: ask a clinician "
-                                  "to record this refill.", style="bold"))
+                parts.append(Text(REFILL_OVERRIDE_NOT_YOURS, style="bold"))
             return Group(*parts)
         if refill.status == "caution":
-            return Group(Text(f"▲ CAUTION on {day_text(on)}: refill allowed", style=ROLE_STYLES["warn"]),
-                         reason_rows(refill, self.rules))
-        if refill.status == "not_applicable":
-            return Text(f"– No pump implanted on {day_text(on)}.", style="bold")
-        return Text(f"✔ Refill allowed on {day_text(on)}.", style="bold")
+            return Group(Text(line, style=style), reason_rows(refill, self.rules))
+        return Text(line, style=style)
 
     def refill_blocked(self, error: RefillBlocked) -> None:
         """The store found the refill blocked (the data changed since the form opened)."""
