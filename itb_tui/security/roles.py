@@ -20,6 +20,7 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | record_exam            |       | yes       |       | eye exam, echocardiogram                     |
 | mark_entered_in_error  |       | yes       |       | hide a wrong record, keeping it and why      |
 | defer_task             | yes   | yes       |       | put a round task off to a date, with a reason|
+| mark_reviewed          | yes   | yes       |       | mark a patient reviewed on the round (`v`)   |
 | import                 |       |           | yes   | a ward file                                  |
 | export                 |       |           | yes   | ward file, spreadsheet, FHIR                 |
 | print_round_sheet      | yes   | yes       | yes   | the printable round sheet (a disclosure)     |
@@ -63,6 +64,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Friday's clinic), taken by whoever runs the round: nurse or clinician; not admin,
     # who holds no care role. It changes no record: the task comes back on its date.
     "defer_task": frozenset({_N, _C}),
+    # Marking a patient reviewed says "the round has seen this patient as now shown": it
+    # clears the "changed since review" marker for the whole ward, so only those who run
+    # the round (nurse, clinician) may; admin holds no care role. It changes no record.
+    "mark_reviewed": frozenset({_N, _C}),
     "import": frozenset({_A}),
     "export": frozenset({_A}),
     "print_round_sheet": frozenset({_N, _C, _A}),
@@ -91,6 +96,7 @@ PHRASES: dict[str, str] = {
     "record_exam": "record an examination",
     "mark_entered_in_error": "mark a record entered in error",
     "defer_task": "defer a task",
+    "mark_reviewed": "mark a patient reviewed",
     "import": "import a ward file",
     "export": "export patient data",
     "print_round_sheet": "print the round sheet",

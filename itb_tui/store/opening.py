@@ -17,7 +17,7 @@ frame needs only its saved rows (store/list_rows.py), which the read-only fast p
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from itb_tui.store.check import CheckResult
     from itb_tui.store.deferral_read import TaskDeferral
     from itb_tui.store.importer import ImportResult
+    from itb_tui.store.review_read import PatientReview
     from itb_tui.store.store import Store
     from itb_tui.store.users import User
 
@@ -218,6 +219,19 @@ class DeferredStore:
 
     def task_deferrals(self, mrn: str | None = None) -> list[TaskDeferral]:
         return self.store().task_deferrals(mrn)
+
+    def mark_reviewed(self, mrn: str, summary: Mapping[str, Any], actor: str, *,
+                      expected_version: int | None = None) -> PatientReview:
+        return self.store().mark_reviewed(mrn, summary, actor, expected_version=expected_version)
+
+    def patient_reviews(self, mrn: str | None = None) -> dict[str, PatientReview]:
+        return self.store().patient_reviews(mrn)
+
+    def mark_opened(self, mrn: str, seen_through: int) -> None:
+        return self.store().mark_opened(mrn, seen_through)
+
+    def new_results(self) -> frozenset[str]:
+        return self.store().new_results()
 
     def authenticate(self, username: str, password: str, now: datetime | None=None) -> Session:
         return self.store().authenticate(username, password, now)

@@ -31,9 +31,10 @@ from itb_tui.security.audit_chain import canonical_json
 from itb_tui.store import schema as s
 
 # Every table that holds clinical records (not users, the trail itself, meta or caches).
-# Task deferrals count: a row changed by hand would hide a task from the round.
+# Task deferrals count: a row changed by hand would hide a task from the round; reviews
+# too: a review moved by hand would hide what changed since (schema 8).
 CLINICAL_TABLES = (s.patients, s.pumps, s.refills, s.cultures, s.antifungal_courses,
-                   s.bridging, s.exams, s.lab_reports, s.task_deferrals)
+                   s.bridging, s.exams, s.lab_reports, s.task_deferrals, s.reviews)
 BY_NAME = {t.name: t for t in CLINICAL_TABLES}
 _CHUNK = 500
 

@@ -60,6 +60,7 @@ from itb_tui.store.maintenance import Maintenance
 from itb_tui.store.migrate import ensure_schema
 from itb_tui.store.reasons import required_text as _required_text
 from itb_tui.store.results import LabResults
+from itb_tui.store.reviews import PatientReviews
 from itb_tui.store.users import UserAccounts
 
 # meta keys only the store itself writes (audit.py's chain head, migrate.py's version)
@@ -112,7 +113,7 @@ def _lookup_mrn(mrn: str) -> str:
     return mrn
 
 
-class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals):
+class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals, PatientReviews):
     """A ward store. Open with `open_store(url)`; close with `close()` (or `with`)."""
 
     # --- reads -------------------------------------------------------------------------

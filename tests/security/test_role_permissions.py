@@ -37,6 +37,7 @@ EXPECTED = {
     "record_exam": {C},
     "mark_entered_in_error": {C},
     "defer_task": {N, C},
+    "mark_reviewed": {N, C},
     "import": {A},
     "export": {A},
     "print_round_sheet": {N, C, A},
