@@ -230,7 +230,7 @@ class DeferredStore:
     def mark_opened(self, mrn: str, seen_through: int) -> None:
         return self.store().mark_opened(mrn, seen_through)
 
-    def new_results(self) -> frozenset[str]:
+    def new_results(self) -> dict[str, int]:
         return self.store().new_results()
 
     def authenticate(self, username: str, password: str, now: datetime | None=None) -> Session:

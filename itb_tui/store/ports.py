@@ -155,8 +155,8 @@ class WardStore(WardReads, Protocol):
         """The acting user opened `mrn`'s detail showing data up to `seen_through`."""
         ...
 
-    def new_results(self) -> frozenset[str]:
-        """MRNs with a lab report since the acting user last opened the patient."""
+    def new_results(self) -> dict[str, int]:
+        """MRN -> newest lab report position, where the acting user has not opened it since."""
         ...
 
     # --- users ---------------------------------------------------------------------

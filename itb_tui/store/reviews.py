@@ -134,9 +134,10 @@ class PatientReviews:
             elif seen > old:
                 conn.execute(update(o).where(where).values(seen_through=seen, opened_at=at))
 
-    def new_results(self) -> frozenset[str]:
-        """MRNs with a laboratory report that arrived (or changed) after the acting user
-        last opened the patient; every patient with one, for a patient never opened."""
+    def new_results(self) -> dict[str, int]:
+        """MRN -> the audit position of the newest laboratory report (created or changed)
+        of each patient the acting user has not opened since; a patient never opened by
+        them counts with any report."""
         user = self._who(None)
         a, o, p = s.audit, s.patient_opens, s.patients
         with self._tx() as conn:
@@ -145,8 +146,8 @@ class PatientReviews:
                                   .where(a.c.table_name == "lab_reports", a.c.mrn.is_not(None))
                                   .group_by(a.c.mrn)).all()
             if not latest:
-                return frozenset()
+                return {}
             seen = dict(conn.execute(select(p.c.mrn, o.c.seen_through)
                                      .select_from(o.join(p, p.c.id == o.c.patient_id))
                                      .where(o.c.username == user)).all())
-        return frozenset(mrn for mrn, last in latest if last > seen.get(mrn, 0))
+        return {mrn: int(last) for mrn, last in latest if last > seen.get(mrn, 0)}

@@ -28,9 +28,10 @@ DETAIL_PERMISSIONS = {
     "exam": "record_exam",
     "edit_patient": "edit_patient",
     "entered_in_error": "mark_entered_in_error",
+    "review": "mark_reviewed",
 }
 # Ward list and app actions.
-WARD_PERMISSIONS = {"new_patient": "edit_patient"}
+WARD_PERMISSIONS = {"new_patient": "edit_patient", "review": "mark_reviewed"}
 APP_PERMISSIONS = {"audit": "view_audit", "users": "manage_users"}
 
 

@@ -103,11 +103,11 @@ def test_opening_is_per_user_never_moves_back_and_writes_no_audit_row(ward):
     add_users(ward)
     nina, carl = signed_in(ward, "nurse.nina"), signed_in(ward, "dr.carl")
     # no lab report yet: no marker for anyone
-    assert nina.new_results() == frozenset()
+    assert nina.new_results() == {}
     trail = len(ward.audit_trail())
     nina.mark_opened("B2002", ward.data_version())
     nina.mark_opened("B2002", 0)  # an older screen never moves the mark back
     assert len(ward.audit_trail()) == trail
-    assert carl.new_results() == frozenset()
+    assert carl.new_results() == {}
     with pytest.raises(StoreError, match="no patient with MRN Z9"):
         nina.mark_opened("Z9", 1)
