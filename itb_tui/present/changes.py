@@ -29,7 +29,7 @@ from itb_tui.clinical.pumps import current_pump
 from itb_tui.clinical.records import Patient
 from itb_tui.present import words as w
 
-# The kinds of change, most serious first (the list shows the first; the detail all, in
+# The kinds of change, most telling first (the list shows the first; the detail all, in
 # this order). Each has one role (its colour: danger, warn or plain).
 BLOCK_STARTED = "block_started"
 CRITICAL_ALERT = "critical_alert"
@@ -46,7 +46,9 @@ NOTE = "note"
 ENTERED_IN_ERROR = "entered_in_error"
 TREATMENT = "treatment"  # antifungal course, bridging, exam
 
-KIND_ORDER = (BLOCK_STARTED, CRITICAL_ALERT, POSITIVE_RESULT, CORRECTED_RESULT, EXPLANT, IMPLANT,
+# A new positive or corrected result comes before the block it starts: the refill column
+# already says BLOCKED, the list's "Since review" cell says why it is new.
+KIND_ORDER = (POSITIVE_RESULT, CORRECTED_RESULT, BLOCK_STARTED, CRITICAL_ALERT, EXPLANT, IMPLANT,
               DOSE, CONCENTRATION, BLOCK_LIFTED, REFILL, NEW_RESULT, NOTE, ENTERED_IN_ERROR, TREATMENT)
 KIND_ROLES = {
     BLOCK_STARTED: w.DANGER, CRITICAL_ALERT: w.DANGER, POSITIVE_RESULT: w.DANGER,
@@ -70,7 +72,7 @@ NOT_REVIEWED_TEXT = f"{NOT_REVIEWED_MARK} not reviewed"
 NEW_RESULT_TEXT = f"{NEW_RESULT_MARK} new result"
 
 # The ward summary line's words for the `c` quick filter.
-CHANGED_FILTER_TEXT = "changed since review or not reviewed"
+CHANGED_FILTER_TEXT = "changed or not reviewed"
 
 # Row states (WardRow.review): what the "changed" filter reads.
 STATE_NOT_REVIEWED, STATE_CHANGED, STATE_UNCHANGED = "not_reviewed", "changed", "unchanged"
