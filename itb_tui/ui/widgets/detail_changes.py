@@ -21,6 +21,12 @@ class ChangesSince(SizedStatic):
     """
 
     def show(self, review, patient, assessment) -> None:
+        """Nothing for a patient never reviewed on this ward: the list's "○ not reviewed"
+        says it, and "since review" means nothing before the first (docs/rules.md D12)."""
+        self.display = review is not None
+        if review is None:
+            self.update("")
+            return
         heading, lines = detail_lines(review, changes_since(review, patient, assessment))
         styles = {"danger": critical_style(), "warn": warning_style()}
         text = Text(heading, style="bold" if lines else "dim")
