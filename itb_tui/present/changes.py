@@ -13,7 +13,7 @@ and a small summary of the assessment seen (`summary_of`). The changes since are
   from the assessment and not from the trail.
 
 A patient never reviewed on this ward shows "not reviewed" (never "no change"), and the
-"changed" filter keeps them: nothing says they were seen (docs/rules.md D12).
+"changed" filter keeps them: nothing says they were seen (docs/rules.md, D-changes).
 
 Pure: the store's records (store/review_read.py) are read by attribute; no store import.
 """

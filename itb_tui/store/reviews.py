@@ -17,7 +17,7 @@ after its position (the words are present/changes.py's).
 `mark_opened` / `new_results`: per user, the audit position the last opened detail of a
 patient covered, and the MRNs with a laboratory report (table lab_reports, created or
 updated) after it: the list's "new result" marker. Opening is not a clinical write: no
-audit row, no data_version change, no row_version bump (docs/rules.md, "new result").
+audit row, no data_version change, no row_version bump (docs/rules.md, D-new result).
 """
 
 from __future__ import annotations

@@ -390,7 +390,7 @@ class PatientDetailScreen(Screen):
     def _opened(self, mrn: str, version: int) -> None:
         """Record that this user has now seen `mrn` up to `version` (the list's "new
         result" marker, issue 15). A convenience, not a clinical write: a failure only
-        leaves the marker up, and is not worth a message (docs/rules.md D13)."""
+        leaves the marker up, and is not worth a message (docs/rules.md, D-new result)."""
         ward = getattr(self.app, "ward_screen", None)
         note = getattr(ward, "note_opened", None)
         if note is not None:

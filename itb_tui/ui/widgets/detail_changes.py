@@ -22,7 +22,7 @@ class ChangesSince(SizedStatic):
 
     def show(self, review, patient, assessment) -> None:
         """Nothing for a patient never reviewed on this ward: the list's "○ not reviewed"
-        says it, and "since review" means nothing before the first (docs/rules.md D12)."""
+        says it, and "since review" means nothing before the first (docs/rules.md, D-changes)."""
         self.display = review is not None
         if review is None:
             self.update("")
