@@ -10,7 +10,6 @@ a worker; the UI never waits for it.
 
 from __future__ import annotations
 
-from itb_tui.clinical.engine import assess
 from itb_tui.present.changes import summary_of
 from itb_tui.store.errors import ConcurrentEdit, StoreError
 from itb_tui.ui.role_gate import refusal
@@ -32,6 +31,10 @@ def review_patient(screen, patient) -> None:
         app.notify("Shown as of another date: press t (today) before marking the patient reviewed.",
                    severity="warning", timeout=6)
         return
+    # Imported here: the ward list imports this module, and its first frame (saved rows)
+    # must come before the engine is loaded (tests/store/test_store_opening.py).
+    from itb_tui.clinical.engine import assess
+
     summary = summary_of(patient, assess(patient, app.today, app.rules))
 
     def write() -> None:
