@@ -64,6 +64,7 @@ PALETTE_COMMANDS = (
     ("edit_patient", "Edit patient", "Name, date of birth, ward, bed, weight (E)"),
     ("entered_in_error", "Mark entered in error", "The selected timeline record; it is kept, never deleted (delete)"),
     ("history", "History (audit trail)", "Every change to this patient's records: who, when, why (h)"),
+    ("review", "Mark reviewed", "The patient reviewed on the round as shown: clears 'changed since review' (v)"),
     ("toggle_alerts_focus", "Alerts / timeline", "Move the keyboard into the alerts, again: the timeline (l)"),
     ("back", "Back to the ward list", "Close the patient (escape)"),
 )
