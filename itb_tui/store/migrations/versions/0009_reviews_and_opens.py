@@ -1,4 +1,4 @@
-"""Schema version 8: reviewed marks and "new result" markers (issues 16 and 15).
+"""Schema version 9: reviewed marks and "new result" markers (issues 16 and 15).
 
 - `reviews`: a patient marked reviewed on the round, with who, when, the audit position
   the review covered and a summary of the assessment seen; only ever inserted, audited
@@ -10,8 +10,8 @@
 New, empty tables and an index: no existing row changes, so every row digest recorded
 before this version still holds (`itb-tui check` passes after the upgrade).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("username", "patient_id", name="uq_patient_opens_user_patient"),
     )
     op.create_index("ix_audit_table_name", "audit", ["table_name"])
-    op.execute(meta.update().where(meta.c.key == "schema_version").values(value="8"))
+    op.execute(meta.update().where(meta.c.key == "schema_version").values(value="9"))
 
 
 def downgrade() -> None:
