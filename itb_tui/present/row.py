@@ -9,17 +9,19 @@ tuples, and drawing a screenful reads only the visible rows. The saved rows
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.records import Patient
 from itb_tui.present import cells as c
+from itb_tui.present import changes as ch
 from itb_tui.present import words as w
 from itb_tui.present.status import refill_view, urgency_key
 
 # Column keys, in display order. The table decides which fit the terminal.
-COLUMN_KEYS = ("bed", "patient", "pump", "refill", "alarm", "antifungal", "reimplant", "alerts")
+# "changes": what changed since the last review (present/changes.py, issue 16).
+COLUMN_KEYS = ("bed", "patient", "pump", "refill", "alarm", "antifungal", "reimplant", "alerts", "changes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,9 @@ class WardRow:
     urgency: tuple  # present.status.urgency_key; () for an error row (sorts first)
     search: str  # casefolded "name mrn bed" for the filter box
     cells: tuple[Cell, ...]  # one per COLUMN_KEYS
+    # present.changes STATE_*: never reviewed, changed or unchanged since the last review
+    # (the "changed" quick filter keeps the first two).
+    review: str = ch.STATE_NOT_REVIEWED
 
     def text(self) -> str:
         """Everything the row shows, as one line (what a user reads; used in tests)."""
@@ -64,9 +69,12 @@ def _cell(lines: c.Lines) -> Cell:
     return Cell(lines.top, lines.bottom, CELL_STYLES.get(lines.role, ""))
 
 
-def build_row(patient: Patient, assessment: Assessment) -> WardRow:
-    """One list row from a patient and the engine's assessment of them."""
+def build_row(patient: Patient, assessment: Assessment, review: ch.ReviewFacts | None = None) -> WardRow:
+    """One list row from a patient, the engine's assessment of them and their last review
+    on this ward with the audit entries since (None: never reviewed)."""
     refill = refill_view(assessment)
+    changes = ch.changes_since(review, patient, assessment)
+    top, bottom, role = ch.list_lines(review, changes)
     cells = (
         Cell(patient.bed or w.NONE_TEXT, patient.ward or "", ""),
         Cell(patient.name, f"MRN {patient.mrn}", "name"),
@@ -76,6 +84,7 @@ def build_row(patient: Patient, assessment: Assessment) -> WardRow:
         _cell(c.antifungal_lines(assessment.antifungal)),
         _cell(c.reimplant_lines(assessment)),
         _cell(c.alerts_lines(assessment)),
+        Cell(top, bottom, CELL_STYLES.get(role, "")),
     )
     reservoir = assessment.reservoir
     return WardRow(
@@ -92,6 +101,7 @@ def build_row(patient: Patient, assessment: Assessment) -> WardRow:
         urgency=urgency_key(patient, assessment),
         search=" ".join((patient.name, patient.mrn, patient.bed or "")).casefold(),
         cells=cells,
+        review=ch.review_state(review, changes),
     )
 
 
@@ -112,6 +122,7 @@ def error_row(patient: Patient, error: Exception) -> WardRow:
         Cell("?", "", "dim"),
         Cell("?", "", "dim"),
         Cell("‼ ERROR", message, "critical"),
+        Cell("?", "not assessed", "dim"),  # the "changed" filter keeps it (never reviewed)
     )
     return WardRow(
         mrn=patient.mrn,
@@ -128,3 +139,23 @@ def error_row(patient: Patient, error: Exception) -> WardRow:
         search=" ".join((patient.name, patient.mrn, patient.bed or "")).casefold(),
         cells=cells,
     )
+
+
+_CHANGES = COLUMN_KEYS.index("changes")
+
+
+def mark_new_results(rows: list[WardRow], unseen: set[str] | frozenset[str]) -> list[WardRow]:
+    """The rows with the "✉ new result" marker (issue 15) on the patients in `unseen`:
+    a laboratory result arrived since this user last opened them. Per user, so never in
+    a saved row: the list adds it after every load (present/changes.py)."""
+    if not unseen:
+        return rows
+    out = []
+    for row in rows:
+        if row.mrn in unseen:
+            cells = tuple(row.cells)
+            cell = cells[_CHANGES]
+            marked = Cell(cell.top, ch.with_new_result(cell.bottom), cell.style)
+            row = replace(row, cells=cells[:_CHANGES] + (marked,) + cells[_CHANGES + 1:])
+        out.append(row)
+    return out

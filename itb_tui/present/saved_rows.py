@@ -12,7 +12,7 @@ list re-derives every row from the records straight after drawing saved ones.
 The format is one CSV line of the row's fields, a record separator, and one CSV line of
 its cells' text (the stdlib's C reader parses 10,000 rows' fields in ~0.02 s).
 `encode` refuses (returns None for) any row that does not read back equal to itself, so
-an odd character can cost a saved row but never change what is shown. The eight cells
+an odd character can cost a saved row but never change what is shown. The nine cells
 of a decoded row are built when first read (the table reads only the rows on screen).
 
 From the UI's side (`read_saved_rows`, `rows_to_save`, `differing_mrns`): the app reads
@@ -34,11 +34,11 @@ from itb_tui.present.row import COLUMN_KEYS, Cell, WardRow
 
 # Bump whenever what a row says or how it sorts changes (words, cells, urgency, engine
 # output). The golden test in tests/present/test_saved_rows.py fails until it is.
-PRESENTATION_VERSION = 3
+PRESENTATION_VERSION = 4  # 4: the "Since review" cell and the review state (issue 16)
 # Bump when the text layout below changes.
-FORMAT = "w3"
+FORMAT = "w4"
 
-_HEAD = 16  # fields before the cells: 11 row fields and the 5-part urgency key
+_HEAD = 17  # fields before the cells: 11 row fields, the 5-part urgency key, the review state
 _CELLS = len(COLUMN_KEYS)
 # Between the row's fields and its cells' text (a record separator): the cells are parsed
 # only when the row is drawn. A row whose text holds one is refused by encode's check.
@@ -74,7 +74,7 @@ def encode(row: WardRow) -> str | None:
         row.mrn, row.name, row.ward, row.bed, row.status, "1" if row.withdrawal_risk else "",
         str(row.critical), str(row.warning), row.alarm_on.isoformat() if row.alarm_on else "",
         "" if row.days_to_refill is None else str(row.days_to_refill), row.search,
-        str(urgency[0]), str(urgency[1]), urgency[2], urgency[3], urgency[4],
+        str(urgency[0]), str(urgency[1]), urgency[2], urgency[3], urgency[4], row.review,
     ]
     cells = [text for cell in row.cells for text in (cell.top, cell.bottom, cell.style)]
     try:
@@ -125,6 +125,7 @@ def decode_all(payloads: Iterable[str]) -> list[WardRow]:
             put(row, "search", f[10])
             put(row, "urgency", (int(f[11]), int(f[12]), f[13], f[14], f[15]))
             put(row, "cells", LazyCells(tail))
+            put(row, "review", f[16])
             append(row)
     except csv.Error as exc:
         raise ValueError(f"a saved list row cannot be read: {exc}") from None

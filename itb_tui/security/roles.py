@@ -21,6 +21,7 @@ A user holds one or more roles; a user may do an action when ANY of their roles 
 | mark_entered_in_error  |       | yes       |       | hide a wrong record, keeping it and why      |
 | defer_task             | yes   | yes       |       | put a round task off to a date, with a reason|
 | write_note             | yes   | yes       |       | a handover note; hand it over; strike own    |
+| mark_reviewed          | yes   | yes       |       | mark a patient reviewed on the round (`v`)   |
 | import                 |       |           | yes   | a ward file                                  |
 | export                 |       |           | yes   | ward file, spreadsheet, FHIR                 |
 | print_round_sheet      | yes   | yes       | yes   | the printable round sheet (a disclosure)     |
@@ -69,6 +70,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # out as entered in error (the note on the wrong patient, found at once); anyone
     # else's note needs mark_entered_in_error (clinician), as every record does.
     "write_note": frozenset({_N, _C}),
+    # Marking a patient reviewed says "the round has seen this patient as now shown": it
+    # clears the "changed since review" marker for the whole ward, so only those who run
+    # the round (nurse, clinician) may; admin holds no care role. It changes no record.
+    "mark_reviewed": frozenset({_N, _C}),
     "import": frozenset({_A}),
     "export": frozenset({_A}),
     "print_round_sheet": frozenset({_N, _C, _A}),
@@ -98,6 +103,7 @@ PHRASES: dict[str, str] = {
     "mark_entered_in_error": "mark a record entered in error",
     "defer_task": "defer a task",
     "write_note": "write a handover note",
+    "mark_reviewed": "mark a patient reviewed",
     "import": "import a ward file",
     "export": "export patient data",
     "print_round_sheet": "print the round sheet",

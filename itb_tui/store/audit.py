@@ -36,6 +36,7 @@ ACTIONS = (
     "baseline",  # the digests of the rows a store held when row digests began (schema 5)
     "disclose",  # patient data left the store on paper (the nurse's round sheet)
     "defer",  # a round task put off to a date, with a reason (issue 16; table task_deferrals)
+    "review",  # a patient marked reviewed on the round (issue 16; table reviews)
 )
 HEAD_KEY = "audit_head"
 # The columns each hash covers, as stored (before/after are the JSON text itself).

@@ -17,7 +17,7 @@ frame needs only its saved rows (store/list_rows.py), which the read-only fast p
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from itb_tui.store.deferral_read import TaskDeferral
     from itb_tui.store.note_read import Note
     from itb_tui.store.importer import ImportResult
+    from itb_tui.store.review_read import PatientReview
     from itb_tui.store.lab_quarantine import QuarantinedMessage
     from itb_tui.store.results import LabOutcome
     from sqlalchemy.engine import Engine
@@ -235,6 +236,19 @@ class DeferredStore:
 
     def mark_note_handed_over(self, note_id: int, actor: str) -> Note:
         return self.store().mark_note_handed_over(note_id, actor)
+
+    def mark_reviewed(self, mrn: str, summary: Mapping[str, Any], actor: str, *,
+                      expected_version: int | None = None) -> PatientReview:
+        return self.store().mark_reviewed(mrn, summary, actor, expected_version=expected_version)
+
+    def patient_reviews(self, mrn: str | None = None) -> dict[str, PatientReview]:
+        return self.store().patient_reviews(mrn)
+
+    def mark_opened(self, mrn: str, seen_through: int) -> None:
+        return self.store().mark_opened(mrn, seen_through)
+
+    def new_results(self) -> dict[str, int]:
+        return self.store().new_results()
 
     def authenticate(self, username: str, password: str, now: datetime | None=None) -> Session:
         return self.store().authenticate(username, password, now)

@@ -19,7 +19,7 @@ checkers), so `ui/` and `cli/` can depend on it without paying for SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from typing import TYPE_CHECKING, Any, Protocol, Self
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from itb_tui.store.note_read import Note
     from itb_tui.store.importer import ImportResult
     from itb_tui.store.list_rows import SavedList
+    from itb_tui.store.review_read import PatientReview
     from itb_tui.store.users import User
 
 
@@ -161,6 +162,22 @@ class WardStore(WardReads, Protocol):
     def add_note(self, mrn: str, text: str, actor: str, *, for_handover: bool = False) -> Note: ...
 
     def mark_note_handed_over(self, note_id: int, actor: str) -> Note: ...
+
+    # --- the round: reviewed marks and "new result" marks (issues 16, 15) -------------
+    def mark_reviewed(self, mrn: str, summary: Mapping[str, Any], actor: str, *,
+                      expected_version: int | None = None) -> PatientReview: ...
+
+    def patient_reviews(self, mrn: str | None = None) -> dict[str, PatientReview]:
+        """The last review of each reviewed patient, with the audit entries since."""
+        ...
+
+    def mark_opened(self, mrn: str, seen_through: int) -> None:
+        """The acting user opened `mrn`'s detail showing data up to `seen_through`."""
+        ...
+
+    def new_results(self) -> dict[str, int]:
+        """MRN -> newest lab report position, where the acting user has not opened it since."""
+        ...
 
     # --- users ---------------------------------------------------------------------
     def authenticate(self, username: str, password: str, now: datetime | None = None) -> Session: ...

@@ -32,9 +32,11 @@ from itb_tui.store import schema as s
 
 # Every table that holds clinical records (not the trail itself, meta or caches).
 # Task deferrals count: a row changed by hand would hide a task from the round; so do
-# handover notes (schema 8): a note changed by hand would mislead the next shift.
+# handover notes (schema 8): a note changed by hand would mislead the next shift;
+# reviews (schema 9): a review moved by hand would hide what changed since.
 CLINICAL_TABLES = (s.patients, s.pumps, s.refills, s.cultures, s.antifungal_courses,
-                   s.bridging, s.exams, s.lab_reports, s.task_deferrals, s.notes)
+                   s.bridging, s.exams, s.lab_reports, s.task_deferrals, s.notes,
+                   s.reviews)
 # ...and every table whose rows `check` proves against the trail: the clinical ones and
 # the user accounts (a role raised to admin by SQL would give a user the whole ward).
 COVERED_TABLES = (*CLINICAL_TABLES, s.users)

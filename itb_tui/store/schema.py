@@ -306,9 +306,47 @@ class NoteRow(TableBase, EnteredInError, table=True):
     handed_over_by: str | None = _col("handed_over_by", String(100))
 
 
+class ReviewRow(TableBase, table=True):
+    """Schema version 9 (issue 16): a patient marked reviewed on the round (`v`): who,
+    when, the last audit entry the reviewer's screen covered (`audit_position`) and a
+    small summary of the assessment they saw (present/changes.py: refill status, critical
+    alert codes, the pump, its dose and concentration). "Changed since review" is the
+    patient's audit entries after that position plus what differs from the summary.
+    Only ever inserted: the newest row per patient is the last review. Audited and
+    digested like a clinical row (store/rowdigest.py): a review hides changes."""
+
+    __tablename__ = "reviews"
+
+    id: int | None = _pk()
+    patient_id: int = _col("patient_id", Integer, ForeignKey("patients.id"), nullable=False, index=True)
+    reviewed_by: str = _col("reviewed_by", String(100), nullable=False)
+    reviewed_at: datetime = _col("reviewed_at", DateTime(timezone=True), nullable=False)  # UTC
+    audit_position: int = _col("audit_position", Integer, nullable=False)
+    summary: str = _col("summary", Text, nullable=False)  # canonical JSON
+
+
+class PatientOpenRow(TableBase, table=True):
+    """Schema version 9 (issue 15): the last time each user opened each patient's detail,
+    as the audit position the detail's data covered (`seen_through`), for the list's
+    "new result" marker. Not a clinical record: one row per (user, patient), overwritten,
+    never audited nor digested (like `list_rows`); a lost or altered row can only show a
+    marker too many or too few, never change a record or a refill decision."""
+
+    __tablename__ = "patient_opens"
+    __table_args__ = (UniqueConstraint("username", "patient_id", name="uq_patient_opens_user_patient"),)
+
+    id: int | None = _pk()
+    username: str = _col("username", String(100), nullable=False)
+    patient_id: int = _col("patient_id", Integer, ForeignKey("patients.id"), nullable=False)
+    seen_through: int = _col("seen_through", Integer, nullable=False)
+    opened_at: datetime = _col("opened_at", DateTime(timezone=True), nullable=False)  # UTC
+
+
 class AuditRow(TableBase, table=True):
     __tablename__ = "audit"
-    __table_args__ = (Index("ix_audit_mrn", "mrn"), Index("ix_audit_username", "username"))
+    # ix_audit_table_name (schema 9): the "new result" marker reads the lab_reports entries.
+    __table_args__ = (Index("ix_audit_mrn", "mrn"), Index("ix_audit_username", "username"),
+                      Index("ix_audit_table_name", "table_name"))
 
     # Given by the store (previous id + 1), never by a sequence: see the module notes.
     id: int | None = Field(default=None, sa_column=Column("id", Integer, primary_key=True, autoincrement=False))
@@ -395,3 +433,5 @@ lab_reports = LabReportRow.__table__
 lab_quarantine = LabQuarantineRow.__table__
 task_deferrals = TaskDeferralRow.__table__
 notes = NoteRow.__table__
+reviews = ReviewRow.__table__
+patient_opens = PatientOpenRow.__table__

@@ -61,6 +61,7 @@ from itb_tui.store.maintenance import Maintenance
 from itb_tui.store.migrate import ensure_schema
 from itb_tui.store.reasons import required_text as _required_text
 from itb_tui.store.results import LabResults
+from itb_tui.store.reviews import PatientReviews
 from itb_tui.store.users import UserAccounts
 
 # meta keys only the store itself writes (audit.py's chain head, migrate.py's version)
@@ -113,7 +114,8 @@ def _lookup_mrn(mrn: str) -> str:
     return mrn
 
 
-class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals, HandoverNotes):
+class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals, HandoverNotes,
+            PatientReviews):
     """A ward store. Open with `open_store(url)`; close with `close()` (or `with`)."""
 
     # --- reads -------------------------------------------------------------------------

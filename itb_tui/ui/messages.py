@@ -33,9 +33,15 @@ class WardLoaded(Message):
         data_version: int | None,
         *,
         saved: bool = False,
+        reviews: dict | None = None,
+        new_results: dict | None = None,
     ) -> None:
         super().__init__()
         self.rows = rows  # list[WardRow]
+        # With the patients (a reload): MRN -> last review and the entries since, and MRN ->
+        # the newest laboratory report this user has not opened (Store.new_results).
+        self.reviews = reviews
+        self.new_results = new_results
         # True: rows the store saved at an earlier derivation (shown at start only, while
         # the same load re-derives them; store/list_rows.py). False: derived just now.
         self.saved = saved

@@ -30,9 +30,10 @@ DETAIL_PERMISSIONS = {
     "entered_in_error": "mark_entered_in_error",
     "note": "write_note",  # handover notes (issue 16): nurse or clinician
     "handed_over": "write_note",
+    "review": "mark_reviewed",
 }
 # Ward list and app actions.
-WARD_PERMISSIONS = {"new_patient": "edit_patient"}
+WARD_PERMISSIONS = {"new_patient": "edit_patient", "review": "mark_reviewed"}
 APP_PERMISSIONS = {"audit": "view_audit", "users": "manage_users"}
 
 

@@ -88,7 +88,9 @@ def test_the_key_names_the_presentation_and_the_rules_versions():
 # (PRESENTATION_VERSION, rules version) -> digest of every demo row's saved text on TODAY.
 # (3, "2026.12-1"): rules revision 3 with the demo ward of D1001-D1027 (the rules version moved,
 # so rows saved under 2026.11-1 are never reused; no presentation bump was needed).
-GOLDEN = {(3, "2026.11-1"): "14814c20d72554dc", (3, "2026.12-1"): "79820d608a660676"}
+# 4: the "Since review" cell and the review state (issue 16).
+GOLDEN = {(3, "2026.11-1"): "14814c20d72554dc", (3, "2026.12-1"): "79820d608a660676",
+          (4, "2026.12-1"): "e6039b7ca15584dd"}
 
 
 def test_rows_only_change_with_a_new_presentation_or_rules_version():

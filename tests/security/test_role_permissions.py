@@ -38,6 +38,7 @@ EXPECTED = {
     "mark_entered_in_error": {C},
     "defer_task": {N, C},
     "write_note": {N, C},
+    "mark_reviewed": {N, C},
     "import": {A},
     "export": {A},
     "print_round_sheet": {N, C, A},

@@ -50,7 +50,7 @@ def test_a_version_1_store_is_upgraded_on_open_after_a_backup_with_its_data_inta
         assert [e.id for e in trail] == list(range(1, old + 10 + 1))
         assert trail[old - 1].action == "entered_in_error" and trail[old - 1].username is None
         # schema 5: one baseline entry per clinical table starts covering every row
-        assert [e.action for e in trail[old:]] == ["baseline"] * 10  # 10 digested tables since notes (schema 8)
+        assert [e.action for e in trail[old:]] == ["baseline"] * 11  # 11 digested tables since notes (schema 8) and reviews (schema 9)
         assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
         assert store.verify_audit().ok and store.check().ok
         # the upgraded store works: users, and chained writes after the old entries

@@ -43,8 +43,10 @@ async def test_list_shows_every_patient_most_urgent_first(tmp_path):
         text = screen_text(app)
         assert f"{total} of {total} shown" in text
         assert "as of 2026-11-25 (today)" in text
-        for title in ("Bed", "Patient", "Pump", "Refill", "Alarm", "Antifungal", "Reimplant", "Alerts"):
+        # at 120 columns "Since review" (issue 16) takes the reimplant countdown's place
+        for title in ("Bed", "Patient", "Pump", "Refill", "Alarm", "Antifungal", "Alerts", "Since review"):
             assert title in text
+        assert "○ not reviewed" in text
 
 
 async def test_typing_in_the_filter_box_narrows_the_list(tmp_path):
@@ -237,6 +239,7 @@ def _synthetic_rows(count: int) -> list[WardRow]:
         Cell("–", "", "dim"),
         Cell("–", "", "dim"),
         Cell("–", "", "dim"),
+        Cell("○ not reviewed", "", "dim"),
     )
     return [
         WardRow(f"X{i:05d}", f"Patient{i:05d}, Test", "Ward 1", str(i), "ok", False, 0, 0, None, None, (i,), "", cells(i))

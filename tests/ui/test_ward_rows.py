@@ -21,6 +21,7 @@ from itb_tui.clinical.assessment import (
 from itb_tui.clinical.records import Patient, Pump, Refill
 from itb_tui.ui import format as fmt
 from itb_tui.ui.widgets.ward_rows import (
+    COLUMN_KEYS,
     build_row,
     error_row,
     filter_rows,
@@ -137,7 +138,8 @@ def test_alert_column_names_the_most_urgent_alert_in_a_word():
     stale = _row(reservoir=_reservoir(300, -3), alerts=[_alert("drug_stability_exceeded"), _alert("refill_due", "warning")])
     assert "‼ 1 ⚠ 1 | drug old" in stale.text()
     quiet = _row(reservoir=_reservoir(30))
-    assert quiet.cells[-1].top == "–" and quiet.cells[-1].bottom == ""
+    alerts = COLUMN_KEYS.index("alerts")
+    assert quiet.cells[alerts].top == "–" and quiet.cells[alerts].bottom == ""
     from itb_tui.present.words import ALERT_WORDS
 
     assert set(ALERT_CODES) <= set(ALERT_WORDS)  # every alert has a word
@@ -224,9 +226,13 @@ def test_natural_bed_order():
     assert sorted(beds, key=natural_key) == ["1", "2A", "2B", "9", "10"]
 
 
-def test_layout_keeps_every_column_at_120_and_drops_the_least_important_at_80():
-    wide = [c.key for c in layout_columns(119)]
-    assert wide == ["bed", "patient", "pump", "refill", "alarm", "antifungal", "reimplant", "alerts"]
+def test_layout_keeps_every_column_at_140_and_drops_the_least_important_at_120_and_80():
+    # "Since review" (issue 16) is worth more than the reimplant countdown (only after an
+    # explant): at 120 it takes that column's place; every column fits from 140.
+    wide = [c.key for c in layout_columns(139)]
+    assert wide == ["bed", "patient", "pump", "refill", "alarm", "antifungal", "reimplant", "alerts", "changes"]
+    middle = [c.key for c in layout_columns(119)]
+    assert middle == ["bed", "patient", "pump", "refill", "alarm", "antifungal", "alerts", "changes"]
     narrow = [c.key for c in layout_columns(79)]
     assert {"patient", "refill", "alarm", "antifungal", "alerts"} <= set(narrow)
     assert "reimplant" not in narrow

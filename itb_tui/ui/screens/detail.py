@@ -33,7 +33,10 @@ from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.current_records import latest_pending_culture, running_course
 from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import Patient
+from itb_tui.store.errors import StoreError
+from itb_tui.ui.review_action import review_patient
 from itb_tui.ui.widgets.detail_alerts import AlertList
+from itb_tui.ui.widgets.detail_changes import ChangesSince
 from itb_tui.ui.widgets.detail_banner import RefillBanner, RefillReasons
 from itb_tui.ui.widgets.detail_layout import DetailCards, DetailLower, app_style_inputs, post_pending_refreshes
 from itb_tui.ui.widgets.detail_countdowns import AntifungalCard, ReimplantCard
@@ -64,6 +67,7 @@ PALETTE_COMMANDS = (
     ("note", "Write a note", "A handover note about this patient, with your name and the time (n)"),
     ("handed_over", "Mark note handed over", "The selected note: the next shift has it (H)"),
     ("history", "History (audit trail)", "Every change to this patient's records: who, when, why (h)"),
+    ("review", "Mark reviewed", "The patient reviewed on the round as shown: clears 'changed since review' (v)"),
     ("toggle_alerts_focus", "Alerts / timeline", "Move the keyboard into the alerts, again: the timeline (l)"),
     ("back", "Back to the ward list", "Close the patient (escape)"),
 )
@@ -114,13 +118,14 @@ class PatientLoaded(Message):
     """The worker read the patient `mrn` (patient None: no such MRN, or it was removed)."""
 
     def __init__(self, mrn: str, patient: Patient | None, corrections: dict | None = None,
-                 lab_reports: dict | None = None, notes: list | None = None) -> None:
+                 lab_reports: dict | None = None, notes: list | None = None, review=None) -> None:
         super().__init__()
         self.mrn = mrn
         self.patient = patient
         self.corrections = corrections or {}  # culture id -> its corrections (the timeline's "was")
         self.lab_reports = lab_reports or {}  # culture id -> (accession, lab report status)
         self.notes = notes or []  # the live handover notes, newest first (Store.notes)
+        self.review = review  # the last review with the audit entries since (None: never reviewed)
 
 
 class PatientDetailScreen(Screen):
@@ -155,6 +160,8 @@ class PatientDetailScreen(Screen):
                 tooltip="Write a handover note about this patient"),
         Binding("H", "handed_over", "Handed over", show=False, priority=True, id="detail.handed_over",
                 tooltip="The selected note marked for handover: the next shift has it"),
+        Binding("v", "review", "Reviewed", show=False, id="detail.review",
+                tooltip="Mark the patient reviewed on the round (clears 'changed since review')"),
         Binding("h", "history", "History", show=False, id="detail.history",
                 tooltip="This patient's history: every change, who, when and why"),
     ]
@@ -223,6 +230,7 @@ class PatientDetailScreen(Screen):
         self.corrections: dict = {}  # culture id -> its corrections (Store.culture_corrections)
         self.lab_reports: dict = {}  # culture id -> (accession, report status) (Store.lab_reports)
         self.notes: list = []  # the patient's live handover notes, newest first (Store.notes)
+        self.review = None  # the last review and the entries since (Store.patient_reviews)
         self.owner = None  # the ward list this reusable screen belongs to (for_patient)
         self._styled_for: tuple | None = None  # app-wide style inputs at the last full restyle
 
@@ -238,9 +246,13 @@ class PatientDetailScreen(Screen):
         ward = getattr(app, "ward_screen", None)
         lookup = getattr(ward, "loaded_patient", None)
         patient = lookup(mrn) if lookup is not None else None
+        review_lookup = getattr(ward, "loaded_review", None)
+        review = review_lookup(mrn) if review_lookup is not None and patient is not None else None
         screen = app.get_screen(DETAIL_SCREEN_NAME) if app.is_screen_installed(DETAIL_SCREEN_NAME) else None
         if screen is not None and screen in app.screen_stack:
-            return cls(mrn, patient)
+            other = cls(mrn, patient)
+            other.review = review
+            return other
         if screen is not None and screen.owner is not ward:
             app.uninstall_screen(screen)
             screen = None
@@ -248,13 +260,15 @@ class PatientDetailScreen(Screen):
             screen = cls(mrn, patient)
             screen.owner = ward
             app.install_screen(screen, DETAIL_SCREEN_NAME)
-        screen.switch_to(mrn, patient)
+        screen.switch_to(mrn, patient, review)
         return screen
 
-    def switch_to(self, mrn: str, patient: Patient | None) -> None:
-        """Show `mrn` (from `patient` at once if given) and read it from the store again."""
+    def switch_to(self, mrn: str, patient: Patient | None, review=None) -> None:
+        """Show `mrn` (from `patient` at once if given, with the list's `review` of them)
+        and read it from the store again."""
         self.mrn = mrn
         self.patient = patient
+        self.review = review
         self.corrections = {}
         self.lab_reports = {}
         self.notes = []
@@ -293,7 +307,7 @@ class PatientDetailScreen(Screen):
             banner = self.query_one(part)
             banner.set_classes("")
             banner.update("")
-        for card in (PumpCard, AntifungalCard, ReimplantCard):
+        for card in (PumpCard, AntifungalCard, ReimplantCard, ChangesSince):
             self.query_one(card).update("")
         self.query_one(AlertList).clear()
         self.query_one(NotesList).show([])
@@ -304,8 +318,10 @@ class PatientDetailScreen(Screen):
         yield Demographics(f"Loading patient {self.mrn}…", id="detail-demographics")
         yield RefillBanner("", id="detail-banner")
         with VerticalScroll(id="detail-body", can_focus=False):
-            yield RefillReasons("", id="detail-reasons")
-            # Under the refill headline: what the last shift asks this one to know.
+            yield RefillReasons("", id="detail-reasons")  # the banner's box ends here
+            # What changed since the last review: the first thing under the refill banner.
+            yield ChangesSince("", id="detail-changes")
+            # Then what the last shift asks this one to know.
             yield NotesList(id="detail-notes")
             with DetailCards(id="detail-cards"):
                 yield PumpCard("")
@@ -382,12 +398,29 @@ class PatientDetailScreen(Screen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="detail-load")
     def _read(self, mrn: str) -> None:
-        patient = self.app.store.get_patient(mrn)
-        corrections = self.app.store.culture_corrections(mrn) if patient is not None and patient.cultures else {}
-        lab_reports = self.app.store.lab_reports(mrn).get(mrn, {}) if patient is not None and patient.cultures else {}
-        read_notes = getattr(self.app.store, "notes", None)  # a store that keeps none: no notes
-        notes = read_notes(mrn) if patient is not None and read_notes is not None else []
-        self.post_message(PatientLoaded(mrn, patient, corrections, lab_reports, notes))
+        store = self.app.store
+        version = store.data_version()  # first: the data shown covers at least this far
+        patient = store.get_patient(mrn)
+        corrections = store.culture_corrections(mrn) if patient is not None and patient.cultures else {}
+        lab_reports = store.lab_reports(mrn).get(mrn, {}) if patient is not None and patient.cultures else {}
+        notes = store.notes(mrn) if patient is not None else []
+        review = store.patient_reviews(mrn).get(mrn) if patient is not None else None
+        self.post_message(PatientLoaded(mrn, patient, corrections, lab_reports, notes, review))
+        if patient is not None:
+            self._opened(mrn, version)
+
+    def _opened(self, mrn: str, version: int) -> None:
+        """Record that this user has now seen `mrn` up to `version` (the list's "new
+        result" marker, issue 15). A convenience, not a clinical write: a failure only
+        leaves the marker up, and is not worth a message (docs/rules.md, D-new result)."""
+        ward = getattr(self.app, "ward_screen", None)
+        note = getattr(ward, "note_opened", None)
+        if note is not None:
+            self.app.call_from_thread(note, mrn, version)
+        try:
+            self.app.store.mark_opened(mrn, version)
+        except StoreError:
+            pass
 
     def on_patient_loaded(self, message: PatientLoaded) -> None:
         if message.mrn != self.mrn:
@@ -400,7 +433,9 @@ class PatientDetailScreen(Screen):
         self.lab_reports = message.lab_reports
         same_notes = message.notes == self.notes
         self.notes = message.notes
-        if message.patient is not None and message.patient == shown and same_corrections:
+        same_review = message.review == self.review
+        self.review = message.review
+        if message.patient is not None and message.patient == shown and same_corrections and same_review:
             if not same_notes:
                 self.query_one(NotesList).show(self.notes)
                 self.call_after_refresh(self._fit_body)
@@ -438,6 +473,7 @@ class PatientDetailScreen(Screen):
         self.title = identity_title(patient)
         self.sub_title = f"{refill_label(assessment)} · {as_of_text(assessment.as_of, self.app.today)}"
         self.query_one(Demographics).show(patient)
+        self.query_one(ChangesSince).show(self.review, patient, assessment)
         self.query_one(RefillBanner).show(assessment, self.app.today, rules)
         self.query_one(RefillReasons).show(assessment, rules)
         self.query_one(PumpCard).show(patient, assessment)
@@ -475,6 +511,10 @@ class PatientDetailScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_review(self) -> None:
+        """`v`: the patient reviewed as shown (ui/review_action.py)."""
+        review_patient(self, self.patient if self.loaded else None)
 
     def action_toggle_alerts_focus(self) -> None:
         """Into the alerts (arrows and page keys scroll them), or back to the timeline:

@@ -38,6 +38,9 @@ from itb_tui.present.saved_rows import SavedRows, differing_mrns, rows_to_save
 from itb_tui.ui.saved_rows import read_saved_rows
 from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.widgets.ward_table import WardTable
+from itb_tui.present.changes import CHANGED_FILTER_TEXT
+from itb_tui.present.row import mark_new_results
+from itb_tui.ui.review_action import review_patient
 
 WARD_WORKER_GROUP = "ward-load"
 RETRY_SECONDS = 5.0
@@ -61,6 +64,10 @@ class WardScreen(Screen):
         Binding("b", "toggle_blocked", "Blocked", id="ward.blocked", tooltip="Only blocked refills (toggle)"),
         Binding("d", "toggle_due", "Due ≤7d", id="ward.due", tooltip="Only refills due within 7 days or overdue"),
         Binding("w", "cycle_ward", "Ward", id="ward.ward", tooltip="One ward at a time (cycles back to all)"),
+        Binding("c", "toggle_changed", "Changed", id="ward.changed",
+                tooltip="Only patients changed since their last review, or never reviewed (toggle)"),
+        Binding("v", "review", "Reviewed", show=False, id="ward.review",
+                tooltip="Mark the selected patient reviewed on the round"),
         # Priority (the form is up before the next key of a burst, see ui/key_hold.py); an
         # "n" typed in the filter is text (action_new_patient skips).
         Binding("n", "new_patient", "New", id="ward.new_patient", tooltip="Add a new patient", priority=True),
@@ -89,7 +96,14 @@ class WardScreen(Screen):
         self.filter_text = ""
         self.blocked_only = False
         self.due_only = False
+        self.changed_only = False  # `c`: changed since the last review, or never reviewed
         self.ward: str | None = None
+        # From the last reload: MRN -> last review and the entries since; MRN -> the newest
+        # lab report position this user has not opened; what this terminal opened since.
+        self.reviews: dict = {}
+        self.new_results: dict[str, int] = {}
+        self._seen_here: dict[str, int] = {}
+        self._plain_rows: list[WardRow] = []  # the rows without this user's "new result" marks
         self.sort_order = "urgency"
         self.loaded = False
         # False while the list shows saved rows that the running load has not yet
@@ -137,13 +151,14 @@ class WardScreen(Screen):
         if reload or self.patients is None:
             self._reload_pending = True
         first = not self.loaded and self.patients is None
-        self._compute(self.app.as_of, self._reload_pending, self.patients, first)
+        self._compute(self.app.as_of, self._reload_pending, self.patients, first, self.reviews)
 
     @work(thread=True, exclusive=True, group=WARD_WORKER_GROUP, exit_on_error=False)
-    def _compute(self, as_of: date, reload: bool, patients: list | None, first: bool = False) -> None:
+    def _compute(self, as_of: date, reload: bool, patients: list | None, first: bool = False,
+                 reviews: dict | None = None) -> None:
         worker = get_current_worker()
         app = self.app
-        version = wards = None
+        version = wards = new_results = None
         key = list_key(app.rules, as_of) if as_of == app.today else None
         if reload and key is not None and (self._saved is None or self._saved.key != key):
             self._saved = read_saved_rows(app.store, app.rules, as_of)
@@ -162,10 +177,13 @@ class WardScreen(Screen):
             version = app.store.data_version()
             patients = app.store.load_patients()
             wards = app.store.wards()
-        rows = self._row_cache.build(patients or [], as_of, app.rules)
+            reviews = app.store.patient_reviews()
+            new_results = app.store.new_results()
+        rows = self._row_cache.build(patients or [], as_of, app.rules, reviews)
         if worker.is_cancelled:
             return
-        self.post_message(WardLoaded(rows, patients if reload else None, wards, as_of, version))
+        self.post_message(WardLoaded(rows, patients if reload else None, wards, as_of, version,
+                                     reviews=reviews if reload else None, new_results=new_results))
         if key is not None:
             shown, self._shown_saved = self._shown_saved, None
             if shown is not None:
@@ -216,6 +234,8 @@ class WardScreen(Screen):
         if message.patients is not None:
             self.patients = message.patients
             self._patients_by_mrn = None
+            self.reviews = message.reviews or {}
+            self.new_results = message.new_results or {}
             self.wards = list(message.wards or [])
             self._reload_pending = False
             if self.ward is not None and self.ward not in self.wards:
@@ -239,6 +259,8 @@ class WardScreen(Screen):
         self._set_rows(rows, checked=False)
 
     def _set_rows(self, rows: list[WardRow], *, checked: bool) -> None:
+        self._plain_rows = rows
+        rows = mark_new_results(rows, self._unseen())
         self.all_rows = rows
         self._sorted_cache = None
         self._last_error = None
@@ -259,6 +281,26 @@ class WardScreen(Screen):
         if self._patients_by_mrn is None:
             self._patients_by_mrn = {patient.mrn: patient for patient in self.patients}
         return self._patients_by_mrn.get(mrn)
+
+    def loaded_review(self, mrn: str):
+        """The last review of `mrn` as this list loaded it (None: never reviewed), for the
+        detail's first frame (as `loaded_patient`)."""
+        return self.reviews.get(mrn)
+
+    def _unseen(self) -> set[str]:
+        """MRNs with a lab report this user has not opened since (issue 15): the store's
+        answer at the last load, less what was opened on this terminal after it."""
+        seen = self._seen_here
+        return {mrn for mrn, last in self.new_results.items() if last > seen.get(mrn, 0)}
+
+    def note_opened(self, mrn: str, version: int) -> None:
+        """The detail of `mrn` showed the data up to `version`: its "new result" marker
+        goes at once (the store records it in the detail's worker)."""
+        self._seen_here[mrn] = max(version, self._seen_here.get(mrn, 0))
+        if self.loaded and mrn in self.new_results:
+            self.all_rows = mark_new_results(self._plain_rows, self._unseen())
+            self._sorted_cache = None
+            self.apply_view()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != WARD_WORKER_GROUP or event.state != WorkerState.ERROR:
@@ -296,6 +338,7 @@ class WardScreen(Screen):
             blocked_only=self.blocked_only,
             due_within=self.app.rules.refill_due_days if self.due_only else None,
             ward=self.ward,
+            changed_only=self.changed_only,
         )
 
     def apply_view(self) -> None:
@@ -341,6 +384,8 @@ class WardScreen(Screen):
             filters.append("blocked only")
         if self.due_only:
             filters.append(f"refill due ≤{app.rules.refill_due_days} d")
+        if self.changed_only:
+            filters.append(CHANGED_FILTER_TEXT)
         if self.filter_text.strip():
             filters.append(f'"{self.filter_text.strip()}"')
         if filters:
@@ -417,6 +462,20 @@ class WardScreen(Screen):
         self.due_only = not self.due_only
         self.apply_view()
 
+    def action_toggle_changed(self) -> None:
+        self.changed_only = not self.changed_only
+        self.apply_view()
+
+    def action_review(self) -> None:
+        """`v`: the selected patient reviewed as the list loaded them (ui/review_action.py)."""
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # a letter of the filter
+        selected = self.query_one(WardTable).selected
+        if selected is None:
+            self.notify("No patient selected.", severity="warning", timeout=3)
+            return
+        review_patient(self, self.loaded_patient(selected.mrn))
+
     def action_cycle_ward(self) -> None:
         """All wards -> first ward -> ... -> last ward -> all wards."""
         if not self.wards:
@@ -430,7 +489,7 @@ class WardScreen(Screen):
         self.apply_view()
 
     def action_clear_filters(self) -> None:
-        self.blocked_only = self.due_only = False
+        self.blocked_only = self.due_only = self.changed_only = False
         self.ward = None
         filter_input = self.query_one("#ward-filter", Input)
         filter_input.value = ""

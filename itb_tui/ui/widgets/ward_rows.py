@@ -11,9 +11,10 @@ import re
 from functools import lru_cache
 from operator import attrgetter
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from itb_tui.clinical.records import Patient
+from itb_tui.present.changes import STATE_UNCHANGED
 from itb_tui.present.row import COLUMN_KEYS, Cell, WardRow, build_row, error_row
 
 __all__ = ["COLUMN_KEYS", "Cell", "WardRow", "build_row", "error_row", "build_rows", "RowCache",
@@ -28,15 +29,17 @@ SORT_TITLES = {
 }
 
 
-def build_rows(patients: Iterable[Patient], as_of: date, rules=None) -> list[WardRow]:
-    """Assess every patient on `as_of` with the engine and build their rows."""
+def build_rows(patients: Iterable[Patient], as_of: date, rules=None, reviews: Mapping | None = None) -> list[WardRow]:
+    """Assess every patient on `as_of` with the engine and build their rows; `reviews`:
+    MRN -> the patient's last review with the audit entries since (store.patient_reviews)."""
     from itb_tui.clinical.engine import assess
 
+    reviews = reviews or {}
     rows = []
     for patient in patients:
         try:
             assessment = assess(patient, as_of, rules)
-            rows.append(build_row(patient, assessment))
+            rows.append(build_row(patient, assessment, reviews.get(patient.mrn)))
         except Exception as error:  # noqa: BLE001 - one bad record must not hide the ward
             rows.append(error_row(patient, error))
     return rows
@@ -57,17 +60,23 @@ class RowCache:
     def __init__(self) -> None:
         self._by_date: dict[tuple, tuple[object, dict[tuple, WardRow]]] = {}
 
-    def build(self, patients: Iterable[Patient], as_of: date, rules=None) -> list[WardRow]:
+    def build(self, patients: Iterable[Patient], as_of: date, rules=None,
+              reviews: Mapping | None = None) -> list[WardRow]:
+        """As `build_rows`. A review bumps the patient's row_version (so does every entry
+        after it); the key also names the review, for rows built without one."""
+        reviews = reviews or {}
         context = (as_of, id(rules))
         entry = self._by_date.get(context)
         previous = entry[1] if entry is not None and entry[0] is rules else {}
         fresh: dict[tuple, WardRow] = {}
         rows: list[WardRow] = []
         for patient in patients:
-            key = (patient.mrn, patient.id, patient.row_version)
+            review = reviews.get(patient.mrn)
+            key = (patient.mrn, patient.id, patient.row_version,
+                   None if review is None else (review.audit_position, len(review.events)))
             row = previous.get(key) if patient.row_version is not None else None
             if row is None:
-                row = build_rows((patient,), as_of, rules)[0]
+                row = build_rows((patient,), as_of, rules, reviews)[0]
             if patient.row_version is not None:
                 fresh[key] = row
             rows.append(row)
@@ -88,11 +97,14 @@ def filter_rows(
     blocked_only: bool = False,
     due_within: int | None = None,
     ward: str | None = None,
+    changed_only: bool = False,
 ) -> list[WardRow]:
     """Rows matching every active filter.
 
     text: every word must occur in the name, MRN or bed (case-insensitive).
     due_within: refill due within that many days (or overdue).
+    changed_only: changed since the last review, or never reviewed (nothing says they
+    were seen: present/changes.py).
 
     One list comprehension per active filter (not one test per row with `all()`): this
     runs on every keystroke in the filter box, over up to every patient of the clinic.
@@ -102,6 +114,8 @@ def filter_rows(
         result = [row for row in result if row.ward == ward]
     if blocked_only:
         result = [row for row in result if row.status == "blocked"]
+    if changed_only:
+        result = [row for row in result if row.review != STATE_UNCHANGED]
     if due_within is not None:
         result = [row for row in result if row.days_to_refill is not None and row.days_to_refill <= due_within]
     for term in text.casefold().split():
@@ -132,12 +146,13 @@ class RowFilter:
         blocked_only: bool = False,
         due_within: int | None = None,
         ward: str | None = None,
+        changed_only: bool = False,
     ) -> list[WardRow]:
         if source is not self._source:
             self._source = source
             self._results = {}
         terms = tuple(text.casefold().split())
-        flags = (blocked_only, due_within, ward)
+        flags = (blocked_only, due_within, ward, changed_only)
         key = (terms, flags)
         found = self._results.pop(key, None)
         if found is None:
@@ -147,7 +162,7 @@ class RowFilter:
                 found = filter_rows(min(narrower, key=len), " ".join(terms))
             else:
                 found = filter_rows(source, " ".join(terms), blocked_only=blocked_only,
-                                    due_within=due_within, ward=ward)
+                                    due_within=due_within, ward=ward, changed_only=changed_only)
         self._results[key] = found  # most recent last
         while len(self._results) > self.size:
             del self._results[next(iter(self._results))]

@@ -57,9 +57,11 @@ COLUMNS = (
     ColumnSpec("antifungal", "Antifungal", 13, 1),
     ColumnSpec("reimplant", "Reimplant", 13, 3),
     ColumnSpec("alerts", "Alerts", 10, 0),
+    # What changed since the last review (issue 16); widened last, after the identity.
+    ColumnSpec("changes", "Since review", 16, 1, comfortable=28, max_width=40),
 )
 # Who gets spare room first: names (identity) before ward names and refill reasons.
-FLEX_ORDER = ("patient", "bed", "refill", "pump")
+FLEX_ORDER = ("patient", "changes", "bed", "refill", "pump")
 assert tuple(c.key for c in COLUMNS) == COLUMN_KEYS
 
 
