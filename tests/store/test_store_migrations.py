@@ -47,7 +47,7 @@ def test_a_version_1_store_is_upgraded_on_open_after_a_backup_with_its_data_inta
         assert b.bridging == ()  # the bridging marked entered in error stays hidden
         trail = store.audit_trail()
         old = _v1_rows("audit")
-        assert [e.id for e in trail] == list(range(1, old + 10 + 1))
+        assert [e.id for e in trail] == list(range(1, old + 11 + 1))
         assert trail[old - 1].action == "entered_in_error" and trail[old - 1].username is None
         # schema 5: one baseline entry per clinical table starts covering every row
         assert [e.action for e in trail[old:]] == ["baseline"] * 11  # 11 digested tables since notes (schema 8) and reviews (schema 9)
