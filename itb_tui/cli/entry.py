@@ -282,7 +282,9 @@ def cmd_export(args) -> int:
     today = _today()
     as_of = _as_of(args, today)
     rules = _rules()
-    with _open(args, today) as store:
+    # A current store is read without the ORM (the reader's load_for_export, the system's
+    # view, as the Store's); an export writes nothing to the store.
+    with _open_for_reading(args, today) as store:
         pairs = _pairs(args, store, as_of, rules, for_export=True)
     if args.format == "ward-json":
         from itb_tui.wardfile import dumps_ward

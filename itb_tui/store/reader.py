@@ -20,7 +20,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from itb_tui.clinical.records import Patient
 from itb_tui.store import list_rows, loader
@@ -171,6 +171,22 @@ class WardReader:
         found = self._read(lambda cur, ph: loader.load_dbapi(
             cur, ph, mrns=[mrn], latest_refill_as_of=latest_refill_as_of))
         return found[0] if found else None
+
+    def load_for_export(self, ward: str | None = None, mrns: Sequence[str] | None = None, *,
+                        purpose: str = "export") -> list[Patient]:
+        """As `Store.load_for_export` for the system's view (a reader has no signed-in
+        user, whom the Store would check for the `export` right): the same patients with
+        their whole history, in MRN order, so `itb-tui export` need not import the ORM.
+
+        Only `purpose="export"`, which writes nothing. The round sheet's disclosure is an
+        audit entry (a write): it goes through the Store."""
+        if purpose != "export":
+            raise ValueError(f"a read-only reader cannot load for {purpose!r}: use the Store")
+        if mrns is None:
+            return self._read(lambda cur, ph: loader.load_dbapi(cur, ph, ward=ward))
+        wanted = [m for m in mrns if loader.encodable(m)]
+        found = self._read(lambda cur, ph: loader.load_dbapi(cur, ph, mrns=wanted))
+        return [p for p in found if ward is None or p.ward == ward]
 
     def for_assessing_on(self, as_of: date) -> "AssessingReads":
         """The reads `status` makes, narrowed to what `assess(patient, as_of)` needs."""

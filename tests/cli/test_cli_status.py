@@ -168,6 +168,17 @@ def test_status_does_not_import_textual(imported):
     assert _loaded_after(env_for(imported), "status", "--json") == []
 
 
+def test_exports_import_no_orm(imported, tmp_path):
+    """`export` on a current SQLite store reads it as status does (reader.load_for_export):
+    no SQLAlchemy, SQLModel, pydantic, Alembic or UI toolkit, whatever the format (XLSX
+    needs openpyxl, nothing else)."""
+    from cli_runner import env_for
+
+    for fmt in ("csv", "html", "fhir", "ward-json"):
+        assert _loaded_after(env_for(imported), "export", "--format", fmt, "-o", str(tmp_path / f"w.{fmt}")) == []
+    assert _loaded_after(env_for(imported), "export", "--format", "xlsx", "-o", str(tmp_path / "w.xlsx")) == ["openpyxl"]
+
+
 def test_help_and_usage_errors_import_no_database_code(data_dir):
     from cli_runner import env_for
 
