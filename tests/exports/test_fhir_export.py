@@ -159,3 +159,17 @@ def replace_mrn(assessment, mrn):
     from dataclasses import replace
 
     return replace(assessment, mrn=mrn)
+
+
+def test_the_streamed_bundle_is_the_whole_bundles_text(pairs, rules):
+    """render writes one patient's entries at a time (memory); the bytes are those of the
+    whole Bundle built and then written (dumps_bundle(build_bundle(...)))."""
+    from itb_tui.demo import build_demo_ward
+    from itb_tui.formats.fhir.write import build_bundle, dumps_bundle, render
+    from itb_tui.report import assess_all
+
+    stamp = datetime(2026, 11, 25, 8, 30, tzinfo=timezone.utc)
+    bigger = assess_all(build_demo_ward(AS_OF, 120), AS_OF, rules)
+    for some in (pairs, bigger, []):
+        whole = dumps_bundle(build_bundle(some, as_of=AS_OF, rules=rules, generated_at=stamp))
+        assert render(some, as_of=AS_OF, rules=rules, generated_at=stamp) == whole.encode("utf-8")
