@@ -161,7 +161,7 @@ def replace_mrn(assessment, mrn):
     return replace(assessment, mrn=mrn)
 
 
-def test_the_streamed_bundle_is_the_whole_bundles_text(pairs, rules):
+def test_the_streamed_bundle_is_the_whole_bundles_text(pairs, rules, monkeypatch, tmp_path):
     """render writes one patient's entries at a time (memory); the bytes are those of the
     whole Bundle built and then written (dumps_bundle(build_bundle(...)))."""
     from itb_tui.demo import build_demo_ward
@@ -173,3 +173,8 @@ def test_the_streamed_bundle_is_the_whole_bundles_text(pairs, rules):
     for some in (pairs, bigger, []):
         whole = dumps_bundle(build_bundle(some, as_of=AS_OF, rules=rules, generated_at=stamp))
         assert render(some, as_of=AS_OF, rules=rules, generated_at=stamp) == whole.encode("utf-8")
+        # written to the file piece by piece (here one patient a piece): the same bytes
+        monkeypatch.setattr("itb_tui.formats.fhir.write._CHUNK_BYTES", 1)
+        path = write_export("fhir", some, tmp_path / "w.json", as_of=AS_OF, rules=rules, generated_at=stamp)
+        assert path.read_bytes() == whole.encode("utf-8")
+        monkeypatch.undo()

@@ -334,21 +334,37 @@ def render(pairs, *, as_of: date, rules, generated_at: datetime, for_file: bool 
     10,000-patient clinic) to check resources this module builds the same way every time
     from records already validated. The tests validate every resource shape it writes.
     """
-    # dumps_bundle(build_bundle(...)) byte for byte, one patient's entries at a time: a
-    # 10,000-patient Bundle held whole as dicts peaked at 1.9 GB.
-    # tests/exports/test_fhir_export.py compares the two.
+    return b"".join(render_chunks(pairs, as_of=as_of, rules=rules, generated_at=generated_at))
+
+
+_CHUNK_BYTES = 1 << 20
+
+
+def render_chunks(pairs, *, as_of: date, rules, generated_at: datetime):
+    """`render`'s bytes in pieces of about a megabyte, one patient's entries at a time:
+    a 10,000-patient Bundle held whole as dicts peaked at 1.9 GB, and its text alone is
+    ~290 MB, so `write_export` writes these to the file as they come. The bytes are
+    dumps_bundle(build_bundle(...))'s (tests/exports/test_fhir_export.py)."""
     head = build_bundle((), as_of=as_of, rules=rules, generated_at=generated_at)
     dump = _entry_dumper()
+    start = dump({k: v for k, v in head.items() if k != "entry"})[:-1].encode("utf-8")
     entries = _Entries()
-    texts: list[bytes] = []  # encoded as they come: the str and its bytes never both whole
+    pending: list[bytes] = [start]
+    size = 0
+    first = True
     for patient, assessment in pairs:
         _patient_entries(patient, assessment, entries, as_of)
-        texts.extend(dump(entry).encode("utf-8") for entry in entries.items)
+        for entry in entries.items:
+            text = dump(entry).encode("utf-8")
+            pending.append(b',"entry":[\n' + text if first else b",\n" + text)
+            first = False
+            size += len(text)
         entries.items.clear()
-    start = dump({k: v for k, v in head.items() if k != "entry"})[:-1].encode("utf-8")
-    if not texts:
-        return start + b',"entry":[]}\n'
-    return b"".join((start, b',"entry":[\n', b",\n".join(texts), b"\n]}\n"))
+        if size >= _CHUNK_BYTES:
+            yield b"".join(pending)
+            pending, size = [], 0
+    pending.append(b',"entry":[]}\n' if first else b"\n]}\n")
+    yield b"".join(pending)
 
 
 def _entry_dumper():
