@@ -178,3 +178,15 @@ def test_the_streamed_bundle_is_the_whole_bundles_text(pairs, rules, monkeypatch
         path = write_export("fhir", some, tmp_path / "w.json", as_of=AS_OF, rules=rules, generated_at=stamp)
         assert path.read_bytes() == whole.encode("utf-8")
         monkeypatch.undo()
+
+
+def test_resource_ids_are_uuid5_of_their_keys():
+    """The ids are computed without uuid.UUID objects (speed): exactly uuid5's."""
+    import uuid
+
+    from itb_tui.formats.fhir.write import _NAMESPACE, _uuid
+
+    keys = [("A1001", "patient"), ("Ünïcødé/é", "pump", 0), ("X", "refill-block", "2026-11-25"), ("",), (7, None)]
+    keys += [(f"M{i}", "culture", i) for i in range(500)]
+    for key in keys:
+        assert _uuid(*key) == str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in key)))
