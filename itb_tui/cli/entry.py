@@ -287,15 +287,16 @@ def cmd_export(args) -> int:
     with _open_for_reading(args, today) as store:
         pairs = _pairs(args, store, as_of, rules, for_export=True)
     if args.format == "ward-json":
-        from itb_tui.wardfile import dumps_ward
+        from itb_tui.wardfile.dump import dumps_ward_chunks
 
-        text = dumps_ward([p for p, _ in pairs])
-        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+        # dumps_ward's bytes (ending in a newline), one patient at a time: to the file as
+        # they come, never the whole ward's text at once
+        chunks = dumps_ward_chunks([p for p, _ in pairs])
         if args.output:
-            written = write_file_atomic(args.output, data)
+            written = write_file_atomic(args.output, chunks)
             print(f"wrote {written}: {len(pairs)} patients (ward-json)", file=sys.stderr)
         else:
-            _write_stdout_bytes(data)
+            _write_stdout_bytes(b"".join(chunks))
         return 0
     try:
         from itb_tui.exports import ExportError, write_export

@@ -130,6 +130,19 @@ def dumps_ward(patients: Iterable[Patient]) -> str:
     return '{\n  "format": ' + _quote(FORMAT) + ',\n  "patients": ' + body + "\n}\n"
 
 
+def dumps_ward_chunks(patients: Iterable[Patient]):
+    """`dumps_ward(patients)` as UTF-8 bytes, one patient's text at a time, for writing a
+    large ward straight to its file (the 10,000-patient file is ~54 MB; its str, its list
+    of pieces and its bytes were all held at once). Same bytes (tests/wardfile/
+    test_wardfile_dump_text.py)."""
+    yield b'{\n  "format": ' + _quote(FORMAT).encode("utf-8") + b',\n  "patients": '
+    first = True
+    for p in patients:
+        yield (b"[\n    " if first else b",\n    ") + _encode(_patient(p), 2).encode("utf-8")
+        first = False
+    yield (b"[]" if first else b"\n  ]") + b"\n}\n"
+
+
 def _number(value: Decimal | int) -> str:
     """A finite Decimal as the JSON number with the same digits and exponent."""
     text = str(value)

@@ -96,3 +96,24 @@ def test_exports_change_nothing_and_check_passes_after_them(data_dir, tmp_path, 
     r = run_cli(data_dir, "--db", store_url, "check")
     assert r.code == 0, r.out + r.err
     assert run_cli(data_dir, "--db", store_url, "audit", "verify").out == before.out
+
+
+def test_a_file_written_in_pieces_is_whole_or_not_there(tmp_path):
+    """ward-json goes to its file patient by patient: a failure while the pieces are made
+    leaves the previous file as it was and no temporary file behind."""
+    import pytest
+
+    from itb_tui.cli.common import write_file_atomic
+
+    target = tmp_path / "ward.json"
+    target.write_bytes(b"previous")
+
+    def pieces():
+        yield b"{"
+        raise ValueError("cannot write NaN as a JSON number")
+
+    with pytest.raises(ValueError):
+        write_file_atomic(str(target), pieces())
+    assert target.read_bytes() == b"previous" and sorted(p.name for p in tmp_path.iterdir()) == ["ward.json"]
+    write_file_atomic(str(target), iter([b"a", b"b"]))
+    assert target.read_bytes() == b"ab" and stat.S_IMODE(os.stat(target).st_mode) == 0o600

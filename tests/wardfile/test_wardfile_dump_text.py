@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from itb_tui.clinical.records import Patient
 from itb_tui.demo import build_demo_ward
-from itb_tui.wardfile.dump import _encode, dump_ward, dumps_ward
+from itb_tui.wardfile.dump import _encode, dump_ward, dumps_ward, dumps_ward_chunks
 
 DAY = date(2026, 11, 25)
 
@@ -40,6 +40,7 @@ def test_the_streamed_ward_file_is_the_recursive_writers_text():
                        weight_kg=Decimal("61.0"))]
     for ward in (build_demo_ward(DAY), build_demo_ward(DAY, 300), awkward, []):
         assert dumps_ward(ward) == _reference(dump_ward(ward), 0) + "\n"
+        assert b"".join(dumps_ward_chunks(ward)) == dumps_ward(ward).encode("utf-8")
 
 
 def test_every_json_value_kind_is_written_as_before():
