@@ -282,10 +282,16 @@ def cmd_export(args) -> int:
     today = _today()
     as_of = _as_of(args, today)
     rules = _rules()
+    from itb_tui.exports import ASSESSMENT_ONLY_FORMATS
+    from itb_tui.store.reader import WardReader
+
     # A current store is read without the ORM (the reader's load_for_export, the system's
-    # view, as the Store's); an export writes nothing to the store.
+    # view, as the Store's); an export writes nothing to the store. A format that writes
+    # only the assessment reads as status does (one refill per pump, the same bytes).
     with _open_for_reading(args, today) as store:
-        pairs = _pairs(args, store, as_of, rules, for_export=True)
+        narrow = isinstance(store, WardReader) and args.format in ASSESSMENT_ONLY_FORMATS
+        reads = store.for_assessing_on(as_of) if narrow else store
+        pairs = _pairs(args, reads, as_of, rules, for_export=True)
     if args.format == "ward-json":
         from itb_tui.wardfile.dump import dumps_ward_chunks
 

@@ -15,6 +15,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 FORMATS = ("csv", "xlsx", "html", "fhir", "ward-json")
+# Formats that write only the assessment and the patient's name, MRN, ward and bed, never
+# the record history: `itb-tui export` reads them as `status` does (each pump with only the
+# refill the engine uses on the date, store/reader.AssessingReads), the same bytes
+# (tests/exports/test_export_latest_refill.py). The ward file and FHIR write every refill.
+ASSESSMENT_ONLY_FORMATS = ("csv", "xlsx", "html")
 # Formats that cannot go to a terminal: a binary workbook would garble it.
 BINARY_FORMATS = ("xlsx",)
 _MODULES = {
