@@ -137,14 +137,17 @@ def _shown(path: Path) -> str:
 
 # group -> the benchmarks it reports (a failed group reports each as failed)
 _GROUP_BENCHMARKS = {
-    "status": (("status_json", "`status --json` (whole store)"),),
+    "status": (("status_json", "`status --json` (whole store)"),
+               ("status_json_floor", "`status --json` ÷ (`python -c pass` + sqlite3 read)")),
     "tui": (("tui_start", "TUI cold start to the drawn ward list"),
             ("tui_start_first", "TUI start, first of the day (no saved rows)")),
     "interact": (("filter_keystroke", "filter keystroke to redrawn list"),
                  ("open_patient", "open a patient (Enter to drawn detail)")),
     "save": (("save_refill", "save a refill (store API `record_refill`)"),),
     "export": (("export_csv", "CSV export (`export --format csv -o`)"),
-               ("export_xlsx", "XLSX export (`export --format xlsx -o`)")),
+               ("export_xlsx", "XLSX export (`export --format xlsx -o`)"),
+               *((f"export_{f.replace('-', '_')}_vs_status", f"{f} export ÷ `status --json`")
+                 for f in cases.EXPORT_FORMATS)),
 }
 
 
@@ -153,11 +156,13 @@ def run_size(db: Path, size: int, args, groups, progress) -> list[cases.Result]:
     failed (with the error) and the others still run."""
     steps = {
         "status": lambda: [cases.bench_status(db, size, args.repeat if size < BIG else min(args.repeat, 3),
-                                              progress)],
+                                              progress),
+                           *([cases.bench_status_floor(db, size, args.repeat, progress)] if size < BIG else [])],
         "tui": lambda: cases.bench_tui_start(db, size, args.repeat, progress),
         "interact": lambda: cases.bench_tui_interact(db, size, args.keystrokes, args.opens, progress),
         "save": lambda: [cases.bench_save_refill(db, size, args.refills, progress)],
-        "export": lambda: cases.bench_exports(db, size, args.repeat, progress),
+        "export": lambda: (cases.bench_exports(db, size, args.repeat, progress)
+                           + cases.bench_exports_vs_status(db, size, args.repeat, progress)),
     }
     out: list[cases.Result] = []
     for group in ALL_GROUPS:

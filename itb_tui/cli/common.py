@@ -174,9 +174,10 @@ def _write_stdout_bytes(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-def write_file_atomic(path: str, data: bytes) -> str:
-    """Write `data` to `path` through a temporary file in the same directory and a rename,
-    mode 0600: a reader never sees half a file and a failure leaves the old file intact."""
+def write_file_atomic(path: str, data) -> str:
+    """Write `data` (bytes, or an iterable of bytes written as they come) to `path`
+    through a temporary file in the same directory and a rename, mode 0600: a reader
+    never sees half a file and a failure leaves the old file intact."""
     import tempfile
     from pathlib import Path
 
@@ -192,7 +193,8 @@ def write_file_atomic(path: str, data: bytes) -> str:
     try:
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), 0o600)
-            fh.write(data)
+            for chunk in ((data,) if isinstance(data, (bytes, bytearray)) else data):
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -202,6 +204,12 @@ def write_file_atomic(path: str, data: bytes) -> str:
         except OSError:
             pass
         raise CliError(f"cannot write {target}: {(exc.strerror or str(exc)).lower()}") from None
+    except BaseException:  # making the chunks failed: no half file left behind
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
     return str(target)
 
 

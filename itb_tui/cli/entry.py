@@ -309,9 +309,19 @@ def cmd_export(args) -> int:
     rules = _rules()
     if getattr(args, "with_names", False) and args.format != "ics":
         raise CliError(f"--with-names is for --format ics: a {args.format} export always carries the names")
+    from itb_tui.exports import ASSESSMENT_ONLY_FORMATS
+    from itb_tui.store.reader import WardReader
+
+    # A current store is read without the ORM (the reader's load_for_export, the system's
+    # view, as the Store's); an export writes nothing to the store. A format that writes
+    # only the assessment reads as status does (one refill per pump, the same bytes).
+    # FHIR needs what only the full store reads (the audit trail: corrected results, the
+    # day a weight was recorded; the lab report statuses): it opens the Store.
     options: dict = {}
-    with _open(args, today) as store:
-        pairs = _pairs(args, store, as_of, rules, for_export=True)
+    with (_open if args.format == "fhir" else _open_for_reading)(args, today) as store:
+        narrow = isinstance(store, WardReader) and args.format in ASSESSMENT_ONLY_FORMATS
+        reads = store.for_assessing_on(as_of) if narrow else store
+        pairs = _pairs(args, reads, as_of, rules, for_export=True)
         if args.format == "fhir":
             from itb_tui.cli.fhir_export import fhir_options
 
@@ -319,20 +329,21 @@ def cmd_export(args) -> int:
             site = getattr(args, "site_config", None)
             if site is not None:  # the site's MRN identifier system (docs/config.md)
                 options["mrn_system"] = site.mrn_system
-        if args.format in ("html", "ics"):  # the tasks' deferrals: one read for the ward
+        if args.format in ("html", "ics"):  # the tasks' deferrals and handover notes: one read
             from itb_tui.exports.round_data import read_round_data
 
             options["round_data"] = read_round_data(store)
     if args.format == "ward-json":
-        from itb_tui.wardfile import dumps_ward
+        from itb_tui.wardfile.dump import dumps_ward_chunks
 
-        text = dumps_ward([p for p, _ in pairs])
-        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+        # dumps_ward's bytes (ending in a newline), one patient at a time: to the file as
+        # they come, never the whole ward's text at once
+        chunks = dumps_ward_chunks([p for p, _ in pairs])
         if args.output:
-            written = write_file_atomic(args.output, data)
+            written = write_file_atomic(args.output, chunks)
             print(f"wrote {written}: {len(pairs)} patients (ward-json)", file=sys.stderr)
         else:
-            _write_stdout_bytes(data)
+            _write_stdout_bytes(b"".join(chunks))
         _log.info("export ward-json: %d patients to %s", len(pairs), args.output or "stdout")
         return 0
     try:

@@ -44,7 +44,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
@@ -374,6 +373,8 @@ def _suggest(text: str, part: _Unknown) -> tuple[str, ...]:
     elif not any(t in _FUNGAL_WORDS for t in _tokens(text)) and len(_tokens(text)[0]) == 1:
         initial = _tokens(text)[0]
         pool = tuple((n, s) for n, s in pool if s.fungal and n.lower().startswith(initial)) or pool
+    from difflib import SequenceMatcher  # only for suggestions (not paid for by every assessment)
+
     scored = sorted(pool, key=lambda item: (-SequenceMatcher(None, typed, item[0].lower()).ratio(), item[0]))
     out: list[str] = []
     for name, _species in scored:

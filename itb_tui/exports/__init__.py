@@ -15,6 +15,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 FORMATS = ("csv", "xlsx", "html", "fhir", "ward-json", "ics")
+# Formats that write only the assessment and the patient's name, MRN, ward and bed, never
+# the record history: `itb-tui export` reads them as `status` does (each pump with only the
+# refill the engine uses on the date, store/reader.AssessingReads), the same bytes
+# (tests/exports/test_export_latest_refill.py). The ward file and FHIR write every refill.
+ASSESSMENT_ONLY_FORMATS = ("csv", "xlsx", "html")
 # Formats that cannot go to a terminal: a binary workbook would garble it.
 BINARY_FORMATS = ("xlsx",)
 _MODULES = {
@@ -70,7 +75,7 @@ def write_export(fmt: str, pairs, path: str | Path | None, *, as_of: date, rules
     Raises ExportError with one clear line for an unknown format, xlsx without a path, a
     missing directory or any OS error; the previous file at `path` is then untouched.
     """
-    from itb_tui.exports.atomic import write_bytes_atomic
+    from itb_tui.exports.atomic import write_bytes_atomic, write_chunks_atomic
 
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -89,9 +94,14 @@ def write_export(fmt: str, pairs, path: str | Path | None, *, as_of: date, rules
         raise ExportError(f"cannot write {target}: it is a directory, give a file name")
     if not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: directory {target.parent} does not exist")
-    data = render_export(fmt, pairs, as_of=as_of, rules=rules, generated_at=generated_at,
-                         round_data=round_data, with_names=with_names, **options)
+    module = importlib.import_module(_MODULES[fmt]) if fmt in _MODULES else None
     try:
+        if hasattr(module, "render_chunks"):  # a format big enough to stream (FHIR)
+            chunks = module.render_chunks(list(pairs), as_of=as_of, rules=rules, generated_at=generated_at,
+                                          **options)
+            return write_chunks_atomic(target, chunks).absolute()
+        data = render_export(fmt, pairs, as_of=as_of, rules=rules, generated_at=generated_at,
+                             round_data=round_data, with_names=with_names, **options)
         return write_bytes_atomic(target, data).absolute()
     except OSError as exc:
         reason = exc.strerror or str(exc)

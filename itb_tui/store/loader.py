@@ -171,6 +171,16 @@ class _Reader:
         return dict(parsed)
 
 
+def encodable(mrn: str) -> bool:
+    """Text the database driver can encode (argv bytes that are not UTF-8 arrive as lone
+    surrogates, which it cannot): an MRN that is not is looked up as not found."""
+    try:
+        str(mrn).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def load(conn, *, ward: str | None = None, mrns: Iterable[str] | None = None,
          ids: Iterable[int] | None = None) -> list[Patient]:
     """Patients (in MRN order) with all their live records, ids filled in; `conn` is a

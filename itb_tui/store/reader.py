@@ -20,7 +20,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from itb_tui.clinical.records import Patient
 from itb_tui.store import list_rows, loader
@@ -173,6 +173,23 @@ class WardReader:
             cur, ph, mrns=[mrn], latest_refill_as_of=latest_refill_as_of))
         return found[0] if found else None
 
+    def load_for_export(self, ward: str | None = None, mrns: Sequence[str] | None = None, *,
+                        purpose: str = "export", latest_refill_as_of: date | None = None) -> list[Patient]:
+        """As `Store.load_for_export` for the system's view (a reader has no signed-in
+        user, whom the Store would check for the `export` right): the same patients with
+        their whole history, in MRN order, so `itb-tui export` need not import the ORM.
+
+        Only `purpose="export"`, which writes nothing. The round sheet's disclosure is an
+        audit entry (a write): it goes through the Store."""
+        if purpose != "export":
+            raise ValueError(f"a read-only reader cannot load for {purpose!r}: use the Store")
+        cut = latest_refill_as_of
+        if mrns is None:
+            return self._read(lambda cur, ph: loader.load_dbapi(cur, ph, ward=ward, latest_refill_as_of=cut))
+        wanted = [m for m in mrns if loader.encodable(m)]
+        found = self._read(lambda cur, ph: loader.load_dbapi(cur, ph, mrns=wanted, latest_refill_as_of=cut))
+        return [p for p in found if ward is None or p.ward == ward]
+
     def for_assessing_on(self, as_of: date) -> "AssessingReads":
         """The reads `status` makes, narrowed to what `assess(patient, as_of)` needs."""
         return AssessingReads(self, as_of)
@@ -241,8 +258,10 @@ class AssessingReads:
 
     Why a separate object rather than a flag on the reader: the patients it returns are
     NOT the record (their refill history is cut), so they must only ever reach
-    `assess(..., as_of)` on this same date; `itb-tui status` asks for this view by name and
-    everything else (the app, exports, writes) keeps loading the whole history.
+    `assess(..., as_of)` on this same date; `itb-tui status` asks for this view by name, and
+    so do the exports that write only the assessment and the patient's name, MRN, ward and
+    bed (`exports.ASSESSMENT_ONLY_FORMATS`: CSV, XLSX, HTML; never the ward file or FHIR,
+    which write the history). Everything else (the app, writes) loads the whole history.
     `tests/store/test_store_status_latest_refill.py` proves `status` prints the same bytes either way.
     """
 
@@ -255,6 +274,10 @@ class AssessingReads:
 
     def get_patient(self, mrn: str) -> Patient | None:
         return self._reader.get_patient(mrn, latest_refill_as_of=self.as_of)
+
+    def load_for_export(self, ward: str | None = None, mrns: Sequence[str] | None = None, *,
+                        purpose: str = "export") -> list[Patient]:
+        return self._reader.load_for_export(ward, mrns, purpose=purpose, latest_refill_as_of=self.as_of)
 
     def wards(self) -> list[str]:
         return self._reader.wards()

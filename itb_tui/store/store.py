@@ -97,14 +97,8 @@ def open_store(url: str, *, today: date | Callable[[], date] | None = None, rule
     return Store(engine, today=today, rules=rules, upgrade=upgrade)
 
 
-def _encodable(mrn: str) -> bool:
-    """Text the database driver can encode (argv bytes that are not UTF-8 arrive as lone
-    surrogates, which it cannot)."""
-    try:
-        str(mrn).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+# Text the database driver can encode (one definition, shared with reader.py).
+_encodable = loader.encodable
 
 
 def _lookup_mrn(mrn: str) -> str:

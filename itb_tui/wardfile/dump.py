@@ -122,8 +122,25 @@ def dump_ward(patients: Iterable[Patient]) -> dict:
 
 
 def dumps_ward(patients: Iterable[Patient]) -> str:
-    """The ward file as JSON text, indented by 2, ending in a newline."""
-    return _encode(dump_ward(patients), 0) + "\n"
+    """The ward file as JSON text, indented by 2, ending in a newline: `dump_ward`'s dict
+    written as `_encode` writes it, one patient at a time (the whole ward's dict and its
+    millions of small pieces are never held at once)."""
+    texts = [_encode(_patient(p), 2) for p in patients]
+    body = "[\n    " + ",\n    ".join(texts) + "\n  ]" if texts else "[]"
+    return '{\n  "format": ' + _quote(FORMAT) + ',\n  "patients": ' + body + "\n}\n"
+
+
+def dumps_ward_chunks(patients: Iterable[Patient]):
+    """`dumps_ward(patients)` as UTF-8 bytes, one patient's text at a time, for writing a
+    large ward straight to its file (the 10,000-patient file is ~54 MB; its str, its list
+    of pieces and its bytes were all held at once). Same bytes (tests/wardfile/
+    test_wardfile_dump_text.py)."""
+    yield b'{\n  "format": ' + _quote(FORMAT).encode("utf-8") + b',\n  "patients": '
+    first = True
+    for p in patients:
+        yield (b"[\n    " if first else b",\n    ") + _encode(_patient(p), 2).encode("utf-8")
+        first = False
+    yield (b"[]" if first else b"\n  ]") + b"\n}\n"
 
 
 def _number(value: Decimal | int) -> str:
@@ -134,21 +151,50 @@ def _number(value: Decimal | int) -> str:
     return text
 
 
+# json.dumps(str, ensure_ascii=False) is exactly encode_basestring (the C encoder); the
+# writer below calls it directly: 2 million json.dumps calls were most of a 10,000-patient
+# export. tests/wardfile/test_wardfile_dump_text.py holds it to json.dumps's bytes.
+_quote = json.encoder.encode_basestring
+
+
 def _encode(value: object, level: int) -> str:
     """json.dumps(indent=2, ensure_ascii=False) for dicts, lists, str, Decimal, None."""
-    pad, inner = "  " * level, "  " * (level + 1)
-    if isinstance(value, dict):
+    parts: list[str] = []
+    _encode_into(value, level, parts.append)
+    return "".join(parts)
+
+
+def _encode_into(value: object, level: int, out) -> None:
+    """`_encode`, written piece by piece to `out` (no intermediate strings per level)."""
+    if isinstance(value, str):
+        out(_quote(value))
+    elif value is None:
+        out("null")
+    elif isinstance(value, dict):
         if not value:
-            return "{}"
-        items = (f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, level + 1)}" for k, v in value.items())
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list):
+            out("{}")
+            return
+        inner = "  " * (level + 1)
+        first = True
+        for k, v in value.items():
+            out(("{\n" if first else ",\n") + inner + _quote(str(k)) + ": ")
+            first = False
+            _encode_into(v, level + 1, out)
+        out("\n" + "  " * level + "}")
+    elif isinstance(value, list):
         if not value:
-            return "[]"
-        items = (f"{inner}{_encode(v, level + 1)}" for v in value)
-        return "[\n" + ",\n".join(items) + f"\n{pad}]"
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
-    if isinstance(value, (Decimal, int)):
-        return _number(value)
-    return json.dumps(value, ensure_ascii=False)
+            out("[]")
+            return
+        inner = "  " * (level + 1)
+        first = True
+        for v in value:
+            out(("[\n" if first else ",\n") + inner)
+            first = False
+            _encode_into(v, level + 1, out)
+        out("\n" + "  " * level + "]")
+    elif isinstance(value, bool):
+        out("true" if value else "false")
+    elif isinstance(value, (Decimal, int)):
+        out(_number(value))
+    else:
+        out(json.dumps(value, ensure_ascii=False))

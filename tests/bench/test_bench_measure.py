@@ -70,17 +70,17 @@ def test_the_markdown_table_shows_median_baseline_ratio_target_and_verdict():
     results = [
         cases.Result("status_json", "`status --json` (whole store)", 1_000, [0.5], baseline="sqlite3 -json",
                      baseline_samples=[0.25], peak_mb=80),
-        cases.Result("status_json", "`status --json` (whole store)", 10_000, [4.5], baseline="sqlite3 -json",
+        cases.Result("status_json", "`status --json` (whole store)", 10_000, [3.0], baseline="sqlite3 -json",
                      baseline_samples=[1.5], peak_mb=250),
         cases.Result("filter_keystroke", "filter keystroke", 10_000, [0.031], baseline="bare",
                      baseline_samples=[0.005], peak_mb=200),
     ]
     text = render(_run(results))
-    assert "| `status --json` (whole store) | 10,000 | 4.50 s | 1.50 s | 3.0× | ≤ 3× sqlite3 | ✔ yes | 250 |" in text
+    assert "| `status --json` (whole store) | 10,000 | 3.00 s | 1.50 s | 2.0× | ≤ 2× sqlite3 | ✔ yes | 250 |" in text
     assert "| filter keystroke | 10,000 | 31.0 ms | 5.0 ms | 6.2× | ≤ 50 ms | ✔ yes | 200 |" in text
     assert "load average at start 1.50 1.20 1.00" in text
-    # 1k -> 10k: 0.5 s -> 4.5 s is an exponent of log(9)/log(10) = 0.95 (linear)
-    assert "| 10,000 | 4.50 s | 0.450 ms | 1.50 s | 0.95 |" in text
+    # 1k -> 10k: 0.5 s -> 3.0 s is an exponent of log(6)/log(10) = 0.78 (below linear)
+    assert "| 10,000 | 3.00 s | 0.300 ms | 1.50 s | 0.78 |" in text
     assert "Targets met: 2 of 2." in text
 
 

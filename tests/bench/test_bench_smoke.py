@@ -13,7 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 BENCHMARKS = {"status_json", "tui_start", "tui_start_first", "filter_keystroke", "open_patient",
-              "save_refill", "export_csv", "export_xlsx", "peak_memory"}
+              "save_refill", "export_csv", "export_xlsx", "peak_memory", "status_json_floor",
+              *(f"export_{f}_vs_status" for f in ("csv", "xlsx", "html", "fhir", "ward_json"))}
 
 
 def test_one_command_runs_every_benchmark_and_writes_the_table(tmp_path):

@@ -79,3 +79,41 @@ def test_a_fhir_bundle_is_imported_and_ignored_resources_are_counted(data_dir, t
     original = json.loads(run_cli(data_dir, "status", "--json").out)
     again = json.loads(run_cli(data_dir, "--db", str(other), "status", "--json").out)
     assert [(p["mrn"], p["refill"]) for p in again["patients"]] == [(p["mrn"], p["refill"]) for p in original["patients"]]
+
+
+def test_exports_change_nothing_and_check_passes_after_them(data_dir, tmp_path, store_url):
+    """Exports read through the read-only reader (no ORM): every format, on SQLite and on
+    PostgreSQL, leaves the store exactly as it was (no audit entry, no witness change) and
+    `itb-tui check` passes after them."""
+    assert run_cli(data_dir, "--db", store_url, "import", str(EXAMPLE)).code == 0
+    before = run_cli(data_dir, "--db", store_url, "audit", "verify")
+    assert before.code == 0, before.err
+    for fmt in ("csv", "xlsx", "html", "fhir", "ward-json"):
+        r = run_cli(data_dir, "--db", store_url, "export", "--format", fmt, "-o", str(tmp_path / f"w.{fmt}"))
+        assert r.code == 0 and r.err.endswith(f"3 patients ({fmt})\n"), r.err
+    r = run_cli(data_dir, "--db", store_url, "export", "--mrn", "A1001", "--format", "csv")
+    assert r.code == 0 and "A1001" in r.out
+    r = run_cli(data_dir, "--db", store_url, "check")
+    assert r.code == 0, r.out + r.err
+    assert run_cli(data_dir, "--db", store_url, "audit", "verify").out == before.out
+
+
+def test_a_file_written_in_pieces_is_whole_or_not_there(tmp_path):
+    """ward-json goes to its file patient by patient: a failure while the pieces are made
+    leaves the previous file as it was and no temporary file behind."""
+    import pytest
+
+    from itb_tui.cli.common import write_file_atomic
+
+    target = tmp_path / "ward.json"
+    target.write_bytes(b"previous")
+
+    def pieces():
+        yield b"{"
+        raise ValueError("cannot write NaN as a JSON number")
+
+    with pytest.raises(ValueError):
+        write_file_atomic(str(target), pieces())
+    assert target.read_bytes() == b"previous" and sorted(p.name for p in tmp_path.iterdir()) == ["ward.json"]
+    write_file_atomic(str(target), iter([b"a", b"b"]))
+    assert target.read_bytes() == b"ab" and stat.S_IMODE(os.stat(target).st_mode) == 0o600

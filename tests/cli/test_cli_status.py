@@ -168,6 +168,17 @@ def test_status_does_not_import_textual(imported):
     assert _loaded_after(env_for(imported), "status", "--json") == []
 
 
+def test_exports_import_no_orm(imported, tmp_path):
+    """`export` on a current SQLite store reads it as status does (reader.load_for_export):
+    no SQLAlchemy, SQLModel, pydantic, Alembic or UI toolkit, whatever the format (XLSX
+    needs openpyxl, nothing else)."""
+    from cli_runner import env_for
+
+    for fmt in ("csv", "html", "fhir", "ward-json"):
+        assert _loaded_after(env_for(imported), "export", "--format", fmt, "-o", str(tmp_path / f"w.{fmt}")) == []
+    assert _loaded_after(env_for(imported), "export", "--format", "xlsx", "-o", str(tmp_path / "w.xlsx")) == ["openpyxl"]
+
+
 def test_help_and_usage_errors_import_no_database_code(data_dir):
     from cli_runner import env_for
 
@@ -178,3 +189,19 @@ def test_help_and_usage_errors_import_no_database_code(data_dir):
 def test_version(data_dir):
     r = run_cli(data_dir, "--version")
     assert r.code == 0 and r.out.startswith("itb-tui ")
+
+
+def test_status_does_not_import_password_hashing_or_fuzzy_matching(imported):
+    """`status` needs the roles only: the security package imports each name on first use,
+    and organism suggestions import difflib when asked (about 10 ms of the 30-patient report)."""
+    import subprocess
+    import sys
+
+    from cli_runner import env_for
+
+    code = ("import runpy, sys\nsys.argv = ['itb-tui', 'status', '--json']\n"
+            "try:\n    runpy.run_module('itb_tui', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', sorted(m for m in ('hashlib', 'difflib', 'itb_tui.security.passwords',"
+            " 'itb_tui.security.audit_chain') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env_for(imported))
+    assert out.stdout.strip().splitlines()[-1] == "LOADED []", out.stderr

@@ -162,3 +162,34 @@ def replace_mrn(assessment, mrn):
     from dataclasses import replace
 
     return replace(assessment, mrn=mrn)
+
+
+def test_the_streamed_bundle_is_the_whole_bundles_text(pairs, rules, monkeypatch, tmp_path):
+    """render writes one patient's entries at a time (memory); the bytes are those of the
+    whole Bundle built and then written (dumps_bundle(build_bundle(...)))."""
+    from itb_tui.demo import build_demo_ward
+    from itb_tui.formats.fhir.write import build_bundle, dumps_bundle, render
+    from itb_tui.report import assess_all
+
+    stamp = datetime(2026, 11, 25, 8, 30, tzinfo=timezone.utc)
+    bigger = assess_all(build_demo_ward(AS_OF, 120), AS_OF, rules)
+    for some in (pairs, bigger, []):
+        whole = dumps_bundle(build_bundle(some, as_of=AS_OF, rules=rules, generated_at=stamp))
+        assert render(some, as_of=AS_OF, rules=rules, generated_at=stamp) == whole.encode("utf-8")
+        # written to the file piece by piece (here one patient a piece): the same bytes
+        monkeypatch.setattr("itb_tui.formats.fhir.write._CHUNK_BYTES", 1)
+        path = write_export("fhir", some, tmp_path / "w.json", as_of=AS_OF, rules=rules, generated_at=stamp)
+        assert path.read_bytes() == whole.encode("utf-8")
+        monkeypatch.undo()
+
+
+def test_resource_ids_are_uuid5_of_their_keys():
+    """The ids are computed without uuid.UUID objects (speed): exactly uuid5's."""
+    import uuid
+
+    from itb_tui.formats.fhir.ids import _NAMESPACE, resource_id as _uuid
+
+    keys = [("A1001", "patient"), ("Ünïcødé/é", "pump", 0), ("X", "refill-block", "2026-11-25"), ("",), (7, None)]
+    keys += [(f"M{i}", "culture", i) for i in range(500)]
+    for key in keys:
+        assert _uuid(*key) == str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in key)))

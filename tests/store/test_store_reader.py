@@ -238,3 +238,22 @@ def test_a_read_failure_is_one_store_error_line(store_url, monkeypatch):
     reader.close()
     assert "\n" not in str(err.value) and "no_such_column" in str(err.value)
     assert "itb_test:itb_test@" not in str(err.value)
+
+
+def test_the_readers_export_read_is_the_stores(filled, store_url):
+    """`itb-tui export` reads through the reader (no ORM): the same patients, whole
+    history, MRN order, ward and MRN filters as `Store.load_for_export`."""
+    reader = open_reader(store_url)
+    assert reader is not None
+    with reader:
+        _same(reader.load_for_export(), filled.load_for_export())
+        _same(reader.load_for_export(ward="Neuro 4B"), filled.load_for_export(ward="Neuro 4B"))
+        _same(reader.load_for_export(mrns=["C3003", "A1001"]), filled.load_for_export(mrns=["C3003", "A1001"]))
+        _same(reader.load_for_export("Rehab 2", ["C3003", "A1001", "D4004"]),
+              filled.load_for_export("Rehab 2", ["C3003", "A1001", "D4004"]))
+        # argv that is not UTF-8 (a lone surrogate) is not found, on either path
+        assert reader.load_for_export(mrns=["A1001\udcff"]) == filled.load_for_export(mrns=["A1001\udcff"]) == []
+        # the round sheet's disclosure is a write: only the Store does it
+        with pytest.raises(ValueError, match="use the Store"):
+            reader.load_for_export(purpose="round_sheet")
+        assert len(reader.load_for_export()[0].pumps[0].refills) == 1  # struck-out refill stays out
