@@ -315,10 +315,8 @@ def cmd_export(args) -> int:
     # A current store is read without the ORM (the reader's load_for_export, the system's
     # view, as the Store's); an export writes nothing to the store. A format that writes
     # only the assessment reads as status does (one refill per pump, the same bytes).
-    # FHIR needs what only the full store reads (the audit trail: corrected results, the
-    # day a weight was recorded; the lab report statuses): it opens the Store.
     options: dict = {}
-    with (_open if args.format == "fhir" else _open_for_reading)(args, today) as store:
+    with _open_for_reading(args, today) as store:
         narrow = isinstance(store, WardReader) and args.format in ASSESSMENT_ONLY_FORMATS
         reads = store.for_assessing_on(as_of) if narrow else store
         pairs = _pairs(args, reads, as_of, rules, for_export=True)

@@ -2,20 +2,24 @@
 the command line so that the export itself never opens the store (formats never import
 store): each culture's report status and the day each weight was recorded.
 
-- report status: the laboratory's (`lab_report_statuses`: preliminary | final |
+- report status: the laboratory's (`lab_reports`: preliminary | final |
   corrected), or `corrected` for a result corrected on the ward (`culture_corrections`,
   read from the audit trail).
 - weight date: the day (local) of the newest audit row that set the patient's weight.
 
-Cost (issue 17: an export within 1.5x of `status --json`): the audit trail is read once
-for the whole store (one query, not one per patient), the laboratory statuses only for
-patients with a culture result (only a result can be preliminary or corrected).
+Cost (issue 17: an export within 1.5x of `status --json`, and no ORM import): the audit
+entries of the two tables and the laboratory statuses are each read once for the whole
+store (one query each, not one per patient), by the read-only reader where it can.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+
+
+# The audit entries the export derives facts from: weights (patients), corrections (cultures).
+_TRAIL_TABLES = ("patients", "cultures")
 
 
 def _weight_day(entries) -> date | None:
@@ -37,9 +41,14 @@ def fhir_options(store, patients, bundle: str) -> dict:
     wanted = {p.mrn for p in stored}
     trail_of: dict[str, list] = defaultdict(list)
     if stored:
-        for e in store.audit_trail():  # oldest first
+        # the read-only reader reads just the two tables without the ORM; the Store (a
+        # store just created or upgraded) reads its whole trail
+        read_entries = getattr(store, "audit_entries", None)
+        trail = read_entries(_TRAIL_TABLES) if read_entries is not None else store.audit_trail()
+        for e in trail:  # oldest first
             if e.mrn in wanted:
                 trail_of[e.mrn].append(e)
+    lab = store.lab_reports() if stored else {}  # one read: MRN -> {culture id -> (accession, status)}
     statuses: dict[int, str] = {}
     weights: dict[str, date] = {}
     for p in stored:
@@ -49,7 +58,7 @@ def fhir_options(store, patients, bundle: str) -> dict:
             if day is not None:
                 weights[p.mrn] = day
         if any(c.result != "pending" and c.id is not None for c in p.cultures):
-            for cid, (_accession, status) in store.lab_report_statuses(p.mrn).items():
+            for cid, (_accession, status) in lab.get(p.mrn, {}).items():
                 statuses[cid] = status
             for cid in past_corrections(trail):
                 statuses[cid] = "corrected"

@@ -48,20 +48,7 @@ OPTIONAL_HASHED = frozenset({"row_digests"})
 _PENDING = "itb_audit_pending"
 
 
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    table: str
-    record_id: int | None
-    mrn: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    reason: str | None
-    username: str | None = None  # the signed-in user; None for command-line writes
-    hash: str | None = None
+from itb_tui.store.audit_entry import AuditEntry  # noqa: E402,F401  (its home: no SQL imports)
 
 
 def now_utc() -> datetime:

@@ -27,6 +27,7 @@ from itb_tui.store import list_rows, loader
 from itb_tui.store.errors import StoreError
 
 if TYPE_CHECKING:
+    from itb_tui.store.audit_entry import AuditEntry
     from itb_tui.store.deferral_read import TaskDeferral
     from itb_tui.store.note_read import Note
 
@@ -226,6 +227,28 @@ class WardReader:
         from itb_tui.store import note_read
 
         return self._read(lambda cur, ph: note_read.read_dbapi(cur, ph, mrn, include_in_error))
+
+    def audit_entries(self, tables: Sequence[str]) -> "list[AuditEntry]":
+        """The audit entries of `tables` (table names), oldest first: what the FHIR export
+        derives from the trail (a result corrected on the ward, the day a weight was
+        recorded: cli/fhir_export.py), read without the ORM. The same entries as
+        `Store.audit_trail()` gives for those tables (tests/store/test_store_reader.py)."""
+        import json
+
+        from itb_tui.store.audit_entry import AuditEntry
+        from itb_tui.store.note_read import _utc
+
+        def read(cur, placeholder) -> list:
+            marks = ", ".join([placeholder] * len(tables))
+            cur.execute("SELECT id, at, actor, action, table_name, record_id, mrn, before, after, reason,"
+                        f" username, hash FROM audit WHERE table_name IN ({marks}) ORDER BY id", tuple(tables))
+            return [AuditEntry(id=r[0], at=_utc(r[1]), actor=r[2], action=r[3], table=r[4], record_id=r[5],
+                               mrn=r[6], before=json.loads(r[7]) if r[7] else None,
+                               after=json.loads(r[8]) if r[8] else None, reason=r[9], username=r[10],
+                               hash=r[11])
+                    for r in cur.fetchall()]
+
+        return self._read(read) if tables else []
 
     def wards(self) -> list[str]:
         def read(cur, _placeholder) -> list[str]:

@@ -257,3 +257,25 @@ def test_the_readers_export_read_is_the_stores(filled, store_url):
         with pytest.raises(ValueError, match="use the Store"):
             reader.load_for_export(purpose="round_sheet")
         assert len(reader.load_for_export()[0].pumps[0].refills) == 1  # struck-out refill stays out
+
+
+def test_the_readers_audit_entries_are_the_stores_trail_of_those_tables(filled, store_url):
+    """The FHIR export derives corrections and weight dates from the trail through the
+    reader (no ORM): the entries must be exactly the Store's, times and images included."""
+    from dataclasses import replace
+
+    from itb_tui.clinical.records import Culture
+
+    a = filled.get_patient("A1001")
+    pending = next(c for c in a.cultures if c.result == "pending") if any(
+        c.result == "pending" for c in a.cultures) else None
+    if pending is None:
+        filled.add_culture("A1001", Culture(specimen="blood", drawn_on=TODAY, result="pending"), "tester")
+    filled.save_patient(replace(filled.get_patient("A1001"), weight_kg=filled.get_patient("A1001").weight_kg), "tester")
+    want = [e for e in filled.audit_trail() if e.table in ("patients", "cultures")]
+    reader = open_reader(store_url)
+    with reader:
+        got = reader.audit_entries(("patients", "cultures"))
+        assert reader.audit_entries(()) == []
+    assert want and got == want
+    assert {e.table for e in got} == {"patients", "cultures"}
