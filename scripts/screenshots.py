@@ -271,6 +271,29 @@ async def help_small(s: Session) -> bool:
     return True
 
 
+async def detail_with_notes(s: Session) -> bool:
+    """A handover note written through the note form (n), then the detail showing it."""
+    mrn = s.pick(_blocked_with_withdrawal, "blocked with withdrawal risk")
+    await s.open_form(mrn, "n", "itb_tui.ui.forms.note", "NoteForm")
+    s.app.screen.query_one("#f-text").text = "Night: lumbar drain out at 06:00; watch for itch and rebound spasticity."
+    s.app.screen.query_one("#f-for_handover").value = True
+    await s.settle()
+    s.save("form-note")
+    await s.press("ctrl+s")
+    if type(s.app.screen).__name__ != "PatientDetailScreen":
+        raise Skip("the note was not saved")
+    s.save("patient-detail-notes")
+    return True
+
+
+async def ward_list_reviewed(s: Session) -> bool:
+    """The top patient marked reviewed (v): the 'Since review' column says who and when."""
+    await s.home()
+    await s.press("v")
+    s.save("ward-list-reviewed")
+    return True
+
+
 def form_shot(name, key, module, class_name, who=None, what="") -> Shot:
     async def take(s: Session) -> bool:
         mrn = s.pick(who, what) if who is not None else None
@@ -358,6 +381,9 @@ SHOTS = [
     Shot("ward-list-light", "light theme", ward_list_light),
     Shot("ward-list-80x24", "a small terminal", ward_list_small, size=(80, 24)),
     Shot("tasks", "the round's tasks (T): overdue, today, next 7 days, per bed", task_view),
+    Shot("ward-list-reviewed", "the top patient marked reviewed (v)", ward_list_reviewed),
+    Shot("patient-detail-notes", "the note form (n), then the detail with the handover note",
+         detail_with_notes),
     Shot("help", "help: keys and the rules table", help_screen),
     Shot("command-palette", "patient search in the command palette", palette),
     Shot("patient-detail-blocked", "detail: blocked refill and withdrawal risk", detail_blocked),
