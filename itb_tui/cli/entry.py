@@ -321,7 +321,7 @@ def cmd_export(args) -> int:
         reads = store.for_assessing_on(as_of) if narrow else store
         pairs = _pairs(args, reads, as_of, rules, for_export=True)
         if args.format == "fhir":
-            from itb_tui.cli.fhir_export import fhir_options
+            from itb_tui.exports.fhir_context import fhir_options
 
             options = fhir_options(store, [p for p, _ in pairs], args.bundle)
             site = getattr(args, "site_config", None)

@@ -231,7 +231,7 @@ class WardReader:
     def audit_entries(self, tables: Sequence[str]) -> "list[AuditEntry]":
         """The audit entries of `tables` (table names), oldest first: what the FHIR export
         derives from the trail (a result corrected on the ward, the day a weight was
-        recorded: cli/fhir_export.py), read without the ORM. The same entries as
+        recorded: exports/fhir_context.py), read without the ORM. The same entries as
         `Store.audit_trail()` gives for those tables (tests/store/test_store_reader.py)."""
         import json
 

@@ -198,6 +198,7 @@ class ItbApp(App):
         self._data_version: int | None = None
         self._key_hold = KeyHold()  # keys for a screen not ready yet (ui/key_hold.py)
         self.title = "itb-tui · DEMO (synthetic patients)" if demo else "itb-tui"
+        self.site = site  # the checked site configuration (config/), None without one
         if site is not None and site.hospital_name:
             self.title += f" · {site.hospital_name}"
         self.sub_title = fmt.as_of_text(today, today)

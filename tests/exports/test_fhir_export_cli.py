@@ -1,6 +1,6 @@
 """`itb-tui export --format fhir` with what only the store knows (issue 15): the lab's
 report status of each culture and the day the weight was recorded, gathered by the
-command line (cli/fhir_export.py) so the export never opens the store; and
+command line (exports/fhir_context.py) so the export never opens the store; and
 `--bundle transaction` end to end."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from fhir.resources.R4B.bundle import Bundle
 
-from itb_tui.cli.fhir_export import fhir_options
+from itb_tui.exports.fhir_context import fhir_options
 from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import Culture, Patient, Pump
 from itb_tui.formats.fhir.write import render

@@ -189,3 +189,26 @@ def store_rules():
     from itb_tui.clinical.rules import load_rules
 
     return load_rules()
+
+
+async def test_fhir_export_from_the_screen_carries_what_the_command_line_gives(tmp_path):
+    """The export screen passes the store's facts to the FHIR writer as `itb-tui export`
+    does (exports/fhir_context.py): each weight with the day it was recorded. Without
+    them the screen's file said less than the command line's about the same ward."""
+    import json
+
+    store = store_with_users(tmp_path)
+    weighed = {p.mrn for p in store.load_patients() if p.weight_kg is not None}
+    assert weighed
+    app = app_as(store, "adam")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot)
+        screen.query_one("#export-format", Select).value = "fhir"
+        await settle(pilot)
+        await run_export(pilot)
+        path = screen.result.path
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    weights = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
+               and e["resource"]["code"].get("text") and "weight" in e["resource"]["code"]["text"].lower()]
+    assert len(weights) == len(weighed)
+    assert all(w.get("effectiveDateTime") for w in weights)

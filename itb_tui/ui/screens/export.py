@@ -272,13 +272,20 @@ class ExportScreen(Screen):
             # The app's own exports folder: made on first use, owner-only like the store's.
             target.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             target.parent.mkdir(mode=0o700, exist_ok=True)
-        round_data = None
-        if export_format in ("html", "ics"):  # the tasks' deferrals, one read (exports/round_data.py)
+        options: dict = {}
+        if export_format in ("html", "ics"):  # the tasks' deferrals and notes, one read (exports/round_data.py)
             from itb_tui.exports.round_data import read_round_data
 
-            round_data = read_round_data(app.store)
+            options["round_data"] = read_round_data(app.store)
+        if export_format == "fhir":  # report statuses, weight dates: as `itb-tui export` gives them
+            from itb_tui.exports.fhir_context import fhir_options
+
+            options = fhir_options(app.store, [p for p, _ in pairs], "collection")
+            site = getattr(app, "site", None)
+            if site is not None:
+                options["mrn_system"] = site.mrn_system
         written = write_export(export_format, pairs, target, as_of=as_of, rules=app.rules,
-                               generated_at=datetime.now(timezone.utc), round_data=round_data)
+                               generated_at=datetime.now(timezone.utc), **options)
         return ExportDone(Path(written), len(pairs), total, export_format, only)
 
     def _progress(self, done: int, total: int, text: str) -> None:

@@ -1,6 +1,8 @@
 """What the FHIR export needs from the store beyond the records (issue 15), gathered by
-the command line so that the export itself never opens the store (formats never import
-store): each culture's report status and the day each weight was recorded.
+the command line and the export screen alike (the same facts whichever way a ward is
+exported), so that the FHIR writer itself never opens the store (formats never import
+store; the store is duck-typed here): each culture's report status and the day each
+weight was recorded.
 
 - report status: the laboratory's (`lab_reports`: preliminary | final |
   corrected), or `corrected` for a result corrected on the ward (`culture_corrections`,
