@@ -41,7 +41,9 @@ def _sheet_task_keys(env, tmp_path):
     target = tmp_path / "round.html"
     _run(env, "--demo", "export", "--format", "html", "-o", str(target))
     html = target.read_text(encoding="utf-8")
-    return {chunk.split('"', 1)[0] for chunk in html.split('data-key="')[1:]}
+    # Only the "Tasks due" rows: the changes section keys its lines too (by kind of change).
+    rows = [chunk.split("</tr>", 1)[0] for chunk in html.split('data-section="tasks"')[1:]]
+    return {chunk.split('"', 1)[0] for row in rows for chunk in row.split('data-key="')[1:]}
 
 
 def _calendar(env, tmp_path, *extra):
