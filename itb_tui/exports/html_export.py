@@ -2,8 +2,8 @@
 
 Made for paper on a ward round: A4 landscape. Each patient is one block: a strip with the
 name, MRN, ward and bed, the status row (refill, reservoir, antifungal, reimplant,
-alerts), then the sections of present/round_sheet.py (the tasks due; later the changes
-since the last round and the handover notes) and an empty box for handwritten notes.
+alerts), then the sections of present/round_sheet.py (the changes since the last review, the
+tasks due, the handover notes) and an empty box for handwritten notes.
 The printer keeps a block on one page (`break-inside: avoid`); a block taller than a
 page starts on a new page and its strip is repeated on the next (a table header), so an
 alert is never printed under someone else's name or under none. The page margins carry

@@ -71,6 +71,9 @@ NEW_RESULT_MARK = "✉"
 NOT_REVIEWED_TEXT = f"{NOT_REVIEWED_MARK} not reviewed"
 NEW_RESULT_TEXT = f"{NEW_RESULT_MARK} new result"
 
+# The printed round sheet's section title (present/round_sheet.py changes_section).
+SHEET_TITLE = "Changes since the last review"
+
 # The ward summary line's words for the `c` quick filter.
 CHANGED_FILTER_TEXT = "changed or not reviewed"
 

@@ -3,9 +3,10 @@ sections, each a title and lines of words, computed here so the sheet (exports/
 html_export.py) only lays them out.
 
 Why a list of section functions (`SECTIONS`): the round sheet grows with the round.
-Today it carries the tasks due (the same list as `itb-tui tasks` and the task view, T);
-"changes since the last round" (reviewed marks) and "handover notes" are built by other
-slices and join by adding one function each to `SECTIONS`, reading what the export
+It carries, in this order, the changes since the patient's last review (the detail's
+"since review" lines: present/changes.py), the tasks due (the same list as `itb-tui
+tasks` and the task view, T) and the handover notes; a new section joins by adding one
+function to `SECTIONS`, reading what the export
 read once for the whole ward (`RoundData`), never the store per patient (issue 17: an
 export costs at most 1.5x `status --json`). A section function takes (patient,
 assessment, context) and returns a `Section`, or None to print nothing for that patient.
@@ -23,6 +24,8 @@ from typing import Any, Callable, Iterable, Mapping
 from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.records import Patient
 from itb_tui.present import words as w
+from itb_tui.present.changes import NOT_REVIEWED_TEXT, changes_since, detail_lines
+from itb_tui.present.changes import SHEET_TITLE as CHANGES_TITLE
 from itb_tui.present.notes import SHEET_TITLE as NOTES_TITLE
 from itb_tui.present.tasks import WEEK_DAYS, Task, task_text, ward_tasks
 
@@ -39,7 +42,7 @@ class SectionLine:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    key: str  # "tasks" (and, once built: "changes", "notes")
+    key: str  # "changes", "tasks" or "notes"
     title: str  # the heading printed beside the lines
     lines: tuple[SectionLine, ...]
     empty: str = ""  # printed when there are no lines (say "none", never a blank)
@@ -49,10 +52,13 @@ class Section:
 class RoundData:
     """What the sheet needs beside the patients, read ONCE per export (exports/
     round_data.py reads it from the store). Sections added later put their ward-wide
-    reads here as new fields (e.g. `reviews`, `notes`), defaulting to empty."""
+    reads here as new fields, defaulting to empty."""
 
     deferrals: tuple = ()  # present.tasks.Deferral-like records (mrn, task_key, until, reason)
     notes: Mapping[str, tuple] | None = None  # MRN -> present.notes.SheetNote awaiting handover
+    # MRN -> the last review with the audit entries since (store.patient_reviews); a patient
+    # not in it was never reviewed on this ward. None: the store keeps no reviews.
+    reviews: Mapping[str, Any] | None = None
     extra: Mapping[str, Any] | None = None  # for a section not yet given a field of its own
 
 
@@ -96,6 +102,30 @@ def tasks_section(patient: Patient, _assessment: Assessment, context: RoundConte
     return Section("tasks", TASKS_TITLE, lines, empty=f"none due by {until}")
 
 
+_CHANGE_TONES = {w.DANGER: "danger", w.WARN: "warn"}
+
+
+def changes_section(patient: Patient, assessment: Assessment, context: RoundContext) -> Section | None:
+    """What the detail shows at its top (present/changes.py detail_lines): 'Changed since
+    reviewed by nora 2026-11-24 09:12 UTC:' and every change since that review, by anyone,
+    most serious first; 'No change since reviewed by ...' when there is none; for a patient
+    never reviewed on this ward the list's '○ not reviewed' (never "no change": nothing
+    says they were seen). Nothing when the store keeps no reviews at all."""
+    reviews = context.data.reviews
+    if reviews is None:
+        return None
+    review = reviews.get(patient.mrn)
+    if review is None:
+        return Section("changes", CHANGES_TITLE, (), empty=NOT_REVIEWED_TEXT)
+    changes = changes_since(review, patient, assessment)
+    heading, lines = detail_lines(review, changes)
+    if not lines:
+        return Section("changes", CHANGES_TITLE, (), empty=heading)
+    body = tuple(SectionLine(text, change.kind, _CHANGE_TONES.get(role, ""))
+                 for (text, role), change in zip(lines, changes))
+    return Section("changes", CHANGES_TITLE, (SectionLine(heading, "reviewed"),) + body)
+
+
 def notes_section(patient: Patient, _assessment: Assessment, context: RoundContext) -> Section | None:
     """The patient's handover notes still awaiting handover, newest first, with when and
     who ('2026-11-10 14:05 · nurse.nina: drain out at 06:00'); nothing for a patient
@@ -106,9 +136,9 @@ def notes_section(patient: Patient, _assessment: Assessment, context: RoundConte
     return Section("notes", NOTES_TITLE, tuple(SectionLine(n.line, tone="warn") for n in found))
 
 
-# The sections in print order. The integrator adds ("changes", changes_section) first;
-# tests/present/test_round_sheet.py shows how a section plugs in.
+# The sections in print order (tests/present/test_round_sheet.py shows how one plugs in).
 SECTIONS: tuple[tuple[str, SectionFunction], ...] = (
+    ("changes", changes_section),
     ("tasks", tasks_section),
     ("notes", notes_section),
 )

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from itb_tui.store.audit_entry import AuditEntry
     from itb_tui.store.deferral_read import TaskDeferral
     from itb_tui.store.note_read import Note
+    from itb_tui.store.review_read import PatientReview
 
 # The schema this code reads: the same constants schema.py uses (versions.py), so a new
 # migration cannot leave the fast path reading an older layout.
@@ -227,6 +228,13 @@ class WardReader:
         from itb_tui.store import note_read
 
         return self._read(lambda cur, ph: note_read.read_dbapi(cur, ph, mrn, include_in_error))
+
+    def patient_reviews(self, mrn: str | None = None) -> "dict[str, PatientReview]":
+        """As `Store.patient_reviews` (the round sheet's "changes since the last review",
+        read once per export: exports/round_data.py)."""
+        from itb_tui.store import review_read
+
+        return self._read(lambda cur, ph: review_read.read_dbapi(cur, ph, mrn))
 
     def audit_entries(self, tables: Sequence[str]) -> "list[AuditEntry]":
         """The audit entries of `tables` (table names), oldest first: what the FHIR export

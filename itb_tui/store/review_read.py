@@ -39,3 +39,49 @@ class PatientReview:
     audit_position: int  # the last audit entry the reviewed screen covered
     summary: dict[str, Any] = field(default_factory=dict)
     events: tuple[ChangeEvent, ...] = ()
+
+
+# --- the same read on a plain DB-API cursor (store/reader.py: exports without the ORM) ----
+
+# Trail entries that are not changes to the patient's care (the review itself); the
+# Store's query (store/reviews.py) leaves out the same.
+NOT_CHANGES = ("reviews",)
+
+
+def read_dbapi(cur: Any, placeholder: str, mrn: str | None = None) -> dict[str, PatientReview]:
+    """As `Store.patient_reviews` (store/reviews.py), spelled out in SQL: the last review of
+    every reviewed patient (or of `mrn`) with the audit entries about them after its
+    position, oldest first (tests/store/test_store_reader.py: equal to the Store's)."""
+    import json
+
+    from itb_tui.store.note_read import _utc
+
+    def parsed(text: str | None) -> Any:
+        if text is None:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None  # a damaged entry: `itb-tui check` reports it; the change still counts
+
+    last = "SELECT max(id) FROM reviews GROUP BY patient_id"
+    where, params = "", ()
+    if mrn is not None:
+        where, params = f" AND p.mrn = {placeholder}", (mrn,)
+    cur.execute("SELECT r.id, p.mrn, r.reviewed_by, r.reviewed_at, r.audit_position, r.summary"
+                " FROM reviews r JOIN patients p ON p.id = r.patient_id"
+                f" WHERE r.id IN ({last}){where} ORDER BY r.id", params)
+    reviews = cur.fetchall()
+    if not reviews:
+        return {}
+    skip = ", ".join([placeholder] * len(NOT_CHANGES))
+    cur.execute("SELECT a.id, a.at, a.actor, a.action, a.table_name, a.record_id, a.mrn, a.before, a.after"
+                " FROM audit a JOIN patients p ON p.mrn = a.mrn JOIN reviews r ON r.patient_id = p.id"
+                f" WHERE r.id IN ({last}) AND a.id > r.audit_position AND a.table_name NOT IN ({skip})"
+                f"{where} ORDER BY a.id", NOT_CHANGES + params)
+    events: dict[str, list[ChangeEvent]] = {}
+    for id_, at, actor, action, table, record_id, who, before, after in cur.fetchall():
+        events.setdefault(who, []).append(ChangeEvent(id_, _utc(at), actor, action, table, record_id,
+                                                      parsed(before), parsed(after)))
+    return {m: PatientReview(m, by, _utc(at), position, parsed(summary) or {}, tuple(events.get(m, ())))
+            for _id, m, by, at, position, summary in reviews}

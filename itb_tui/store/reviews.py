@@ -32,9 +32,7 @@ from itb_tui.store import audit
 from itb_tui.store import schema as s
 from itb_tui.store.errors import NotFound, StoreError
 from itb_tui.store.review_read import MAX_SUMMARY_CHARS, ChangeEvent, PatientReview
-
-# Trail entries that are not changes to the patient's care (the review itself).
-_NOT_CHANGES = ("reviews",)
+from itb_tui.store.review_read import NOT_CHANGES as _NOT_CHANGES
 
 
 def _summary_text(summary: Mapping[str, Any]) -> str:

@@ -41,7 +41,9 @@ def _sheet_task_keys(env, tmp_path):
     target = tmp_path / "round.html"
     _run(env, "--demo", "export", "--format", "html", "-o", str(target))
     html = target.read_text(encoding="utf-8")
-    return {chunk.split('"', 1)[0] for chunk in html.split('data-key="')[1:]}
+    # Only the "Tasks due" rows: the changes section keys its lines too (by kind of change).
+    rows = [chunk.split("</tr>", 1)[0] for chunk in html.split('data-section="tasks"')[1:]]
+    return {chunk.split('"', 1)[0] for row in rows for chunk in row.split('data-key="')[1:]}
 
 
 def _calendar(env, tmp_path, *extra):
@@ -105,3 +107,35 @@ def test_round_sheet_prints_a_handover_note_under_its_patient_only(env, tmp_path
     assert "relatives visit at 4" not in html
     assert 'data-section="notes"' in _patient_block(html, "D1003")
     assert "night: check pump site at 02:00" in _patient_block(html, "D1003")
+
+
+def test_round_sheet_prints_the_changes_since_a_review_in_that_patients_block(env, tmp_path):
+    """Issue 16 item 4: D1002 reviewed on the round (through the Store, as `v` does), then
+    a positive blood culture recorded: `export --format html` (the read-only reader) says
+    so in D1002's block, first of its sections; a patient never reviewed says so."""
+    from itb_tui.clinical.engine import assess
+    from itb_tui.clinical.records import Culture
+    from itb_tui.paths import DEMO_DB_NAME, to_url
+    from itb_tui.present.changes import summary_of
+    from itb_tui.store import open_store
+
+    today = date.fromisoformat(TODAY)
+    store = open_store(to_url(os.path.join(env["ITB_TUI_DATA_DIR"], DEMO_DB_NAME)), today=today)
+    try:
+        patient = store.get_patient("D1002")
+        store.mark_reviewed("D1002", summary_of(patient, assess(patient, today)), "os:nurse",
+                            expected_version=patient.row_version)
+        store.add_culture("D1002", Culture(specimen="blood", drawn_on=today, result="positive",
+                                           organism="Staphylococcus aureus"), "os:dr")
+    finally:
+        store.close()
+    target = tmp_path / "round.html"
+    _run(env, "--demo", "export", "--format", "html", "-o", str(target))
+    html = target.read_text(encoding="utf-8")
+    block = _patient_block(html, "D1002")
+    assert block.index('data-section="changes"') < block.index('data-section="tasks"')
+    assert "Changed since reviewed by os:nurse" in block
+    assert "new: positive blood culture (Staphylococcus aureus)" in block
+    assert html.count("new: positive blood culture (Staphylococcus aureus)") == 1
+    never = _patient_block(html, "D1001")
+    assert 'data-section="changes"' in never and "○ not reviewed" in never

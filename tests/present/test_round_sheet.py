@@ -5,7 +5,7 @@ adding one function to the list, reading what the export read once for the ward.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from present_factories import AS_OF, alert, assessment, patient, reservoir
 
@@ -18,7 +18,10 @@ from itb_tui.present.round_sheet import (
     patient_sections,
     round_context,
 )
+from itb_tui.present.changes import summary_of
+from itb_tui.present.notes import SheetNote
 from itb_tui.present.tasks import Deferral, ward_tasks
+from itb_tui.store.review_read import ChangeEvent, PatientReview
 
 # AS_OF = 2026-12-03.
 # T1: refill-by in 3 d (2026-12-06, within the week) and an eye exam due 2026-12-01
@@ -75,3 +78,57 @@ def test_a_new_section_plugs_in_and_reads_the_ward_data_once():
                        round_data=data, sections=sections)
     assert html.count('data-section="notes"') == 1 and "night: pump site red" in html
     assert html.count('data-section="tasks"') == 2
+
+
+# --- "Changes since the last review" (issue 16 item 4) -----------------------------------
+
+REVIEWED_AT = datetime(2026, 12, 2, 9, 12, tzinfo=timezone.utc)
+
+
+def _review(mrn, *events):
+    """The store's record of a review (store/review_read.py) with the entries since; the
+    summary is what the assessment says now, so only the trail's entries are changes."""
+    pair = next(pa for pa in PAIRS if pa[0].mrn == mrn)
+    return PatientReview(mrn, "nora", REVIEWED_AT, 41, summary_of(*pair), tuple(events))
+
+
+POSITIVE_CULTURE = ChangeEvent(42, REVIEWED_AT + timedelta(hours=3), "os:dr", "create", "cultures", 7,
+                               None, {"specimen": "blood", "result": "positive",
+                                      "organism": "Staphylococcus aureus"})
+
+
+def _sections(data):
+    context = round_context(PAIRS, AS_OF, data)
+    return {pa[0].mrn: patient_sections(*pa, context) for pa in PAIRS}
+
+
+def test_changes_come_first_then_tasks_then_notes():
+    assert [key for key, _make in SECTIONS] == ["changes", "tasks", "notes"]
+    data = RoundData(reviews={"T1": _review("T1", POSITIVE_CULTURE)},
+                     notes={"T1": (SheetNote("2026-12-03 07:00", "nurse.nina", "drain out", "2026-12-03 07:00 · nurse.nina: drain out"),)})
+    assert [s.key for s in _sections(data)["T1"]] == ["changes", "tasks", "notes"]
+
+
+def test_a_new_positive_culture_since_the_review_is_printed_in_the_details_words():
+    """Reviewed by nora 2026-12-02 09:12; a positive blood culture recorded 3 h later."""
+    section = _sections(RoundData(reviews={"T1": _review("T1", POSITIVE_CULTURE)}))["T1"][0]
+    assert section.key == "changes" and section.title == "Changes since the last review"
+    heading, change = section.lines
+    assert heading.text == "● Changed since reviewed by nora 2026-12-02 09:12 UTC:"
+    assert change.text == "● new: positive blood culture (Staphylococcus aureus)"
+    assert change.tone == "danger" and change.key == "positive_result"
+    html = render_text(PAIRS, as_of=AS_OF, rules=None, generated_at=datetime(2026, 12, 3),
+                       round_data=RoundData(reviews={"T1": _review("T1", POSITIVE_CULTURE)}))
+    assert html.count("new: positive blood culture (Staphylococcus aureus)") == 1
+
+
+def test_never_reviewed_says_not_reviewed_and_unchanged_says_no_change():
+    by_mrn = _sections(RoundData(reviews={"T1": _review("T1")}))
+    unchanged, never = by_mrn["T1"][0], by_mrn["T2"][0]
+    assert never.key == "changes" and never.lines == () and never.empty == "○ not reviewed"
+    assert unchanged.lines == ()
+    assert unchanged.empty == "✓ No change since reviewed by nora 2026-12-02 09:12 UTC."
+
+
+def test_a_store_without_reviews_prints_no_changes_section():
+    assert [s.key for s in _sections(RoundData())["T2"]] == ["tasks"]

@@ -279,3 +279,26 @@ def test_the_readers_audit_entries_are_the_stores_trail_of_those_tables(filled, 
         assert reader.audit_entries(()) == []
     assert want and got == want
     assert {e.table for e in got} == {"patients", "cultures"}
+
+
+def test_the_readers_patient_reviews_are_the_stores(filled, store_url):
+    """The round sheet's "changes since the last review" read without the ORM (issue 16
+    item 4): the last review of each patient (a second review replaces the first), the
+    entries since (not the review's own), times and images, exactly as the Store's."""
+    summary = {"refill": "ok", "critical": [], "pump": None, "dose": None, "concentration": None}
+    mrns = [p.mrn for p in filled.load_patients()]
+    first, second = mrns[0], mrns[1]
+    filled.mark_reviewed(first, summary, "os:nurse")
+    filled.add_culture(first, Culture(specimen="blood", drawn_on=TODAY, result="positive",
+                                      organism="Staphylococcus aureus"), "os:dr")
+    filled.mark_reviewed(second, summary, "os:nurse")
+    filled.mark_reviewed(second, {**summary, "refill": "blocked"}, "os:dr")
+    want = filled.patient_reviews()
+    reader = open_reader(store_url)
+    with reader:
+        got = reader.patient_reviews()
+        one = reader.patient_reviews(first)
+    assert got == want and set(got) == {first, second}
+    assert one == filled.patient_reviews(first) == {first: want[first]}
+    assert [e.table for e in got[first].events] == ["cultures"]
+    assert got[second].reviewed_by == "os:dr" and got[second].events == ()
