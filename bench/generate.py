@@ -58,14 +58,32 @@ def schema_fingerprint() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
-def store_path(patients: int, fingerprint: str | None = None) -> Path:
+# The stores the bench can build: "hospital" (bench/synthetic.py, long histories) and
+# "scenarios" (the clinical scenario table repeated, bench/scenarios.py).
+KINDS = ("hospital", "scenarios")
+
+
+def store_path(patients: int, fingerprint: str | None = None, kind: str = "hospital") -> Path:
     fp = fingerprint or schema_fingerprint()
+    if kind == "scenarios":
+        from bench.scenarios import table_digest
+
+        return CACHE_DIR / f"scenarios-t{table_digest()}-s{fp}-n{patients}.db"
     return CACHE_DIR / f"hospital-g{GENERATOR_VERSION}-s{fp}-n{patients}.db"
 
 
-def build_store(path: Path, patients: int, progress: Callable[[str], None] | None = None) -> Path:
-    """Write `patients` synthetic patients into a new store at `path` (atomically: built
-    under a temporary name, checkpointed, then renamed)."""
+def _patients(kind: str, count: int):
+    if kind == "scenarios":
+        from bench.scenarios import scenario_hospital
+
+        return scenario_hospital(count, BENCH_TODAY)
+    return synthetic_hospital(count, BENCH_TODAY)
+
+
+def build_store(path: Path, patients: int, progress: Callable[[str], None] | None = None,
+                kind: str = "hospital") -> Path:
+    """Write `patients` synthetic patients of `kind` into a new store at `path`
+    (atomically: built under a temporary name, checkpointed, then renamed)."""
     from itb_tui.store import open_store
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,17 +95,17 @@ def build_store(path: Path, patients: int, progress: Callable[[str], None] | Non
     try:
         batch = []
         done = 0
-        for patient in synthetic_hospital(patients, BENCH_TODAY):
+        for patient in _patients(kind, patients):
             batch.append(patient)
             if len(batch) == BATCH:
-                store.import_patients(batch, ACTOR, reason="synthetic benchmark hospital")
+                store.import_patients(batch, ACTOR, reason=f"synthetic benchmark {kind}")
                 done += len(batch)
                 batch = []
                 if progress and done % 5000 == 0:
                     progress(f"  {done:,}/{patients:,} patients written "
                              f"({time.perf_counter() - started:.0f} s)")
         if batch:
-            store.import_patients(batch, ACTOR, reason="synthetic benchmark hospital")
+            store.import_patients(batch, ACTOR, reason=f"synthetic benchmark {kind}")
         store.set_meta("kind", "benchmark")
         store.checkpoint()
     finally:
@@ -99,16 +117,16 @@ def build_store(path: Path, patients: int, progress: Callable[[str], None] | Non
 
 
 def ensure_store(patients: int, progress: Callable[[str], None] | None = None,
-                 fingerprint: str | None = None) -> tuple[Path, float | None]:
+                 fingerprint: str | None = None, kind: str = "hospital") -> tuple[Path, float | None]:
     """The cached store of `patients` patients, built if missing; (path, build seconds or
     None when it came from the cache)."""
-    path = store_path(patients, fingerprint)
+    path = store_path(patients, fingerprint, kind)
     if path.exists():
         return path, None
     if progress:
-        progress(f"building a synthetic store of {patients:,} patients -> {path.name}")
+        progress(f"building a synthetic {kind} store of {patients:,} patients -> {path.name}")
     started = time.perf_counter()
-    build_store(path, patients, progress)
+    build_store(path, patients, progress, kind)
     return path, time.perf_counter() - started
 
 

@@ -105,11 +105,17 @@ def growth(run: dict) -> list[str]:
 def stores(run: dict) -> list[str]:
     lines = ["| Patients | File | Pumps | Refills | Cultures | Courses | Bridging | Exams | Audit rows | Built in |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for size, s in sorted(run["stores"].items(), key=lambda kv: int(kv[0])):
+    def order(kv):  # the hospital's stores by size, then the scenario table's
+        kind, _, n = kv[0].rpartition("-")
+        return (kind, int(n))
+
+    for size, s in sorted(run["stores"].items(), key=order):
         rows = s["rows"]
         built = "cache" if s.get("build_s") is None else f"{s['build_s']:.0f} s"
+        kind, _, n = size.rpartition("-")
+        shown = f"{int(n):,}" + (f" ({kind})" if kind else "")
         lines.append(
-            f"| {int(size):,} | {s['file_mb']} MB | {rows.get('pumps', 0):,} | {rows.get('refills', 0):,} | "
+            f"| {shown} | {s['file_mb']} MB | {rows.get('pumps', 0):,} | {rows.get('refills', 0):,} | "
             f"{rows.get('cultures', 0):,} | {rows.get('antifungal_courses', 0):,} | {rows.get('bridging', 0):,} | "
             f"{rows.get('exams', 0):,} | {rows.get('audit', 0):,} | {built} |"
         )

@@ -20,6 +20,7 @@ from bench import cases
 from bench.generate import ensure_store, schema_fingerprint
 from bench.machine import load_average, machine_info, sqlite3_shell
 from bench.measure import ROOT, ChildFailed, run_child, spawner
+from bench.scenarios import ScenarioTableMissing
 from bench.synthetic import BENCH_TODAY, GENERATOR_VERSION
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -105,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
                                         build_s=None if built is None else round(built, 1))
         progress(f"== {size:,} patients ({db.name}); load average {load_average()}")
         results += run_size(db, size, args, groups, progress)
+        if "status" in groups and size < BIG:
+            results.append(run_scenarios(size, args, fingerprint, run, progress))
         if "status" in groups:
             try:
                 run["status_phases"][str(size)] = status_phases(db)
@@ -175,6 +178,20 @@ def run_size(db: Path, size: int, args, groups, progress) -> list[cases.Result]:
             for key, title in _GROUP_BENCHMARKS[group]:
                 out.append(cases.Result(key, title, size, [], notes=[f"FAILED: {exc}"]))
     return out
+
+
+def run_scenarios(size: int, args, fingerprint: str, run: dict, progress) -> cases.Result:
+    """`status --json` on the clinical scenario table repeated to `size` patients (its
+    store is listed under "scenarios-N" in the run's stores)."""
+    key, title = "status_json_scenarios", cases.STATUS_SCENARIOS_TITLE
+    try:
+        db, built = ensure_store(size, progress, fingerprint, kind="scenarios")
+        run["stores"][f"scenarios-{size}"] = dict(cases.store_stats(db), path=_shown(db),
+                                                 build_s=None if built is None else round(built, 1))
+        return cases.bench_status(db, size, args.repeat, progress, key, title)
+    except (ChildFailed, ScenarioTableMissing) as exc:
+        progress(f"bench: {key} failed at {size:,} patients: {exc}")
+        return cases.Result(key, title, size, [], notes=[f"FAILED: {exc}"])
 
 
 def _child_profile(what: str, db: Path, count: int | None = None) -> dict:

@@ -7,7 +7,7 @@ can check it) and the table's suggested action unless the rule wrote a more spec
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterable
+from typing import Sequence
 
 from itb_tui.clinical.assessment import ALERT_CODES, Alert
 from itb_tui.clinical.rules import Rules
@@ -30,9 +30,11 @@ def make_alert(code: str, text: str, rules: Rules, action: str | None = None,
     )
 
 
-def ordered(alerts: Iterable[Alert]) -> tuple[Alert, ...]:
+def ordered(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
     """Critical, then warning, then info; within a severity the contract's code order.
     Each code appears once (the first one built wins)."""
+    if len(alerts) < 2:  # most patients: nothing to sort or deduplicate
+        return tuple(alerts)
     seen: set[str] = set()
     unique = []
     for alert in alerts:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from itb_tui.clinical.organisms import lookup
 from itb_tui.clinical.pumps import current_pump, implanted_by
@@ -77,7 +78,11 @@ def _in_at(pump: Pump, day: date) -> bool:
 def build_facts(patient: Patient, as_of: date, lookback_days: int | None = None) -> Facts:
     """`lookback_days` (rules.episode_lookback_days): a device-site culture older than that
     no longer counts as a device infection (None: no bound)."""
-    cultures = sorted((c for c in patient.cultures if c.drawn_on <= as_of), key=_drawn_on)
+    # A C-level key (attrgetter) and no sort of 0 or 1 cultures: build_facts runs once per
+    # patient per list, the largest single cost of the engine (profile, docs/benchmarks.md).
+    cultures = [c for c in patient.cultures if c.drawn_on <= as_of]
+    if len(cultures) > 1:
+        cultures.sort(key=_drawn_on)
     blood: list[Culture] = []
     no_growth: list[date] = []
     fungal: list[Culture] = []
@@ -133,8 +138,8 @@ def build_facts(patient: Patient, as_of: date, lookback_days: int | None = None)
         implanted_pump=implanted,
         pumps=pumps,
         courses=courses,
-        bridging=[b for b in patient.bridging if b.started_on <= as_of],
-        exams=[e for e in patient.exams if e.on <= as_of],
+        bridging=[b for b in patient.bridging if b.started_on <= as_of] if patient.bridging else [],
+        exams=[e for e in patient.exams if e.on <= as_of] if patient.exams else [],
         symptoms_resolved_on=_known(patient.symptoms_resolved_on, as_of),
         neutrophil_recovery_on=_known(patient.neutrophil_recovery_on, as_of),
         device_infections=device,
@@ -143,8 +148,7 @@ def build_facts(patient: Patient, as_of: date, lookback_days: int | None = None)
     )
 
 
-def _drawn_on(culture: Culture) -> date:
-    return culture.drawn_on
+_drawn_on = attrgetter("drawn_on")  # a culture's sort key: the day it was drawn
 
 
 def _known(day: date | None, as_of: date) -> date | None:

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 BENCHMARKS = {"status_json", "tui_start", "tui_start_first", "filter_keystroke", "open_patient",
               "save_refill", "export_csv", "export_xlsx", "peak_memory", "status_json_floor",
+              "status_json_scenarios",
               *(f"export_{f}_vs_status" for f in ("csv", "xlsx", "html", "fhir", "ward_json"))}
 
 
@@ -40,6 +41,7 @@ def test_one_command_runs_every_benchmark_and_writes_the_table(tmp_path):
     assert len(results["filter_keystroke"]["samples"]) == 3
     assert len(results["open_patient"]["samples"]) == 2
     assert run["stores"]["8"]["rows"]["patients"] == 8
+    assert run["stores"]["scenarios-8"]["rows"]["patients"] == 8
     assert run["machine"]["cores"] and run["load_average_start"]
     doc = (out / "benchmarks.md").read_text()
     assert "| Benchmark | Patients | Median | Baseline median | Ratio | Target | Met? | Peak MB |" in doc
