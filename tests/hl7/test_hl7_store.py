@@ -143,3 +143,12 @@ def test_a_result_the_record_checks_refuse_is_quarantined_with_a_history_on_file
     assert "before" in out.detail or "birth" in out.detail, out.detail
     assert len(_cultures(store)) == 1  # only the earlier one
     assert store.lab_quarantine()[-1].reason == out.detail
+
+
+def test_an_organism_sent_only_as_its_snomed_ct_code_blocks_the_refill(store):
+    # 3092008: Staphylococcus aureus, verified in data/organisms.toml.
+    store.import_patients([quiet_patient()], "tester")
+    out = _apply(store, _msg(oru, observations=(("CWE", AEROBIC, "3092008^^SCT", "F"),)))
+    assert (out.outcome, out.refill) == ("imported", "blocked")
+    (c,) = _cultures(store)
+    assert (c.result, c.organism) == ("positive", "Staphylococcus aureus")
