@@ -59,7 +59,7 @@ def _lock_head_waiting(conn: Connection) -> None:
     try:
         point = conn.begin_nested()
         try:
-            audit.read_head(conn, lock=True)
+            audit.locked_head(conn)
             point.commit()
             return
         except OperationalError:
@@ -68,7 +68,7 @@ def _lock_head_waiting(conn: Connection) -> None:
         remaining_ms = max(1, int((connect.write_wait_s() - (time.monotonic() - start)) * 1000))
         conn.execute(text(f"SET LOCAL lock_timeout = '{remaining_ms}ms'"))
         try:
-            audit.read_head(conn, lock=True)
+            audit.locked_head(conn)
         except OperationalError:
             raise connect.gave_up(time.monotonic() - start) from None
     finally:
@@ -155,11 +155,11 @@ class Access:
                     conn.execution_options(isolation_level="REPEATABLE READ")
                 head = token = None
                 with conn.begin():
-                    if write and self.dialect != "sqlite":
-                        _lock_head_waiting(conn)
-                    if write:
-                        audit.defer(conn)
                     try:
+                        if write and self.dialect != "sqlite":
+                            _lock_head_waiting(conn)
+                        if write:
+                            audit.defer(conn)
                         yield conn
                         if write:
                             # The audit rows are sealed with the digests of the rows as

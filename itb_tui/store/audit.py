@@ -39,6 +39,7 @@ ACTIONS = (
     "review",  # a patient marked reviewed on the round (issue 16; table reviews)
 )
 HEAD_KEY = "audit_head"
+_LOCKED_HEAD = "itb_audit_locked_head"  # conn.info: the head `locked_head` read
 # The columns each hash covers, as stored (before/after are the JSON text itself).
 # `row_digests` (schema 5): the digest of each row the entry's write left (rowdigest.py),
 # hashed only when present, so entries written before it existed verify unchanged.
@@ -148,7 +149,8 @@ def append_now(conn: Connection, rows: list[dict]) -> tuple[int, str]:
 
     rows = [dict(r) for r in rows]
     rowdigest.attach(conn, rows)
-    last_id, last_hash = read_head(conn, lock=True)
+    locked = conn.info.pop(_LOCKED_HEAD, None)
+    last_id, last_hash = locked if locked is not None else read_head(conn, lock=True)
     sealed = sealed_rows(rows, last_id, last_hash, None)
     conn.execute(insert(s.audit), sealed)
     head = (sealed[-1]["id"], sealed[-1]["hash"])
@@ -183,6 +185,17 @@ def defer(conn: Connection) -> None:
 
 def discard(conn: Connection) -> None:
     conn.info.pop(_PENDING, None)
+    conn.info.pop(_LOCKED_HEAD, None)
+
+
+def locked_head(conn: Connection) -> tuple[int, str]:
+    """PostgreSQL writer lock (the store's `_tx`): lock and read the chain head, and keep
+    it for this transaction's `append_now` (the row is locked: no other writer can move
+    it; this transaction moves it only there), which then need not read it again: one
+    round trip less per write. `discard`, at the end of every store transaction, drops it."""
+    head = read_head(conn, lock=True)
+    conn.info[_LOCKED_HEAD] = head
+    return head
 
 
 def flush(conn: Connection) -> tuple[int, str] | None:

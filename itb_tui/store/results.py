@@ -163,7 +163,7 @@ class LabResults(LabQuarantine):
                 after = dataclasses.replace(after, cultures=tuple(new if c.id == step.old.id else c
                                                                     for c in after.cultures))
         try:
-            self._validate(before, after)
+            self._validate(*_changed_cultures_only(before, after, steps))
         except ValidationError as exc:
             raise _Quarantine("the result is refused by the record checks: " + "; ".join(exc.errors)) from None
         corrected: dict[int, corrections.Correction] = {}
@@ -267,6 +267,23 @@ class LabResults(LabQuarantine):
         self._audit(conn, actor=who, action="update", table="lab_reports", record_id=step.lab_id, mrn=patient.mrn,
                     before={"status": old_status[0], "control_id": old_status[1]},
                     after={"status": report.status, "control_id": control_id or None}, reason=reason)
+
+
+def _changed_cultures_only(before: Patient, after: Patient, steps: list[_Step]) -> tuple[Patient, Patient]:
+    """The patient before and after with only the cultures this message adds or changes
+    (and no other records), for the record checks: a culture's checks read only the
+    culture, the patient's date of birth and today (wardfile/validate.py), and a message
+    changes nothing else, so checking the rest again (every earlier culture, the pumps and
+    their refills, at every message) finds only problems `_validate` would drop as already
+    there. Keeps the per-message cost flat as a patient's history grows."""
+    changed = {st.old.id for st in steps if st.kind in ("replace", "correct")}
+    added = [st.report.culture for st in steps if st.kind == "add"]
+    from itb_tui.wardfile.validate import CHILD_LISTS
+
+    empty = {name: () for name, _ in CHILD_LISTS}
+    bare = dataclasses.replace(before, **empty)
+    kept = tuple(c for c in after.cultures if c.id in changed and c.id is not None) + tuple(added)
+    return bare, dataclasses.replace(bare, cultures=kept)
 
 
 _KIND_OUTCOME = {"add": "imported", "replace": "updated", "correct": "updated", "duplicate": "duplicate"}

@@ -93,6 +93,20 @@ def patient_ids(conn: Connection, mrns: Iterable[str]) -> dict[str, int]:
     return out
 
 
+def _patients_by_mrn(conn: Connection, mrns: Iterable[str]) -> tuple[dict[str, int], dict[str, str | None]]:
+    """MRN -> patient id, and those patients' row digests, from one read of their rows
+    (the digest of a patient's row is wanted whenever its id is: one round trip, not two,
+    in every write transaction)."""
+    pids: dict[str, int] = {}
+    digests: dict[str, str | None] = {}
+    p = s.patients
+    for chunk in _chunks(sorted(set(mrns))):
+        for r in conn.execute(select(p).where(p.c.mrn.in_(chunk))):
+            pids[r.mrn] = r.id
+            digests[key("patients", r.id)] = digest(p, r._mapping)
+    return pids, digests
+
+
 def attach(conn: Connection, rows: list[dict]) -> None:
     """Give each audit row (from `audit.row`) the digests of the rows it touched, as they
     are now: its own record (table, record_id) and its patient's row (by MRN: every write
@@ -100,7 +114,7 @@ def attach(conn: Connection, rows: list[dict]) -> None:
     transaction, just before the entries are sealed, so a row written twice in one
     transaction is digested as it is committed."""
     mrns = {r["mrn"] for r in rows if r.get("mrn")}
-    pids = patient_ids(conn, mrns) if mrns else {}
+    pids, current = _patients_by_mrn(conn, mrns) if mrns else ({}, {})
     named: list[list[str]] = []
     for r in rows:
         keys = []
@@ -109,7 +123,7 @@ def attach(conn: Connection, rows: list[dict]) -> None:
         if r.get("mrn") in pids:
             keys.append(key("patients", pids[r["mrn"]]))
         named.append(keys)
-    current = digests_of(conn, {k for keys in named for k in keys})
+    current.update(digests_of(conn, {k for keys in named for k in keys} - current.keys()))
     for r, keys in zip(rows, named):
         if keys:
             r["row_digests"] = canonical_json({k: current[k] for k in keys})

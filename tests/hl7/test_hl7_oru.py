@@ -73,7 +73,8 @@ def test_corrected_status_is_read():
 
 @pytest.mark.parametrize("text, why", [
     (unknown_organism(), "unknown organism"),
-    (oru(observations=(("CE", AEROBIC, "112283007^^SCT", "F"),)), "SNOMED CT code 112283007"),
+    # 9900000099: a FIXTURE number, no real SNOMED CT concept id (not in the species table)
+    (oru(observations=(("CE", AEROBIC, "9900000099^^SCT", "F"),)), "SNOMED CT code 9900000099"),
     (oru(accession=""), "no accession number"),
     (oru(test="X^Something^L", specimen_source="ZZZ",
          observations=(("ST", "C1^Culture^L", "No growth", "F"),)), "specimen source"),
@@ -126,3 +127,34 @@ def test_every_listed_code_names_a_checked_source():
     assert {c for _, c in table.codes} == {"600-7", "17928-3", "17934-1"}
     assert all(entry.source for entry in table.codes.values())
     assert read(RawMessage(1, "garbage")).outcome == "refused"
+
+
+# 3092008 is the species table's verified SNOMED CT code for Staphylococcus aureus
+# (data/organisms.toml, with its source); 264868006 is the project's no-growth code
+# (formats/fhir/codes.py NO_GROWTH_SNOMED). The FHIR reader reads the same codes alike.
+@pytest.mark.parametrize("value, result, organism", [
+    ("3092008^^SCT", "positive", "Staphylococcus aureus"),
+    ("3092008^^SNOMED CT", "positive", "Staphylococcus aureus"),
+    ("3092008^^http://snomed.info/sct", "positive", "Staphylococcus aureus"),
+    ("3092008^Staphylococcus aureus^SCT", "positive", "Staphylococcus aureus"),
+    ("264868006^^SCT", "no_growth", None),
+])
+def test_an_organism_sent_as_a_verified_snomed_ct_code_is_read_as_the_fhir_reader_does(value, result, organism):
+    r = _read(oru(observations=(("CWE", AEROBIC, value, "F"),)))
+    assert r.outcome == "ok", r.reason
+    (rep,) = r.reports
+    assert (rep.culture.result, rep.culture.organism) == (result, organism)
+
+
+@pytest.mark.parametrize("value, why", [
+    ("3092008^Escherichia coli^SCT", "the SNOMED CT code names 'Staphylococcus aureus'"),
+    ("3092008^No growth^SCT", "the text says no growth"),
+])
+def test_a_snomed_ct_code_and_a_text_that_disagree_are_quarantined(value, why):
+    r = _read(oru(observations=(("CE", AEROBIC, value, "F"),)))
+    assert r.outcome == "quarantined" and why in r.reason, r.reason
+
+
+def test_a_code_of_another_coding_system_is_not_looked_up_as_snomed_ct():
+    r = _read(oru(observations=(("CE", AEROBIC, "3092008^^L", "F"),)))
+    assert r.outcome == "quarantined" and "no result" in r.reason, r.reason

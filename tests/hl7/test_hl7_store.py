@@ -130,3 +130,25 @@ def test_an_accession_of_another_patient_is_quarantined(store):
     _apply(store, _msg(final_positive))
     out = _apply(store, _msg(final_positive, mrn="C3003"))
     assert out.outcome == "quarantined" and "another patient" in out.detail
+
+
+def test_a_result_the_record_checks_refuse_is_quarantined_with_a_history_on_file(store):
+    # The record checks look only at what the message adds or changes (store/results.py
+    # `_changed_cultures_only`); they must still refuse a culture drawn before the
+    # patient's birth (dob 1980-01-15, drawn 1979-12-01), whatever is on file already.
+    store.import_patients([quiet_patient()], "tester")
+    _apply(store, _msg(no_growth, accession="OLD1"))
+    out = _apply(store, _msg(final_positive, accession="BAD1", drawn="19791201", control="M-bad"))
+    assert out.outcome == "quarantined" and "record checks" in out.detail, out.detail
+    assert "before" in out.detail or "birth" in out.detail, out.detail
+    assert len(_cultures(store)) == 1  # only the earlier one
+    assert store.lab_quarantine()[-1].reason == out.detail
+
+
+def test_an_organism_sent_only_as_its_snomed_ct_code_blocks_the_refill(store):
+    # 3092008: Staphylococcus aureus, verified in data/organisms.toml.
+    store.import_patients([quiet_patient()], "tester")
+    out = _apply(store, _msg(oru, observations=(("CWE", AEROBIC, "3092008^^SCT", "F"),)))
+    assert (out.outcome, out.refill) == ("imported", "blocked")
+    (c,) = _cultures(store)
+    assert (c.result, c.organism) == ("positive", "Staphylococcus aureus")

@@ -68,7 +68,7 @@ SPECIMEN_BY_LOINC: dict[str, str] = {
     "6463-4": "other",
 }
 BODY_WEIGHT_LOINC = ("29463-7", "Body weight")
-NO_GROWTH_SNOMED = ("264868006", "No growth")
+from itb_tui.formats.culture_value import NO_GROWTH_SNOMED  # noqa: E402,F401 - one definition
 
 SUSCEPTIBILITY_DISPLAY = {
     "S": "Susceptible",

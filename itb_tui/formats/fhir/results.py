@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
+from itb_tui.formats.culture_value import ValueRefused, culture_value
 from itb_tui.formats.fhir import codes as C
 from itb_tui.formats.hl7 import codes as lab_codes
 from itb_tui.formats.hl7.oru import LabReport, MessageReading, _culture_kind, _organism_text
@@ -288,9 +289,8 @@ def _status(values: list[str]) -> str:
 
 def _value(obs: dict, label: str, table: lab_codes.LabCodes,
            by_code: Callable[[str], str | None]) -> tuple[str, str | None]:
-    """(result, organism as named) of one culture Observation."""
-    from itb_tui.wardfile.fields import check_organism
-
+    """(result, organism as named) of one culture Observation (formats/culture_value.py,
+    shared with the HL7 reader)."""
     if isinstance(obs.get("valueString"), str):
         concept: dict = {"text": obs["valueString"]}
     elif isinstance(obs.get("valueCodeableConcept"), dict):
@@ -301,37 +301,14 @@ def _value(obs: dict, label: str, table: lab_codes.LabCodes,
         raise _Quarantine(f"{label}: a culture observation has no result (value[x])")
     snomed = [c["code"].strip() for c in _codings(concept)
               if c.get("system") == C.SNOMED and isinstance(c.get("code"), str) and c["code"].strip()]
-    if C.NO_GROWTH_SNOMED[0] in snomed:
-        return "no_growth", None
-    coded = next((name for name in map(by_code, snomed) if name), None)
     text = concept.get("text").strip() if isinstance(concept.get("text"), str) else ""
-    if not text and coded is None:
-        # a coding's display (a SNOMED CT preferred term may end in "(organism)")
-        text = re.sub(r"\s*\(organism\)\s*$", "", _text(concept), flags=re.I)
-    if not text and coded is None:
-        if snomed:
-            raise _Quarantine(f"{label}: unknown organism: SNOMED CT code {', '.join(snomed)} without a name, "
-                              "and not in the species table (data/organisms.toml)")
-        raise _Quarantine(f"{label}: a culture observation has no result (no text, no known code)")
-    if text:
-        said = lab_codes.words(text)
-        if said in table.no_growth:
-            if coded is not None:
-                raise _Quarantine(f"{label}: the text says no growth, the SNOMED CT code names {coded}")
-            return "no_growth", None
-        if said in table.growth_pending and coded is None:
-            return "positive", text
-        organism = _organism_text(text, table)
-        problem = check_organism(organism)
-        if problem:
-            raise _Quarantine(f"{label}: unknown organism {text!r}: {problem}")
-        if coded is not None:
-            from itb_tui.clinical.organisms import canonical_name
-
-            if canonical_name(coded) != canonical_name(organism):
-                raise _Quarantine(f"{label}: the text names {organism!r}, the SNOMED CT code names {coded!r}")
-        return "positive", organism
-    return "positive", coded
+    # a coding's display (a SNOMED CT preferred term may end in "(organism)")
+    display = re.sub(r"\s*\(organism\)\s*$", "", _text(concept), flags=re.I)
+    try:
+        return culture_value(text, snomed, table, by_code, display=display,
+                             nothing="a culture observation has no result (no text, no known code)")
+    except ValueRefused as exc:
+        raise _Quarantine(f"{label}: {exc}") from None
 
 
 def _specimen(unit: _Unit, index: _Index, kinds: list[tuple[str, str]], table: lab_codes.LabCodes,

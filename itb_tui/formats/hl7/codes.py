@@ -4,13 +4,13 @@ line naming the file (never a half-read table)."""
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from itb_tui.clinical.records import SPECIMENS
+from itb_tui.formats.culture_value import words  # noqa: F401 - one definition, used as codes.words
 
 
 class LabCodesError(ValueError):
@@ -45,11 +45,6 @@ def default_path() -> Path:
     if installed.is_file():
         return installed
     return package_dir.parent / "data" / "lab-codes.toml"
-
-
-def words(text: str) -> str:
-    """Lower case, punctuation and runs of spaces as one space: how texts are compared."""
-    return " ".join(re.split(r"[^a-z0-9]+", text.lower())).strip()
 
 
 @lru_cache(maxsize=4)

@@ -14,8 +14,11 @@ What is read (HL7 v2.x, any minor version):
   counts the same way. OBX-5 is the result: a no-growth text, a "growth, identification
   to follow" text (a positive whose organism is not named yet), or an organism as the
   lab prints it ("Yeast seen", "Candida albicans isolated"), matched by the species
-  table (clinical rules revision 3). A coded organism (CE/CWE) is read by its text: the
-  species table lists no SNOMED CT codes yet, so a code without a text is quarantined.
+  table (clinical rules revision 3). A coded organism (CE/CWE) is read by its text and, when
+  its coding system is SNOMED CT (SCT, SNOMED CT, http://snomed.info/sct), by its code in
+  the species table's verified codes (as the FHIR reader: formats/culture_value.py): a
+  code the table does not have, without a text, or a code and a text that disagree, are
+  quarantined.
 - OBX-11 (and OBR-25): P preliminary, F final, C corrected. Any other status (W wrong,
   X cannot be obtained, D deleted, ...) is quarantined for a person to read.
 
@@ -34,11 +37,13 @@ from datetime import date
 import hl7
 
 from itb_tui.clinical.records import Culture
+from itb_tui.formats.culture_value import ValueRefused, culture_value
+from itb_tui.formats.culture_value import organism_text as _organism_text  # noqa: F401 - oru._organism_text
 from itb_tui.formats.hl7 import codes as lab_codes
 from itb_tui.formats.hl7.batch import RawMessage
 
 STATUS_WORDS = {"P": "preliminary", "F": "final", "C": "corrected"}
-_SNOMED_SYSTEMS = frozenset({"SCT", "SNM", "SNOMED", "SNOMEDCT", "SNOMED CT", "SNM3"})
+_SNOMED_SYSTEMS = frozenset({"SCT", "SNM", "SNOMED", "SNOMEDCT", "SNOMED CT", "SNM3", "HTTP://SNOMED.INFO/SCT"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,23 +128,6 @@ def _culture_kind(code: str, text: str, system: str, table: lab_codes.LabCodes) 
     return None
 
 
-def _organism_text(printed: str, table: lab_codes.LabCodes) -> str:
-    """The organism a lab's text names, without the words around it ("Yeast seen" ->
-    "Yeast"), keeping the lab's spelling."""
-    text = printed.strip().rstrip(".")
-    lower = lab_codes.words(text)
-    for prefix in table.organism_prefixes:
-        if lower.startswith(prefix + " "):
-            cut = len(text) - len(text.lower().split(prefix.split()[-1], 1)[1])
-            text = text[cut:].strip(" :")
-            lower = lab_codes.words(text)
-    for suffix in table.organism_suffixes:
-        if lower.endswith(" " + suffix):
-            text = text[: text.lower().rfind(suffix)].rstrip(" ,;:-")
-            lower = lab_codes.words(text)
-    return text
-
-
 def _value(obx) -> tuple[str, str, str]:
     """(text, code, system) of OBX-5: CE/CWE by its components, other types as text."""
     kind = str(_field(obx, 2)).strip().upper()
@@ -154,25 +142,18 @@ def _value(obx) -> tuple[str, str, str]:
 
 def _result_of(obx, table: lab_codes.LabCodes) -> tuple[str, str | None]:
     """(result, organism as printed) of one culture observation; quarantines what it
-    cannot read."""
-    from itb_tui.wardfile.fields import check_organism
+    cannot read. A SNOMED CT code (OBX-5 CE/CWE, coding system SCT, SNOMED CT or
+    http://snomed.info/sct) is looked up in the species table's verified codes as the
+    FHIR reader does (formats/culture_value.py); a code and a text that disagree are
+    quarantined."""
+    from itb_tui.clinical.organisms import by_snomed_ct
 
     text, code, system = _value(obx)
-    if not text:
-        if code and system in _SNOMED_SYSTEMS:
-            raise _Quarantine(f"unknown organism: SNOMED CT code {code} without a name (the species "
-                              "table lists organisms by name; it has no codes yet)")
-        raise _Quarantine("a culture observation has no result (OBX-5 empty)")
-    said = lab_codes.words(text)
-    if said in table.no_growth:
-        return "no_growth", None
-    if said in table.growth_pending:
-        return "positive", text
-    organism = _organism_text(text, table)
-    problem = check_organism(organism)
-    if problem:
-        raise _Quarantine(f"unknown organism {text!r}: {problem}")
-    return "positive", organism
+    snomed = [code] if code and system in _SNOMED_SYSTEMS else []
+    try:
+        return culture_value(text, snomed, table, by_snomed_ct, nothing="a culture observation has no result (OBX-5 empty)")
+    except ValueRefused as exc:
+        raise _Quarantine(str(exc)) from None
 
 
 def _status(values: list[str]) -> str:
