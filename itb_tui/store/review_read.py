@@ -48,21 +48,25 @@ class PatientReview:
 NOT_CHANGES = ("reviews",)
 
 
+def parsed_json(text: str | None) -> Any:
+    """An audit image or review summary as stored (JSON text); None for none, and for a
+    damaged one: `itb-tui check` reports it; the change still counts. Both reads of the
+    reviews (this module's DB-API one and store/reviews.py's) parse with it."""
+    import json
+
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
 def read_dbapi(cur: Any, placeholder: str, mrn: str | None = None) -> dict[str, PatientReview]:
     """As `Store.patient_reviews` (store/reviews.py), spelled out in SQL: the last review of
     every reviewed patient (or of `mrn`) with the audit entries about them after its
     position, oldest first (tests/store/test_store_reader.py: equal to the Store's)."""
-    import json
-
     from itb_tui.store.note_read import _utc
-
-    def parsed(text: str | None) -> Any:
-        if text is None:
-            return None
-        try:
-            return json.loads(text)
-        except ValueError:
-            return None  # a damaged entry: `itb-tui check` reports it; the change still counts
 
     last = "SELECT max(id) FROM reviews GROUP BY patient_id"
     where, params = "", ()
@@ -82,6 +86,6 @@ def read_dbapi(cur: Any, placeholder: str, mrn: str | None = None) -> dict[str, 
     events: dict[str, list[ChangeEvent]] = {}
     for id_, at, actor, action, table, record_id, who, before, after in cur.fetchall():
         events.setdefault(who, []).append(ChangeEvent(id_, _utc(at), actor, action, table, record_id,
-                                                      parsed(before), parsed(after)))
-    return {m: PatientReview(m, by, _utc(at), position, parsed(summary) or {}, tuple(events.get(m, ())))
+                                                      parsed_json(before), parsed_json(after)))
+    return {m: PatientReview(m, by, _utc(at), position, parsed_json(summary) or {}, tuple(events.get(m, ())))
             for _id, m, by, at, position, summary in reviews}

@@ -32,6 +32,7 @@ from itb_tui.store import audit
 from itb_tui.store import schema as s
 from itb_tui.store.errors import NotFound, StoreError
 from itb_tui.store.review_read import MAX_SUMMARY_CHARS, ChangeEvent, PatientReview
+from itb_tui.store.review_read import parsed_json as _json
 from itb_tui.store.review_read import NOT_CHANGES as _NOT_CHANGES
 
 
@@ -46,15 +47,6 @@ def _summary_text(summary: Mapping[str, Any]) -> str:
         raise StoreError(f"the review's summary is longer than {MAX_SUMMARY_CHARS} characters; "
                          "nothing was changed")
     return text
-
-
-def _json(text: str | None) -> Any:
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None  # a damaged entry: `itb-tui check` reports it; the change still counts
 
 
 class PatientReviews:
