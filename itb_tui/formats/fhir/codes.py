@@ -49,6 +49,15 @@ EXT_PLANNED_STOP_ON = EXT + "planned-stop-on"  # MedicationStatement: valueDate
 # codes (laboratories report a yeast from a blood culture under 600-7 too). The pump
 # pocket has no code of its own, so it shares the wound code; the exact specimen also
 # travels as a SPECIMEN_SYSTEM coding.
+# Where each code was checked (session 5; the brief: never a code without its source):
+# - 600-7 blood, 630-4 urine: HL7 Europe PROTECT-CHILD IG value set expanded by
+#   tx.fhir.org (LOINC 2.82), build.fhir.org/ig/hl7-eu/protect-child/ValueSet-microbiology-culture-vs.html
+#   (600-7 also in data/lab-codes.toml with its own source);
+# - 6463-4 unspecified specimen: the FHIR DSTU2 example obs-uslab-example3
+#   (hl7.org/fhir/dstu2/uslab/obs-uslab-example3.html);
+# - 606-4 CSF, 6462-6 wound/pocket, 19128-8 catheter tip: NOT yet found in an
+#   authoritative source in the stored corpora (kept from the first version; to verify
+#   against loinc.org before a hospital relies on them: the closing note says so).
 CULTURE_LOINC: dict[str, tuple[str, str]] = {
     "blood": ("600-7", "Bacteria identified in Blood by Culture"),
     "csf": ("606-4", "Bacteria identified in Cerebral spinal fluid by Culture"),
@@ -67,6 +76,8 @@ SPECIMEN_BY_LOINC: dict[str, str] = {
     "630-4": "urine",
     "6463-4": "other",
 }
+# Required by the FHIR Body Weight profile (hl7.org/fhir/StructureDefinition/bodyweight,
+# checked on hl7.org/fhir/2021May/bodyweight.html and the US Core weight example).
 BODY_WEIGHT_LOINC = ("29463-7", "Body weight")
 from itb_tui.formats.culture_value import NO_GROWTH_SNOMED  # noqa: E402,F401 - one definition
 
