@@ -20,7 +20,7 @@ Patient has its MRN (`ifNoneExist`): the hospital's patient index owns it.
 
 The Flag: one per refill-block episode (`clinical.block_episodes`), its id from the day
 the block began, `active` while it holds, `inactive` with `period.end` (the last blocked
-day) once lifted.
+day) once lifted, its text in the words of that last day.
 The Bundle is built as plain JSON; the tests validate it with the fhir.resources R4B
 models (see `render` for why not at run time).
 """
