@@ -26,6 +26,7 @@ from itb_tui.clinical.rules import load_rules
 
 RULES = load_rules()
 SHORT_LOOKBACK = dataclasses.replace(RULES, episode_lookback_days=20)
+# EPISODE_EXAMPLES=3000 for a deeper hunt (each example runs the engine ~100 times)
 SETTINGS = settings(max_examples=int(__import__("os").environ.get("EPISODE_EXAMPLES", "250")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FIRST, LAST = date(2026, 9, 1), date(2026, 12, 9)  # the 100-day stretch every date falls in
 _DAY = timedelta(days=1)
