@@ -6,22 +6,22 @@ day keyed by the export date. Only the engine decides whether a day is blocked, 
 episodes are the engine's answer (`assess`) on the days where it can change.
 
 Bounded, not a day-by-day replay (exports stay within 1.5x of `status --json`, issue 17):
-`assess` depends on the date only through record dates (a record counts from its own
-day), the windows counted from them (a pending culture stops counting after
-`pending_window_days`, a device-site culture after `episode_lookback_days`) and the dates
-the assessment itself works out (the course's `required_until`, its completion, the
-reimplant date). The status is constant between those days, so it is assessed on each of
-them (and the day after each, where a rule counts "after"), and nowhere else. A patient
-with no positive or pending culture was never blocked (every block reason needs one) and
-costs nothing.
+the engine is asked only inside the spans where a block is possible at all and only on
+the days an input of the refill status changes there (clinical/block_window.py: both read
+from the records alone; the status holds from each such day to the day before the next),
+plus once on the last blocked day of each lifted episode, whose reasons it carries. The
+answer equals the engine run on every day (tests/clinical/test_block_episodes_property.py).
+A patient with no positive culture or no pump was never blocked and costs nothing.
 """
 
 from __future__ import annotations
 
-import heapq
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from itb_tui.clinical.assessment import RefillState
+from itb_tui.clinical.block_window import block_windows, change_days, sure_blocked
 from itb_tui.clinical.engine import assess
 from itb_tui.clinical.records import Patient
 from itb_tui.clinical.rules import Rules
@@ -36,7 +36,7 @@ class BlockEpisode:
 
     start_on: date
     last_day: date | None
-    reasons: tuple[str, ...]  # of the last blocked day assessed, most serious first
+    reasons: tuple[str, ...]  # of the last blocked day (`as_of` while active), most serious first
     explanations: tuple[str, ...]
 
     @property
@@ -44,67 +44,43 @@ class BlockEpisode:
         return self.last_day is None
 
 
-def _record_dates(patient: Patient, rules: Rules) -> set[date]:
-    days: set[date | None] = {patient.symptoms_resolved_on, patient.neutrophil_recovery_on}
-    for c in patient.cultures:
-        days.add(c.drawn_on)
-        days.add(c.drawn_on + timedelta(days=rules.pending_window_days + 1))
-        days.add(c.drawn_on + timedelta(days=rules.episode_lookback_days + 1))
-    for course in patient.antifungals:
-        days.update((course.started_on, course.stopped_on, course.planned_stop_on))
-    for pump in patient.pumps:
-        days.update((pump.implanted_on, pump.removed_on))
-    for b in patient.bridging:
-        days.update((b.started_on, b.stopped_on))
-    return {d for d in days if d is not None}
-
-
-def _named_dates(a) -> tuple[date | None, ...]:
-    f, r = a.antifungal, a.reimplant
-    return (f.episode_start_on, f.clearance_on, f.anchor_on, f.required_until, f.completed_on,
-            r.eligible_on, r.culture_due_on)
-
-
-def refill_block_episodes(patient: Patient, as_of: date, rules: Rules) -> tuple[BlockEpisode, ...]:
-    """Every refill-block episode from the patient's first positive or pending culture up
-    to `as_of`, oldest first; the last one is active when the refill is blocked on `as_of`."""
-    seeds = [c.drawn_on for c in patient.cultures if c.result in ("positive", "pending")]
-    if not seeds or min(seeds) > as_of:
+def refill_block_episodes(patient: Patient, as_of: date, rules: Rules,
+                          refill_on_as_of: RefillState | None = None) -> tuple[BlockEpisode, ...]:
+    """Every refill-block episode up to `as_of`, oldest first; the last one is active when
+    the refill is blocked on `as_of`. A lifted episode carries the reasons of its last
+    blocked day, an active one those of `as_of` (`refill_on_as_of`: the engine's refill
+    on `as_of` when the caller has it, one engine run saved)."""
+    windows = block_windows(patient, as_of, rules)
+    if not windows:
         return ()
-    first = min(seeds)
+    changes = sorted(change_days(patient, rules))
+    sure = sure_blocked(patient, as_of)
+    sure_starts = [first for first, _ in sure]
+    known: dict[date, RefillState] = {}
 
-    def wanted(d: date | None) -> bool:
-        return d is not None and first <= d <= as_of
+    def refill_on(day: date) -> RefillState:
+        if day not in known:
+            known[day] = assess(patient, day, rules).refill
+        return known[day]
 
-    queue: list[date] = []
-    for d in _record_dates(patient, rules) | {first, as_of}:
-        for day in (d, d + _DAY):
-            if wanted(day):
-                queue.append(day)
-    heapq.heapify(queue)
-    seen: dict[date, object] = {}
-    while queue:
-        day = heapq.heappop(queue)
-        if day in seen:
-            continue
-        a = assess(patient, day, rules)
-        seen[day] = a.refill
-        for named in _named_dates(a):
-            for d in (named, named + _DAY if named else None):
-                if wanted(d) and d not in seen:
-                    heapq.heappush(queue, d)
+    if refill_on_as_of is not None:
+        known[as_of] = refill_on_as_of
     episodes: list[BlockEpisode] = []
-    start: date | None = None
-    last_state = None
-    for day in sorted(seen):
-        refill = seen[day]
-        if refill.status == "blocked":
-            if start is None:
+    for first, last in windows:
+        start: date | None = None
+        for day in [first] + changes[bisect_right(changes, first):bisect_right(changes, last)]:
+            index = bisect_right(sure_starts, day) - 1
+            blocked = (index >= 0 and day <= sure[index][1]) or refill_on(day).status == "blocked"
+            if blocked and start is None:
                 start = day
-            last_state = refill
-        elif start is not None:
-            episodes.append(BlockEpisode(start, day - _DAY, last_state.reasons, last_state.explanations))
-            start = None
-    if start is not None:
-        episodes.append(BlockEpisode(start, None, last_state.reasons, last_state.explanations))
+            elif not blocked and start is not None:
+                episodes.append(_episode(start, day - _DAY, refill_on(day - _DAY)))
+                start = None
+        if start is not None:
+            # no day after the window can be blocked
+            episodes.append(_episode(start, last if last < as_of else None, refill_on(last)))
     return tuple(episodes)
+
+
+def _episode(start: date, last_day: date | None, refill: RefillState) -> BlockEpisode:
+    return BlockEpisode(start, last_day, refill.reasons, refill.explanations)

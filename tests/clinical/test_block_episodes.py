@@ -91,3 +91,27 @@ def test_the_open_episode_agrees_with_the_assessment_of_the_day():
         episodes = refill_block_episodes(p, today, RULES)
         blocked = assess(p, today, RULES).refill.status == "blocked"
         assert bool(episodes and episodes[-1].active) == blocked, p.mrn
+
+
+def test_a_block_lifted_by_the_look_back_alone_ends_on_its_day():
+    """With the look-back shortened to 20 days: Candida fungemia 1 Oct, cleared 3 Oct,
+    symptoms resolved 2 Oct; a Candida CSF culture 10 Oct, cleared 12 Oct; fluconazole 1-15
+    Oct, planned to stop 15 Oct. Days of therapy after 3 Oct: 4..15 Oct = 12 of 14, so the
+    blood episode's course is stopped early: blocked. On 22 Oct (1 Oct + 21 days) the
+    cleared blood episode closes and the CSF episode (specialist duration, stopped on its
+    planned day: complete) takes over: `caution`. No record is dated 22 Oct; the episode
+    must still end on 21 Oct, not run on to the end of the CSF culture's look-back."""
+    import dataclasses
+
+    from clinical_factories import culture
+
+    rules = dataclasses.replace(RULES, episode_lookback_days=20)
+    p = patient(pumps=(pump(implanted="2026-01-01"),),
+                cultures=(blood("2026-10-01", "positive", "Candida albicans"), blood("2026-10-03", "no_growth"),
+                          culture("csf", "2026-10-10", "positive", "Candida albicans"),
+                          culture("csf", "2026-10-12", "no_growth")),
+                courses=(course("fluconazole", "2026-10-01", stopped="2026-10-15", planned="2026-10-15"),),
+                symptoms="2026-10-02")
+    got = [(e.start_on, e.last_day) for e in refill_block_episodes(p, d("2026-11-20"), rules)]
+    assert got == [(d("2026-10-01"), d("2026-10-21"))]
+    assert assess(p, d("2026-10-22"), rules).refill.status == "caution"

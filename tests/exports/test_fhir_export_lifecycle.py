@@ -73,6 +73,24 @@ def test_a_block_after_a_lifted_one_is_a_second_flag(rules):
     assert flags[0]["id"] != flags[1]["id"]
 
 
+def test_a_lifted_flag_speaks_in_the_words_of_its_last_blocked_day(rules):
+    """Candida fungemia 1 Nov, cleared by the no-growth culture of 3 Nov, symptoms resolved
+    2 Nov; fluconazole 1-17 Nov. Days of therapy after 3 Nov: 4..17 Nov = 14 of 14, so the
+    course is complete on its stop day, 17 Nov, and the block's last day is 16 Nov: day 13
+    of 14, 1 day left. The lifted Flag (exported 1 Dec) says so, never the countdown of an
+    earlier day that only happened to be looked at."""
+    from itb_tui.clinical.records import AntifungalCourse
+
+    patient = Patient(mrn="F3", name="Flag, Test", pumps=(_pump(),), symptoms_resolved_on=date(2026, 11, 2),
+                      cultures=(Culture("blood", date(2026, 11, 1), "positive", "Candida albicans"),
+                                Culture("blood", date(2026, 11, 3), "no_growth")),
+                      antifungals=(AntifungalCourse("fluconazole", None, date(2026, 11, 1), date(2026, 11, 17)),))
+    (flag,) = _of(_export([patient], date(2026, 12, 1), rules), "Flag")
+    assert (flag["status"], flag["period"]) == ("inactive", {"start": "2026-11-01", "end": "2026-11-16"})
+    assert [c["code"] for c in flag["code"]["coding"]] == ["antifungal_course_open"]
+    assert "runs until 2026-11-17 (day 13 of 14 days of therapy, 1 day left)" in flag["code"]["text"]
+
+
 @pytest.mark.parametrize("result, report, expected", [
     ("pending", None, "registered"),         # drawn, no result yet
     ("pending", "preliminary", "registered"),

@@ -20,7 +20,7 @@ Patient has its MRN (`ifNoneExist`): the hospital's patient index owns it.
 
 The Flag: one per refill-block episode (`clinical.block_episodes`), its id from the day
 the block began, `active` while it holds, `inactive` with `period.end` (the last blocked
-day) once lifted.
+day) once lifted, its text in the words of that last day.
 The Bundle is built as plain JSON; the tests validate it with the fhir.resources R4B
 models (see `render` for why not at run time).
 """
@@ -350,7 +350,8 @@ def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of:
     from itb_tui.clinical.block_episodes import refill_block_episodes
 
     blocked = a is not None and a.refill.status == "blocked"
-    episodes = refill_block_episodes(p, as_of, rules) if rules is not None else ()
+    today = a.refill if a is not None and a.as_of == as_of else None  # one engine run saved
+    episodes = refill_block_episodes(p, as_of, rules, today) if rules is not None else ()
     open_start = None
     for ep in episodes:
         if ep.active and not blocked:
