@@ -23,7 +23,7 @@ from itb_tui.clinical.alerts import make_alert
 from itb_tui.clinical.assessment import Alert
 from itb_tui.clinical.drugs import canonical_drug, is_echinocandin
 from itb_tui.clinical.episode import Episode
-from itb_tui.clinical.facts import POSITIVE, Facts, fungal_group, is_fungal_culture
+from itb_tui.clinical.facts import Facts, fungal_group, is_fungal_culture
 from itb_tui.clinical.organisms import AURIS, GLABRATA, KRUSEI, lookup
 from itb_tui.clinical.records import AntifungalCourse, Culture
 from itb_tui.clinical.rules import Rules
@@ -142,8 +142,8 @@ def _cns(courses, isolates, facts, rules) -> Alert | None:
 
 
 def _c_auris(facts: Facts, rules: Rules) -> Alert | None:
-    for culture in facts.cultures:
-        if culture.result == POSITIVE and _key(culture) == AURIS:
+    for culture in facts.positives:
+        if _key(culture) == AURIS:
             text = (f"C. auris: {culture_phrase(culture)}. Colonisation is lifelong, so this stays "
                     f"after the infection ends.")
             return make_alert("c_auris", text, rules)

@@ -24,12 +24,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from itb_tui.clinical.facts import Facts, fungal_group
+from itb_tui.clinical.fast_init import fast_frozen_init
 from itb_tui.clinical.records import Culture
 from itb_tui.clinical.rules import Rules
 
 GROUP_ORDER = ("mould", "cryptococcus", "other_yeast", "candida")
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Episode:
     start_on: date

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from itb_tui.clinical.assessment import AntifungalState, RefillState
 from itb_tui.clinical.episode import Episode, uncleared
-from itb_tui.clinical.facts import PENDING, POCKET_SPECIMENS, Facts
+from itb_tui.clinical.facts import POCKET_SPECIMENS, Facts
 from itb_tui.clinical.rules import Rules
 from itb_tui.clinical.text import culture_phrase, iso, plural, relative
 
@@ -39,28 +39,20 @@ def refill_state(
     if positive is not None:
         found.append(("bacteremia", f"Bacteremia not cleared: {culture_phrase(positive)}, and no "
                                     f"blood culture drawn on a later day shows no growth."))
-    csf = [c for c in facts.device_infections if c.specimen == "csf"]
-    if csf:
-        found.append(("csf_infection", f"CSF infection: {culture_phrase(csf[-1])}, and no CSF culture "
-                                       f"drawn on a later day shows no growth (the pump is still in)."))
-    pocket = [c for c in facts.device_infections if c.specimen in POCKET_SPECIMENS]
-    if pocket:
-        site = "pump pocket" if pocket[-1].specimen == "pocket" else "wound"
-        found.append(("pocket_infection", f"Pump pocket/wound infection: {culture_phrase(pocket[-1])}, and no "
-                                          f"{site} culture drawn on a later day shows no growth (the pump is "
-                                          f"still in)."))
+    if facts.device_infections:  # most patients have none: skip both scans
+        _device_reasons(facts, found)
     if (episode is not None and antifungal.state in OPEN_COURSE_STATES
             and episode.clearance_on is not None and not episode.device):
         found.append(("antifungal_course_open", _course_open_text(episode, antifungal, running)))
-    for culture in reversed(facts.cultures):
-        if (facts.as_of - culture.drawn_on).days > rules.pending_window_days:
-            break
-        if culture.result == PENDING and culture.specimen in ("blood", "csf"):
-            days = (facts.as_of - culture.drawn_on).days
+    if facts.pending:
+        # The latest pending blood or CSF culture (facts.pending, oldest first): if it is
+        # outside the window, every earlier one is too.
+        culture = facts.pending[-1]
+        days = (facts.as_of - culture.drawn_on).days
+        if days <= rules.pending_window_days:
             specimen = "Blood" if culture.specimen == "blood" else "CSF"
             found.append(("culture_pending", f"{specimen} culture drawn {iso(culture.drawn_on)} "
                                              f"({relative(-days)}) is still pending: read the result first."))
-            break
     if episode is not None and antifungal.state == "complete":
         found.append(("device_retained", f"Pump {facts.implanted_pump.serial} stayed in through the fungal "
                                          f"infection ({culture_phrase(episode.latest_positive)}); the course "
@@ -71,6 +63,19 @@ def refill_state(
         return RefillState("ok")
     status = "blocked" if any(code in BLOCKING for code, _ in found) else "caution"
     return RefillState(status, tuple(code for code, _ in found), tuple(text for _, text in found))
+
+
+def _device_reasons(facts: Facts, found: list[tuple[str, str]]) -> None:
+    csf = [c for c in facts.device_infections if c.specimen == "csf"]
+    if csf:
+        found.append(("csf_infection", f"CSF infection: {culture_phrase(csf[-1])}, and no CSF culture "
+                                       f"drawn on a later day shows no growth (the pump is still in)."))
+    pocket = [c for c in facts.device_infections if c.specimen in POCKET_SPECIMENS]
+    if pocket:
+        site = "pump pocket" if pocket[-1].specimen == "pocket" else "wound"
+        found.append(("pocket_infection", f"Pump pocket/wound infection: {culture_phrase(pocket[-1])}, and no "
+                                          f"{site} culture drawn on a later day shows no growth (the pump is "
+                                          f"still in)."))
 
 
 def _course_open_text(episode: Episode, antifungal: AntifungalState, running: bool) -> str:
