@@ -43,6 +43,7 @@ GROUP_WORDS = {"cryptococcus": "Cryptococcus", "mould": "a mould", "other_yeast"
                "candida": "Candida"}
 
 Courses = list[tuple[AntifungalCourse, date | None]]
+NOT_INDICATED = AntifungalState("not_indicated")  # frozen: shared by every patient without an episode
 
 
 def episode_courses(facts: Facts, episode: Episode) -> Courses:
@@ -86,7 +87,7 @@ def assess_antifungal(
 ) -> tuple[AntifungalState, list[Alert], bool]:
     """(state, alerts, therapy running on as_of)."""
     if episode is None:
-        return AntifungalState("not_indicated"), [], False
+        return NOT_INDICATED, [], False
     as_of = facts.as_of
     courses = episode_courses(facts, episode)
     running = any(stop is None for _, stop in courses)

@@ -18,6 +18,7 @@ considered: every course started on or before the list date and still running th
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from itb_tui.clinical.alerts import make_alert
 from itb_tui.clinical.assessment import Alert
@@ -32,14 +33,15 @@ from itb_tui.clinical.text import culture_phrase, iso, num
 
 def drug_choice_alerts(facts: Facts, episode: Episode | None, rules: Rules) -> list[Alert]:
     alerts = []
-    auris = _c_auris(facts, rules)
-    isolates = _isolates(facts, episode, rules)
-    current = [course for course, stop in facts.courses if stop is None]
-    if isolates and current:
-        for check in (_inactive, _krusei, _reduced_susceptibility, _resistant, _cns):
-            alert = check(current, isolates, facts, rules)
-            if alert is not None:
-                alerts.append(alert)
+    auris = _c_auris(facts, rules) if facts.positives else None
+    isolates = _isolates(facts, episode, rules) if episode is not None or facts.device_infections else None
+    if isolates:
+        current = [course for course, stop in facts.courses if stop is None]
+        if current:
+            for check in (_inactive, _krusei, _reduced_susceptibility, _resistant, _cns):
+                alert = check(current, isolates, facts, rules)
+                if alert is not None:
+                    alerts.append(alert)
     if auris is not None:
         alerts.append(auris)
     return alerts
@@ -69,7 +71,13 @@ def _inactive(courses, isolates, facts, rules) -> Alert | None:
 
 
 def _key(culture: Culture) -> str | None:
-    species = lookup(culture.organism)
+    return _species_key(culture.organism)
+
+
+@lru_cache(maxsize=8192)
+def _species_key(organism: str | None) -> str | None:
+    """Fixed by the text (organisms.lookup is a pure, cached function of it)."""
+    species = lookup(organism)
     return species.key if species is not None else None
 
 

@@ -115,32 +115,31 @@ def build_facts(patient: Patient, as_of: date, lookback_days: int | None = None)
     pending: list[Culture] = []
     fungal_organism = _fungal_organism
     for culture in cultures:
-        result = culture.result
         specimen = culture.specimen
-        if result == NO_GROWTH:
+        result = culture.result
+        if specimen == "blood":
+            blood.append(culture)
+            if result == NO_GROWTH:
+                no_growth.append(culture.drawn_on)
+            elif result == POSITIVE:
+                positives.append(culture)
+                (fungal if fungal_organism(culture.organism) else bacterial).append(culture)
+            elif result == PENDING:
+                pending.append(culture)
+        elif result == NO_GROWTH:
             dates = by_specimen.get(specimen)
             if dates is None:
                 by_specimen[specimen] = [culture.drawn_on]
             else:
                 dates.append(culture.drawn_on)
-            if specimen == "blood":
-                blood.append(culture)
-                no_growth.append(culture.drawn_on)
-            continue
-        if result == POSITIVE:
+        elif result == POSITIVE:
             positives.append(culture)
-            if specimen == "blood":
-                blood.append(culture)
-                (fungal if fungal_organism(culture.organism) else bacterial).append(culture)
-            elif specimen in DEVICE_SPECIMENS:
+            if specimen in DEVICE_SPECIMENS:
                 device_positives.append(culture)
-            continue
-        if specimen == "blood":
-            blood.append(culture)
-            if result == PENDING:
-                pending.append(culture)
         elif result == PENDING and specimen == "csf":
             pending.append(culture)
+    if no_growth:
+        by_specimen["blood"] = no_growth  # the same dates, read-only: one list serves both
 
     pumps, implanted = pumps_as_of(patient, as_of)  # the one rule (clinical/pumps.py)
 

@@ -22,23 +22,28 @@ from itb_tui.clinical.text import culture_phrase, iso, plural, relative
 
 BLOCKING = ("fungemia", "bacteremia", "csf_infection", "pocket_infection", "antifungal_course_open")
 OPEN_COURSE_STATES = ("awaiting_symptom_resolution", "in_progress", "specialist_duration", "stopped_early")
+# The two answers without reasons, built once (frozen: every patient may share them).
+OK = RefillState("ok")
+NOT_APPLICABLE = RefillState("not_applicable")
 
 
 def refill_state(
     facts: Facts, episode: Episode | None, antifungal: AntifungalState, running: bool, rules: Rules
 ) -> RefillState:
     if facts.implanted_pump is None:
-        return RefillState("not_applicable")
+        return NOT_APPLICABLE
     found: list[tuple[str, str]] = []
 
-    positive = uncleared(facts.fungal_blood_positives, facts.blood_no_growth_dates)
-    if positive is not None:
-        found.append(("fungemia", f"Fungemia not cleared: {culture_phrase(positive)}, and no blood "
-                                  f"culture drawn on a later day shows no growth."))
-    positive = uncleared(facts.bacterial_blood_positives, facts.blood_no_growth_dates)
-    if positive is not None:
-        found.append(("bacteremia", f"Bacteremia not cleared: {culture_phrase(positive)}, and no "
-                                    f"blood culture drawn on a later day shows no growth."))
+    if facts.fungal_blood_positives:
+        positive = uncleared(facts.fungal_blood_positives, facts.blood_no_growth_dates)
+        if positive is not None:
+            found.append(("fungemia", f"Fungemia not cleared: {culture_phrase(positive)}, and no blood "
+                                      f"culture drawn on a later day shows no growth."))
+    if facts.bacterial_blood_positives:
+        positive = uncleared(facts.bacterial_blood_positives, facts.blood_no_growth_dates)
+        if positive is not None:
+            found.append(("bacteremia", f"Bacteremia not cleared: {culture_phrase(positive)}, and no "
+                                        f"blood culture drawn on a later day shows no growth."))
     if facts.device_infections:  # most patients have none: skip both scans
         _device_reasons(facts, found)
     if (episode is not None and antifungal.state in OPEN_COURSE_STATES
@@ -60,7 +65,7 @@ def refill_state(
                                          f"30%: blood cultures with any fever."))
 
     if not found:
-        return RefillState("ok")
+        return OK
     status = "blocked" if any(code in BLOCKING for code, _ in found) else "caution"
     return RefillState(status, tuple(code for code, _ in found), tuple(text for _, text in found))
 
