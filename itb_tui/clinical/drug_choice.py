@@ -150,8 +150,9 @@ def _cns(courses, isolates, facts, rules) -> Alert | None:
 
 
 def _c_auris(facts: Facts, rules: Rules) -> Alert | None:
+    species_key = _species_key
     for culture in facts.positives:
-        if _key(culture) == AURIS:
+        if species_key(culture.organism) == AURIS:
             text = (f"C. auris: {culture_phrase(culture)}. Colonisation is lifelong, so this stays "
                     f"after the infection ends.")
             return make_alert("c_auris", text, rules)

@@ -23,7 +23,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 
-from itb_tui.clinical.facts import Facts, fungal_group
+from itb_tui.clinical.facts import Facts, fungal_group, organism_group
 from itb_tui.clinical.fast_init import fast_frozen_init
 from itb_tui.clinical.records import Culture
 from itb_tui.clinical.rules import Rules
@@ -75,7 +75,8 @@ def uncleared(positives: list[Culture], no_growth_dates: list[date]) -> Culture 
 
 
 def strictest_group(cultures) -> str:
-    groups = {fungal_group(c) for c in cultures}
+    group_of = organism_group  # fungal_group(c), without a Python call per culture
+    groups = {group_of(c.organism) for c in cultures}
     for group in GROUP_ORDER:
         if group in groups:
             return group
@@ -108,7 +109,9 @@ def _blood_episode(facts: Facts, rules: Rules, device_now: tuple[Culture, ...]) 
         return None
     latest = positives[-1]
     no_growth = facts.blood_no_growth_dates
-    clearance = first_no_growth_after(no_growth, latest.drawn_on)
+    # first_no_growth_after, inline: this runs for nearly every patient with a history
+    after = bisect_right(no_growth, latest.drawn_on)
+    clearance = no_growth[after] if after < len(no_growth) else None
     if _closed(facts, latest, clearance is not None, rules):
         return None
     # The latest negative drawn before the latest positive separates this episode from

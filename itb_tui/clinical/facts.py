@@ -87,6 +87,7 @@ def _group_of_organism(organism: str | None) -> str | None:
 # cache saves a Python call per culture in every rule that asks.
 _fungal_organism = lru_cache(maxsize=8192)(_is_fungal_organism)
 _organism_group = lru_cache(maxsize=8192)(_group_of_organism)
+organism_group = _organism_group  # fungal_group(culture) by the organism text, for a hot loop
 
 
 def _in_at(pump: Pump, day: date) -> bool:
