@@ -10,8 +10,9 @@ This test holds the WHOLE assessment (repr: every field, text, date and quantity
 to a digest per assessment recorded with the engine as it was before that rewrite
 (`engine_golden.json`, 2,551 digests).
 
-A rule change made ON PURPOSE changes digests: check that the patients named in the
-failure are the ones the change is about, then rewrite the file:
+A rule change made ON PURPOSE (or a change to the demo ward generator) changes digests:
+check that the patients named in the failure are the ones the change is about, then
+rewrite the file:
     python tests/clinical/test_clinical_engine_golden.py --write
 """
 
