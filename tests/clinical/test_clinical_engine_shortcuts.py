@@ -6,8 +6,8 @@ spelling here and compare, so a later edit to either side that changes an answer
   refuse assignment exactly as the dataclass-generated __init__ made them;
 - `pumps_as_of`: the same pumps and the same current pump as `implanted_by` and
   `current_pump`;
-- the facts' `positives` / `pending`, and the organism caches, against a filter of the
-  cultures and `organisms.lookup`.
+- the facts' cultures (sorted, then cut at the list date), `positives` / `pending`, and
+  the organism caches, against a filter of the cultures and `organisms.lookup`.
 """
 
 from __future__ import annotations
@@ -143,6 +143,8 @@ def culture_lists(draw):
 @given(culture_lists(), days)
 def test_positives_and_pending_are_the_filtered_cultures(cultures, as_of):
     facts = build_facts(Patient(mrn="M1", name="Test", cultures=cultures), as_of)
+    # sorted then cut at as_of == filtered then sorted (stable: same-day cultures keep their order)
+    assert facts.cultures == sorted((c for c in cultures if c.drawn_on <= as_of), key=lambda c: c.drawn_on)
     assert facts.positives == [c for c in facts.cultures if c.result == "positive"]
     assert facts.pending == [c for c in facts.cultures
                              if c.result == "pending" and c.specimen in ("blood", "csf")]
