@@ -109,9 +109,7 @@ def _blood_episode(facts: Facts, rules: Rules, device_now: tuple[Culture, ...]) 
         return None
     latest = positives[-1]
     no_growth = facts.blood_no_growth_dates
-    # first_no_growth_after, inline: this runs for nearly every patient with a history
-    after = bisect_right(no_growth, latest.drawn_on)
-    clearance = no_growth[after] if after < len(no_growth) else None
+    clearance = facts.fungal_blood_cleared_on  # first_no_growth_after(no_growth, latest.drawn_on)
     if _closed(facts, latest, clearance is not None, rules):
         return None
     # The latest negative drawn before the latest positive separates this episode from

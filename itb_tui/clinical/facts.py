@@ -58,6 +58,11 @@ class Facts:
     positives: list[Culture] = field(default_factory=list)
     # Every pending blood or CSF culture, oldest first (the refill's culture_pending).
     pending: list[Culture] = field(default_factory=list)
+    # The first no-growth blood culture date strictly after the latest fungal (bacterial)
+    # positive blood culture, None when there is none (or no such positive): the refill's
+    # fungemia/bacteremia block and the fungal episode's clearance read the same date.
+    fungal_blood_cleared_on: date | None = None
+    bacterial_blood_cleared_on: date | None = None
 
 
 def is_fungal_culture(culture: Culture) -> bool:
@@ -140,8 +145,15 @@ def build_facts(patient: Patient, as_of: date, lookback_days: int | None = None)
                 device_positives.append(culture)
         elif result == PENDING and specimen == "csf":
             pending.append(culture)
+    fungal_cleared = bacterial_cleared = None
     if no_growth:
         by_specimen["blood"] = no_growth  # the same dates, read-only: one list serves both
+        if fungal:
+            after = bisect_right(no_growth, fungal[-1].drawn_on)
+            fungal_cleared = no_growth[after] if after < len(no_growth) else None
+        if bacterial:
+            after = bisect_right(no_growth, bacterial[-1].drawn_on)
+            bacterial_cleared = no_growth[after] if after < len(no_growth) else None
 
     pumps, implanted = pumps_as_of(patient, as_of)  # the one rule (clinical/pumps.py)
 
@@ -176,7 +188,7 @@ def build_facts(patient: Patient, as_of: date, lookback_days: int | None = None)
         [e for e in patient.exams if e.on <= as_of] if patient.exams else [],
         symptoms if symptoms is not None and symptoms <= as_of else None,
         neutrophils if neutrophils is not None and neutrophils <= as_of else None,
-        device, fungal_device, by_specimen, positives, pending,
+        device, fungal_device, by_specimen, positives, pending, fungal_cleared, bacterial_cleared,
     )
 
 

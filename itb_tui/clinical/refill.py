@@ -15,7 +15,7 @@ infection whose course is complete is `caution` (`device_retained`), never plain
 from __future__ import annotations
 
 from itb_tui.clinical.assessment import AntifungalState, RefillState
-from itb_tui.clinical.episode import Episode, uncleared
+from itb_tui.clinical.episode import Episode
 from itb_tui.clinical.facts import POCKET_SPECIMENS, Facts
 from itb_tui.clinical.rules import Rules
 from itb_tui.clinical.text import culture_phrase, iso, plural, relative
@@ -34,16 +34,16 @@ def refill_state(
         return NOT_APPLICABLE
     found: list[tuple[str, str]] = []
 
-    if facts.fungal_blood_positives:
-        positive = uncleared(facts.fungal_blood_positives, facts.blood_no_growth_dates)
-        if positive is not None:
-            found.append(("fungemia", f"Fungemia not cleared: {culture_phrase(positive)}, and no blood "
-                                      f"culture drawn on a later day shows no growth."))
-    if facts.bacterial_blood_positives:
-        positive = uncleared(facts.bacterial_blood_positives, facts.blood_no_growth_dates)
-        if positive is not None:
-            found.append(("bacteremia", f"Bacteremia not cleared: {culture_phrase(positive)}, and no "
-                                        f"blood culture drawn on a later day shows no growth."))
+    # The latest positive of each kind, when no no-growth blood culture follows it
+    # (episode.uncleared; the date is worked out once, in the facts).
+    if facts.fungal_blood_positives and facts.fungal_blood_cleared_on is None:
+        positive = facts.fungal_blood_positives[-1]
+        found.append(("fungemia", f"Fungemia not cleared: {culture_phrase(positive)}, and no blood "
+                                  f"culture drawn on a later day shows no growth."))
+    if facts.bacterial_blood_positives and facts.bacterial_blood_cleared_on is None:
+        positive = facts.bacterial_blood_positives[-1]
+        found.append(("bacteremia", f"Bacteremia not cleared: {culture_phrase(positive)}, and no "
+                                    f"blood culture drawn on a later day shows no growth."))
     if facts.device_infections:  # most patients have none: skip both scans
         _device_reasons(facts, found)
     if (episode is not None and antifungal.state in OPEN_COURSE_STATES

@@ -6,8 +6,9 @@ spelling here and compare, so a later edit to either side that changes an answer
   refuse assignment exactly as the dataclass-generated __init__ made them;
 - `pumps_as_of`: the same pumps and the same current pump as `implanted_by` and
   `current_pump`;
-- the facts' cultures (sorted, then cut at the list date), `positives` / `pending`, and
-  the organism caches, against a filter of the cultures and `organisms.lookup`.
+- the facts' cultures (sorted, then cut at the list date), `positives` / `pending`, the
+  clearing dates of the latest positive blood cultures, and the organism caches, against
+  a filter of the cultures, `episode.first_no_growth_after` and `organisms.lookup`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itb_tui.clinical import assessment
-from itb_tui.clinical.episode import Episode
+from itb_tui.clinical.episode import Episode, first_no_growth_after, uncleared
 from itb_tui.clinical.facts import build_facts, fungal_group, is_fungal_culture
 from itb_tui.clinical.fast_init import fast_frozen_init
 from itb_tui.clinical.organisms import all_species, lookup
@@ -149,6 +150,13 @@ def test_positives_and_pending_are_the_filtered_cultures(cultures, as_of):
     assert facts.pending == [c for c in facts.cultures
                              if c.result == "pending" and c.specimen in ("blood", "csf")]
     assert facts.blood == [c for c in facts.cultures if c.specimen == "blood"]
+    for positives, cleared_on in ((facts.fungal_blood_positives, facts.fungal_blood_cleared_on),
+                                  (facts.bacterial_blood_positives, facts.bacterial_blood_cleared_on)):
+        expected = (first_no_growth_after(facts.blood_no_growth_dates, positives[-1].drawn_on)
+                    if positives else None)
+        assert cleared_on == expected
+        assert (uncleared(positives, facts.blood_no_growth_dates) is not None) == (bool(positives)
+                                                                                   and cleared_on is None)
 
 
 @pytest.mark.parametrize("organism", ORGANISMS)
