@@ -35,6 +35,10 @@ _CENT = Decimal("0.01")
 _ZERO = Decimal("0.00")
 _EXACT = Context(prec=80)  # exact for any realistic volume x concentration
 _DISPLAY = Context(prec=28)
+# The contexts' methods bound once: looking a Context method up builds a bound method each
+# time (~0.1 µs, a third of the multiplication itself), four times a patient (issue 17).
+_exact_multiply, _exact_subtract, _exact_divide = _EXACT.multiply, _EXACT.subtract, _EXACT.divide
+_display_divide = _DISPLAY.divide
 
 
 def _dec(value) -> Decimal:
@@ -136,14 +140,14 @@ def assess_reservoir(facts: Facts, rules: Rules, blocked: bool = False) -> tuple
     stable_until = shift(refilled_on, rules.drug_stability_days)
     refill_by = alarm_on if alarm_on <= stable_until else stable_until
     elapsed = (as_of - refilled_on).days
-    left_ug = _EXACT.subtract(_EXACT.multiply(volume, concentration), _EXACT.multiply(dose, elapsed))
-    volume_left = _ZERO if left_ug <= 0 else _EXACT.divide(left_ug, concentration).quantize(_CENT, ROUND_FLOOR)
+    left_ug = _exact_subtract(_exact_multiply(volume, concentration), _exact_multiply(dose, elapsed))
+    volume_left = _ZERO if left_ug <= 0 else _exact_divide(left_ug, concentration).quantize(_CENT, ROUND_FLOOR)
     # Positional, in the field order of Reservoir (alarm_on, days_to_alarm, stable_until,
     # refill_by, days_to_refill, computed_alarm_on, programmer_alarm_on, last_refill_on,
     # daily_volume_ml, volume_left_ml, reservoir_ml, alarm_ml): 12 keywords cost more.
     reservoir = Reservoir(
         alarm_on, (alarm_on - as_of).days, stable_until, refill_by, (refill_by - as_of).days, computed,
-        printed, refilled_on, _DISPLAY.divide(dose, concentration), volume_left, reservoir_ml, alarm_ml,
+        printed, refilled_on, _display_divide(dose, concentration), volume_left, reservoir_ml, alarm_ml,
     )
     if (reservoir.days_to_alarm >= 0 and as_of <= stable_until and reservoir.days_to_refill > rules.refill_due_days
             and printed is None):
