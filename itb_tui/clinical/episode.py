@@ -87,9 +87,10 @@ def current_episode(facts: Facts, rules: Rules) -> Episode | None:
     """The open fungal episode on facts.as_of, or None (no episode, or closed)."""
     if not facts.fungal_blood_positives and not facts.fungal_device_positives:
         return None  # most patients: neither kind of episode can exist
-    device_now = tuple(c for c in facts.device_infections if fungal_group(c) is not None)
+    device_now = (tuple(c for c in facts.device_infections if fungal_group(c) is not None)
+                  if facts.device_infections else ())
     blood = _blood_episode(facts, rules, device_now)
-    if blood is not None:
+    if blood is not None or not facts.fungal_device_positives:
         return blood
     return _device_episode(facts, rules, device_now)
 

@@ -134,7 +134,11 @@ def assess_reservoir(facts: Facts, rules: Rules, blocked: bool = False) -> tuple
         reservoir_ml = _dec(reservoir_ml)
 
     refilled_on = refill.on
-    computed = shift(refilled_on, alarm_days(volume, alarm_ml, concentration, dose))
+    try:  # alarm_days without its class checks: all four are Decimals here
+        days = _alarm_days_cached(volume, alarm_ml, concentration, dose)
+    except TypeError:  # a signalling NaN cannot be hashed: compute (and fail) as alarm_days does
+        days = _alarm_days_exact(volume, alarm_ml, concentration, dose)
+    computed = shift(refilled_on, days)
     printed = refill.programmer_alarm_on
     alarm_on = computed if printed is None or computed <= printed else printed
     stable_until = shift(refilled_on, rules.drug_stability_days)
