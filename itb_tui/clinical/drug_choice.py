@@ -108,7 +108,6 @@ def _reduced_susceptibility(courses, isolates, facts, rules) -> Alert | None:
     for course in _fluconazole(courses):
         dose = course.dose_mg
         high = dose is not None and Decimal(str(dose)) >= threshold
-        dose_text = f"{num(dose)} mg daily" if dose is not None else "dose not recorded"
         for isolate in isolates:
             reported = _reported(isolate, "fluconazole")
             if _key(isolate) == GLABRATA:
@@ -121,6 +120,7 @@ def _reduced_susceptibility(courses, isolates, facts, rules) -> Alert | None:
                 why = f"reported SDD to fluconazole needs at least {num(threshold)} mg daily"
             else:
                 continue
+            dose_text = f"{num(dose)} mg daily" if dose is not None else "dose not recorded"  # only when shown
             text = f"Fluconazole {dose_text} for {culture_phrase(isolate)}: {why}."
             return make_alert("azole_reduced_susceptibility", text, rules)
     return None

@@ -33,7 +33,7 @@ def pumps_as_of(patient: Patient, as_of: date) -> tuple[list[Pump], Pump | None]
     """(every pump implanted by `as_of`, removed or not; `current_pump(patient, as_of)`) in
     one pass: the engine's facts need both for every patient (issue 17). The same two
     rules as `implanted_by` and `current_pump`, spelled out inline for speed;
-    tests/clinical/test_clinical_pumps_as_of.py holds them equal."""
+    tests/clinical/test_clinical_engine_shortcuts.py holds them equal."""
     implanted: list[Pump] = []
     current = None
     for pump in patient.pumps:
