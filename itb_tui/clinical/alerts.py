@@ -19,15 +19,9 @@ _CODE_RANK = {code: rank for rank, code in enumerate(ALERT_CODES)}
 def make_alert(code: str, text: str, rules: Rules, action: str | None = None,
                due_on: date | None = None) -> Alert:
     info = rules.entry(code)
-    return Alert(
-        code=code,
-        severity=ALERT_SEVERITY[code],
-        text=text,
-        source=info.source,
-        basis=info.basis,
-        action=action if action is not None else info.action,
-        due_on=due_on,
-    )
+    # Positional, in the field order of Alert (code, severity, text, source, basis, action, due_on).
+    return Alert(code, ALERT_SEVERITY[code], text, info.source, info.basis,
+                 action if action is not None else info.action, due_on)
 
 
 def ordered(alerts: Sequence[Alert]) -> tuple[Alert, ...]:

@@ -43,6 +43,7 @@ GROUP_WORDS = {"cryptococcus": "Cryptococcus", "mould": "a mould", "other_yeast"
                "candida": "Candida"}
 
 Courses = list[tuple[AntifungalCourse, date | None]]
+NOT_INDICATED = AntifungalState("not_indicated")  # frozen: shared by every patient without an episode
 
 
 def episode_courses(facts: Facts, episode: Episode) -> Courses:
@@ -86,12 +87,19 @@ def assess_antifungal(
 ) -> tuple[AntifungalState, list[Alert], bool]:
     """(state, alerts, therapy running on as_of)."""
     if episode is None:
-        return AntifungalState("not_indicated"), [], False
+        return NOT_INDICATED, [], False
     as_of = facts.as_of
     courses = episode_courses(facts, episode)
-    running = any(stop is None for _, stop in courses)
-    last_stop = max((stop for _, stop in courses if stop is not None), default=None)
-    planned = max((c.planned_stop_on for c, _ in courses if c.planned_stop_on is not None), default=None)
+    # One pass for: therapy running on as_of, the latest stop, the latest planned stop.
+    running, last_stop, planned = False, None, None
+    for course, stop in courses:
+        if stop is None:
+            running = True
+        elif last_stop is None or stop > last_stop:
+            last_stop = stop
+        planned_stop = course.planned_stop_on
+        if planned_stop is not None and (planned is None or planned_stop > planned):
+            planned = planned_stop
     start = episode.start_on
     clearance = episode.clearance_on
     # A symptom-resolution or neutrophil-recovery date before this episode began belongs

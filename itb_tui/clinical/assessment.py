@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from itb_tui.clinical.fast_init import fast_frozen_init
+
 # Codes of clinical-rules.md (the contract).
 REFILL_STATUSES = ("blocked", "caution", "ok", "not_applicable")
 REFILL_REASONS = (
@@ -60,6 +62,7 @@ ALERT_CODES = (
 )
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Alert:
     code: str  # one of ALERT_CODES
@@ -74,6 +77,7 @@ class Alert:
     due_on: date | None = None
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class RefillState:
     status: str  # one of REFILL_STATUSES
@@ -82,6 +86,7 @@ class RefillState:
     explanations: tuple[str, ...] = ()
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Reservoir:
     alarm_on: date  # the earlier of computed and printed alarm dates
@@ -98,6 +103,7 @@ class Reservoir:
     alarm_ml: Decimal
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class AntifungalState:
     state: str  # one of ANTIFUNGAL_STATES
@@ -111,6 +117,7 @@ class AntifungalState:
     completed_on: date | None = None  # stop date of the last course when complete
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class ReimplantState:
     state: str  # one of REIMPLANT_STATES
@@ -119,6 +126,7 @@ class ReimplantState:
     culture_due_on: date | None = None  # draw the confirming blood culture on or after this
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Assessment:
     mrn: str

@@ -22,8 +22,8 @@ from itb_tui.clinical.text import culture_phrase, iso
 
 def device_alerts(facts: Facts, episode: Episode | None, antifungal: AntifungalState, rules: Rules) -> list[Alert]:
     pump = facts.implanted_pump
-    if pump is None:
-        return []
+    if pump is None or (episode is None and not facts.device_infections):
+        return []  # nothing below can apply (most patients)
     alerts = []
     findings = []
     if episode is not None and episode.kind == "blood" and antifungal.state != "complete":

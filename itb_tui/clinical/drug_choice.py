@@ -18,12 +18,13 @@ considered: every course started on or before the list date and still running th
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from itb_tui.clinical.alerts import make_alert
 from itb_tui.clinical.assessment import Alert
 from itb_tui.clinical.drugs import canonical_drug, is_echinocandin
 from itb_tui.clinical.episode import Episode
-from itb_tui.clinical.facts import POSITIVE, Facts, fungal_group, is_fungal_culture
+from itb_tui.clinical.facts import Facts, fungal_group, is_fungal_culture
 from itb_tui.clinical.organisms import AURIS, GLABRATA, KRUSEI, lookup
 from itb_tui.clinical.records import AntifungalCourse, Culture
 from itb_tui.clinical.rules import Rules
@@ -32,14 +33,15 @@ from itb_tui.clinical.text import culture_phrase, iso, num
 
 def drug_choice_alerts(facts: Facts, episode: Episode | None, rules: Rules) -> list[Alert]:
     alerts = []
-    auris = _c_auris(facts, rules)
-    isolates = _isolates(facts, episode, rules)
-    current = [course for course, stop in facts.courses if stop is None]
-    if isolates and current:
-        for check in (_inactive, _krusei, _reduced_susceptibility, _resistant, _cns):
-            alert = check(current, isolates, facts, rules)
-            if alert is not None:
-                alerts.append(alert)
+    auris = _c_auris(facts, rules) if facts.positives else None
+    isolates = _isolates(facts, episode, rules) if episode is not None or facts.device_infections else None
+    if isolates:
+        current = [course for course, stop in facts.courses if stop is None]
+        if current:
+            for check in (_inactive, _krusei, _reduced_susceptibility, _resistant, _cns):
+                alert = check(current, isolates, facts, rules)
+                if alert is not None:
+                    alerts.append(alert)
     if auris is not None:
         alerts.append(auris)
     return alerts
@@ -69,7 +71,13 @@ def _inactive(courses, isolates, facts, rules) -> Alert | None:
 
 
 def _key(culture: Culture) -> str | None:
-    species = lookup(culture.organism)
+    return _species_key(culture.organism)
+
+
+@lru_cache(maxsize=8192)
+def _species_key(organism: str | None) -> str | None:
+    """Fixed by the text (organisms.lookup is a pure, cached function of it)."""
+    species = lookup(organism)
     return species.key if species is not None else None
 
 
@@ -100,7 +108,6 @@ def _reduced_susceptibility(courses, isolates, facts, rules) -> Alert | None:
     for course in _fluconazole(courses):
         dose = course.dose_mg
         high = dose is not None and Decimal(str(dose)) >= threshold
-        dose_text = f"{num(dose)} mg daily" if dose is not None else "dose not recorded"
         for isolate in isolates:
             reported = _reported(isolate, "fluconazole")
             if _key(isolate) == GLABRATA:
@@ -113,6 +120,7 @@ def _reduced_susceptibility(courses, isolates, facts, rules) -> Alert | None:
                 why = f"reported SDD to fluconazole needs at least {num(threshold)} mg daily"
             else:
                 continue
+            dose_text = f"{num(dose)} mg daily" if dose is not None else "dose not recorded"  # only when shown
             text = f"Fluconazole {dose_text} for {culture_phrase(isolate)}: {why}."
             return make_alert("azole_reduced_susceptibility", text, rules)
     return None
@@ -142,8 +150,9 @@ def _cns(courses, isolates, facts, rules) -> Alert | None:
 
 
 def _c_auris(facts: Facts, rules: Rules) -> Alert | None:
-    for culture in facts.cultures:
-        if culture.result == POSITIVE and _key(culture) == AURIS:
+    species_key = _species_key
+    for culture in facts.positives:
+        if species_key(culture.organism) == AURIS:
             text = (f"C. auris: {culture_phrase(culture)}. Colonisation is lifelong, so this stays "
                     f"after the infection ends.")
             return make_alert("c_auris", text, rules)

@@ -19,7 +19,7 @@ from itb_tui.clinical.episode import Episode, current_episode
 from itb_tui.clinical.facts import build_facts
 from itb_tui.clinical.records import Patient
 from itb_tui.clinical.refill import refill_state
-from itb_tui.clinical.reimplant import assess_reimplant
+from itb_tui.clinical.reimplant import NOT_APPLICABLE, assess_reimplant
 from itb_tui.clinical.reservoir import assess_reservoir
 from itb_tui.clinical.rules import Rules, load_rules
 from itb_tui.clinical.withdrawal import withdrawal_alerts
@@ -41,18 +41,15 @@ def assess(patient: Patient, as_of: date, rules: Rules | None = None) -> Assessm
     alerts += withdrawal_alerts(facts, refill, reservoir, rules)
     alerts += device_alerts(facts, episode, antifungal, rules)
     alerts += drug_choice_alerts(facts, episode, rules)
-    prior = _prior_completion(patient, facts, episode, rules)
-    reimplant, reimplant_alerts = assess_reimplant(facts, episode, antifungal, running, prior, rules)
-    alerts += reimplant_alerts
-    return Assessment(
-        mrn=patient.mrn,
-        as_of=as_of,
-        refill=refill,
-        reservoir=reservoir,
-        antifungal=antifungal,
-        reimplant=reimplant,
-        alerts=ordered(alerts),
-    )
+    if episode is None:  # no episode: no prior completion, nothing to reimplant after
+        reimplant = NOT_APPLICABLE
+    else:
+        prior = _prior_completion(patient, facts, episode, rules)
+        reimplant, reimplant_alerts = assess_reimplant(facts, episode, antifungal, running, prior, rules)
+        alerts += reimplant_alerts
+    # Positional, in the field order of Assessment (mrn, as_of, refill, reservoir,
+    # antifungal, reimplant, alerts).
+    return Assessment(patient.mrn, as_of, refill, reservoir, antifungal, reimplant, ordered(alerts))
 
 
 def _prior_completion(patient: Patient, facts, episode: Episode | None, rules: Rules) -> date | None:

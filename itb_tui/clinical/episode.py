@@ -23,13 +23,15 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 
-from itb_tui.clinical.facts import Facts, fungal_group
+from itb_tui.clinical.facts import Facts, fungal_group, organism_group
+from itb_tui.clinical.fast_init import fast_frozen_init
 from itb_tui.clinical.records import Culture
 from itb_tui.clinical.rules import Rules
 
 GROUP_ORDER = ("mould", "cryptococcus", "other_yeast", "candida")
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Episode:
     start_on: date
@@ -73,7 +75,8 @@ def uncleared(positives: list[Culture], no_growth_dates: list[date]) -> Culture 
 
 
 def strictest_group(cultures) -> str:
-    groups = {fungal_group(c) for c in cultures}
+    group_of = organism_group  # fungal_group(c), without a Python call per culture
+    groups = {group_of(c.organism) for c in cultures}
     for group in GROUP_ORDER:
         if group in groups:
             return group
@@ -82,9 +85,12 @@ def strictest_group(cultures) -> str:
 
 def current_episode(facts: Facts, rules: Rules) -> Episode | None:
     """The open fungal episode on facts.as_of, or None (no episode, or closed)."""
-    device_now = tuple(c for c in facts.device_infections if fungal_group(c) is not None)
+    if not facts.fungal_blood_positives and not facts.fungal_device_positives:
+        return None  # most patients: neither kind of episode can exist
+    device_now = (tuple(c for c in facts.device_infections if fungal_group(c) is not None)
+                  if facts.device_infections else ())
     blood = _blood_episode(facts, rules, device_now)
-    if blood is not None:
+    if blood is not None or not facts.fungal_device_positives:
         return blood
     return _device_episode(facts, rules, device_now)
 
@@ -104,7 +110,7 @@ def _blood_episode(facts: Facts, rules: Rules, device_now: tuple[Culture, ...]) 
         return None
     latest = positives[-1]
     no_growth = facts.blood_no_growth_dates
-    clearance = first_no_growth_after(no_growth, latest.drawn_on)
+    clearance = facts.fungal_blood_cleared_on  # first_no_growth_after(no_growth, latest.drawn_on)
     if _closed(facts, latest, clearance is not None, rules):
         return None
     # The latest negative drawn before the latest positive separates this episode from

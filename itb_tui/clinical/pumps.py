@@ -27,3 +27,22 @@ def current_pump(patient: Patient, as_of: date) -> Pump | None:
         if implanted is None or (pump.implanted_on or date.min) >= (implanted.implanted_on or date.min):
             implanted = pump
     return implanted
+
+
+def pumps_as_of(patient: Patient, as_of: date) -> tuple[list[Pump], Pump | None]:
+    """(every pump implanted by `as_of`, removed or not; `current_pump(patient, as_of)`) in
+    one pass: the engine's facts need both for every patient (issue 17). The same two
+    rules as `implanted_by` and `current_pump`, spelled out inline for speed;
+    tests/clinical/test_clinical_engine_shortcuts.py holds them equal."""
+    implanted: list[Pump] = []
+    current = None
+    for pump in patient.pumps:
+        implanted_on = pump.implanted_on
+        if implanted_on is not None and implanted_on > as_of:
+            continue
+        implanted.append(pump)
+        if pump.removed_on is not None and pump.removed_on <= as_of:
+            continue
+        if current is None or (implanted_on or date.min) >= (current.implanted_on or date.min):
+            current = pump
+    return implanted, current

@@ -15,30 +15,62 @@ infection whose course is complete is `caution` (`device_retained`), never plain
 from __future__ import annotations
 
 from itb_tui.clinical.assessment import AntifungalState, RefillState
-from itb_tui.clinical.episode import Episode, uncleared
-from itb_tui.clinical.facts import PENDING, POCKET_SPECIMENS, Facts
+from itb_tui.clinical.episode import Episode
+from itb_tui.clinical.facts import POCKET_SPECIMENS, Facts
 from itb_tui.clinical.rules import Rules
 from itb_tui.clinical.text import culture_phrase, iso, plural, relative
 
 BLOCKING = ("fungemia", "bacteremia", "csf_infection", "pocket_infection", "antifungal_course_open")
 OPEN_COURSE_STATES = ("awaiting_symptom_resolution", "in_progress", "specialist_duration", "stopped_early")
+# The two answers without reasons, built once (frozen: every patient may share them).
+OK = RefillState("ok")
+NOT_APPLICABLE = RefillState("not_applicable")
 
 
 def refill_state(
     facts: Facts, episode: Episode | None, antifungal: AntifungalState, running: bool, rules: Rules
 ) -> RefillState:
     if facts.implanted_pump is None:
-        return RefillState("not_applicable")
+        return NOT_APPLICABLE
     found: list[tuple[str, str]] = []
 
-    positive = uncleared(facts.fungal_blood_positives, facts.blood_no_growth_dates)
-    if positive is not None:
+    # The latest positive of each kind, when no no-growth blood culture follows it
+    # (episode.uncleared; the date is worked out once, in the facts).
+    if facts.fungal_blood_positives and facts.fungal_blood_cleared_on is None:
+        positive = facts.fungal_blood_positives[-1]
         found.append(("fungemia", f"Fungemia not cleared: {culture_phrase(positive)}, and no blood "
                                   f"culture drawn on a later day shows no growth."))
-    positive = uncleared(facts.bacterial_blood_positives, facts.blood_no_growth_dates)
-    if positive is not None:
+    if facts.bacterial_blood_positives and facts.bacterial_blood_cleared_on is None:
+        positive = facts.bacterial_blood_positives[-1]
         found.append(("bacteremia", f"Bacteremia not cleared: {culture_phrase(positive)}, and no "
                                     f"blood culture drawn on a later day shows no growth."))
+    if facts.device_infections:  # most patients have none: skip both scans
+        _device_reasons(facts, found)
+    if (episode is not None and antifungal.state in OPEN_COURSE_STATES
+            and episode.clearance_on is not None and not episode.device):
+        found.append(("antifungal_course_open", _course_open_text(episode, antifungal, running)))
+    if facts.pending:
+        # The latest pending blood or CSF culture (facts.pending, oldest first): if it is
+        # outside the window, every earlier one is too.
+        culture = facts.pending[-1]
+        days = (facts.as_of - culture.drawn_on).days
+        if days <= rules.pending_window_days:
+            specimen = "Blood" if culture.specimen == "blood" else "CSF"
+            found.append(("culture_pending", f"{specimen} culture drawn {iso(culture.drawn_on)} "
+                                             f"({relative(-days)}) is still pending: read the result first."))
+    if episode is not None and antifungal.state == "complete":
+        found.append(("device_retained", f"Pump {facts.implanted_pump.serial} stayed in through the fungal "
+                                         f"infection ({culture_phrase(episode.latest_positive)}); the course "
+                                         f"is complete, but salvage of a retained device succeeds in about "
+                                         f"30%: blood cultures with any fever."))
+
+    if not found:
+        return OK
+    status = "blocked" if any(code in BLOCKING for code, _ in found) else "caution"
+    return RefillState(status, tuple(code for code, _ in found), tuple(text for _, text in found))
+
+
+def _device_reasons(facts: Facts, found: list[tuple[str, str]]) -> None:
     csf = [c for c in facts.device_infections if c.specimen == "csf"]
     if csf:
         found.append(("csf_infection", f"CSF infection: {culture_phrase(csf[-1])}, and no CSF culture "
@@ -49,28 +81,6 @@ def refill_state(
         found.append(("pocket_infection", f"Pump pocket/wound infection: {culture_phrase(pocket[-1])}, and no "
                                           f"{site} culture drawn on a later day shows no growth (the pump is "
                                           f"still in)."))
-    if (episode is not None and antifungal.state in OPEN_COURSE_STATES
-            and episode.clearance_on is not None and not episode.device):
-        found.append(("antifungal_course_open", _course_open_text(episode, antifungal, running)))
-    for culture in reversed(facts.cultures):
-        if (facts.as_of - culture.drawn_on).days > rules.pending_window_days:
-            break
-        if culture.result == PENDING and culture.specimen in ("blood", "csf"):
-            days = (facts.as_of - culture.drawn_on).days
-            specimen = "Blood" if culture.specimen == "blood" else "CSF"
-            found.append(("culture_pending", f"{specimen} culture drawn {iso(culture.drawn_on)} "
-                                             f"({relative(-days)}) is still pending: read the result first."))
-            break
-    if episode is not None and antifungal.state == "complete":
-        found.append(("device_retained", f"Pump {facts.implanted_pump.serial} stayed in through the fungal "
-                                         f"infection ({culture_phrase(episode.latest_positive)}); the course "
-                                         f"is complete, but salvage of a retained device succeeds in about "
-                                         f"30%: blood cultures with any fever."))
-
-    if not found:
-        return RefillState("ok")
-    status = "blocked" if any(code in BLOCKING for code, _ in found) else "caution"
-    return RefillState(status, tuple(code for code, _ in found), tuple(text for _, text in found))
 
 
 def _course_open_text(episode: Episode, antifungal: AntifungalState, running: bool) -> str:

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from itb_tui.clinical.alerts import make_alert
 from itb_tui.clinical.assessment import Alert, AntifungalState, ReimplantState
 from itb_tui.clinical.episode import Episode
-from itb_tui.clinical.facts import NO_GROWTH, POSITIVE, Facts, is_fungal_culture
+from itb_tui.clinical.facts import NO_GROWTH, Facts, is_fungal_culture
 from itb_tui.clinical.records import Culture
 from itb_tui.clinical.rules import Rules
 from itb_tui.clinical.text import culture_phrase, iso
@@ -57,9 +57,8 @@ def assess_reimplant(
         return _waiting(eligible_on, as_of), []
 
     completed = antifungal.completed_on
-    for culture in facts.cultures:
-        if (culture.result == POSITIVE and culture.drawn_on > completed and culture.specimen in STERILE_SITES
-                and is_fungal_culture(culture)):
+    for culture in facts.positives:
+        if culture.drawn_on > completed and culture.specimen in STERILE_SITES and is_fungal_culture(culture):
             return _relapse(culture, completed, rules, "was completed")
     active = _active_bacterial(facts, completed)
     if active is not None:
@@ -82,8 +81,8 @@ def _active_bacterial(facts: Facts, completed: date) -> Culture | None:
     """The latest bacterial positive of a sterile site drawn after completion that no
     no-growth culture of the same specimen drawn on a later day has cleared."""
     found = None
-    for culture in facts.cultures:
-        if (culture.result == POSITIVE and culture.drawn_on > completed and culture.specimen in STERILE_SITES
+    for culture in facts.positives:
+        if (culture.drawn_on > completed and culture.specimen in STERILE_SITES
                 and not is_fungal_culture(culture)):
             negatives = facts.no_growth_by_specimen.get(culture.specimen, ())
             if not negatives or negatives[-1] <= culture.drawn_on:

@@ -10,6 +10,8 @@ from itb_tui.clinical.records import Culture
 
 
 def iso(day: date) -> str:
+    # A plain function on purpose: operator.methodcaller("isoformat") measured slower
+    # (475 vs 376 ns, Python 3.11, issue 17).
     return day.isoformat()
 
 
