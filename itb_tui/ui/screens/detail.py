@@ -153,13 +153,13 @@ class PatientDetailScreen(Screen):
         Binding("y", "symptoms", "Symptoms", show=False, priority=True, id="detail.symptoms"),
         Binding("m", "exam", "Exam", show=False, priority=True, id="detail.exam"),
         Binding("E", "edit_patient", "Edit", show=False, priority=True, id="detail.edit_patient"),
-        Binding("delete", "entered_in_error", "In error", priority=True, id="detail.entered_in_error"),
-        # Not in the footer (every patient's footer would change): the palette, the help
-        # and the notes box's title name them.
-        Binding("n", "note", "Note", show=False, priority=True, id="detail.note",
+        Binding("n", "note", "Note", priority=True, id="detail.note",
                 tooltip="Write a handover note about this patient"),
-        Binding("H", "handed_over", "Handed over", show=False, priority=True, id="detail.handed_over",
+        Binding("H", "handed_over", "Handed over", priority=True, id="detail.handed_over",
                 tooltip="The selected note marked for handover: the next shift has it"),
+        # Last of the footer's keys: where a 120-column footer ends, and named on screen by
+        # the timeline's and the notes' titles anyway.
+        Binding("delete", "entered_in_error", "In error", priority=True, id="detail.entered_in_error"),
         Binding("v", "review", "Reviewed", show=False, id="detail.review",
                 tooltip="Mark the patient reviewed on the round (clears 'changed since review')"),
         Binding("h", "history", "History", show=False, id="detail.history",
@@ -167,6 +167,13 @@ class PatientDetailScreen(Screen):
     ]
 
     DEFAULT_CSS = """
+    /* The footer is compact (one space less per key) so that every action key up to
+       Handed over fits 120 columns; in compact style the docked palette key keeps the
+       last column too, where Textual leaves the end of a clipped key showing. */
+    PatientDetailScreen KeyFooter.-compact FooterKey.-command-palette {
+        margin-right: 0;
+        padding-right: 1;
+    }
     PatientDetailScreen #detail-demographics {
         height: 1;
         padding: 0 1;
@@ -332,7 +339,7 @@ class PatientDetailScreen(Screen):
                 timeline = Timeline(id="detail-timeline")
                 timeline.border_title = "Timeline (newest first) · e culture result · delete entered in error"
                 yield timeline
-        yield KeyFooter()
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = f"Patient {self.mrn}"
