@@ -234,10 +234,10 @@ class PatientDetailScreen(Screen):
         self.patient: Patient | None = patient
         self.assessment: Assessment | None = None
         self.loaded = False  # the store read for `mrn` finished (found or not)
-        self.corrections: dict = {}  # culture id -> its corrections (Store.culture_corrections)
-        self.lab_reports: dict = {}  # culture id -> (accession, report status) (Store.lab_reports)
-        self.notes: list = []  # the patient's live handover notes, newest first (Store.notes)
-        self.review = None  # the last review and the entries since (Store.patient_reviews)
+        self.corrections: dict = {}  # culture id -> its corrections (Store.detail_bundle)
+        self.lab_reports: dict = {}  # culture id -> (accession, report status) (Store.detail_bundle)
+        self.notes: list = []  # the patient's live handover notes, newest first (Store.detail_bundle)
+        self.review = None  # the last review and the entries since (Store.detail_bundle)
         self.owner = None  # the ward list this reusable screen belongs to (for_patient)
         self._styled_for: tuple | None = None  # app-wide style inputs at the last full restyle
 
@@ -405,16 +405,15 @@ class PatientDetailScreen(Screen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="detail-load")
     def _read(self, mrn: str) -> None:
-        store = self.app.store
-        version = store.data_version()  # first: the data shown covers at least this far
-        patient = store.get_patient(mrn)
-        corrections = store.culture_corrections(mrn) if patient is not None and patient.cultures else {}
-        lab_reports = store.lab_reports(mrn).get(mrn, {}) if patient is not None and patient.cultures else {}
-        notes = store.notes(mrn) if patient is not None else []
-        review = store.patient_reviews(mrn).get(mrn) if patient is not None else None
-        self.post_message(PatientLoaded(mrn, patient, corrections, lab_reports, notes, review))
-        if patient is not None:
-            self._opened(mrn, version)
+        # One store call, one snapshot: the patient, corrections, lab statuses, notes and
+        # review of one moment, and the data version of exactly that moment (Store.detail_bundle).
+        detail = self.app.store.detail_bundle(mrn)
+        if detail is None:
+            self.post_message(PatientLoaded(mrn, None))
+            return
+        self.post_message(PatientLoaded(mrn, detail.patient, detail.corrections, detail.lab_reports,
+                                        detail.notes, detail.review))
+        self._opened(mrn, detail.version)
 
     def _opened(self, mrn: str, version: int) -> None:
         """Record that this user has now seen `mrn` up to `version` (the list's "new
