@@ -39,8 +39,8 @@ def _filled(url: str):
     return store, culture.id
 
 
-def test_the_store_gives_the_export_only_the_two_tables_never_the_whole_trail(tmp_path, monkeypatch):
-    store, culture_id = _filled(f"sqlite:///{tmp_path}/ward.db")
+def test_the_store_gives_the_export_only_the_two_tables_never_the_whole_trail(store_url, monkeypatch):
+    store, culture_id = _filled(store_url)
     with store:
         want = [e for e in store.audit_trail() if e.table in ("patients", "cultures")]
         assert store.audit_entries(("patients", "cultures")) == want
@@ -55,8 +55,8 @@ def test_the_store_gives_the_export_only_the_two_tables_never_the_whole_trail(tm
     assert options["weight_recorded_on"] == {"L2": date.today()}  # the import set it today
 
 
-def test_the_reader_and_the_store_give_the_export_the_same_facts(tmp_path):
-    url = f"sqlite:///{tmp_path}/ward.db"
+def test_the_reader_and_the_store_give_the_export_the_same_facts(store_url):
+    url = store_url
     store, _culture_id = _filled(url)
     with store:
         patients = store.load_for_export()
