@@ -143,6 +143,12 @@ class PatientDetailScreen(Screen):
         Binding("r", "refill", "Refill", priority=True, id="detail.refill"),
         Binding("c", "culture", "Culture", priority=True, id="detail.culture"),
         Binding("e", "culture_result", "Result", priority=True, id="detail.culture_result"),
+        # The notes keys before the clinician-only ones: a nurse's footer (with "✗ clinician"
+        # beside those) still shows them at 120 columns.
+        Binding("n", "note", "Note", priority=True, id="detail.note",
+                tooltip="Write a handover note about this patient"),
+        Binding("H", "handed_over", "Handed over", priority=True, id="detail.handed_over",
+                tooltip="The selected note marked for handover: the next shift has it"),
         Binding("f", "antifungal", "Antifungal", priority=True, id="detail.antifungal"),
         Binding("F", "new_antifungal", "New course", show=False, priority=True, id="detail.new_antifungal"),
         Binding("p", "pump", "Pump", priority=True, id="detail.pump"),
@@ -153,10 +159,6 @@ class PatientDetailScreen(Screen):
         Binding("y", "symptoms", "Symptoms", show=False, priority=True, id="detail.symptoms"),
         Binding("m", "exam", "Exam", show=False, priority=True, id="detail.exam"),
         Binding("E", "edit_patient", "Edit", show=False, priority=True, id="detail.edit_patient"),
-        Binding("n", "note", "Note", priority=True, id="detail.note",
-                tooltip="Write a handover note about this patient"),
-        Binding("H", "handed_over", "Handed over", priority=True, id="detail.handed_over",
-                tooltip="The selected note marked for handover: the next shift has it"),
         # Last of the footer's keys: where a 120-column footer ends, and named on screen by
         # the timeline's and the notes' titles anyway.
         Binding("delete", "entered_in_error", "In error", priority=True, id="detail.entered_in_error"),
