@@ -14,7 +14,10 @@ READS = ("data_version", "get_patient", "load_patients", "culture_corrections", 
          "lab_report_statuses", "notes", "patient_reviews", "audit_trail", "detail_bundle")
 
 
-def _record(store, monkeypatch) -> list[str]:
+def _record(app, store, monkeypatch) -> list[str]:
+    """Record the store calls from now on. The app's poll for other terminals' writes
+    (every 2 s, ui/app.py) is stopped: on a loaded machine the open can span a tick."""
+    monkeypatch.setattr(app, "_check_data_version", lambda: None)
     calls: list[str] = []
     for name in READS + ("mark_opened",):
         real = getattr(store, name)
@@ -28,7 +31,7 @@ async def test_opening_a_patient_is_one_store_read_in_one_transaction(tmp_path, 
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        calls = _record(store, monkeypatch)
+        calls = _record(app, store, monkeypatch)
         begins = []
 
         def began(conn) -> None:
@@ -46,7 +49,7 @@ async def test_opening_a_patient_is_one_store_read_in_one_transaction(tmp_path, 
 
 async def test_an_unknown_patient_is_one_read_and_no_seen_mark(tmp_path, monkeypatch):
     async with running(tmp_path, demo=False) as (store, app, pilot, _detail):
-        calls = _record(store, monkeypatch)
+        calls = _record(app, store, monkeypatch)
         app.open_patient("NOPE")
         await settle(pilot)
         assert calls == ["detail_bundle"]
