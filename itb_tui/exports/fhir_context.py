@@ -10,8 +10,9 @@ weight was recorded.
 - weight date: the day (local) of the newest audit row that set the patient's weight.
 
 Cost (issue 17: an export within 1.5x of `status --json`, and no ORM import): the audit
-entries of the two tables and the laboratory statuses are each read once for the whole
-store (one query each, not one per patient), by the read-only reader where it can.
+entries of the two tables (`audit_entries`, never the whole trail) and the laboratory
+statuses are each read once for the whole store (one query each, not one per patient),
+by the read-only reader where it can.
 """
 
 from __future__ import annotations
@@ -43,11 +44,9 @@ def fhir_options(store, patients, bundle: str) -> dict:
     wanted = {p.mrn for p in stored}
     trail_of: dict[str, list] = defaultdict(list)
     if stored:
-        # the read-only reader reads just the two tables without the ORM; the Store (a
-        # store just created or upgraded) reads its whole trail
-        read_entries = getattr(store, "audit_entries", None)
-        trail = read_entries(_TRAIL_TABLES) if read_entries is not None else store.audit_trail()
-        for e in trail:  # oldest first
+        # just the two tables' entries, never the whole trail: the read-only reader
+        # without the ORM, the Store (a store just created or upgraded) in plain SQL too
+        for e in store.audit_entries(_TRAIL_TABLES):  # oldest first
             if e.mrn in wanted:
                 trail_of[e.mrn].append(e)
     lab = store.lab_reports() if stored else {}  # one read: MRN -> {culture id -> (accession, status)}

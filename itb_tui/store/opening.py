@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from itb_tui.store.audit import AuditEntry
     from itb_tui.store.check import CheckResult
     from itb_tui.store.deferral_read import TaskDeferral
+    from itb_tui.store.detail_read import PatientDetail
     from itb_tui.store.note_read import Note
     from itb_tui.store.importer import ImportResult
     from itb_tui.store.review_read import PatientReview
@@ -169,6 +170,9 @@ class DeferredStore:
     def lab_reports(self, mrn: str | None = None) -> dict[str, dict[int, tuple[str, str]]]:
         return self.store().lab_reports(mrn)
 
+    def audit_entries(self, tables: Sequence[str]) -> list[AuditEntry]:
+        return self.store().audit_entries(tables)
+
     def lab_quarantine(self, *, state: str | None = None) -> list:
         return self.store().lab_quarantine(state=state)
 
@@ -289,6 +293,9 @@ class DeferredStore:
 
     def culture_corrections(self, mrn: str) -> dict:
         return self.store().culture_corrections(mrn)
+
+    def detail_bundle(self, mrn: str) -> PatientDetail | None:
+        return self.store().detail_bundle(mrn)
 
     def lab_report_statuses(self, mrn: str) -> dict[int, tuple[str, str]]:
         return self.store().lab_report_statuses(mrn)

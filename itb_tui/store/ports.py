@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from itb_tui.store.audit import AuditEntry
     from itb_tui.store.check import CheckResult
     from itb_tui.store.deferral_read import TaskDeferral
+    from itb_tui.store.detail_read import PatientDetail
     from itb_tui.store.note_read import Note
     from itb_tui.store.importer import ImportResult
     from itb_tui.store.list_rows import SavedList
@@ -81,6 +82,11 @@ class WardReads(Protocol):
     def notes(self, mrn: str | None = None, *, include_in_error: bool = False) -> list[Note]:
         """Handover notes (of one patient if `mrn`), newest first; those entered in error
         only if asked (issue 16)."""
+        ...
+
+    def audit_entries(self, tables: Sequence[str]) -> list[AuditEntry]:
+        """The audit entries of `tables` (table names), oldest first: what the FHIR export
+        derives from the trail (corrections, weight dates) without reading all of it."""
         ...
 
     def close(self) -> None: ...
@@ -169,6 +175,12 @@ class WardStore(WardReads, Protocol):
 
     def patient_reviews(self, mrn: str | None = None) -> dict[str, PatientReview]:
         """The last review of each reviewed patient, with the audit entries since."""
+        ...
+
+    def detail_bundle(self, mrn: str) -> PatientDetail | None:
+        """What the patient detail shows about `mrn` (the patient, corrections, lab report
+        statuses, notes, last review, the data version), read in one snapshot; None: no
+        such patient (store/detail_read.py)."""
         ...
 
     def mark_opened(self, mrn: str, seen_through: int) -> None:

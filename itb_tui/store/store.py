@@ -42,7 +42,7 @@ from itb_tui.clinical.records import (
 from itb_tui.clinical.policy import MIN_OVERRIDE_REASON, REASON_MISSING, REASON_TOO_SHORT, decide_refill
 from itb_tui.security.roles import can, require_refill
 from itb_tui.security.roles import PermissionDenied as _RoleDenied
-from itb_tui.store import audit, codec, list_rows, loader
+from itb_tui.store import audit, codec, detail_read, list_rows, loader
 from itb_tui.store import schema as s
 from itb_tui.store.access import Access
 from itb_tui.store.connect import create_store_engine
@@ -204,6 +204,20 @@ class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals, Handov
             self._require(conn, "view_patient_history" if only_patient else "view_audit")
             return audit.read(conn, mrn, username=username, since=since, until=until, limit=limit)
 
+    def audit_entries(self, tables: Sequence[str]) -> list[audit.AuditEntry]:
+        """The audit entries of `tables` (table names), oldest first: the narrow read the
+        FHIR export derives corrections and weight dates from (exports/fhir_context.py),
+        instead of the whole trail; the same entries as the read-only reader's
+        `audit_entries`. Needs `view_audit`, as the whole trail does."""
+        from itb_tui.store import audit_read
+
+        if not tables:
+            return []
+        with self._tx() as conn:
+            self._require(conn, "view_audit")
+            with loader.dbapi_cursor(conn) as (cur, placeholder):
+                return audit_read.entries_dbapi(cur, placeholder, tables)
+
     def culture_corrections(self, mrn: str) -> dict:
         """Culture id -> its corrections (`clinical.corrections.PastCorrection`, oldest
         first), read from this patient's audit trail, whose before-images keep every
@@ -215,6 +229,21 @@ class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals, Handov
         with self._tx() as conn:
             self._require(conn, "view_patient_history")
             return past_corrections(audit.read(conn, mrn))
+
+    def detail_bundle(self, mrn: str) -> detail_read.PatientDetail | None:
+        """Everything the patient detail shows about `mrn`, read in one snapshot (one
+        transaction; store/detail_read.py): the patient, the corrections of their culture
+        results, the lab report statuses, their live notes, their last review, and the
+        data version the snapshot covers. None: no patient with that MRN. Needs `view`
+        and `view_patient_history` (the corrections are read from their history)."""
+        if not _encodable(mrn):
+            return None
+        with self._tx() as conn:
+            roles = self._require(conn, "view")
+            if roles is not None and not can(roles, "view_patient_history"):
+                raise PermissionDenied(roles, "view_patient_history")
+            with loader.dbapi_cursor(conn) as (cur, placeholder):
+                return detail_read.read_dbapi(cur, placeholder, mrn)
 
     def get_meta(self, key: str) -> str | None:
         with self._tx() as conn:

@@ -1,31 +1,14 @@
-"""HL7 result-import tests: the store and CLI helpers of tests/store and tests/cli."""
+"""HL7 result-import tests: the store and CLI helpers of tests/store and tests/cli; the
+`store` and `data_dir` fixtures are feed_fixtures.py's (shared with tests/lab)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import pytest
-
 _TESTS = Path(__file__).resolve().parents[1]
 for sub in ("store", "cli"):
     if str(_TESTS / sub) not in sys.path:
         sys.path.append(str(_TESTS / sub))
 
-from store_fixtures import TODAY  # noqa: E402
-
-
-@pytest.fixture
-def store(store_url):
-    from itb_tui.store import open_store
-
-    s = open_store(store_url, today=TODAY)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def data_dir(tmp_path):
-    d = tmp_path / "data"
-    d.mkdir()
-    return d
+from feed_fixtures import data_dir, store  # noqa: E402,F401

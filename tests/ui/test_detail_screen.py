@@ -135,7 +135,7 @@ async def test_a_store_error_while_loading_is_said_in_words(tmp_path, monkeypatc
         def locked(mrn):
             raise StoreError("database ward.db: database is locked")
 
-        monkeypatch.setattr(store, "get_patient", locked)
+        monkeypatch.setattr(store, "detail_bundle", locked)
         from itb_tui.ui.screens.detail import PatientDetailScreen
 
         app.push_screen(PatientDetailScreen("OK01"))

@@ -33,8 +33,8 @@ async def test_opening_shows_the_patient_in_the_first_frame_without_waiting_for_
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         reads = []
-        real_get = store.get_patient
-        store.get_patient = lambda mrn: reads.append(mrn) or real_get(mrn)
+        real_get = store.detail_bundle
+        store.detail_bundle = lambda mrn: reads.append(mrn) or real_get(mrn)
         app.open_patient("KRU01")
         screen = app.screen
         # Synchronously, before any worker ran: the patient and the engine's verdict.

@@ -12,33 +12,18 @@ from __future__ import annotations
 from datetime import date
 
 from itb_tui.ui.forms.defer_task import DeferTaskForm
-from itb_tui.ui.screens.tasks import TaskScreen
 
 from admin_helpers import add_users, app_as
+from task_helpers import open_tasks, select_task
 from detail_helpers import TODAY, fill, press, running, screen_text, settle, ward_store
 
 KEY = "KRU01:explant:device_removal_indicated"
 
 
-async def _open_tasks(pilot) -> TaskScreen:
-    await press(pilot, "T")
-    screen = pilot.app.screen
-    assert isinstance(screen, TaskScreen)
-    await settle(pilot)
-    return screen
-
-
-def _select(screen: TaskScreen, key: str) -> None:
-    from textual.widgets import OptionList
-
-    task_list = screen.query_one(OptionList)
-    task_list.highlighted = task_list.get_option_index(key)
-
-
 async def test_d_defers_the_task_it_disappears_and_comes_back_on_its_date(tmp_path):
     async with running(tmp_path, demo=False) as (store, app, pilot, _):
-        screen = await _open_tasks(pilot)
-        _select(screen, KEY)
+        screen = await open_tasks(pilot)
+        select_task(screen, KEY)
         await press(pilot, "D")
         form = app.screen
         assert isinstance(form, DeferTaskForm) and form.round_task.key == KEY
@@ -62,8 +47,8 @@ async def test_d_defers_the_task_it_disappears_and_comes_back_on_its_date(tmp_pa
 
 async def test_a_reason_is_required_and_nothing_is_saved_without_one(tmp_path):
     async with running(tmp_path, demo=False) as (store, app, pilot, _):
-        screen = await _open_tasks(pilot)
-        _select(screen, KEY)
+        screen = await open_tasks(pilot)
+        select_task(screen, KEY)
         await press(pilot, "D")
         await press(pilot, "enter")
         assert isinstance(app.screen, DeferTaskForm) and "Not saved" in screen_text(app)
@@ -75,9 +60,9 @@ async def test_admin_is_told_before_typing_and_no_form_opens(tmp_path):
     app = app_as(store, "adam")
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        screen = await _open_tasks(pilot)
+        screen = await open_tasks(pilot)
         assert "Defer ✗" in screen_text(app).splitlines()[-1]
-        _select(screen, KEY)
+        select_task(screen, KEY)
         await press(pilot, "D")
         assert app.screen is screen
         said = [n.message for n in app._notifications]
@@ -89,9 +74,9 @@ async def test_a_nurse_may_defer(tmp_path):
     app = app_as(store, "nora")
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        screen = await _open_tasks(pilot)
+        screen = await open_tasks(pilot)
         assert "✗" not in screen_text(app).splitlines()[-1]
-        _select(screen, KEY)
+        select_task(screen, KEY)
         await press(pilot, "D")
         assert isinstance(app.screen, DeferTaskForm)
         await fill(pilot, "reason", "theatre list full today")

@@ -15,32 +15,14 @@ from itb_tui.ui.forms.bridging import BridgingForm
 from itb_tui.ui.forms.culture import CultureForm
 from itb_tui.ui.screens.tasks import TaskScreen
 
+from task_helpers import open_tasks, select_task, task_lines
 from detail_helpers import TODAY, choose, press, running, screen_text, settle
-
-
-def _task_lines(app) -> list[str]:
-    return [line.strip("▊▎ ") for line in screen_text(app).splitlines()]
-
-
-async def _open_tasks(pilot) -> TaskScreen:
-    await press(pilot, "T")
-    screen = pilot.app.screen
-    assert isinstance(screen, TaskScreen)
-    await settle(pilot)
-    return screen
-
-
-def _select(screen: TaskScreen, key: str) -> None:
-    from textual.widgets import OptionList
-
-    task_list = screen.query_one(OptionList)
-    task_list.highlighted = task_list.get_option_index(key)
 
 
 async def test_t_lists_the_tasks_grouped_with_the_bed(tmp_path):
     async with running(tmp_path, demo=False) as (store, app, pilot, _):
-        await _open_tasks(pilot)
-        lines = _task_lines(app)
+        await open_tasks(pilot)
+        lines = task_lines(app)
         assert "As of 2026-11-25: overdue 0, today 3, next 7 days 1 · Enter opens the form that records it" in lines
         today, week = lines.index("Today (3)"), lines.index("Next 7 days (1)")
         assert today < week
@@ -59,8 +41,8 @@ async def test_t_lists_the_tasks_grouped_with_the_bed(tmp_path):
 
 async def test_enter_on_the_culture_task_opens_that_patients_culture_form_and_saving_removes_it(tmp_path):
     async with running(tmp_path, demo=False) as (store, app, pilot, _):
-        screen = await _open_tasks(pilot)
-        _select(screen, "KRU01:blood_culture:followup_culture_due")
+        screen = await open_tasks(pilot)
+        select_task(screen, "KRU01:blood_culture:followup_culture_due")
         await press(pilot, "enter")
         form = app.screen
         assert isinstance(form, CultureForm) and form.patient.mrn == "KRU01"
@@ -77,8 +59,8 @@ async def test_enter_on_the_culture_task_opens_that_patients_culture_form_and_sa
 
 async def test_the_bridging_task_opens_the_bridging_form_and_a_saved_plan_removes_it(tmp_path):
     async with running(tmp_path, demo=False) as (store, app, pilot, _):
-        screen = await _open_tasks(pilot)
-        _select(screen, "KRU01:plan_bridging:withdrawal_risk")
+        screen = await open_tasks(pilot)
+        select_task(screen, "KRU01:plan_bridging:withdrawal_risk")
         await press(pilot, "enter")
         form = app.screen
         assert isinstance(form, BridgingForm) and form.patient.mrn == "KRU01"

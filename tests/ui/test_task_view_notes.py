@@ -7,7 +7,7 @@ in the next 7 days; OK01, bed 1, has none)."""
 from __future__ import annotations
 
 from detail_helpers import press, running, screen_text, settle
-from test_task_view import _open_tasks, _task_lines
+from task_helpers import open_tasks, task_lines
 
 
 def _line_with(lines: list[str], text: str) -> int:
@@ -21,8 +21,8 @@ async def test_handover_notes_are_shown_under_the_patients_tasks_once(tmp_path):
         done = store.add_note("KRU01", "already handed over", "nurse.nina", for_handover=True)
         store.mark_note_handed_over(done.id, "nurse.olga")
         store.add_note("OK01", "Family meeting at 10", "dr.carl", for_handover=True)
-        await _open_tasks(pilot)
-        lines = _task_lines(app)
+        await open_tasks(pilot)
+        lines = task_lines(app)
         heading = lines.index("Test ward · bed 2  Krusei, Test (KRU01)")
         note = lines[heading + 1]
         assert note.startswith("⚑ HANDOVER ") and note.endswith(
@@ -40,7 +40,7 @@ async def test_handover_notes_are_shown_under_the_patients_tasks_once(tmp_path):
 async def test_a_note_handed_over_elsewhere_leaves_the_task_view_on_reload(tmp_path):
     async with running(tmp_path, demo=False) as (store, app, pilot, _):
         note = store.add_note("KRU01", "Drain out at 06:00", "nurse.nina", for_handover=True)
-        await _open_tasks(pilot)
+        await open_tasks(pilot)
         assert "Drain out at 06:00" in screen_text(app)
         store.mark_note_handed_over(note.id, "nurse.olga")
         await press(pilot, "ctrl+r")

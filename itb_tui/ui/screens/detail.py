@@ -143,6 +143,12 @@ class PatientDetailScreen(Screen):
         Binding("r", "refill", "Refill", priority=True, id="detail.refill"),
         Binding("c", "culture", "Culture", priority=True, id="detail.culture"),
         Binding("e", "culture_result", "Result", priority=True, id="detail.culture_result"),
+        # The notes keys before the clinician-only ones: a nurse's footer (with "✗ clinician"
+        # beside those) still shows them at 120 columns.
+        Binding("n", "note", "Note", priority=True, id="detail.note",
+                tooltip="Write a handover note about this patient"),
+        Binding("H", "handed_over", "Handed over", priority=True, id="detail.handed_over",
+                tooltip="The selected note marked for handover: the next shift has it"),
         Binding("f", "antifungal", "Antifungal", priority=True, id="detail.antifungal"),
         Binding("F", "new_antifungal", "New course", show=False, priority=True, id="detail.new_antifungal"),
         Binding("p", "pump", "Pump", priority=True, id="detail.pump"),
@@ -153,13 +159,9 @@ class PatientDetailScreen(Screen):
         Binding("y", "symptoms", "Symptoms", show=False, priority=True, id="detail.symptoms"),
         Binding("m", "exam", "Exam", show=False, priority=True, id="detail.exam"),
         Binding("E", "edit_patient", "Edit", show=False, priority=True, id="detail.edit_patient"),
+        # Last of the footer's keys: where a 120-column footer ends, and named on screen by
+        # the timeline's and the notes' titles anyway.
         Binding("delete", "entered_in_error", "In error", priority=True, id="detail.entered_in_error"),
-        # Not in the footer (every patient's footer would change): the palette, the help
-        # and the notes box's title name them.
-        Binding("n", "note", "Note", show=False, priority=True, id="detail.note",
-                tooltip="Write a handover note about this patient"),
-        Binding("H", "handed_over", "Handed over", show=False, priority=True, id="detail.handed_over",
-                tooltip="The selected note marked for handover: the next shift has it"),
         Binding("v", "review", "Reviewed", show=False, id="detail.review",
                 tooltip="Mark the patient reviewed on the round (clears 'changed since review')"),
         Binding("h", "history", "History", show=False, id="detail.history",
@@ -167,6 +169,13 @@ class PatientDetailScreen(Screen):
     ]
 
     DEFAULT_CSS = """
+    /* The footer is compact (one space less per key) so that every action key up to
+       Handed over fits 120 columns; in compact style the docked palette key keeps the
+       last column too, where Textual leaves the end of a clipped key showing. */
+    PatientDetailScreen KeyFooter.-compact FooterKey.-command-palette {
+        margin-right: 0;
+        padding-right: 1;
+    }
     PatientDetailScreen #detail-demographics {
         height: 1;
         padding: 0 1;
@@ -227,10 +236,10 @@ class PatientDetailScreen(Screen):
         self.patient: Patient | None = patient
         self.assessment: Assessment | None = None
         self.loaded = False  # the store read for `mrn` finished (found or not)
-        self.corrections: dict = {}  # culture id -> its corrections (Store.culture_corrections)
-        self.lab_reports: dict = {}  # culture id -> (accession, report status) (Store.lab_reports)
-        self.notes: list = []  # the patient's live handover notes, newest first (Store.notes)
-        self.review = None  # the last review and the entries since (Store.patient_reviews)
+        self.corrections: dict = {}  # culture id -> its corrections (Store.detail_bundle)
+        self.lab_reports: dict = {}  # culture id -> (accession, report status) (Store.detail_bundle)
+        self.notes: list = []  # the patient's live handover notes, newest first (Store.detail_bundle)
+        self.review = None  # the last review and the entries since (Store.detail_bundle)
         self.owner = None  # the ward list this reusable screen belongs to (for_patient)
         self._styled_for: tuple | None = None  # app-wide style inputs at the last full restyle
 
@@ -332,7 +341,7 @@ class PatientDetailScreen(Screen):
                 timeline = Timeline(id="detail-timeline")
                 timeline.border_title = "Timeline (newest first) · e culture result · delete entered in error"
                 yield timeline
-        yield KeyFooter()
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = f"Patient {self.mrn}"
@@ -398,16 +407,15 @@ class PatientDetailScreen(Screen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="detail-load")
     def _read(self, mrn: str) -> None:
-        store = self.app.store
-        version = store.data_version()  # first: the data shown covers at least this far
-        patient = store.get_patient(mrn)
-        corrections = store.culture_corrections(mrn) if patient is not None and patient.cultures else {}
-        lab_reports = store.lab_reports(mrn).get(mrn, {}) if patient is not None and patient.cultures else {}
-        notes = store.notes(mrn) if patient is not None else []
-        review = store.patient_reviews(mrn).get(mrn) if patient is not None else None
-        self.post_message(PatientLoaded(mrn, patient, corrections, lab_reports, notes, review))
-        if patient is not None:
-            self._opened(mrn, version)
+        # One store call, one snapshot: the patient, corrections, lab statuses, notes and
+        # review of one moment, and the data version of exactly that moment (Store.detail_bundle).
+        detail = self.app.store.detail_bundle(mrn)
+        if detail is None:
+            self.post_message(PatientLoaded(mrn, None))
+            return
+        self.post_message(PatientLoaded(mrn, detail.patient, detail.corrections, detail.lab_reports,
+                                        detail.notes, detail.review))
+        self._opened(mrn, detail.version)
 
     def _opened(self, mrn: str, version: int) -> None:
         """Record that this user has now seen `mrn` up to `version` (the list's "new
