@@ -144,6 +144,13 @@ def cmd_status(args) -> int:
     as_of = _as_of(args, today)
     rules = _rules()
     with _open_for_reading(args, today) as store:
+        if args.json:  # a big ward: in chunks, on both cores (cli/chunked.py), same bytes
+            from itb_tui.cli import chunked
+
+            sys.stdout.flush()
+            if chunked.status_json(args, store, as_of, rules, sys.stdout.buffer.write):
+                sys.stdout.buffer.flush()
+                return 0
         # On the fast read path, each pump comes with only the refill the engine uses on
         # as_of (not its whole history): the report is the same, the load a third the size.
         reads = store.for_assessing_on(as_of) if isinstance(store, WardReader) else store

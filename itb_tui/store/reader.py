@@ -209,19 +209,27 @@ class WardReader:
     def lab_reports(self, mrn: str | None = None) -> dict[str, dict[int, tuple[str, str]]]:
         """As `Store.lab_reports` (`status --json` and `show` say which lab results are
         still preliminary)."""
-        def read(cur, placeholder) -> dict[str, dict[int, tuple[str, str]]]:
-            sql = ("SELECT p.mrn, l.culture_id, l.accession, l.status FROM lab_reports l "
-                   "JOIN patients p ON p.id = l.patient_id")
-            if mrn is None:
-                cur.execute(sql + " ORDER BY l.id")
-            else:
-                cur.execute(sql + f" WHERE p.mrn = {placeholder} ORDER BY l.id", (mrn,))
-            out: dict[str, dict[int, tuple[str, str]]] = {}
-            for m, cid, acc, status in cur.fetchall():
-                out.setdefault(m, {})[cid] = (acc, status)
-            return out
+        return self._read(lambda cur, ph: _lab_reports(cur, ph, mrn))
 
-        return self._read(read)
+    @property
+    def is_sqlite_file(self) -> bool:
+        """A plain SQLite file (read with `sqlite3` alone): what `cli/chunked.py` reads in
+        MRN-range chunks, on both cores (SQLite's MRN order is Python's, see
+        `loader.mrn_chunks`; a PostgreSQL collation need not be)."""
+        return self._url.startswith("sqlite")
+
+    @contextmanager
+    def snapshot(self) -> "Iterator[ReadSnapshot]":
+        """One read transaction for several reads (a chunked report: `cli/chunked.py`):
+        every read in the block sees the same committed state. Failures are one
+        `StoreError` line, as for every read."""
+        try:
+            with self._transaction() as (cur, placeholder):
+                yield ReadSnapshot(cur, placeholder)
+        except self._errors as exc:
+            from itb_tui.store.connect import describe, safe_url
+
+            raise StoreError(f"database {safe_url(self._url)}: {describe(exc, self._url)}") from None
 
     def notes(self, mrn: str | None = None, *, include_in_error: bool = False) -> "list[Note]":
         """As `Store.notes` (the task view and `itb-tui notes` may read them on the fast path)."""
@@ -280,6 +288,57 @@ class WardReader:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _lab_reports(cur, placeholder: str, mrn: str | None,
+                 mrn_range: "loader.MrnRange | None" = None) -> dict[str, dict[int, tuple[str, str]]]:
+    sql = ("SELECT p.mrn, l.culture_id, l.accession, l.status FROM lab_reports l "
+           "JOIN patients p ON p.id = l.patient_id")
+    params: tuple = ()
+    if mrn is not None:
+        sql += f" WHERE p.mrn = {placeholder}"
+        params = (mrn,)
+    elif mrn_range is not None:
+        first, before = mrn_range
+        terms = ([f"p.mrn >= {placeholder}"] if first is not None else []) + (
+            [f"p.mrn < {placeholder}"] if before is not None else [])
+        params = tuple(x for x in mrn_range if x is not None)
+        sql += (" WHERE " + " AND ".join(terms)) if terms else ""
+    cur.execute(sql + " ORDER BY l.id", params) if params else cur.execute(sql + " ORDER BY l.id")
+    out: dict[str, dict[int, tuple[str, str]]] = {}
+    for m, cid, acc, status in cur.fetchall():
+        out.setdefault(m, {})[cid] = (acc, status)
+    return out
+
+
+class ReadSnapshot:
+    """The reads of one `WardReader.snapshot()` transaction: a ward cut into MRN-range
+    chunks, each chunk's patients (for assessing on one date, as `AssessingReads`: only
+    the refill the engine uses) and lab reports, and the audit head that says which
+    committed state this transaction sees."""
+
+    def __init__(self, cursor, placeholder: str):
+        self._cur = cursor
+        self._ph = placeholder
+
+    def audit_head(self) -> int:
+        """The newest audit entry's id (0 for none). Every write to the store adds one in
+        its own transaction, so two transactions that see the same head see the same
+        committed rows (docs/hazard-log.md, H-s6-pool-1)."""
+        self._cur.execute("SELECT max(id) FROM audit")
+        return int(self._cur.fetchone()[0] or 0)
+
+    def mrn_chunks(self, *, ward: str | None = None, mrn_range: "loader.MrnRange | None" = None,
+                   size: int) -> "list[loader.MrnRange]":
+        return loader.mrn_chunks(self._cur, self._ph, ward=ward, mrn_range=mrn_range, size=size)
+
+    def load_assessing(self, chunk: "loader.MrnRange", as_of: date, *, ward: str | None = None) -> list[Patient]:
+        """The chunk's patients (of `ward`), each pump with only its refill in use on
+        `as_of`: for `assess(patient, as_of)` on that date only (see `AssessingReads`)."""
+        return loader.load_dbapi(self._cur, self._ph, ward=ward, mrn_range=chunk, latest_refill_as_of=as_of)
+
+    def lab_reports(self, chunk: "loader.MrnRange") -> dict[str, dict[int, tuple[str, str]]]:
+        return _lab_reports(self._cur, self._ph, None, chunk)
 
 
 class AssessingReads:

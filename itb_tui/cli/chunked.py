@@ -1,0 +1,254 @@
+"""A big ward's report (`status --json`, the CSV and HTML exports) read, assessed and
+rendered chunk by chunk, on both cores: the same bytes as the one-piece path, in less
+time and bounded memory.
+
+Why: at 10,000 patients reading (0.4 s), assessing (0.4 s) and rendering (0.1 s) are
+most of `status --json`, and all of it is per patient; at 100,000 holding every patient
+at once took 587 MB. So the ward is cut into MRN ranges (`loader.mrn_chunks`, read
+once here): share 0 of them is done in this process and share 1 in a forked child at the
+same time (`perf/parallel.py`), each with its own connection and one read transaction,
+each chunk of 2,000 patients loaded, assessed, rendered and dropped before the next.
+Only rendered text crosses back (pickled records would cost more than the work saved).
+
+A format plugs in with a `ChunkFormat`: a function from the pairs of one chunk to its
+rendered pieces, each with its sort key (`pieces`), and the document around them
+(`document`). A format whose pieces keep the chunk's MRN order (status JSON, CSV) is
+streamed to a file per share and copied out in share order; any other (the HTML round
+sheet, in urgency order) has its pieces sorted by key and merged. The XLSX, ward-json
+and FHIR exports can plug in the same way.
+
+Consistency (docs/hazard-log.md, H-s6-pool-1): every share reads its patients whole in
+one transaction, and reads the audit head there; when the shares saw different heads (a
+write committed between their reads) the report is done again in one transaction, so a
+report never mixes two states of the store. When a child fails, its share is done here
+(`run_shares`); never a partial report.
+"""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any, Callable, Iterable, Iterator
+
+CHUNK = 2000  # patients per chunk: ~20 MB of records and their assessments at a time
+# Patients per chunk instead of CHUNK, and the chunked path whatever the ward's size: for
+# the tests (a ward of 30 in chunks of 7, on both cores) and the bench.
+CHUNK_ENV = "ITB_TUI_CHUNK"
+BLOCK = 1 << 20  # bytes per read when a share's file is copied out
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """What a format's `pieces` gets with one chunk's pairs: the date, the rules, the
+    chunk's lab reports (MRN -> culture id -> (accession, status)) and whatever the
+    format read once for the whole ward before the shares started (`prepared`)."""
+    as_of: date
+    rules: Any
+    lab_reports: dict = field(default_factory=dict)
+    prepared: Any = None
+
+
+@dataclass(frozen=True)
+class ChunkFormat:
+    """One output format, rendered chunk by chunk.
+
+    `pieces(pairs, chunk)`: the rendered text of each pair, as (sort key, text), in the
+    chunk's order (MRN order). `in_mrn_order`: the document lists them in MRN order
+    (keys unused, the texts streamed as they come, joined by `sep`); otherwise they are
+    put in key order over the whole ward. `tally(pairs, chunk)`: counts the document
+    states (added up over chunks). `document(body, total, tally)`: the bytes of the whole
+    document around `body` (the joined pieces, UTF-8 bytes, in order)."""
+    pieces: Callable[[list, Chunk], list[tuple[Any, str]]]
+    document: Callable[[Iterator[bytes], int, dict], Iterable[bytes]]
+    in_mrn_order: bool = True
+    sep: str = ""
+    needs_lab_reports: bool = False
+    tally: Callable[[list, Chunk], dict] | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The job every share runs: which store, which patients, which date and format."""
+    url: str
+    as_of: date
+    rules: Any
+    fmt: ChunkFormat
+    ward: str | None = None
+    only: str | None = None
+    prepared: Any = None
+
+
+@dataclass(frozen=True)
+class ShareValue:
+    head: int  # the audit head the share's transaction saw
+    count: int  # pairs rendered
+    tally: dict
+
+
+def worth_chunking(store, patients: int) -> bool:
+    """The chunked path is for a plain SQLite store (MRN order = Python's) from
+    `perf.parallel.MIN_PATIENTS` patients up, or whenever ITB_TUI_WORKERS asks for it."""
+    import os
+
+    from itb_tui.perf import parallel
+    from itb_tui.store.reader import WardReader
+
+    if not isinstance(store, WardReader) or not store.is_sqlite_file:
+        return False
+    return (patients >= parallel.MIN_PATIENTS or _chunk_size() != CHUNK
+            or os.environ.get(parallel.WORKERS_ENV, "").strip() == "2")
+
+
+def _chunk_size() -> int:
+    import os
+
+    text = os.environ.get(CHUNK_ENV, "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else CHUNK
+
+
+def render(plan: Plan, store, patients: int) -> tuple[Iterable[bytes], int]:
+    """The document's bytes (an iterable, to be written as they come) and the number of
+    patients in it. `store` is the caller's WardReader (`patients` its patient count):
+    read here for the plan, then closed (no connection crosses a fork); every share opens
+    its own. A ward with no patients at all is the one-piece path's error."""
+    from itb_tui.cli.common import _no_such_ward
+    from itb_tui.perf import parallel
+
+    with store.snapshot() as snap:
+        chunks = snap.mrn_chunks(ward=plan.ward, size=_chunk_size())
+    if not chunks and plan.ward:
+        raise _no_such_ward(store, plan.ward)
+    store.close()
+    if not chunks:
+        return plan.fmt.document(iter(()), 0, {}), 0
+    workers = min(parallel.worker_count(patients), len(chunks))
+    shares = _shares(chunks, workers)
+    results = parallel.run_shares(len(shares), lambda k, out: _run_share(plan, shares[k], out))
+    if len({value.head for value, _ in results}) > 1:
+        # A write committed between the shares' reads: the whole report again, in one
+        # transaction, so it shows one state of the store.
+        for _, out in results:
+            out.close()
+        results = parallel.run_shares(1, lambda _k, out: _run_share(plan, (None, None), out))
+    total = sum(value.count for value, _ in results)
+    tally: dict = {}
+    for value, _ in results:
+        for key, n in value.tally.items():
+            tally[key] = tally.get(key, 0) + n
+    return plan.fmt.document(_body(plan.fmt, results), total, tally), total
+
+
+def _shares(chunks: list, workers: int) -> list:
+    """`workers` contiguous runs of chunks as MRN ranges, covering everything: the first
+    open below, the last open above (a patient added since the read falls in one)."""
+    per = -(-len(chunks) // workers)
+    groups = [chunks[i:i + per] for i in range(0, len(chunks), per)]
+    ranges = [(g[0][0], g[-1][1]) for g in groups]
+    ranges[0] = (None, ranges[0][1])
+    ranges[-1] = (ranges[-1][0], None)
+    return ranges
+
+
+def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
+    """One share: its chunks read in one transaction of its own connection, each
+    assessed and rendered, the text written to `out` (MRN-ordered formats) or the keyed
+    pieces pickled there at the end (sorted by key)."""
+    from itb_tui import report
+    from itb_tui.cli.common import CliError
+    from itb_tui.store.reader import open_reader
+
+    fmt = plan.fmt
+    reader = open_reader(plan.url)
+    if reader is None:  # the store changed under us (upgraded, replaced): not ours to judge
+        raise CliError("the store changed while it was being read; run the command again")
+    count = 0
+    tally: dict = {}
+    keyed: list[tuple[Any, str]] = []
+    sep = fmt.sep.encode("utf-8")
+    with reader, reader.snapshot() as snap:
+        head = snap.audit_head()
+        for chunk_range in snap.mrn_chunks(ward=plan.ward, mrn_range=mrn_range, size=_chunk_size()):
+            patients = snap.load_assessing(chunk_range, plan.as_of, ward=plan.ward)
+            labs = snap.lab_reports(chunk_range) if fmt.needs_lab_reports else {}
+            pairs = report.filter_pairs(report.assess_all(patients, plan.as_of, plan.rules),
+                                        plan.only, plan.rules)
+            del patients
+            chunk = Chunk(plan.as_of, plan.rules, labs, plan.prepared)
+            if fmt.tally is not None:
+                for key, n in fmt.tally(pairs, chunk).items():
+                    tally[key] = tally.get(key, 0) + n
+            pieces = fmt.pieces(pairs, chunk)
+            if fmt.in_mrn_order:
+                if pieces:
+                    text = fmt.sep.join(t for _, t in pieces).encode("utf-8")
+                    out.write(sep + text if count else text)
+            else:
+                keyed.extend(pieces)
+            count += len(pieces)
+    if not fmt.in_mrn_order:
+        keyed.sort(key=_key)
+        pickle.dump(keyed, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return ShareValue(head, count, tally)
+
+
+def _key(piece):
+    return piece[0]
+
+
+def _body(fmt: ChunkFormat, results) -> Iterator[bytes]:
+    """The pieces of every share, in document order, as UTF-8 bytes; each share's file
+    closed once read."""
+    try:
+        if fmt.in_mrn_order:
+            sep = fmt.sep.encode("utf-8")
+            written = False
+            for value, out in results:
+                if not value.count:
+                    continue
+                if written and sep:
+                    yield sep
+                written = True
+                while block := out.read(BLOCK):
+                    yield block
+        else:
+            shares = [pickle.load(out) for _, out in results]
+            for _, text in heapq.merge(*shares, key=_key):
+                yield text.encode("utf-8")
+    finally:
+        for _, out in results:
+            out.close()
+
+
+# --- the formats -------------------------------------------------------------------------
+
+def status_json_format(as_of: date, rules) -> ChunkFormat:
+    """`status --json` (report.py), byte for byte `report.write_status_json`."""
+    from itb_tui import report
+
+    return ChunkFormat(
+        pieces=lambda pairs, chunk: report.status_json_pieces(pairs, chunk.lab_reports),
+        document=lambda body, total, _tally: report.status_json_document(body, total, as_of, rules),
+        sep=report.STATUS_JSON_SEP, needs_lab_reports=True)
+
+
+def status_json(args, store, as_of: date, rules, write: Callable[[bytes], Any]) -> bool:
+    """`status --json` of a big ward in chunks on both cores (True), or False when the
+    one-piece path is the one to take (a single MRN, PostgreSQL, a small ward)."""
+    if args.mrn:
+        return False
+    patients = store.patient_count() if _is_reader(store) else 0
+    if not worth_chunking(store, patients):
+        return False
+    plan = Plan(store._url, as_of, rules, status_json_format(as_of, rules), ward=args.ward, only=args.only)
+    document, _total = render(plan, store, patients)
+    for block in document:
+        write(block)
+    return True
+
+
+def _is_reader(store) -> bool:
+    from itb_tui.store.reader import WardReader
+
+    return isinstance(store, WardReader)
