@@ -26,31 +26,32 @@ report never mixes two states of the store. When a child fails, its share is don
 
 from __future__ import annotations
 
-import heapq
-import pickle
-from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Any, Callable, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CHUNK = 2000  # patients per chunk: ~20 MB of records and their assessments at a time
 # Patients per chunk instead of CHUNK, and the chunked path whatever the ward's size: for
 # the tests (a ward of 30 in chunks of 7, on both cores) and the bench.
 CHUNK_ENV = "ITB_TUI_CHUNK"
+SPLIT = 100  # patients per step when the ward is cut into shares
 BLOCK = 1 << 20  # bytes per read when a share's file is copied out
 
 
-@dataclass(frozen=True)
 class Chunk:
     """What a format's `pieces` gets with one chunk's pairs: the date, the rules, the
     chunk's lab reports (MRN -> culture id -> (accession, status)) and whatever the
-    format read once for the whole ward before the shares started (`prepared`)."""
-    as_of: date
-    rules: Any
-    lab_reports: dict = field(default_factory=dict)
-    prepared: Any = None
+    format read once for the whole ward before the shares started (`prepared`).
+    (Plain classes here, not dataclasses: `status --json` of a ward of 30 imports this
+    module too, and each dataclass costs ~0.4 ms to create.)"""
+    __slots__ = ("as_of", "rules", "lab_reports", "prepared")
+
+    def __init__(self, as_of: date, rules, lab_reports: dict | None = None, prepared: Any = None):
+        self.as_of, self.rules, self.lab_reports, self.prepared = as_of, rules, lab_reports or {}, prepared
 
 
-@dataclass(frozen=True)
 class ChunkFormat:
     """One output format, rendered chunk by chunk.
 
@@ -60,31 +61,39 @@ class ChunkFormat:
     put in key order over the whole ward. `tally(pairs, chunk)`: counts the document
     states (added up over chunks). `document(body, total, tally)`: the bytes of the whole
     document around `body` (the joined pieces, UTF-8 bytes, in order)."""
-    pieces: Callable[[list, Chunk], list[tuple[Any, str]]]
-    document: Callable[[Iterator[bytes], int, dict], Iterable[bytes]]
-    in_mrn_order: bool = True
-    sep: str = ""
-    needs_lab_reports: bool = False
-    tally: Callable[[list, Chunk], dict] | None = None
+    __slots__ = ("pieces", "document", "in_mrn_order", "sep", "needs_lab_reports", "tally")
+
+    def __init__(self, pieces: Callable[[list, Chunk], list[tuple[Any, str]]],
+                 document: Callable[[Iterator[bytes], int, dict], Iterable[bytes]], *,
+                 in_mrn_order: bool = True, sep: str = "", needs_lab_reports: bool = False,
+                 tally: Callable[[list, Chunk], dict] | None = None):
+        self.pieces, self.document, self.in_mrn_order = pieces, document, in_mrn_order
+        self.sep, self.needs_lab_reports, self.tally = sep, needs_lab_reports, tally
 
 
-@dataclass(frozen=True)
 class Plan:
     """The job every share runs: which store, which patients, which date and format."""
-    url: str
-    as_of: date
-    rules: Any
-    fmt: ChunkFormat
-    ward: str | None = None
-    only: str | None = None
-    prepared: Any = None
+    __slots__ = ("url", "as_of", "rules", "fmt", "ward", "only", "prepared")
+
+    def __init__(self, url: str, as_of: date, rules, fmt: ChunkFormat, *, ward: str | None = None,
+                 only: str | None = None, prepared: Any = None):
+        self.url, self.as_of, self.rules, self.fmt = url, as_of, rules, fmt
+        self.ward, self.only, self.prepared = ward, only, prepared
 
 
-@dataclass(frozen=True)
 class ShareValue:
-    head: int  # the audit head the share's transaction saw
-    count: int  # pairs rendered
-    tally: dict
+    """What a share sends back besides its text: the audit head its transaction saw, the
+    pairs it rendered, its tally. Picklable (it crosses from the child)."""
+    __slots__ = ("head", "count", "tally")
+
+    def __init__(self, head: int, count: int, tally: dict):
+        self.head, self.count, self.tally = head, count, tally
+
+    def __getstate__(self):
+        return (self.head, self.count, self.tally)
+
+    def __setstate__(self, state):
+        self.head, self.count, self.tally = state
 
 
 def worth_chunking(store, patients: int) -> bool:
@@ -117,7 +126,9 @@ def render(plan: Plan, store, patients: int) -> tuple[Iterable[bytes], int]:
     from itb_tui.perf import parallel
 
     with store.snapshot() as snap:
-        chunks = snap.mrn_chunks(ward=plan.ward, size=_chunk_size())
+        # Fine boundaries, so the shares come out within SPLIT patients of each other
+        # (each share then reads its own range in chunks of CHUNK).
+        chunks = snap.mrn_chunks(ward=plan.ward, size=min(SPLIT, _chunk_size()))
     if not chunks and plan.ward:
         raise _no_such_ward(store, plan.ward)
     store.close()
@@ -166,6 +177,7 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
     count = 0
     tally: dict = {}
     keyed: list[tuple[Any, str]] = []
+    wrote = False
     sep = fmt.sep.encode("utf-8")
     with reader, reader.snapshot() as snap:
         head = snap.audit_head()
@@ -183,11 +195,14 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
             if fmt.in_mrn_order:
                 if pieces:
                     text = fmt.sep.join(t for _, t in pieces).encode("utf-8")
-                    out.write(sep + text if count else text)
+                    out.write(sep + text if wrote else text)
+                    wrote = True
             else:
                 keyed.extend(pieces)
-            count += len(pieces)
+            count += len(pairs)
     if not fmt.in_mrn_order:
+        import pickle
+
         keyed.sort(key=_key)
         pickle.dump(keyed, out, protocol=pickle.HIGHEST_PROTOCOL)
     return ShareValue(head, count, tally)
@@ -213,6 +228,9 @@ def _body(fmt: ChunkFormat, results) -> Iterator[bytes]:
                 while block := out.read(BLOCK):
                     yield block
         else:
+            import heapq
+            import pickle
+
             shares = [pickle.load(out) for _, out in results]
             for _, text in heapq.merge(*shares, key=_key):
                 yield text.encode("utf-8")
@@ -252,3 +270,82 @@ def _is_reader(store) -> bool:
     from itb_tui.store.reader import WardReader
 
     return isinstance(store, WardReader)
+
+
+# --- exports -----------------------------------------------------------------------------
+
+def csv_format(as_of: date, for_file: bool) -> ChunkFormat:
+    """The CSV export (exports/csv_export.py): rows in MRN order, as `render`."""
+    from itb_tui.exports import csv_export
+
+    return ChunkFormat(
+        pieces=lambda pairs, _chunk: [(None, csv_export.rows_text(pairs, as_of=as_of))] if pairs else [],
+        document=lambda body, _total, _tally: csv_export.document(body, for_file=for_file))
+
+
+def html_format(as_of: date, rules, generated_at) -> ChunkFormat:
+    """The HTML round sheet (exports/html_export.py): blocks in urgency order."""
+    from itb_tui.exports import html_export
+
+    def pieces(pairs, chunk: Chunk):
+        blocks, _counts = html_export.keyed_blocks(pairs, as_of=as_of, rules=rules, round_data=chunk.prepared)
+        return blocks
+
+    def tally(pairs, chunk: Chunk):
+        from itb_tui.present.round_sheet import round_context
+
+        return html_export.tally(pairs, round_context(pairs, as_of, chunk.prepared))
+
+    return ChunkFormat(
+        pieces=pieces, in_mrn_order=False, tally=tally,
+        document=lambda body, total, counts: html_export.document(
+            body, total, counts, as_of=as_of, rules=rules, generated_at=generated_at))
+
+
+EXPORT_FORMATS = ("csv", "html")
+
+
+def export(args, store, as_of: date, rules, generated_at) -> "tuple[Path | None, int] | None":
+    """`export --format csv|html` of a big ward in chunks on both cores: the file written
+    (None: stdout) and the number of patients, or None when the one-piece path is the one
+    to take. Written as `exports.write_export` writes (the same checks, messages, atomic
+    file)."""
+    if args.format not in EXPORT_FORMATS or args.mrn:
+        return None
+    patients = store.patient_count() if _is_reader(store) else 0
+    if not worth_chunking(store, patients):
+        return None
+    from pathlib import Path
+
+    from itb_tui.exports import ExportError
+    from itb_tui.exports.atomic import write_chunks_atomic
+
+    target = Path(args.output).expanduser() if args.output else None
+    if target is not None and target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a directory, give a file name")
+    if target is not None and not target.parent.is_dir():
+        raise ExportError(f"cannot write {target}: directory {target.parent} does not exist")
+    if args.format == "csv":
+        fmt = csv_format(as_of, for_file=target is not None)
+        prepared = None
+    else:
+        from itb_tui.exports.round_data import read_round_data
+
+        fmt = html_format(as_of, rules, generated_at)
+        prepared = read_round_data(store)  # deferrals, notes, reviews: one read, before the fork
+    plan = Plan(store._url, as_of, rules, fmt, ward=args.ward, only=args.only, prepared=prepared)
+    document, total = render(plan, store, patients)
+    if target is None:  # as write_export: text through sys.stdout
+        import codecs
+        import sys
+
+        decode = codecs.getincrementaldecoder("utf-8")().decode
+        for block in document:
+            sys.stdout.write(decode(block))
+        sys.stdout.write(decode(b"", final=True))
+        sys.stdout.flush()
+        return None, total
+    try:
+        return write_chunks_atomic(target, document).absolute(), total
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or str(exc)}") from None

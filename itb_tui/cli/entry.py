@@ -316,7 +316,7 @@ def cmd_export(args) -> int:
     rules = _rules()
     if getattr(args, "with_names", False) and args.format != "ics":
         raise CliError(f"--with-names is for --format ics: a {args.format} export always carries the names")
-    from itb_tui.exports import ASSESSMENT_ONLY_FORMATS
+    from itb_tui.exports import ASSESSMENT_ONLY_FORMATS, ExportError
     from itb_tui.store.reader import WardReader
 
     # A current store is read without the ORM (the reader's load_for_export, the system's
@@ -324,6 +324,18 @@ def cmd_export(args) -> int:
     # only the assessment reads as status does (one refill per pump, the same bytes).
     options: dict = {}
     with _open_for_reading(args, today) as store:
+        from itb_tui.cli import chunked  # a big ward's CSV or HTML: in chunks, on both cores
+
+        try:
+            done = chunked.export(args, store, as_of, rules, datetime.now(timezone.utc))
+        except ExportError as exc:
+            raise CliError(str(exc)) from None
+        if done is not None:
+            written, count = done
+            if written is not None:
+                print(f"wrote {written}: {count} patients ({args.format})", file=sys.stderr)
+            _log.info("export %s: %d patients to %s", args.format, count, written or "stdout")
+            return 0
         narrow = isinstance(store, WardReader) and args.format in ASSESSMENT_ONLY_FORMATS
         reads = store.for_assessing_on(as_of) if narrow else store
         pairs = _pairs(args, reads, as_of, rules, for_export=True)

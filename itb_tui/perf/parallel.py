@@ -24,9 +24,7 @@ overrides it: 1 = never fork, 2 = always, for tests and the bench).
 from __future__ import annotations
 
 import os
-import pickle
 import sys
-import tempfile
 from typing import IO, Any, Callable
 
 # Below this many patients a second process costs more than it saves (fork, a second
@@ -57,6 +55,8 @@ def run_shares(count: int, work: Work) -> list[tuple[Any, IO[bytes]]]:
 
     A child that fails has its share run again here (serial fallback). An exception in
     this process's own share propagates, after the children are stopped."""
+    import tempfile  # here, not at the top: a ward of 30 never gets this far
+
     sys.stdout.flush()
     sys.stderr.flush()
     outs = [tempfile.TemporaryFile() for _ in range(count)]
@@ -98,6 +98,8 @@ _FAILED = object()
 
 
 def _child(k: int, work: Work, out: IO[bytes], meta: IO[bytes]) -> None:
+    import pickle
+
     code = 1
     try:
         value = work(k, out)
@@ -114,6 +116,8 @@ def _child(k: int, work: Work, out: IO[bytes], meta: IO[bytes]) -> None:
 def _child_value(status: int, meta: IO[bytes]) -> Any:
     if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
         return _FAILED
+    import pickle
+
     meta.seek(0)
     try:
         return pickle.load(meta)

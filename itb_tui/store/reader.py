@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from itb_tui.clinical.records import Patient
-from itb_tui.store import list_rows, loader
+from itb_tui.store import loader
 from itb_tui.store.errors import StoreError
 
 if TYPE_CHECKING:
     from itb_tui.store.audit_entry import AuditEntry
     from itb_tui.store.deferral_read import TaskDeferral
     from itb_tui.store.note_read import Note
+    from itb_tui.store import list_rows
     from itb_tui.store.review_read import PatientReview
 
 # The schema this code reads: the same constants schema.py uses (versions.py), so a new
@@ -198,6 +199,8 @@ class WardReader:
 
     def saved_list_rows(self, key: str) -> "list_rows.SavedList":
         """As `Store.saved_list_rows` (the system's view: a reader has no signed-in user)."""
+        from itb_tui.store import list_rows
+
         return self._read(lambda cur, ph: list_rows.read(cur, ph, key))
 
     def task_deferrals(self, mrn: str | None = None) -> "list[TaskDeferral]":
