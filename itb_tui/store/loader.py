@@ -117,6 +117,11 @@ class _Reader:
             where, self.params = _ward_and_range(placeholder, ward, mrn_range)
             self.where = where or None
         self.empty = self.where is not None and not self.params
+        # A chunk's child rows come in parent order (a walk of the parent-id index, no
+        # sort: "ORDER BY id" made SQLite sort each chunk's rows in a temporary B-tree,
+        # +0.14 s over the ten chunks of 10,000 patients). Records are grouped per parent
+        # in row order, and within a parent both orders are by id: the same records.
+        self.by_parent = mrn_range is not None
 
     def rows(self, sql: str) -> list[tuple]:
         self.cursor.execute(sql, tuple(self.params)) if self.params else self.cursor.execute(sql)
@@ -129,8 +134,9 @@ class _Reader:
 
     def children(self, table: str) -> list[tuple]:
         cols = ", ".join(TABLE_COLUMNS[table])
+        order = "patient_id, id" if self.by_parent else "id"
         return self.rows(f"SELECT {cols} FROM {table} WHERE entered_in_error_at IS NULL"
-                         f"{self._owned()} ORDER BY id")
+                         f"{self._owned()} ORDER BY {order}")
 
     def patients(self) -> list[tuple]:
         where = f" WHERE {self.where}" if self.where else ""
@@ -139,7 +145,8 @@ class _Reader:
     def refills(self) -> list[tuple]:
         live_pumps = f"SELECT id FROM pumps WHERE entered_in_error_at IS NULL{self._owned()}"
         return self.rows(f"SELECT {', '.join(REFILL_COLUMNS)} FROM refills "
-                         f"WHERE entered_in_error_at IS NULL AND pump_id IN ({live_pumps}) ORDER BY id")
+                         f"WHERE entered_in_error_at IS NULL AND pump_id IN ({live_pumps})"
+                         f" ORDER BY {'pump_id, id' if self.by_parent else 'id'}")
 
     def latest_refills(self, as_of: date) -> list[tuple]:
         """Per live pump, its one live refill that `clinical.reservoir.last_refill` picks on
