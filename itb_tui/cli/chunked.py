@@ -168,6 +168,7 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
     pieces pickled there at the end (sorted by key)."""
     from itb_tui import report
     from itb_tui.cli.common import CliError
+    from itb_tui.perf import gc_tuning
     from itb_tui.store.reader import open_reader
 
     fmt = plan.fmt
@@ -179,11 +180,15 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
     keyed: list[tuple[Any, str]] = []
     wrote = False
     sep = fmt.sep.encode("utf-8")
-    with reader, reader.snapshot() as snap:
+    # The collector paused for the whole share, not only inside each load and assessment:
+    # each chunk's ~100,000 records, freed by reference counting when the next chunk
+    # replaces them, otherwise went through a young-generation pass after every chunk
+    # (100,000 patients: 358 passes, 33 middle, 2 full; 0.8 s of CPU). None holds a cycle.
+    with gc_tuning.paused(), reader, reader.snapshot() as snap:
         head = snap.audit_head()
+        labs = snap.lab_reports() if fmt.needs_lab_reports else {}
         for chunk_range in snap.mrn_chunks(ward=plan.ward, mrn_range=mrn_range, size=_chunk_size()):
             patients = snap.load_assessing(chunk_range, plan.as_of, ward=plan.ward)
-            labs = snap.lab_reports(chunk_range) if fmt.needs_lab_reports else {}
             pairs = report.filter_pairs(report.assess_all(patients, plan.as_of, plan.rules),
                                         plan.only, plan.rules)
             del patients

@@ -94,16 +94,27 @@ def _parse_decimal(raw) -> Decimal:
     return Decimal(raw)
 
 
+class ParseCache:
+    """The parsed dates, decimals and susceptibility panels of one load; the chunks of one
+    transaction share one (`reader.ReadSnapshot`), so a date repeated across chunks is
+    parsed once, as in a one-piece load."""
+    __slots__ = ("d", "n", "susceptibility")
+
+    def __init__(self):
+        self.d = _Parsed(_parse_date)
+        self.n = _Parsed(_parse_decimal)
+        self.susceptibility: dict[str, dict] = {}
+
+
 class _Reader:
     """One load: the SQL text for the chosen patients and the row -> record builders."""
 
     def __init__(self, cursor, placeholder: str, *, ward=None, mrns=None, ids=None,
-                 mrn_range: "MrnRange | None" = None):
+                 mrn_range: "MrnRange | None" = None, parsed: "ParseCache | None" = None):
         self.cursor = cursor
         self.placeholder = placeholder
-        self.d = _Parsed(_parse_date)
-        self.n = _Parsed(_parse_decimal)
-        self.susceptibility: dict[str, dict] = {}
+        parsed = parsed or ParseCache()
+        self.d, self.n, self.susceptibility = parsed.d, parsed.n, parsed.susceptibility
         self.params: list = []
         if ids is not None:
             ids = list(ids)
@@ -263,7 +274,7 @@ def placeholder_for(paramstyle: str) -> str:
 
 def load_dbapi(cursor, placeholder: str, *, ward: str | None = None, mrns: Iterable[str] | None = None,
                ids: Iterable[int] | None = None, latest_refill_as_of: date | None = None,
-               mrn_range: MrnRange | None = None) -> list[Patient]:
+               mrn_range: MrnRange | None = None, parsed: ParseCache | None = None) -> list[Patient]:
     """`load` on a DB-API cursor (the caller holds the transaction).
 
     `latest_refill_as_of`: None (the default) loads every live refill; a date loads, per
@@ -275,8 +286,8 @@ def load_dbapi(cursor, placeholder: str, *, ward: str | None = None, mrns: Itera
     # dozens of times for nothing (records hold no cycles): pausing it halves the time.
     was_enabled = gc_tuning.pause()
     try:
-        return _load(_Reader(cursor, placeholder, ward=ward, mrns=mrns, ids=ids, mrn_range=mrn_range),
-                     latest_refill_as_of)
+        return _load(_Reader(cursor, placeholder, ward=ward, mrns=mrns, ids=ids, mrn_range=mrn_range,
+                             parsed=parsed), latest_refill_as_of)
     finally:
         gc_tuning.resume(was_enabled)
 

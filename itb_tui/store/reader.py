@@ -293,21 +293,13 @@ class WardReader:
         self.close()
 
 
-def _lab_reports(cur, placeholder: str, mrn: str | None,
-                 mrn_range: "loader.MrnRange | None" = None) -> dict[str, dict[int, tuple[str, str]]]:
+def _lab_reports(cur, placeholder: str, mrn: str | None) -> dict[str, dict[int, tuple[str, str]]]:
     sql = ("SELECT p.mrn, l.culture_id, l.accession, l.status FROM lab_reports l "
            "JOIN patients p ON p.id = l.patient_id")
-    params: tuple = ()
-    if mrn is not None:
-        sql += f" WHERE p.mrn = {placeholder}"
-        params = (mrn,)
-    elif mrn_range is not None:
-        first, before = mrn_range
-        terms = ([f"p.mrn >= {placeholder}"] if first is not None else []) + (
-            [f"p.mrn < {placeholder}"] if before is not None else [])
-        params = tuple(x for x in mrn_range if x is not None)
-        sql += (" WHERE " + " AND ".join(terms)) if terms else ""
-    cur.execute(sql + " ORDER BY l.id", params) if params else cur.execute(sql + " ORDER BY l.id")
+    if mrn is None:
+        cur.execute(sql + " ORDER BY l.id")
+    else:
+        cur.execute(sql + f" WHERE p.mrn = {placeholder} ORDER BY l.id", (mrn,))
     out: dict[str, dict[int, tuple[str, str]]] = {}
     for m, cid, acc, status in cur.fetchall():
         out.setdefault(m, {})[cid] = (acc, status)
@@ -323,6 +315,7 @@ class ReadSnapshot:
     def __init__(self, cursor, placeholder: str):
         self._cur = cursor
         self._ph = placeholder
+        self._parsed = loader.ParseCache()
 
     def audit_head(self) -> int:
         """The newest audit entry's id (0 for none). Every write to the store adds one in
@@ -338,10 +331,14 @@ class ReadSnapshot:
     def load_assessing(self, chunk: "loader.MrnRange", as_of: date, *, ward: str | None = None) -> list[Patient]:
         """The chunk's patients (of `ward`), each pump with only its refill in use on
         `as_of`: for `assess(patient, as_of)` on that date only (see `AssessingReads`)."""
-        return loader.load_dbapi(self._cur, self._ph, ward=ward, mrn_range=chunk, latest_refill_as_of=as_of)
+        return loader.load_dbapi(self._cur, self._ph, ward=ward, mrn_range=chunk, latest_refill_as_of=as_of,
+                                 parsed=self._parsed)
 
-    def lab_reports(self, chunk: "loader.MrnRange") -> dict[str, dict[int, tuple[str, str]]]:
-        return _lab_reports(self._cur, self._ph, None, chunk)
+    def lab_reports(self) -> dict[str, dict[int, tuple[str, str]]]:
+        """Every patient's lab reports (MRN -> culture id -> (accession, status)), read once
+        per transaction: a join per chunk cost 9-14 ms each even on an empty table (a
+        probe per patient of the range), 0.7 s over the 50 chunks of 100,000 patients."""
+        return _lab_reports(self._cur, self._ph, None)
 
 
 class AssessingReads:
