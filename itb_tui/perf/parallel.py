@@ -18,6 +18,21 @@ The rules the callers keep (`cli/chunked.py`):
 
 `worker_count` decides whether a job is worth a second process (`ITB_TUI_WORKERS`
 overrides it: 1 = never fork, 2 = always, for tests and the bench).
+
+The garbage collector and the fork (decided with numbers, session 6, this 2-core machine
+shared with other jobs: CPU times, which the sharing disturbs least):
+- `gc.freeze()` before the fork (so the child's collections leave the parent's objects,
+  and their pages, alone): no gain. At 10,000 patients `status --json` costs 914 ms of
+  CPU with it, 904 ms without; the parent holds only its imports at the fork (the child
+  takes ~11,000 page faults either way) and the CLI runs 30 young and 3 middle
+  collections in all, no full one: the loader and the engine already pause the collector.
+- The collector paused for a whole share instead (`gc_tuning.paused()` in
+  `cli/chunked._run_share`): each chunk's records otherwise went through a young pass
+  when the next chunk replaced them. 100,000 patients, one process: 9.97 s CPU with the
+  collector on (358 young, 33 middle, 2 full passes), 9.17 s with it off for the whole
+  run, 8.38 s with the pause per share and one parse cache per transaction (the one-piece
+  path: 7.9 s, in 596 MB instead of 63 MB).
+So: no freeze; the pause, through `perf/gc_tuning.py`, the one home of `gc`.
 `tests/architecture/test_one_home.py` fails if product code calls `os.fork` elsewhere.
 """
 
