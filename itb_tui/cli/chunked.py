@@ -177,7 +177,7 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
         raise CliError("the store changed while it was being read; run the command again")
     count = 0
     tally: dict = {}
-    keyed: list[tuple[Any, str]] = []
+    keyed: list[tuple[Any, bytes]] = []
     wrote = False
     sep = fmt.sep.encode("utf-8")
     # The collector paused for the whole share, not only inside each load and assessment:
@@ -202,8 +202,8 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
                     text = fmt.sep.join(t for _, t in pieces).encode("utf-8")
                     out.write(sep + text if wrote else text)
                     wrote = True
-            else:
-                keyed.extend(pieces)
+            else:  # encoded here, in the share's process: the parent only merges bytes
+                keyed.extend([(key, text.encode("utf-8")) for key, text in pieces])
             count += len(pairs)
     if not fmt.in_mrn_order:
         import pickle
@@ -237,8 +237,8 @@ def _body(fmt: ChunkFormat, results) -> Iterator[bytes]:
             import pickle
 
             shares = [pickle.load(out) for _, out in results]
-            for _, text in heapq.merge(*shares, key=_key):
-                yield text.encode("utf-8")
+            for _, data in heapq.merge(*shares, key=_key):
+                yield data
     finally:
         for _, out in results:
             out.close()
