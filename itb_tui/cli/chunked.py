@@ -135,6 +135,8 @@ def render(plan: Plan, store, patients: int) -> tuple[Iterable[bytes], int]:
     if not chunks:
         return plan.fmt.document(iter(()), 0, {}), 0
     workers = min(parallel.worker_count(patients), len(chunks))
+    if workers > 1:  # imported once, before the fork, rather than in each process after it
+        import itb_tui.clinical.engine  # noqa: F401
     shares = _shares(chunks, workers)
     results = parallel.run_shares(len(shares), lambda k, out: _run_share(plan, shares[k], out))
     if len({value.head for value, _ in results}) > 1:
