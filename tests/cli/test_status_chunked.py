@@ -75,3 +75,20 @@ def test_an_empty_store_reports_no_patients_in_chunks_too(tmp_path):
     outs = _outputs(tmp_path, "--db", str(db), "status", "--json")
     assert '"patients": []' in outs["one piece"][1]
     assert all(got == outs["one piece"] for got in outs.values())
+
+
+@pytest.mark.parametrize("args", [("status", "--json"), ("export", "--format", "csv"),
+                                  ("export", "--format", "html")])
+def test_the_chunked_path_imports_no_orm_and_no_screen(demo_dir, args):
+    """The chunked path is for speed: it must not pay for SQLAlchemy, SQLModel or Textual
+    (checked in this process, which imported everything its worker used before the fork)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, os\nfrom itb_tui.cli.entry import main\nsys.stdout = open(os.devnull, 'w')\n"
+            f"code = main(['--demo', *{list(args)!r}])\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'textual'))\n"
+            "sys.stderr.write(repr((code, bad)))\n")
+    env = env_for(demo_dir, ITB_TUI_CHUNK="7", ITB_TUI_WORKERS="2")
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert run.stderr.strip().endswith("(0, [])"), run.stderr
