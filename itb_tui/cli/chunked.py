@@ -82,18 +82,20 @@ class Plan:
 
 
 class ShareValue:
-    """What a share sends back besides its text: the audit head its transaction saw, the
-    pairs it rendered, its tally. Picklable (it crosses from the child)."""
-    __slots__ = ("head", "count", "tally")
+    """What a share sends back besides its streamed text: the audit head its transaction
+    saw, the pairs it rendered, its tally, and (formats not in MRN order) its pieces as
+    (key, UTF-8 bytes) in key order. Picklable (it crosses from the child; this process's
+    own share is used as it is, never pickled)."""
+    __slots__ = ("head", "count", "tally", "keyed")
 
-    def __init__(self, head: int, count: int, tally: dict):
-        self.head, self.count, self.tally = head, count, tally
+    def __init__(self, head: int, count: int, tally: dict, keyed: list | None = None):
+        self.head, self.count, self.tally, self.keyed = head, count, tally, keyed or []
 
     def __getstate__(self):
-        return (self.head, self.count, self.tally)
+        return (self.head, self.count, self.tally, self.keyed)
 
     def __setstate__(self, state):
-        self.head, self.count, self.tally = state
+        self.head, self.count, self.tally, self.keyed = state
 
 
 def worth_chunking(store, patients: int) -> bool:
@@ -167,7 +169,7 @@ def _shares(chunks: list, workers: int) -> list:
 def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
     """One share: its chunks read in one transaction of its own connection, each
     assessed and rendered, the text written to `out` (MRN-ordered formats) or the keyed
-    pieces pickled there at the end (sorted by key)."""
+    pieces returned in the value (sorted by key)."""
     from itb_tui import report
     from itb_tui.cli.common import CliError
     from itb_tui.perf import gc_tuning
@@ -207,12 +209,8 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
             else:  # encoded here, in the share's process: the parent only merges bytes
                 keyed.extend([(key, text.encode("utf-8")) for key, text in pieces])
             count += len(pairs)
-    if not fmt.in_mrn_order:
-        import pickle
-
-        keyed.sort(key=_key)
-        pickle.dump(keyed, out, protocol=pickle.HIGHEST_PROTOCOL)
-    return ShareValue(head, count, tally)
+    keyed.sort(key=_key)
+    return ShareValue(head, count, tally, keyed)
 
 
 def _key(piece):
@@ -236,10 +234,8 @@ def _body(fmt: ChunkFormat, results) -> Iterator[bytes]:
                     yield block
         else:
             import heapq
-            import pickle
 
-            shares = [pickle.load(out) for _, out in results]
-            for _, data in heapq.merge(*shares, key=_key):
+            for _, data in heapq.merge(*(value.keyed for value, _ in results), key=_key):
                 yield data
     finally:
         for _, out in results:
