@@ -10,8 +10,10 @@ Nothing here decides clinical state; it only shows the engine's Assessment.
 
 from __future__ import annotations
 
-import textwrap
-from json.encoder import encode_basestring as _encode_str
+try:  # the C encoder itself: `json.encoder` would import the whole json package (~1 ms)
+    from _json import encode_basestring as _encode_str
+except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+    from json.encoder import encode_basestring as _encode_str
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable, Sequence
@@ -164,7 +166,7 @@ def write_status_json(pairs: Iterable[Pair], as_of: date, rules, write: Callable
     """
     with _gc_paused():
         ordered = sorted(pairs, key=lambda pa: pa[0].mrn)
-        head = f'{{\n  "as_of": {_value(as_of.isoformat(), 1)},\n  "rules_version": {_value(rules.version, 1)},\n'
+        head = _status_head(as_of, rules)
         if not ordered:
             write((head + '  "patients": []\n}\n').encode("utf-8"))
             return
@@ -173,6 +175,33 @@ def write_status_json(pairs: Iterable[Pair], as_of: date, rules, write: Callable
             part = ",\n".join(_patient_json(p, a, lab_reports) for p, a in ordered[start:start + chunk])
             tail = ",\n" if start + chunk < len(ordered) else "\n  ]\n}\n"
             write((part + tail).encode("utf-8"))
+
+
+def _status_head(as_of: date, rules) -> str:
+    return f'{{\n  "as_of": {_value(as_of.isoformat(), 1)},\n  "rules_version": {_value(rules.version, 1)},\n'
+
+
+# The report in pieces, for `cli/chunked.py` (a big ward rendered chunk by chunk): the
+# same bytes as `write_status_json`, the patients joined by STATUS_JSON_SEP in MRN order.
+STATUS_JSON_SEP = ",\n"
+
+
+def status_json_pieces(pairs: Sequence[Pair], lab_reports=None) -> list[tuple[str, str]]:
+    """(MRN, the patient's entry of the report) for pairs in MRN order."""
+    with _gc_paused():
+        return [(p.mrn, _patient_json(p, a, lab_reports)) for p, a in pairs]
+
+
+def status_json_document(body: Iterable[bytes], total: int, as_of: date, rules) -> Iterable[bytes]:
+    """The report around `body` (the entries of `total` patients joined by
+    STATUS_JSON_SEP, UTF-8): byte for byte `write_status_json`'s."""
+    head = _status_head(as_of, rules)
+    if not total:
+        yield (head + '  "patients": []\n}\n').encode("utf-8")
+        return
+    yield (head + '  "patients": [\n').encode("utf-8")
+    yield from body
+    yield b"\n  ]\n}\n"
 
 
 def _value(v: Any, level: int) -> str:
@@ -386,6 +415,8 @@ def format_table(pairs: Sequence[Pair], as_of: date, *, color: bool = False, wid
 
     def line(cells: list[str]) -> str:
         return _GAP.join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    import textwrap
 
     out = [line([c.header for c in _COLUMNS]), line(["─" * w for w in widths])]
     for r in rows:

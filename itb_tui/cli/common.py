@@ -161,11 +161,15 @@ def _pairs(args, store, as_of, rules, *, for_export: bool = False):
     else:
         patients = store.load_patients(ward=args.ward)
     if args.ward and not patients and not args.mrn:
-        known = store.wards()
-        listed = ", ".join(known) if known else "none yet"
-        raise CliError(f"no patients in ward {args.ward!r} (wards in this store: {listed})")
+        raise _no_such_ward(store, args.ward)
     pairs = report.assess_all(patients, as_of, rules)
     return report.filter_pairs(pairs, args.only, rules)
+
+
+def _no_such_ward(store, ward: str) -> CliError:
+    known = store.wards()
+    listed = ", ".join(known) if known else "none yet"
+    return CliError(f"no patients in ward {ward!r} (wards in this store: {listed})")
 
 
 def _write_stdout_bytes(data: bytes) -> None:

@@ -144,6 +144,13 @@ def cmd_status(args) -> int:
     as_of = _as_of(args, today)
     rules = _rules()
     with _open_for_reading(args, today) as store:
+        if args.json:  # a big ward: in chunks, on both cores (cli/chunked.py), same bytes
+            from itb_tui.cli import chunked
+
+            sys.stdout.flush()
+            if chunked.status_json(args, store, as_of, rules, sys.stdout.buffer.write):
+                sys.stdout.buffer.flush()
+                return 0
         # On the fast read path, each pump comes with only the refill the engine uses on
         # as_of (not its whole history): the report is the same, the load a third the size.
         reads = store.for_assessing_on(as_of) if isinstance(store, WardReader) else store
@@ -309,7 +316,7 @@ def cmd_export(args) -> int:
     rules = _rules()
     if getattr(args, "with_names", False) and args.format != "ics":
         raise CliError(f"--with-names is for --format ics: a {args.format} export always carries the names")
-    from itb_tui.exports import ASSESSMENT_ONLY_FORMATS
+    from itb_tui.exports import ASSESSMENT_ONLY_FORMATS, ExportError
     from itb_tui.store.reader import WardReader
 
     # A current store is read without the ORM (the reader's load_for_export, the system's
@@ -317,6 +324,18 @@ def cmd_export(args) -> int:
     # only the assessment reads as status does (one refill per pump, the same bytes).
     options: dict = {}
     with _open_for_reading(args, today) as store:
+        from itb_tui.cli import chunked  # a big ward's CSV or HTML: in chunks, on both cores
+
+        try:
+            done = chunked.export(args, store, as_of, rules, datetime.now(timezone.utc))
+        except ExportError as exc:
+            raise CliError(str(exc)) from None
+        if done is not None:
+            written, count = done
+            if written is not None:
+                print(f"wrote {written}: {count} patients ({args.format})", file=sys.stderr)
+            _log.info("export %s: %d patients to %s", args.format, count, written or "stdout")
+            return 0
         narrow = isinstance(store, WardReader) and args.format in ASSESSMENT_ONLY_FORMATS
         reads = store.for_assessing_on(as_of) if narrow else store
         pairs = _pairs(args, reads, as_of, rules, for_export=True)

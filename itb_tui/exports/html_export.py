@@ -241,19 +241,59 @@ def render_text(pairs, *, as_of: date, rules, generated_at: datetime, round_data
     ordered = list(sort_by_urgency(list(pairs)))
     context = round_context(ordered, as_of, round_data)
     sections = SECTIONS if sections is None else sections
-    blocked = sum(1 for _p, a in ordered if a.refill.status == "blocked")
-    at_risk = sum(1 for _p, a in ordered if a.withdrawal_risk)
-    due = sum(len(t) for t in context.tasks_by_mrn.values())
+    blocks = "".join(_patient_block(p, a, rules, context, sections) for p, a in ordered)
+    return _page(blocks, len(ordered), tally(ordered, context), as_of=as_of, rules=rules,
+                 generated_at=generated_at)
+
+
+# The page in pieces, for cli/chunked.py (a big ward rendered chunk by chunk on both
+# cores): each patient's block with its urgency key, the counts of the heading added up
+# over the chunks, and the page around the blocks in key order. The same bytes as
+# `render_text`: a patient's block and tasks depend on that patient alone.
+
+def keyed_blocks(pairs, *, as_of: date, rules, round_data=None) -> tuple[list[tuple], dict[str, int]]:
+    """(urgency key, block) for each pair, and the heading's counts for them."""
+    from itb_tui.present.status import urgency_key
+
+    context = round_context(pairs, as_of, round_data)
+    blocks = [(urgency_key(p, a), _patient_block(p, a, rules, context, SECTIONS)) for p, a in pairs]
+    return blocks, tally(pairs, context)
+
+
+def tally(pairs, context) -> dict[str, int]:
+    return {"blocked": sum(1 for _p, a in pairs if a.refill.status == "blocked"),
+            "at_risk": sum(1 for _p, a in pairs if a.withdrawal_risk),
+            "due": sum(len(t) for t in context.tasks_by_mrn.values())}
+
+
+def document(blocks, total: int, counts: dict[str, int], *, as_of: date, rules,
+             generated_at: datetime):
+    """`render`'s bytes around the blocks (UTF-8 bytes, in urgency order)."""
+    page = _page(_BLOCKS_HERE, total, counts, as_of=as_of, rules=rules, generated_at=generated_at)
+    if not total:
+        yield page.encode("utf-8")
+        return
+    head, foot = page.encode("utf-8").split(_BLOCKS_HERE.encode("utf-8"))
+    yield head
+    yield from blocks
+    yield foot
+
+
+_BLOCKS_HERE = "\x00itb-tui blocks\x00"  # no escaped text holds a NUL
+
+
+def _page(blocks: str, total: int, counts: dict[str, int], *, as_of: date, rules,
+          generated_at: datetime) -> str:
+    blocked, at_risk, due = (counts.get(k, 0) for k in ("blocked", "at_risk", "due"))
     generated = generated_at.isoformat(sep=" ", timespec="minutes")
     version = getattr(rules, "version", "")
     running = (
         f'<strong>ITB pump ward round</strong> · as of <span class="as-of">{_e(as_of)}</span>'
         f' · generated <span class="generated">{_e(generated)}</span>'
-        f" · {len(ordered)} patients, {blocked} refill blocked, {at_risk} withdrawal risk,"
+        f" · {total} patients, {blocked} refill blocked, {at_risk} withdrawal risk,"
         f" {due} tasks due by {_e(as_of + timedelta(days=WEEK_DAYS))}"
         f' · rules {_e(version)}')
-    blocks = "".join(_patient_block(p, a, rules, context, sections) for p, a in ordered)
-    if not ordered:
+    if not total:
         blocks = '<p class="none">No patients match.</p>'
     foot = (f'<footer class="small">Computed by itb-tui for {_e(as_of)}; check each alert against '
             "its source. Clinical decisions stay with the treating team.</footer>")

@@ -94,15 +94,27 @@ def _parse_decimal(raw) -> Decimal:
     return Decimal(raw)
 
 
-class _Reader:
-    """One load: the SQL text for the chosen patients and the row -> record builders."""
+class ParseCache:
+    """The parsed dates, decimals and susceptibility panels of one load; the chunks of one
+    transaction share one (`reader.ReadSnapshot`), so a date repeated across chunks is
+    parsed once, as in a one-piece load."""
+    __slots__ = ("d", "n", "susceptibility")
 
-    def __init__(self, cursor, placeholder: str, *, ward=None, mrns=None, ids=None):
-        self.cursor = cursor
-        self.placeholder = placeholder
+    def __init__(self):
         self.d = _Parsed(_parse_date)
         self.n = _Parsed(_parse_decimal)
         self.susceptibility: dict[str, dict] = {}
+
+
+class _Reader:
+    """One load: the SQL text for the chosen patients and the row -> record builders."""
+
+    def __init__(self, cursor, placeholder: str, *, ward=None, mrns=None, ids=None,
+                 mrn_range: "MrnRange | None" = None, parsed: "ParseCache | None" = None):
+        self.cursor = cursor
+        self.placeholder = placeholder
+        parsed = parsed or ParseCache()
+        self.d, self.n, self.susceptibility = parsed.d, parsed.n, parsed.susceptibility
         self.params: list = []
         if ids is not None:
             ids = list(ids)
@@ -112,12 +124,15 @@ class _Reader:
             mrns = list(mrns)
             self.where = f"mrn IN ({', '.join([placeholder] * len(mrns))})"
             self.params = mrns
-        elif ward is not None:
-            self.where = f"ward = {placeholder}"
-            self.params = [ward]
         else:
-            self.where = None
+            where, self.params = _ward_and_range(placeholder, ward, mrn_range)
+            self.where = where or None
         self.empty = self.where is not None and not self.params
+        # A chunk's child rows come in parent order (a walk of the parent-id index, no
+        # sort: "ORDER BY id" made SQLite sort each chunk's rows in a temporary B-tree,
+        # +0.14 s over the ten chunks of 10,000 patients). Records are grouped per parent
+        # in row order, and within a parent both orders are by id: the same records.
+        self.by_parent = mrn_range is not None
 
     def rows(self, sql: str) -> list[tuple]:
         self.cursor.execute(sql, tuple(self.params)) if self.params else self.cursor.execute(sql)
@@ -130,8 +145,9 @@ class _Reader:
 
     def children(self, table: str) -> list[tuple]:
         cols = ", ".join(TABLE_COLUMNS[table])
+        order = "patient_id, id" if self.by_parent else "id"
         return self.rows(f"SELECT {cols} FROM {table} WHERE entered_in_error_at IS NULL"
-                         f"{self._owned()} ORDER BY id")
+                         f"{self._owned()} ORDER BY {order}")
 
     def patients(self) -> list[tuple]:
         where = f" WHERE {self.where}" if self.where else ""
@@ -140,7 +156,8 @@ class _Reader:
     def refills(self) -> list[tuple]:
         live_pumps = f"SELECT id FROM pumps WHERE entered_in_error_at IS NULL{self._owned()}"
         return self.rows(f"SELECT {', '.join(REFILL_COLUMNS)} FROM refills "
-                         f"WHERE entered_in_error_at IS NULL AND pump_id IN ({live_pumps}) ORDER BY id")
+                         f"WHERE entered_in_error_at IS NULL AND pump_id IN ({live_pumps})"
+                         f" ORDER BY {'pump_id, id' if self.by_parent else 'id'}")
 
     def latest_refills(self, as_of: date) -> list[tuple]:
         """Per live pump, its one live refill that `clinical.reservoir.last_refill` picks on
@@ -169,6 +186,50 @@ class _Reader:
 
             parsed = self.susceptibility[text] = json.loads(text)
         return dict(parsed)
+
+
+# A half-open range of MRNs, [first, before): None is open on that side. Shares and
+# chunks of a ward are such ranges, so together they hold every patient exactly once
+# whatever was inserted since the boundaries were read (see `mrn_chunks`).
+MrnRange = tuple["str | None", "str | None"]
+
+
+def _ward_and_range(placeholder: str, ward: str | None, mrn_range: MrnRange | None) -> tuple[str, list]:
+    """The WHERE text (without WHERE) and parameters of a ward and/or an MRN range."""
+    terms: list[str] = []
+    params: list = []
+    if ward is not None:
+        terms.append(f"ward = {placeholder}")
+        params.append(ward)
+    first, before = mrn_range if mrn_range is not None else (None, None)
+    if first is not None:
+        terms.append(f"mrn >= {placeholder}")
+        params.append(first)
+    if before is not None:
+        terms.append(f"mrn < {placeholder}")
+        params.append(before)
+    return " AND ".join(terms), params
+
+
+def mrn_chunks(cursor, placeholder: str, *, ward: str | None = None, mrn_range: MrnRange | None = None,
+               size: int) -> list[MrnRange]:
+    """The patients of `ward` within `mrn_range`, cut into consecutive MRN ranges of at
+    most `size` patients each (read now), covering the whole of `mrn_range`: the first
+    range starts where it starts and the last ends where it ends, so a patient added
+    after this read still falls in exactly one range. [] when there is nobody.
+
+    Why ranges of MRNs: the report is in MRN order (SQLite's BINARY order of the
+    `mrn` index, the code-point order Python sorts by), so chunks read in range order
+    come out in report order, and each is one indexed range scan."""
+    where, params = _ward_and_range(placeholder, ward, mrn_range)
+    sql = "SELECT mrn FROM patients" + (f" WHERE {where}" if where else "") + " ORDER BY mrn"
+    cursor.execute(sql, tuple(params)) if params else cursor.execute(sql)
+    mrns = [r[0] for r in cursor.fetchall()]
+    if not mrns:
+        return []
+    first, before = mrn_range if mrn_range is not None else (None, None)
+    starts = [first] + mrns[size::size]
+    return list(zip(starts, starts[1:] + [before]))
 
 
 def encodable(mrn: str) -> bool:
@@ -212,17 +273,21 @@ def placeholder_for(paramstyle: str) -> str:
 
 
 def load_dbapi(cursor, placeholder: str, *, ward: str | None = None, mrns: Iterable[str] | None = None,
-               ids: Iterable[int] | None = None, latest_refill_as_of: date | None = None) -> list[Patient]:
+               ids: Iterable[int] | None = None, latest_refill_as_of: date | None = None,
+               mrn_range: MrnRange | None = None, parsed: ParseCache | None = None) -> list[Patient]:
     """`load` on a DB-API cursor (the caller holds the transaction).
 
     `latest_refill_as_of`: None (the default) loads every live refill; a date loads, per
     pump, only the refill the engine uses on that date (see the module docstring): for
-    assessing on exactly that date, never for showing or exporting the history."""
+    assessing on exactly that date, never for showing or exporting the history.
+    `mrn_range`: only the patients (of `ward`, if given) in that half-open MRN range (a
+    chunk of `mrn_chunks`)."""
     # Building ~300,000 small immutable records triggers the cyclic garbage collector
     # dozens of times for nothing (records hold no cycles): pausing it halves the time.
     was_enabled = gc_tuning.pause()
     try:
-        return _load(_Reader(cursor, placeholder, ward=ward, mrns=mrns, ids=ids), latest_refill_as_of)
+        return _load(_Reader(cursor, placeholder, ward=ward, mrns=mrns, ids=ids, mrn_range=mrn_range,
+                             parsed=parsed), latest_refill_as_of)
     finally:
         gc_tuning.resume(was_enabled)
 

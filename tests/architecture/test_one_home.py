@@ -2,6 +2,8 @@
 finds all of it in one file and an upgrade is checked in one place:
 
 - Python's garbage collector: only `itb_tui/perf/gc_tuning.py` calls `gc`;
+- process pools: only `itb_tui/perf/parallel.py` forks (`os.fork`, `multiprocessing`,
+  `concurrent.futures`);
 - Textual's private internals: only `itb_tui/ui/textual_compat.py` names them.
 """
 
@@ -32,6 +34,25 @@ def test_only_perf_gc_tuning_uses_the_garbage_collector():
             elif isinstance(node, ast.ImportFrom) and node.module == "gc":
                 users.append(f"{rel}:{node.lineno}")
     assert users == [], f"gc used outside itb_tui/perf/gc_tuning.py: {users}"
+
+
+def test_only_perf_parallel_starts_worker_processes():
+    users = []
+    for rel, tree in _modules():
+        if rel == "perf/parallel.py":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("fork", "forkpty"):
+                users.append(f"{rel}:{node.lineno} {node.attr}")
+            elif isinstance(node, ast.Import) and any(
+                    a.name.split(".")[0] in ("multiprocessing", "concurrent") for a in node.names):
+                users.append(f"{rel}:{node.lineno}")
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in (
+                    "multiprocessing", "concurrent"):
+                users.append(f"{rel}:{node.lineno}")
+    assert users == [], f"worker processes started outside itb_tui/perf/parallel.py: {users}"
+    tree = ast.parse((PACKAGE / "perf" / "parallel.py").read_text(encoding="utf-8"))
+    assert any(isinstance(n, ast.Attribute) and n.attr == "fork" for n in ast.walk(tree))
 
 
 def test_only_textual_compat_names_textual_internals():
