@@ -33,8 +33,9 @@ def store_message(store, reading, path, index: int, actor: str) -> dict:
     out_row["refill"] = out.refill
     if out.quarantine_id is not None:
         out_row["quarantine_id"] = out.quarantine_id
-    if reading.notes:
-        out_row["notes"] = list(reading.notes)
+    notes = list(reading.notes) + list(getattr(out, "notes", ()))
+    if notes:
+        out_row["notes"] = notes
     return out_row
 
 
