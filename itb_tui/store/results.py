@@ -41,7 +41,7 @@ from sqlalchemy.engine import Connection
 
 from itb_tui.clinical.records import Culture, Patient
 from itb_tui.security.roles import can
-from itb_tui.store import audit, codec, loader
+from itb_tui.store import audit, codec, lab_reads
 from itb_tui.store import schema as s
 from itb_tui.store.errors import PermissionDenied, ValidationError
 from itb_tui.store.lab_pending import maybe_candidates, unmatched_words, ward_pending_candidates
@@ -145,7 +145,8 @@ class LabResults(LabQuarantine):
         from itb_tui.clinical import corrections
         from itb_tui.clinical.engine import assess
 
-        found = loader.load(conn, mrns=[mrn]) if _encodable(mrn) else []
+        found, on_file = (lab_reads.message_context(conn, mrn, [r.accession for r in reports])
+                          if _encodable(mrn) else ([], {}))
         if not found:
             raise _Quarantine(f"unknown MRN {mrn!r}: no patient with that MRN on file")
         before = found[0]
@@ -154,7 +155,7 @@ class LabResults(LabQuarantine):
                               f"(message {dob.isoformat() if dob else 'none'}, on file "
                               f"{before.dob.isoformat() if before.dob else 'none'})")
         live = {c.id: c for c in before.cultures}
-        steps = _one_report_per_pending([self._plan(conn, before, live, report) for report in reports])
+        steps = _one_report_per_pending([self._plan(conn, before, live, report, on_file) for report in reports])
         after = before
         for step in steps:
             report = step.report
@@ -188,11 +189,12 @@ class LabResults(LabQuarantine):
         return LabOutcome(_KIND_OUTCOME[outcome], "; ".join(st.note for st in steps), mrn, refill,
                           notes=tuple(st.flag for st in steps if st.flag))
 
-    def _plan(self, conn: Connection, patient: Patient, live: dict[int, Culture], report) -> _Step:
-        lr = s.lab_reports
+    def _plan(self, conn: Connection, patient: Patient, live: dict[int, Culture], report,
+              on_file: dict[tuple[str, str], tuple]) -> _Step:
+        """`on_file`: the lab reports on file for the message's accessions, by (specimen,
+        accession), read with the patient (lab_reads.py)."""
         c = report.culture
-        row = conn.execute(select(lr.c.id, lr.c.patient_id, lr.c.culture_id, lr.c.status)
-                           .where(lr.c.specimen == c.specimen, lr.c.accession == report.accession)).first()
+        row = on_file.get((c.specimen, report.accession))
         where = f"accession {report.accession} ({c.specimen})"
         if row is None:
             return self._plan_new(conn, patient, live, report, where)
