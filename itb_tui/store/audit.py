@@ -184,8 +184,11 @@ def defer(conn: Connection) -> None:
 
 
 def discard(conn: Connection) -> None:
+    from itb_tui.store import rowdigest
+
     conn.info.pop(_PENDING, None)
     conn.info.pop(_LOCKED_HEAD, None)
+    rowdigest.forget(conn)
 
 
 def locked_head(conn: Connection) -> tuple[int, str]:
