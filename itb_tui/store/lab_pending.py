@@ -58,4 +58,4 @@ def unmatched_words(candidates: list[Culture]) -> str:
     ids = ", ".join(f"#{c.id}" for c in candidates)
     return (f"not matched to a pending culture entered on the ward: {len(candidates)} pending "
             f"{first.specimen} cultures drawn {first.drawn_on.isoformat()} ({ids}) could be this result; "
-            "both kept, resolve the pending one by hand")
+            "all kept; resolve the pending one by hand")
