@@ -33,9 +33,10 @@ def store_message(store, reading, path, index: int, actor: str) -> dict:
     out_row["refill"] = out.refill
     if out.quarantine_id is not None:
         out_row["quarantine_id"] = out.quarantine_id
-    notes = list(reading.notes) + list(getattr(out, "notes", ()))
-    if notes:
-        out_row["notes"] = notes
+    if reading.notes:
+        out_row["notes"] = list(reading.notes)
+    if out.notes:  # stored, but a person must look (store/lab_pending.py)
+        out_row["flags"] = list(out.notes)
     return out_row
 
 

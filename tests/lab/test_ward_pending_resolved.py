@@ -153,4 +153,4 @@ def test_a_culture_the_feed_stored_as_pending_is_matched_by_accession_only(store
 def test_the_import_summary_shows_the_flag(store):
     store.import_patients([_ward(PENDING, PENDING)], "tester")
     row = store_message(store, _reading("hl7", "no_growth"), "feed.hl7", 1, "lab feed (tester)")
-    assert row["outcome"] == "imported" and any("resolve the pending one by hand" in n for n in row["notes"])
+    assert row["outcome"] == "imported" and any("resolve the pending one by hand" in n for n in row["flags"])
