@@ -35,6 +35,8 @@ def store_message(store, reading, path, index: int, actor: str) -> dict:
         out_row["quarantine_id"] = out.quarantine_id
     if reading.notes:
         out_row["notes"] = list(reading.notes)
+    if out.notes:  # stored, but a person must look (store/lab_pending.py)
+        out_row["flags"] = list(out.notes)
     return out_row
 
 

@@ -157,7 +157,7 @@ def _summary(rows: list[dict], counts: dict, files: list[Path], seconds: float) 
     print(f"{total} message{'s' if total != 1 else ''} from {len(files)} file{'s' if len(files) != 1 else ''}"
           f" in {seconds:.1f} s: {parts or 'nothing'}")
     for r in rows:
-        if r["outcome"] in ("imported", "duplicate") and not r.get("notes"):
+        if r["outcome"] in ("imported", "duplicate") and not r.get("notes") and not r.get("flags"):
             continue
         where = f"{r['file']}#{r['message']}" + (f" ({r['control_id']})" if r["control_id"] else "")
         who = f" MRN {r['mrn']}" if r["mrn"] else ""
@@ -165,6 +165,8 @@ def _summary(rows: list[dict], counts: dict, files: list[Path], seconds: float) 
         print(f"  {r['outcome']}: {where}{who}: {r['detail']}{refill}")
         for note in r.get("notes", ()):
             print(f"    note: {note}")
+        for flag in r.get("flags", ()):
+            print(f"    for a person: {flag}")
     blocked = sorted({r["mrn"] for r in rows if r.get("refill") == "blocked" and r["outcome"] in ("imported", "updated")})
     if blocked:
         print("refill BLOCKED after this import: " + ", ".join(blocked))

@@ -140,6 +140,7 @@ def _log(row: dict, ack_text: str) -> None:
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
     who = f" MRN {row['mrn']}" if row.get("mrn") else ""
     detail = "" if row["outcome"] in ("imported", "duplicate") else f": {row['detail']}"
+    detail += "".join(f"; for a person: {flag}" for flag in row.get("flags", ()))
     print(f"{stamp} {code} {row.get('control_id') or '-'}{who} {row['outcome']}{detail}", file=sys.stderr, flush=True)
     # The log file gets no detail: a refusal's detail can quote the message's text.
     _logger.info("message %s%s: %s, ACK %s", row.get("control_id") or "-", who, row["outcome"], code)

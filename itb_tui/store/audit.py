@@ -184,8 +184,11 @@ def defer(conn: Connection) -> None:
 
 
 def discard(conn: Connection) -> None:
+    from itb_tui.store import rowdigest
+
     conn.info.pop(_PENDING, None)
     conn.info.pop(_LOCKED_HEAD, None)
+    rowdigest.forget(conn)
 
 
 def locked_head(conn: Connection) -> tuple[int, str]:
@@ -195,6 +198,20 @@ def locked_head(conn: Connection) -> tuple[int, str]:
     round trip less per write. `discard`, at the end of every store transaction, drops it."""
     head = read_head(conn, lock=True)
     conn.info[_LOCKED_HEAD] = head
+    return head
+
+
+def locked_head_if_free(conn: Connection) -> tuple[int, str] | None:
+    """`locked_head` when no other writer holds the lock (FOR UPDATE SKIP LOCKED: one
+    round trip, no lock timeout to set, no savepoint, no error to roll back); None when
+    another writer holds it (or the row is missing): the caller then waits as before.
+    Under READ COMMITTED a row another writer updated and committed is followed to its
+    newest version before it is locked, as with a plain FOR UPDATE."""
+    q = select(s.meta.c.value).where(s.meta.c.key == HEAD_KEY).with_for_update(skip_locked=True)
+    value = conn.execute(q).scalar()
+    if value is None:
+        return None
+    head = conn.info[_LOCKED_HEAD] = _parse_head(value)
     return head
 
 

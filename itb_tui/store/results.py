@@ -41,9 +41,10 @@ from sqlalchemy.engine import Connection
 
 from itb_tui.clinical.records import Culture, Patient
 from itb_tui.security.roles import can
-from itb_tui.store import audit, codec, loader
+from itb_tui.store import audit, codec, lab_reads
 from itb_tui.store import schema as s
 from itb_tui.store.errors import PermissionDenied, ValidationError
+from itb_tui.store.lab_pending import maybe_candidates, unmatched_words, ward_pending_candidates
 from itb_tui.store.lab_quarantine import LabQuarantine, QuarantinedMessage, _Quarantine  # noqa: F401 - re-exported
 
 OUTCOMES = ("imported", "duplicate", "updated", "quarantined")
@@ -59,6 +60,7 @@ class LabOutcome:
     mrn: str | None = None
     refill: str | None = None  # the patient's refill status after (not for quarantine)
     quarantine_id: int | None = None
+    notes: tuple[str, ...] = ()  # what a person must look at though the message was stored
 
 
 @dataclass
@@ -69,6 +71,7 @@ class _Step:
     lab_id: int | None = None
     note: str = ""
     on_file: str = ""  # the report status on file before (preliminary | final | corrected)
+    flag: str = ""  # what a person must look at (several ward-entered pending cultures could be this one)
 
 
 class LabResults(LabQuarantine):
@@ -142,7 +145,8 @@ class LabResults(LabQuarantine):
         from itb_tui.clinical import corrections
         from itb_tui.clinical.engine import assess
 
-        found = loader.load(conn, mrns=[mrn]) if _encodable(mrn) else []
+        found, on_file = (lab_reads.message_context(conn, mrn, [r.accession for r in reports])
+                          if _encodable(mrn) else ([], {}))
         if not found:
             raise _Quarantine(f"unknown MRN {mrn!r}: no patient with that MRN on file")
         before = found[0]
@@ -151,14 +155,13 @@ class LabResults(LabQuarantine):
                               f"(message {dob.isoformat() if dob else 'none'}, on file "
                               f"{before.dob.isoformat() if before.dob else 'none'})")
         live = {c.id: c for c in before.cultures}
-        steps: list[_Step] = []
+        steps = _one_report_per_pending([self._plan(conn, before, live, report, on_file) for report in reports])
         after = before
-        for report in reports:
-            step = self._plan(conn, before, live, report)
-            steps.append(step)
+        for step in steps:
+            report = step.report
             if step.kind == "add":
                 after = dataclasses.replace(after, cultures=after.cultures + (report.culture,))
-            elif step.kind in ("replace", "correct"):
+            elif step.kind in ("replace", "correct", "resolve"):
                 new = dataclasses.replace(report.culture, id=step.old.id)
                 after = dataclasses.replace(after, cultures=tuple(new if c.id == step.old.id else c
                                                                     for c in after.cultures))
@@ -179,20 +182,22 @@ class LabResults(LabQuarantine):
                               assess(before, self._today(), self._rules).refill.status)
         for step in steps:
             self._write_step(conn, before, step, control_id, who, corrected.get(step.old.id) if step.old else None)
-        conn.execute(update(s.patients).where(s.patients.c.id == before.id)
-                     .values(row_version=s.patients.c.row_version + 1))
+        _written(conn, s.patients, update(s.patients).where(s.patients.c.id == before.id)
+                 .values(row_version=s.patients.c.row_version + 1))
         outcome = max((st.kind for st in steps), key=lambda k: _RANK[_KIND_OUTCOME[k]])
         refill = assess(after, self._today(), self._rules).refill.status
-        return LabOutcome(_KIND_OUTCOME[outcome], "; ".join(st.note for st in steps), mrn, refill)
+        return LabOutcome(_KIND_OUTCOME[outcome], "; ".join(st.note for st in steps), mrn, refill,
+                          notes=tuple(st.flag for st in steps if st.flag))
 
-    def _plan(self, conn: Connection, patient: Patient, live: dict[int, Culture], report) -> _Step:
-        lr = s.lab_reports
+    def _plan(self, conn: Connection, patient: Patient, live: dict[int, Culture], report,
+              on_file: dict[tuple[str, str], tuple]) -> _Step:
+        """`on_file`: the lab reports on file for the message's accessions, by (specimen,
+        accession), read with the patient (lab_reads.py)."""
         c = report.culture
-        row = conn.execute(select(lr.c.id, lr.c.patient_id, lr.c.culture_id, lr.c.status)
-                           .where(lr.c.specimen == c.specimen, lr.c.accession == report.accession)).first()
+        row = on_file.get((c.specimen, report.accession))
         where = f"accession {report.accession} ({c.specimen})"
         if row is None:
-            return _Step("add", report, note=f"{where}: {report.status} {codec_words(c)}")
+            return self._plan_new(conn, patient, live, report, where)
         lab_id, patient_id, culture_id, status = row
         if patient_id != patient.id:
             raise _Quarantine(f"{where} is on file for another patient: not applied to MRN {patient.mrn}")
@@ -205,6 +210,26 @@ class LabResults(LabQuarantine):
         same = _result(old) == _result(c)
         step = self._plan_on_file(report, old, lab_id, status, same, where)
         step.on_file = status
+        return step
+
+    @staticmethod
+    def _plan_new(conn: Connection, patient: Patient, live: dict[int, Culture], report, where: str) -> _Step:
+        """A new accession: resolves the one ward-entered pending culture it answers, or is
+        added (store/lab_pending.py has the rule and why)."""
+        c = report.culture
+        ids = maybe_candidates(live.values(), c)
+        linked: set[int] = set()
+        if ids:
+            lr = s.lab_reports
+            linked = set(conn.execute(select(lr.c.culture_id).where(lr.c.culture_id.in_(ids))).scalars())
+        candidates = ward_pending_candidates(live.values(), linked, c)
+        if len(candidates) == 1:
+            old = candidates[0]
+            return _Step("resolve", report, old, note=f"{where}: {report.status} {codec_words(c)} resolves the "
+                                                      f"pending culture entered on the ward (#{old.id})")
+        step = _Step("add", report, note=f"{where}: {report.status} {codec_words(c)}")
+        if candidates:
+            step.flag = f"{where}: {unmatched_words(candidates)}"
         return step
 
     @staticmethod
@@ -227,6 +252,19 @@ class LabResults(LabQuarantine):
         return _Step("correct", report, old, lab_id,
                      f"{where}: corrected ({codec_words(old)} -> {codec_words(c)})")
 
+    def _resolve_pending(self, conn: Connection, patient: Patient, step: _Step, extras: dict, who: str) -> int:
+        """The ward-entered pending culture gets the laboratory's result: the store's
+        audited update (pending -> a result is an entry, not a correction), in the
+        message's transaction. The culture keeps its id; the lab report is linked to it."""
+        report = step.report
+        new = dataclasses.replace(report.culture, id=step.old.id)
+        _written(conn, s.cultures, update(s.cultures).where(s.cultures.c.id == step.old.id)
+                 .values(**codec.culture_values(new)))
+        self._audit(conn, actor=who, action="update", table="cultures", record_id=step.old.id, mrn=patient.mrn,
+                    before=codec.record_dict(step.old), after=dict(codec.record_dict(new), **extras),
+                    reason=f"resolved by laboratory report accession {report.accession} ({report.status})")
+        return step.old.id
+
     def _write_step(self, conn: Connection, patient: Patient, step: _Step, control_id: str, who: str,
                     decision) -> None:
         lr = s.lab_reports
@@ -234,15 +272,19 @@ class LabResults(LabQuarantine):
         extras = {"accession": report.accession, "report_status": report.status}
         if step.kind == "duplicate":
             return
-        if step.kind == "add":
-            values = codec.culture_values(report.culture)
-            cid = conn.execute(insert(s.cultures).values(patient_id=patient.id, **values)).inserted_primary_key[0]
-            self._audit(conn, actor=who, action="create", table="cultures", record_id=cid, mrn=patient.mrn,
-                        before=None, after=dict(codec.record_dict(report.culture), **extras),
-                        reason=f"{report.status} report from the laboratory, accession {report.accession}")
+        if step.kind in ("add", "resolve"):
+            if step.kind == "add":
+                values = codec.culture_values(report.culture)
+                cid = _written(conn, s.cultures, insert(s.cultures).values(patient_id=patient.id, **values))["id"]
+                reason = f"{report.status} report from the laboratory, accession {report.accession}"
+                self._audit(conn, actor=who, action="create", table="cultures", record_id=cid, mrn=patient.mrn,
+                            before=None, after=dict(codec.record_dict(report.culture), **extras),
+                            reason=reason + (f"; {step.flag}" if step.flag else ""))
+            else:
+                cid = self._resolve_pending(conn, patient, step, extras, who)
             lab = {"patient_id": patient.id, "culture_id": cid, "specimen": report.culture.specimen,
                    "accession": report.accession, "status": report.status, "control_id": control_id or None}
-            lab_id = conn.execute(insert(lr).values(**lab)).inserted_primary_key[0]
+            lab_id = _written(conn, lr, insert(lr).values(**lab))["id"]
             self._audit(conn, actor=who, action="create", table="lab_reports", record_id=lab_id, mrn=patient.mrn,
                         before=None, after=lab, reason="laboratory report")
             return
@@ -257,16 +299,29 @@ class LabResults(LabQuarantine):
                 image["lifts_refill_block"] = list(decision.lifts_block)
         else:
             reason = f"{report.status} report from the laboratory replaces the preliminary, accession {report.accession}"
-        conn.execute(update(s.cultures).where(s.cultures.c.id == step.old.id).values(**codec.culture_values(new)))
+        _written(conn, s.cultures, update(s.cultures).where(s.cultures.c.id == step.old.id)
+                 .values(**codec.culture_values(new)))
         self._audit(conn, actor=who, action="update", table="cultures", record_id=step.old.id, mrn=patient.mrn,
                     before=dict(codec.record_dict(step.old), report_status=step.on_file),
                     after=image, reason=reason)
         old_status = conn.execute(select(lr.c.status, lr.c.control_id).where(lr.c.id == step.lab_id)).one()
-        conn.execute(update(lr).where(lr.c.id == step.lab_id).values(status=report.status,
-                                                                     control_id=control_id or None))
+        _written(conn, lr, update(lr).where(lr.c.id == step.lab_id).values(status=report.status,
+                                                                           control_id=control_id or None))
         self._audit(conn, actor=who, action="update", table="lab_reports", record_id=step.lab_id, mrn=patient.mrn,
                     before={"status": old_status[0], "control_id": old_status[1]},
                     after={"status": report.status, "control_id": control_id or None}, reason=reason)
+
+
+def _written(conn: Connection, table, statement) -> Any:
+    """Run an INSERT/UPDATE of one row, returning the row as written, and hand it to the
+    audit's row digests (rowdigest.remember), which then need not read it back: every
+    write of the lab feed goes through here, so the last image of each row is the one
+    that commits (issue 17: three round trips fewer a message on PostgreSQL)."""
+    from itb_tui.store import rowdigest
+
+    row = conn.execute(statement.returning(*table.c)).mappings().one()
+    rowdigest.remember(conn, table, row)
+    return row
 
 
 def _changed_cultures_only(before: Patient, after: Patient, steps: list[_Step]) -> tuple[Patient, Patient]:
@@ -276,7 +331,7 @@ def _changed_cultures_only(before: Patient, after: Patient, steps: list[_Step]) 
     changes nothing else, so checking the rest again (every earlier culture, the pumps and
     their refills, at every message) finds only problems `_validate` would drop as already
     there. Keeps the per-message cost flat as a patient's history grows."""
-    changed = {st.old.id for st in steps if st.kind in ("replace", "correct")}
+    changed = {st.old.id for st in steps if st.kind in ("replace", "correct", "resolve")}
     added = [st.report.culture for st in steps if st.kind == "add"]
     from itb_tui.wardfile.validate import CHILD_LISTS
 
@@ -286,7 +341,25 @@ def _changed_cultures_only(before: Patient, after: Patient, steps: list[_Step]) 
     return bare, dataclasses.replace(bare, cultures=kept)
 
 
-_KIND_OUTCOME = {"add": "imported", "replace": "updated", "correct": "updated", "duplicate": "duplicate"}
+def _one_report_per_pending(steps: list[_Step]) -> list[_Step]:
+    """Two reports of one message that would resolve the same pending culture: which one
+    answers it is a guess, so neither does; both are added and flagged (lab_pending.py)."""
+    claims: dict[int, int] = {}
+    for st in steps:
+        if st.kind == "resolve":
+            claims[st.old.id] = claims.get(st.old.id, 0) + 1
+    for st in steps:
+        if st.kind == "resolve" and claims[st.old.id] > 1:
+            c = st.report.culture
+            where = f"accession {st.report.accession} ({c.specimen})"
+            st.kind, st.note = "add", f"{where}: {st.report.status} {codec_words(c)}"
+            st.flag = (f"{where}: not matched to the pending culture entered on the ward (#{st.old.id}): "
+                       f"{claims[st.old.id]} reports of this message could be its result; all kept, resolve it by hand")
+            st.old = None
+    return steps
+
+
+_KIND_OUTCOME = {"add": "imported", "resolve": "updated", "replace": "updated", "correct": "updated", "duplicate": "duplicate"}
 
 
 def _result(c: Culture) -> tuple:

@@ -107,14 +107,36 @@ def _patients_by_mrn(conn: Connection, mrns: Iterable[str]) -> tuple[dict[str, i
     return pids, digests
 
 
+_WRITTEN = "itb_rows_as_written"  # conn.info: key -> digest of rows this transaction wrote last
+_WRITTEN_PIDS = "itb_patient_ids_as_written"  # conn.info: MRN -> patient id (with _WRITTEN)
+
+
+def remember(conn: Connection, table, row: Mapping[str, Any]) -> None:
+    """A row as this transaction just wrote it (INSERT/UPDATE ... RETURNING every column),
+    so `attach` need not read it back (issue 17: a round trip per row on PostgreSQL). The
+    caller calls it at EVERY write of that row in the transaction (the last one wins: the
+    row as it will commit). Forgotten by `forget` at the end of every transaction."""
+    conn.info.setdefault(_WRITTEN, {})[key(table.name, row["id"])] = digest(table, row)
+    if table.name == "patients":
+        conn.info.setdefault(_WRITTEN_PIDS, {})[row["mrn"]] = row["id"]
+
+
+def forget(conn: Connection) -> None:
+    conn.info.pop(_WRITTEN, None)
+    conn.info.pop(_WRITTEN_PIDS, None)
+
+
 def attach(conn: Connection, rows: list[dict]) -> None:
     """Give each audit row (from `audit.row`) the digests of the rows it touched, as they
     are now: its own record (table, record_id) and its patient's row (by MRN: every write
     to a patient's record also moves the patient's row_version). Called once per
     transaction, just before the entries are sealed, so a row written twice in one
     transaction is digested as it is committed."""
-    mrns = {r["mrn"] for r in rows if r.get("mrn")}
+    written, written_pids = conn.info.pop(_WRITTEN, {}), conn.info.pop(_WRITTEN_PIDS, {})
+    mrns = {r["mrn"] for r in rows if r.get("mrn")} - written_pids.keys()
     pids, current = _patients_by_mrn(conn, mrns) if mrns else ({}, {})
+    pids.update(written_pids)
+    current.update(written)
     named: list[list[str]] = []
     for r in rows:
         keys = []

@@ -153,3 +153,20 @@ def test_a_batch_of_1000_is_all_accounted_for_and_fast_enough(ward, tmp_path):
     again = json.loads(_import(ward, f, "--json").out)
     assert again["counts"]["duplicate"] == 1000  # re-sending never duplicates
     assert run_cli(ward, "check", timeout=300).code == 0
+
+
+def test_a_report_two_ward_pending_cultures_could_answer_is_stored_and_shown_for_a_person(data_dir, tmp_path):
+    """Two sets of blood cultures entered pending on the ward, drawn 2026-11-08; the lab's
+    no growth of that date: stored (exit 0), neither pending one guessed, the summary says
+    what a person must do (store/lab_pending.py)."""
+    pending = {"specimen": "blood", "drawn_on": "2026-11-08", "result": "pending"}
+    ward = {"format": "itb-ward/1", "patients": [dict(WARD["patients"][0], cultures=[pending, dict(pending)])]}
+    f = tmp_path / "ward.json"
+    f.write_text(json.dumps(ward))
+    assert run_cli(data_dir, "import", str(f)).code == 0
+    run = _import(data_dir, _write(tmp_path, "ng.hl7", no_growth(mrn="H100", drawn=DRAWN)))
+    assert run.code == 0, run.err[-300:]
+    assert "for a person:" in run.out and "2 pending blood cultures drawn 2026-11-08" in run.out
+    (m,) = json.loads(_import(data_dir, _write(tmp_path, "ng2.hl7", no_growth(mrn="H100", drawn=DRAWN)),
+                              "--json").out)["messages"]
+    assert m["outcome"] == "duplicate"

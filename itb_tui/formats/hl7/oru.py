@@ -11,7 +11,7 @@ What is read (HL7 v2.x, any minor version):
 - The OBX segments after an OBR are its observations. One is culture-like when its
   OBX-3 code is in data/lab-codes.toml (LOINC, each checked against a source) or its text
   names a culture ("blood culture", "aerobic bottle", "gram stain", ...); the OBR-4 test
-  counts the same way. OBX-5 is the result: a no-growth text, a "growth, identification
+  counts the same way. OBX-5 is the result (every repetition read: `_values`): a no-growth text, a "growth, identification
   to follow" text (a positive whose organism is not named yet), or an organism as the
   lab prints it ("Yeast seen", "Candida albicans isolated"), matched by the species
   table (clinical rules revision 3). A coded organism (CE/CWE) is read by its text and, when
@@ -128,32 +128,56 @@ def _culture_kind(code: str, text: str, system: str, table: lab_codes.LabCodes) 
     return None
 
 
-def _value(obx) -> tuple[str, str, str]:
-    """(text, code, system) of OBX-5: CE/CWE by its components, other types as text."""
+def _repetitions(fld) -> list[str]:
+    """The non-empty repetitions of a field (split on the message's own repetition
+    separator, MSH-2's second character, `~` by default), as raw text."""
+    if not isinstance(fld, hl7.Field):
+        text = str(fld).strip()
+        return [text] if text else []
+    return [rep for rep in str(fld).split(fld.separators[2]) if rep.strip()]
+
+
+def _values(obx) -> list[tuple[str, str, str]]:
+    """(text, code, system) of each answer OBX-5 carries. HL7 v2 lets OBX-5 repeat ("may
+    repeat for multipart, single answer results with appropriate data types, e.g., CE, TX,
+    and FT"): a coded value (CE/CWE/CNE) gives one entry per repetition, every one read
+    (a second organism in a repetition is never dropped); a text value (ST/TX/FT) is one
+    answer in parts, so its repetitions are joined with a space, as its components are."""
     kind = str(_field(obx, 2)).strip().upper()
-    if kind in ("CE", "CWE", "CNE"):
-        code, text, system = _coded(obx, 5)
-        return text, code, system
     fld = _field(obx, 5)
-    if isinstance(fld, hl7.Field):
-        return " ".join(str(fld).replace(fld.separators[3], " ").split()), "", ""
-    return str(fld).strip(), "", ""
+    reps = _repetitions(fld)
+    if not isinstance(fld, hl7.Field):
+        return [(reps[0], "", "")] if reps else []
+    comp, sub = fld.separators[3], fld.separators[4]
+    if kind in ("CE", "CWE", "CNE"):
+        out = []
+        for rep in reps:
+            parts = [p.split(sub)[0].strip() for p in rep.split(comp)] + ["", "", ""]
+            out.append((parts[1], parts[0], parts[2].upper()))
+        return out
+    text = " ".join(" ".join(rep.replace(comp, " ").split()) for rep in reps)
+    return [(text, "", "")] if text else []
 
 
-def _result_of(obx, table: lab_codes.LabCodes) -> tuple[str, str | None]:
-    """(result, organism as printed) of one culture observation; quarantines what it
-    cannot read. A SNOMED CT code (OBX-5 CE/CWE, coding system SCT, SNOMED CT or
-    http://snomed.info/sct) is looked up in the species table's verified codes as the
-    FHIR reader does (formats/culture_value.py); a code and a text that disagree are
-    quarantined."""
+def _results_of(obx, table: lab_codes.LabCodes) -> list[tuple[str, str | None]]:
+    """(result, organism as printed) of each answer of one culture observation (every
+    OBX-5 repetition: `_values`); quarantines what it cannot read. A SNOMED CT code
+    (OBX-5 CE/CWE, coding system SCT, SNOMED CT or http://snomed.info/sct) is looked up in
+    the species table's verified codes as the FHIR reader does (formats/culture_value.py);
+    a code and a text that disagree are quarantined. The caller combines the answers as
+    it does the observations of one report (two organisms: quarantined)."""
     from itb_tui.clinical.organisms import by_snomed_ct
 
-    text, code, system = _value(obx)
-    snomed = [code] if code and system in _SNOMED_SYSTEMS else []
-    try:
-        return culture_value(text, snomed, table, by_snomed_ct, nothing="a culture observation has no result (OBX-5 empty)")
-    except ValueRefused as exc:
-        raise _Quarantine(str(exc)) from None
+    values = _values(obx) or [("", "", "")]
+    out = []
+    for text, code, system in values:
+        snomed = [code] if code and system in _SNOMED_SYSTEMS else []
+        try:
+            out.append(culture_value(text, snomed, table, by_snomed_ct,
+                                     nothing="a culture observation has no result (OBX-5 empty)"))
+        except ValueRefused as exc:
+            raise _Quarantine(str(exc)) from None
+    return out
 
 
 def _status(values: list[str]) -> str:
@@ -202,7 +226,7 @@ def _report(obr, observations: list, spm, table: lab_codes.LabCodes) -> tuple[La
             raise _Quarantine(f"accession {accession}: specimen source {source or '(none)'!r} is not known")
     statuses = [str(_field(obx, 11)) for obx, _ in cultures] or [str(_field(obr, 25))]
     status = _status(statuses)
-    results = [_result_of(obx, table) for obx, _ in cultures]
+    results = [r for obx, _ in cultures for r in _results_of(obx, table)]
     positives = [organism for result, organism in results if result == "positive"]
     from itb_tui.clinical.organisms import canonical_name
 
