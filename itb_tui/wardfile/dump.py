@@ -29,6 +29,8 @@ from itb_tui.clinical.records import (
 )
 from itb_tui.wardfile.limits import FORMAT
 
+CHUNK = 500  # patients per piece of text written (dump_text.patients_text)
+
 
 def _date(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -123,24 +125,28 @@ def dump_ward(patients: Iterable[Patient]) -> dict:
 
 def dumps_ward(patients: Iterable[Patient]) -> str:
     """The ward file as JSON text, indented by 2, ending in a newline: `dump_ward`'s dict
-    written as `_encode` writes it, one patient at a time (the whole ward's dict and its
-    millions of small pieces are never held at once)."""
-    texts = [_encode(_patient(p), 2) for p in patients]
-    body = "[\n    " + ",\n    ".join(texts) + "\n  ]" if texts else "[]"
+    as `_encode` would write it, written straight from the records by dump_text (the
+    whole ward's dict and its millions of small pieces are never built)."""
+    from itb_tui.wardfile.dump_text import patients_text
+
+    patients = list(patients)
+    body = "[\n    " + patients_text(patients) + "\n  ]" if patients else "[]"
     return '{\n  "format": ' + _quote(FORMAT) + ',\n  "patients": ' + body + "\n}\n"
 
 
 def dumps_ward_chunks(patients: Iterable[Patient]):
-    """`dumps_ward(patients)` as UTF-8 bytes, one patient's text at a time, for writing a
+    """`dumps_ward(patients)` as UTF-8 bytes, CHUNK patients' text at a time, for writing a
     large ward straight to its file (the 10,000-patient file is ~54 MB; its str, its list
     of pieces and its bytes were all held at once). Same bytes (tests/wardfile/
     test_wardfile_dump_text.py)."""
+    from itb_tui.wardfile.dump_text import PATIENT_SEPARATOR, patients_text
+
     yield b'{\n  "format": ' + _quote(FORMAT).encode("utf-8") + b',\n  "patients": '
-    first = True
-    for p in patients:
-        yield (b"[\n    " if first else b",\n    ") + _encode(_patient(p), 2).encode("utf-8")
-        first = False
-    yield (b"[]" if first else b"\n  ]") + b"\n}\n"
+    patients = list(patients)
+    for start in range(0, len(patients), CHUNK):
+        text = patients_text(patients[start:start + CHUNK])
+        yield ("[\n    " if start == 0 else PATIENT_SEPARATOR).encode("utf-8") + text.encode("utf-8")
+    yield (b"\n  ]" if patients else b"[]") + b"\n}\n"
 
 
 def _number(value: Decimal | int) -> str:

@@ -1,0 +1,171 @@
+"""The ward file's text for a chunk of patients, written straight from the records.
+
+Why: the generic writer (dump.py: build each patient's dict, then walk it value by value)
+was most of a 10,000-patient `export --format ward-json` (1.6 million calls to write 54 MB;
+issue 17 wants an export at most 1.5x `status --json`). The file's layout is fixed by
+the contract (shared/ward-file-format.md; the keys and their order are dump.py's), so each
+record here is one expression with its indentation written out. The bytes are the generic
+writer's, `_encode(_patient(p), 2)` (tests/wardfile/test_wardfile_dump_fast.py holds the
+two together on hypothesis-drawn wards, the demo ward and awkward text; the bench stores'
+files were diffed before and after).
+
+Indentation (json.dumps(indent=2)): a patient is an item of "patients" (level 2, keys at
+6 spaces); its lists at level 3 (items at 8); a pump at level 4 (keys at 10); its refills
+at level 5 (items at 12); a refill at level 6 (keys at 14).
+
+`patients_text` is a pure function of its chunk, so a ward can be rendered in pieces
+(anywhere, in any process) and joined with PATIENT_SEPARATOR.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from itb_tui.clinical.records import Patient
+from itb_tui.wardfile.dump import _encode
+
+_quote = json.encoder.encode_basestring  # json.dumps(str, ensure_ascii=False), in C
+PATIENT_SEPARATOR = ",\n    "  # between two patients' texts in the "patients" list
+
+
+def _value(value) -> str:
+    """One scalar as dump._encode_into writes it (str, None, Decimal; bool, int and anything
+    else through _encode itself)."""
+    cls = value.__class__
+    if cls is str:
+        return _quote(value)
+    if value is None:
+        return "null"
+    if cls is Decimal and value.is_finite():
+        return str(value)
+    return _encode(value, 0)  # a non-finite Decimal raises there, as before
+
+
+def _date(value) -> str:
+    """A date as dump._date then _encode_into write it (an ISO date needs no escaping);
+    the texts of plain dates are kept in _DATE_TEXTS (a ward has a few thousand days)."""
+    if value is None:
+        return "null"
+    text = '"' + value.isoformat() + '"'
+    if value.__class__ is date and len(_DATE_TEXTS) < 100_000:
+        _DATE_TEXTS[value] = text
+    return text
+
+
+_DATE_TEXTS: dict[date, str] = {}
+
+
+def _list(items: list[str], level: int) -> str:
+    if not items:
+        return "[]"
+    inner = ",\n" + "  " * (level + 1)
+    return "[\n" + "  " * (level + 1) + inner.join(items) + "\n" + "  " * level + "]"
+
+
+_R = "\n" + " " * 14
+# A refill as its text, by one % format (204,000 refills in the 10,000-patient bench ward)
+_REFILL = "{" + _R + '"on": %s,' + _R + '"volume_ml": %s,' + _R + '"programmer_alarm_on": %s'
+_REFILL_END = "\n            }"
+_REFILL_PLAIN = _REFILL + _REFILL_END
+_REFILL_OVERRIDE = _REFILL + "," + _R + '"override_reason": %s' + _REFILL_END
+_REFILLS_SEPARATOR = ",\n" + " " * 12
+
+
+def _refills(refills) -> str:
+    """A pump's refills list (level 5): the hot loop of the file, so dates are looked up
+    in a cache of their texts (a ward's refills fall on few distinct days)."""
+    if not refills:
+        return "[]"
+    dates = _DATE_TEXTS
+    parts = []
+    for r in refills:
+        on, alarm, volume = r.on, r.programmer_alarm_on, r.volume_ml
+        on_text = dates.get(on) or _date(on)
+        alarm_text = "null" if alarm is None else (dates.get(alarm) or _date(alarm))
+        volume_text = str(volume) if volume.__class__ is Decimal and volume.is_finite() else _value(volume)
+        if r.override_reason is None:
+            parts.append(_REFILL_PLAIN % (on_text, volume_text, alarm_text))
+        else:
+            parts.append(_REFILL_OVERRIDE % (on_text, volume_text, alarm_text, _value(r.override_reason)))
+    return "[\n" + " " * 12 + _REFILLS_SEPARATOR.join(parts) + "\n" + " " * 10 + "]"
+
+
+_P = "\n" + " " * 10
+
+
+def _pump(p) -> str:
+    return ("{" + _P + '"serial": ' + _value(p.serial)
+            + "," + _P + '"manufacturer": ' + _value(p.manufacturer)
+            + "," + _P + '"model": ' + _value(p.model)
+            + "," + _P + '"reservoir_ml": ' + _value(p.reservoir_ml)
+            + "," + _P + '"alarm_ml": ' + _value(p.alarm_ml)
+            + "," + _P + '"implanted_on": ' + _date(p.implanted_on)
+            + "," + _P + '"removed_on": ' + _date(p.removed_on)
+            + "," + _P + '"removal_reason": ' + _value(p.removal_reason)
+            + "," + _P + '"concentration_ug_ml": ' + _value(p.concentration_ug_ml)
+            + "," + _P + '"daily_dose_ug": ' + _value(p.daily_dose_ug)
+            + "," + _P + '"refills": ' + _refills(p.refills)
+            + "\n        }")
+
+
+_CULTURE = ("{" + _P + '"specimen": %s,' + _P + '"drawn_on": %s,' + _P + '"result": %s,'
+            + _P + '"organism": %s,' + _P + '"susceptibility": %s' + "\n        }")
+
+
+def _culture(c) -> str:
+    susceptibility = c.susceptibility
+    return _CULTURE % (_value(c.specimen), _date(c.drawn_on), _value(c.result), _value(c.organism),
+                       _encode(dict(susceptibility), 5) if susceptibility else "{}")
+
+
+def _course(c) -> str:
+    return ("{" + _P + '"drug": ' + _value(c.drug)
+            + "," + _P + '"dose_mg": ' + _value(c.dose_mg)
+            + "," + _P + '"started_on": ' + _date(c.started_on)
+            + "," + _P + '"stopped_on": ' + _date(c.stopped_on)
+            + "," + _P + '"planned_stop_on": ' + _date(c.planned_stop_on)
+            + "\n        }")
+
+
+def _bridging(b) -> str:
+    return ("{" + _P + '"method": ' + _value(b.method)
+            + "," + _P + '"started_on": ' + _date(b.started_on)
+            + "," + _P + '"stopped_on": ' + _date(b.stopped_on)
+            + "," + _P + '"detail": ' + _value(b.detail)
+            + "\n        }")
+
+
+def _exam(e) -> str:
+    return ("{" + _P + '"kind": ' + _value(e.kind)
+            + "," + _P + '"on": ' + _date(e.on)
+            + "," + _P + '"finding": ' + _value(e.finding)
+            + "\n        }")
+
+
+_K = "\n" + " " * 6
+
+
+def patient_text(p: Patient) -> str:
+    """One patient as the ward file writes it, at its place in the "patients" list."""
+    return ("{" + _K + '"mrn": ' + _value(p.mrn)
+            + "," + _K + '"name": ' + _value(p.name)
+            + "," + _K + '"dob": ' + _date(p.dob)
+            + "," + _K + '"ward": ' + _value(p.ward)
+            + "," + _K + '"bed": ' + _value(p.bed)
+            + "," + _K + '"weight_kg": ' + _value(p.weight_kg)
+            + "," + _K + '"symptoms_resolved_on": ' + _date(p.symptoms_resolved_on)
+            + "," + _K + '"pumps": ' + _list([_pump(x) for x in p.pumps], 3)
+            + "," + _K + '"cultures": ' + _list([_culture(x) for x in p.cultures], 3)
+            + "," + _K + '"antifungals": ' + _list([_course(x) for x in p.antifungals], 3)
+            + "," + _K + '"bridging": ' + _list([_bridging(x) for x in p.bridging], 3)
+            + "," + _K + '"exams": ' + _list([_exam(x) for x in p.exams], 3)
+            + "," + _K + '"neutrophil_recovery_on": ' + _date(p.neutrophil_recovery_on)
+            + "\n    }")
+
+
+def patients_text(patients) -> str:
+    """The texts of a chunk of patients joined by PATIENT_SEPARATOR (pure: chunks rendered
+    apart join, with PATIENT_SEPARATOR between them, into the whole list's text)."""
+    return PATIENT_SEPARATOR.join([patient_text(p) for p in patients])
