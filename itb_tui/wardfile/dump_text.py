@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 
 from itb_tui.clinical.records import Patient
+from itb_tui.perf import gc_tuning
 from itb_tui.wardfile.dump import _encode
 
 _quote = json.encoder.encode_basestring  # json.dumps(str, ensure_ascii=False), in C
@@ -32,7 +33,8 @@ PATIENT_SEPARATOR = ",\n    "  # between two patients' texts in the "patients" l
 
 def _value(value) -> str:
     """One scalar as dump._encode_into writes it (str, None, Decimal; bool, int and anything
-    else through _encode itself)."""
+    else through _encode itself). Record fields are scalars; the one mapping (a culture's
+    susceptibility panel) has its own writer."""
     cls = value.__class__
     if cls is str:
         return _quote(value)
@@ -114,10 +116,23 @@ _CULTURE = ("{" + _P + '"specimen": %s,' + _P + '"drawn_on": %s,' + _P + '"resul
             + _P + '"organism": %s,' + _P + '"susceptibility": %s' + "\n        }")
 
 
+_SUSCEPTIBILITY_SEPARATOR = ",\n" + " " * 12
+
+
+def _susceptibility(panel) -> str:
+    """A culture's susceptibility panel (level 5): drug -> result, as _encode writes a dict."""
+    if not panel:
+        return "{}"
+    return ("{\n" + " " * 12
+            + _SUSCEPTIBILITY_SEPARATOR.join([_quote(k if k.__class__ is str else str(k)) + ": "
+                                              + (_quote(v) if v.__class__ is str else _encode(v, 6))
+                                              for k, v in dict(panel).items()])
+            + "\n" + " " * 10 + "}")
+
+
 def _culture(c) -> str:
-    susceptibility = c.susceptibility
     return _CULTURE % (_value(c.specimen), _date(c.drawn_on), _value(c.result), _value(c.organism),
-                       _encode(dict(susceptibility), 5) if susceptibility else "{}")
+                       _susceptibility(c.susceptibility))
 
 
 def _course(c) -> str:
@@ -168,4 +183,8 @@ def patient_text(p: Patient) -> str:
 def patients_text(patients) -> str:
     """The texts of a chunk of patients joined by PATIENT_SEPARATOR (pure: chunks rendered
     apart join, with PATIENT_SEPARATOR between them, into the whole list's text)."""
-    return PATIENT_SEPARATOR.join([patient_text(p) for p in patients])
+    was_enabled = gc_tuning.pause()  # ~100,000 short-lived strings a chunk, no cycles
+    try:
+        return PATIENT_SEPARATOR.join([patient_text(p) for p in patients])
+    finally:
+        gc_tuning.resume(was_enabled)

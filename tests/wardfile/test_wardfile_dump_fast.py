@@ -39,7 +39,9 @@ def test_demo_ward_and_odd_values_are_the_generic_writers_text():
     culture = Culture(specimen="blood", drawn_on=DAY, result="positive", organism="C. auris",
                       susceptibility={"fluconazole": "R", "é\"": "S"})
     odd = Patient(mrn="Q1", name="\x01☃", pumps=(pump,), cultures=(culture,), weight_kg=Decimal("61.0"))
-    for p in [*build_demo_ward(DAY), odd, replace(odd, pumps=(replace(pump, refills=()),))]:
+    nested = replace(culture, susceptibility={"a": {"b": ["c", Decimal("1.0")]}, "d": None, "e": True})
+    for p in [*build_demo_ward(DAY), odd, replace(odd, pumps=(replace(pump, refills=()),)),
+              replace(odd, cultures=(nested, culture))]:
         assert patient_text(p) == _encode(_patient(p), 2)
 
 
