@@ -19,15 +19,13 @@ at level 5 (items at 12); a refill at level 6 (keys at 14).
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 
 from itb_tui.clinical.records import Patient
 from itb_tui.perf import gc_tuning
-from itb_tui.wardfile.dump import _encode
+from itb_tui.wardfile.json_text import _encode, _quote
 
-_quote = json.encoder.encode_basestring  # json.dumps(str, ensure_ascii=False), in C
 PATIENT_SEPARATOR = ",\n    "  # between two patients' texts in the "patients" list
 
 
