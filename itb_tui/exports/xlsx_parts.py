@@ -10,7 +10,18 @@ fixed order (xlsx_cells' style ids), where openpyxl numbered them as it met them
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from xml.sax.saxutils import escape, quoteattr
+
+
+def escape(text: str) -> str:
+    """XML text escaping (xml.sax.saxutils.escape, whose import pulls in urllib and http:
+    66 ms at start-up, a third of a 30-patient export)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value in double quotes."""
+    return '"' + escape(text).replace('"', "&quot;") + '"'
+
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
