@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from xml.dom import minidom
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
@@ -129,6 +130,8 @@ def test_package_is_a_valid_zip_with_the_parts_excel_needs(demo_pairs, rules):
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert zf.testzip() is None
         names = set(zf.namelist())
+        for name in names:  # every part is well-formed XML (Excel refuses a file otherwise)
+            minidom.parseString(zf.read(name))
     assert {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
             "xl/styles.xml", "xl/theme/theme1.xml", "xl/worksheets/sheet1.xml",
             "xl/worksheets/sheet2.xml", "docProps/core.xml", "docProps/app.xml"} <= names
