@@ -45,12 +45,15 @@ def _value(value) -> str:
 
 def _date(value) -> str:
     """A date as dump._date then _encode_into write it (an ISO date needs no escaping);
-    the texts of plain dates are kept in _DATE_TEXTS (a ward has a few thousand days)."""
+    the texts of plain dates are kept in _DATE_TEXTS (a ward has a few thousand days, and
+    a datetime never equals a date, so it cannot take a date's text)."""
     if value is None:
         return "null"
-    text = '"' + value.isoformat() + '"'
-    if value.__class__ is date and len(_DATE_TEXTS) < 100_000:
-        _DATE_TEXTS[value] = text
+    text = _DATE_TEXTS.get(value)
+    if text is None:
+        text = '"' + value.isoformat() + '"'
+        if value.__class__ is date and len(_DATE_TEXTS) < 100_000:
+            _DATE_TEXTS[value] = text
     return text
 
 
@@ -83,7 +86,7 @@ def _refills(refills) -> str:
     for r in refills:
         on, alarm, volume = r.on, r.programmer_alarm_on, r.volume_ml
         on_text = dates.get(on) or _date(on)
-        alarm_text = "null" if alarm is None else (dates.get(alarm) or _date(alarm))
+        alarm_text = "null" if alarm is None else dates.get(alarm) or _date(alarm)
         volume_text = str(volume) if volume.__class__ is Decimal and volume.is_finite() else _value(volume)
         if r.override_reason is None:
             parts.append(_REFILL_PLAIN % (on_text, volume_text, alarm_text))
@@ -129,8 +132,12 @@ def _susceptibility(panel) -> str:
 
 
 def _culture(c) -> str:
-    return _CULTURE % (_value(c.specimen), _date(c.drawn_on), _value(c.result), _value(c.organism),
-                       _susceptibility(c.susceptibility))
+    specimen, result, organism, panel = c.specimen, c.result, c.organism, c.susceptibility
+    return _CULTURE % (_quote(specimen) if specimen.__class__ is str else _value(specimen),
+                       _date(c.drawn_on),
+                       _quote(result) if result.__class__ is str else _value(result),
+                       "null" if organism is None else _value(organism),
+                       _susceptibility(panel) if panel else "{}")
 
 
 def _course(c) -> str:
