@@ -4,8 +4,8 @@ Why: the generic writer (dump.py: build each patient's dict, then walk it value 
 was most of a 10,000-patient `export --format ward-json` (1.6 million calls to write 54 MB;
 issue 17 wants an export at most 1.5x `status --json`). The file's layout is fixed by
 the contract (shared/ward-file-format.md; the keys and their order are dump.py's), so each
-record here is one expression with its indentation written out. The bytes are the generic
-writer's, `_encode(_patient(p), 2)` (tests/wardfile/test_wardfile_dump_fast.py holds the
+record here is one % format of a template with its indentation written out (`_template`).
+The bytes are the generic writer's, `_encode(_patient(p), 2)` (tests/wardfile/test_wardfile_dump_fast.py holds the
 two together on hypothesis-drawn wards, the demo ward and awkward text; the bench stores'
 files were diffed before and after).
 
@@ -67,12 +67,17 @@ def _list(items: list[str], level: int) -> str:
     return "[\n" + "  " * (level + 1) + inner.join(items) + "\n" + "  " * level + "]"
 
 
-_R = "\n" + " " * 14
+def _template(keys: tuple[str, ...], indent: int) -> str:
+    """A record's text with a %s per value: keys at `indent` spaces, the closing brace two
+    fewer (one % format builds the record's string once; a chain of + copied every longer
+    prefix again)."""
+    return ("{" + ",".join("\n" + " " * indent + '"' + key + '": %s' for key in keys)
+            + "\n" + " " * (indent - 2) + "}")
+
+
 # A refill as its text, by one % format (204,000 refills in the 10,000-patient bench ward)
-_REFILL = "{" + _R + '"on": %s,' + _R + '"volume_ml": %s,' + _R + '"programmer_alarm_on": %s'
-_REFILL_END = "\n            }"
-_REFILL_PLAIN = _REFILL + _REFILL_END
-_REFILL_OVERRIDE = _REFILL + "," + _R + '"override_reason": %s' + _REFILL_END
+_REFILL_PLAIN = _template(("on", "volume_ml", "programmer_alarm_on"), 14)
+_REFILL_OVERRIDE = _template(("on", "volume_ml", "programmer_alarm_on", "override_reason"), 14)
 _REFILLS_SEPARATOR = ",\n" + " " * 12
 
 
@@ -95,28 +100,18 @@ def _refills(refills) -> str:
     return "[\n" + " " * 12 + _REFILLS_SEPARATOR.join(parts) + "\n" + " " * 10 + "]"
 
 
-_P = "\n" + " " * 10
+_PUMP = _template(("serial", "manufacturer", "model", "reservoir_ml", "alarm_ml", "implanted_on",
+                   "removed_on", "removal_reason", "concentration_ug_ml", "daily_dose_ug", "refills"), 10)
 
 
 def _pump(p) -> str:
-    return ("{" + _P + '"serial": ' + _value(p.serial)
-            + "," + _P + '"manufacturer": ' + _value(p.manufacturer)
-            + "," + _P + '"model": ' + _value(p.model)
-            + "," + _P + '"reservoir_ml": ' + _value(p.reservoir_ml)
-            + "," + _P + '"alarm_ml": ' + _value(p.alarm_ml)
-            + "," + _P + '"implanted_on": ' + _date(p.implanted_on)
-            + "," + _P + '"removed_on": ' + _date(p.removed_on)
-            + "," + _P + '"removal_reason": ' + _value(p.removal_reason)
-            + "," + _P + '"concentration_ug_ml": ' + _value(p.concentration_ug_ml)
-            + "," + _P + '"daily_dose_ug": ' + _value(p.daily_dose_ug)
-            + "," + _P + '"refills": ' + _refills(p.refills)
-            + "\n        }")
+    return _PUMP % (_value(p.serial), _value(p.manufacturer), _value(p.model), _value(p.reservoir_ml),
+                    _value(p.alarm_ml), _date(p.implanted_on), _date(p.removed_on),
+                    _value(p.removal_reason), _value(p.concentration_ug_ml), _value(p.daily_dose_ug),
+                    _refills(p.refills))
 
 
-_CULTURE = ("{" + _P + '"specimen": %s,' + _P + '"drawn_on": %s,' + _P + '"result": %s,'
-            + _P + '"organism": %s,' + _P + '"susceptibility": %s' + "\n        }")
-
-
+_CULTURE = _template(("specimen", "drawn_on", "result", "organism", "susceptibility"), 10)
 _SUSCEPTIBILITY_SEPARATOR = ",\n" + " " * 12
 
 
@@ -140,49 +135,40 @@ def _culture(c) -> str:
                        _susceptibility(panel) if panel else "{}")
 
 
+_COURSE = _template(("drug", "dose_mg", "started_on", "stopped_on", "planned_stop_on"), 10)
+_BRIDGING = _template(("method", "started_on", "stopped_on", "detail"), 10)
+_EXAM = _template(("kind", "on", "finding"), 10)
+
+
 def _course(c) -> str:
-    return ("{" + _P + '"drug": ' + _value(c.drug)
-            + "," + _P + '"dose_mg": ' + _value(c.dose_mg)
-            + "," + _P + '"started_on": ' + _date(c.started_on)
-            + "," + _P + '"stopped_on": ' + _date(c.stopped_on)
-            + "," + _P + '"planned_stop_on": ' + _date(c.planned_stop_on)
-            + "\n        }")
+    return _COURSE % (_value(c.drug), _value(c.dose_mg), _date(c.started_on), _date(c.stopped_on),
+                      _date(c.planned_stop_on))
 
 
 def _bridging(b) -> str:
-    return ("{" + _P + '"method": ' + _value(b.method)
-            + "," + _P + '"started_on": ' + _date(b.started_on)
-            + "," + _P + '"stopped_on": ' + _date(b.stopped_on)
-            + "," + _P + '"detail": ' + _value(b.detail)
-            + "\n        }")
+    return _BRIDGING % (_value(b.method), _date(b.started_on), _date(b.stopped_on), _value(b.detail))
 
 
 def _exam(e) -> str:
-    return ("{" + _P + '"kind": ' + _value(e.kind)
-            + "," + _P + '"on": ' + _date(e.on)
-            + "," + _P + '"finding": ' + _value(e.finding)
-            + "\n        }")
+    return _EXAM % (_value(e.kind), _date(e.on), _value(e.finding))
 
 
-_K = "\n" + " " * 6
+_PATIENT = _template(("mrn", "name", "dob", "ward", "bed", "weight_kg", "symptoms_resolved_on", "pumps",
+                      "cultures", "antifungals", "bridging", "exams", "neutrophil_recovery_on"), 6)
 
 
 def patient_text(p: Patient) -> str:
     """One patient as the ward file writes it, at its place in the "patients" list."""
-    return ("{" + _K + '"mrn": ' + _value(p.mrn)
-            + "," + _K + '"name": ' + _value(p.name)
-            + "," + _K + '"dob": ' + _date(p.dob)
-            + "," + _K + '"ward": ' + _value(p.ward)
-            + "," + _K + '"bed": ' + _value(p.bed)
-            + "," + _K + '"weight_kg": ' + _value(p.weight_kg)
-            + "," + _K + '"symptoms_resolved_on": ' + _date(p.symptoms_resolved_on)
-            + "," + _K + '"pumps": ' + _list([_pump(x) for x in p.pumps], 3)
-            + "," + _K + '"cultures": ' + _list([_culture(x) for x in p.cultures], 3)
-            + "," + _K + '"antifungals": ' + _list([_course(x) for x in p.antifungals], 3)
-            + "," + _K + '"bridging": ' + _list([_bridging(x) for x in p.bridging], 3)
-            + "," + _K + '"exams": ' + _list([_exam(x) for x in p.exams], 3)
-            + "," + _K + '"neutrophil_recovery_on": ' + _date(p.neutrophil_recovery_on)
-            + "\n    }")
+    return _PATIENT % (
+        _value(p.mrn), _value(p.name), _date(p.dob), _value(p.ward), _value(p.bed),
+        _value(p.weight_kg), _date(p.symptoms_resolved_on),
+        _list([_pump(x) for x in p.pumps], 3),
+        _list([_culture(x) for x in p.cultures], 3),
+        _list([_course(x) for x in p.antifungals], 3),
+        _list([_bridging(x) for x in p.bridging], 3),
+        _list([_exam(x) for x in p.exams], 3),
+        _date(p.neutrophil_recovery_on),
+    )
 
 
 def patients_text(patients) -> str:
