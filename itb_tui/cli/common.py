@@ -228,3 +228,22 @@ def _actor() -> str:
         except Exception:
             return f"uid{os.getuid()}"
     return os_actor()
+
+
+def export_patients(args, store):
+    """The patients `export` writes, not assessed: for the ward file, which writes the
+    records themselves, when no `--only` filter needs the assessment (issue 17: a
+    10,000-patient ward-json export paid for 10,000 assessments it never wrote). The same
+    selection, order and messages as `_pairs(..., for_export=True)`
+    (tests/cli/test_cli_export_unassessed.py)."""
+    if args.mrn:
+        found = store.load_for_export(mrns=[args.mrn])
+        if not found:
+            raise CliError(f"no patient with MRN {args.mrn!r}")
+        return [found[0]] if not args.ward or found[0].ward == args.ward else []
+    patients = store.load_for_export(ward=args.ward)
+    if args.ward and not patients:
+        known = store.wards()
+        listed = ", ".join(known) if known else "none yet"
+        raise CliError(f"no patients in ward {args.ward!r} (wards in this store: {listed})")
+    return patients

@@ -338,7 +338,12 @@ def cmd_export(args) -> int:
             return 0
         narrow = isinstance(store, WardReader) and args.format in ASSESSMENT_ONLY_FORMATS
         reads = store.for_assessing_on(as_of) if narrow else store
-        pairs = _pairs(args, reads, as_of, rules, for_export=True)
+        if args.format == "ward-json" and not args.only:  # the records, not their assessment
+            from itb_tui.cli.common import export_patients
+
+            pairs = [(p, None) for p in export_patients(args, reads)]
+        else:
+            pairs = _pairs(args, reads, as_of, rules, for_export=True)
         if args.format == "fhir":
             from itb_tui.exports.fhir_context import fhir_options
 

@@ -3,7 +3,7 @@ ward file, an iCalendar feed of the dated tasks. One entry point, `write_export`
 
 Exports read (Patient, Assessment) pairs and write a file; they never open the store, so
 an export cannot change it. Each format lives in its own module, imported only when
-asked for (openpyxl and fhir.resources are not paid for by a CSV export). Every file is
+asked for (fhir.resources is not paid for by a CSV export). Every file is
 written atomically with mode 0600 (see `atomic`).
 """
 

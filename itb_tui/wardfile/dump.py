@@ -8,15 +8,14 @@ written as an added field, but only on refills that carry one.
 
 Quantities are Decimal and are written as JSON numbers exactly as they are held (20 stays
 20, 61.0 stays 61.0, 0.1 stays 0.1): the standard `json` module cannot do that, hence the
-small writer at the end.
+small generic writer (json_text.py) and the per-record one the files are written with
+(dump_text.py, the same bytes).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 
 from itb_tui.clinical.records import (
     AntifungalCourse,
@@ -27,7 +26,10 @@ from itb_tui.clinical.records import (
     Pump,
     Refill,
 )
+from itb_tui.wardfile.json_text import _encode, _quote  # noqa: F401 (_encode: the tests' reference)
 from itb_tui.wardfile.limits import FORMAT
+
+CHUNK = 500  # patients per piece of text written (dump_text.patients_text)
 
 
 def _date(value: date | None) -> str | None:
@@ -123,78 +125,25 @@ def dump_ward(patients: Iterable[Patient]) -> dict:
 
 def dumps_ward(patients: Iterable[Patient]) -> str:
     """The ward file as JSON text, indented by 2, ending in a newline: `dump_ward`'s dict
-    written as `_encode` writes it, one patient at a time (the whole ward's dict and its
-    millions of small pieces are never held at once)."""
-    texts = [_encode(_patient(p), 2) for p in patients]
-    body = "[\n    " + ",\n    ".join(texts) + "\n  ]" if texts else "[]"
+    as `_encode` would write it, written straight from the records by dump_text (the
+    whole ward's dict and its millions of small pieces are never built)."""
+    from itb_tui.wardfile.dump_text import patients_text
+
+    patients = list(patients)
+    body = "[\n    " + patients_text(patients) + "\n  ]" if patients else "[]"
     return '{\n  "format": ' + _quote(FORMAT) + ',\n  "patients": ' + body + "\n}\n"
 
 
 def dumps_ward_chunks(patients: Iterable[Patient]):
-    """`dumps_ward(patients)` as UTF-8 bytes, one patient's text at a time, for writing a
+    """`dumps_ward(patients)` as UTF-8 bytes, CHUNK patients' text at a time, for writing a
     large ward straight to its file (the 10,000-patient file is ~54 MB; its str, its list
     of pieces and its bytes were all held at once). Same bytes (tests/wardfile/
     test_wardfile_dump_text.py)."""
+    from itb_tui.wardfile.dump_text import PATIENT_SEPARATOR, patients_text
+
     yield b'{\n  "format": ' + _quote(FORMAT).encode("utf-8") + b',\n  "patients": '
-    first = True
-    for p in patients:
-        yield (b"[\n    " if first else b",\n    ") + _encode(_patient(p), 2).encode("utf-8")
-        first = False
-    yield (b"[]" if first else b"\n  ]") + b"\n}\n"
-
-
-def _number(value: Decimal | int) -> str:
-    """A finite Decimal as the JSON number with the same digits and exponent."""
-    text = str(value)
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"cannot write {text} as a JSON number")
-    return text
-
-
-# json.dumps(str, ensure_ascii=False) is exactly encode_basestring (the C encoder); the
-# writer below calls it directly: 2 million json.dumps calls were most of a 10,000-patient
-# export. tests/wardfile/test_wardfile_dump_text.py holds it to json.dumps's bytes.
-_quote = json.encoder.encode_basestring
-
-
-def _encode(value: object, level: int) -> str:
-    """json.dumps(indent=2, ensure_ascii=False) for dicts, lists, str, Decimal, None."""
-    parts: list[str] = []
-    _encode_into(value, level, parts.append)
-    return "".join(parts)
-
-
-def _encode_into(value: object, level: int, out) -> None:
-    """`_encode`, written piece by piece to `out` (no intermediate strings per level)."""
-    if isinstance(value, str):
-        out(_quote(value))
-    elif value is None:
-        out("null")
-    elif isinstance(value, dict):
-        if not value:
-            out("{}")
-            return
-        inner = "  " * (level + 1)
-        first = True
-        for k, v in value.items():
-            out(("{\n" if first else ",\n") + inner + _quote(str(k)) + ": ")
-            first = False
-            _encode_into(v, level + 1, out)
-        out("\n" + "  " * level + "}")
-    elif isinstance(value, list):
-        if not value:
-            out("[]")
-            return
-        inner = "  " * (level + 1)
-        first = True
-        for v in value:
-            out(("[\n" if first else ",\n") + inner)
-            first = False
-            _encode_into(v, level + 1, out)
-        out("\n" + "  " * level + "]")
-    elif isinstance(value, bool):
-        out("true" if value else "false")
-    elif isinstance(value, (Decimal, int)):
-        out(_number(value))
-    else:
-        out(json.dumps(value, ensure_ascii=False))
+    patients = list(patients)
+    for start in range(0, len(patients), CHUNK):
+        text = patients_text(patients[start:start + CHUNK])
+        yield ("[\n    " if start == 0 else PATIENT_SEPARATOR).encode("utf-8") + text.encode("utf-8")
+    yield (b"\n  ]" if patients else b"[]") + b"\n}\n"
