@@ -42,6 +42,24 @@ def resource_id(*parts: object) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def id_prefix(*parts: object):
+    """The hash state of `resource_id(*parts, ...)` up to its last parts: a patient's
+    resources all start with the same MRN system and MRN (and a pump's with its key), so
+    that much is hashed once (`resource_id_after`)."""
+    return hashlib.sha1(_NAMESPACE_BYTES + ("/".join(str(p) for p in parts) + "/").encode("utf-8"))
+
+
+def resource_id_after(prefix, *parts: object) -> str:
+    """resource_id(*prefix_parts, *parts), from `id_prefix(*prefix_parts)`."""
+    state = prefix.copy()
+    state.update("/".join(str(p) for p in parts).encode("utf-8"))
+    digest = bytearray(state.digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def record_keys(records: Iterable[T], natural: Callable[[T], tuple]) -> list[str]:
     """One key per record, in order: `row:<id>` for a stored record, else its natural key
     (with `#n` for the n-th repeat of the same natural key, n >= 2)."""

@@ -36,8 +36,8 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from itb_tui.formats.fhir import codes as C
-from itb_tui.formats.fhir import terminology
-from itb_tui.formats.fhir.ids import identifier, record_keys, resource_id
+from itb_tui.formats.fhir import templates, terminology
+from itb_tui.formats.fhir.ids import id_prefix, identifier, record_keys, resource_id_after
 
 BUNDLE_TYPES = ("collection", "transaction")
 # The laboratory's report statuses (store lab_reports) a culture Observation takes as is.
@@ -76,14 +76,27 @@ def _ref(full_url: str, display: str | None = None) -> dict:
 
 class _Entries:
     """Collects (fullUrl, resource) pairs, giving each resource its id (and, but for the
-    Patient, that id as an identifier); in a transaction, each entry's request."""
+    Patient, that id as an identifier); in a transaction, each entry's request.
 
-    def __init__(self, transaction: bool) -> None:
-        self.items: list[dict] = []
+    `dump` given: each entry is kept as its JSON text (the streamed export; the refills
+    are written as text from the start, `templates`), else as a dict (build_bundle).
+    Keys are the patient's (`start_patient`: MRN system and MRN, hashed once) plus the
+    record's own."""
+
+    def __init__(self, transaction: bool, dump=None) -> None:
+        self.items: list = []
         self.transaction = transaction
+        self.dump = dump
+        self._prefix = None
+
+    def start_patient(self, *mrn_key: object) -> None:
+        self._prefix = id_prefix(*mrn_key)
+
+    def rid(self, *key: object) -> str:
+        return resource_id_after(self._prefix, *key)
 
     def add(self, resource: dict, *key: object) -> str:
-        rid = resource_id(*key)
+        rid = self.rid(*key)
         kind = resource.pop("resourceType")
         head: dict = {"resourceType": kind, "id": rid}
         if kind != "Patient":
@@ -93,7 +106,7 @@ class _Entries:
         entry: dict = {"fullUrl": full_url, "resource": resource}
         if self.transaction:
             entry["request"] = _request(kind, resource)
-        self.items.append(entry)
+        self.items.append(entry if self.dump is None else self.dump(entry))
         return full_url
 
 
@@ -205,7 +218,14 @@ def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: 
             when={"performedDateTime": pump.implanted_on.isoformat()},
             extra={"focalDevice": [{"action": {"text": "implanted"}, "manipulated": device}]},
         ), *key, "implant")
-    for refill_key, refill in zip(record_keys(pump.refills, lambda r: (r.on,)), pump.refills):
+    refill_keys = record_keys(pump.refills, lambda r: (r.on,))
+    if entries.dump is not None:  # as text straight away (templates: the same bytes)
+        subject_json, device_json = entries.dump(subject), entries.dump(device)
+        for refill_key, refill in zip(refill_keys, pump.refills):
+            entries.items.append(templates.refill_entry(entries.rid(*key, "refill", refill_key), refill,
+                                                        subject_json, device_json, entries.transaction))
+        refill_keys = ()
+    for refill_key, refill in zip(refill_keys, pump.refills):
         extension = [{"url": C.EXT_REFILL_VOLUME, "valueQuantity": _quantity(refill.volume_ml, "mL")}]
         if refill.programmer_alarm_on is not None:
             extension.append({"url": C.EXT_PROGRAMMER_ALARM_ON,
@@ -217,9 +237,9 @@ def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: 
             note += f"; given while refill was blocked, override: {refill.override_reason}"
         entries.add(_procedure(
             "pump_refill", subject,
-            code={"text": "Refill of intrathecal baclofen pump reservoir"},
+            code={"text": templates.REFILL_CODE_TEXT},
             when={"performedDateTime": refill.on.isoformat()},
-            extra={"focalDevice": [{"action": {"text": "refilled"}, "manipulated": device}]},
+            extra={"focalDevice": [{"action": {"text": templates.REFILL_ACTION}, "manipulated": device}]},
             extension=extension, note=note,
         ), *key, "refill", refill_key)
     if pump.removed_on is not None:
@@ -360,27 +380,28 @@ def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of:
             open_start = ep.start_on
             continue
         entries.add(_flag(subject, ep.start_on, ep.last_day, ep.reasons, ep.explanations),
-                    *mrn_key, "refill-block", ep.start_on.isoformat())
+                    "refill-block", ep.start_on.isoformat())
     if blocked:
         start = open_start or as_of
         entries.add(_flag(subject, start, None, a.refill.reasons, a.refill.explanations),
-                    *mrn_key, "refill-block", start.isoformat())
+                    "refill-block", start.isoformat())
 
 
 def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportContext) -> None:
     mrn_key = (ctx.mrn_system, p.mrn)
-    subject = _ref(entries.add(_patient(p, ctx.mrn_system), *mrn_key, "patient"), p.name)
+    entries.start_patient(*mrn_key)
+    subject = _ref(entries.add(_patient(p, ctx.mrn_system), "patient"), p.name)
     if p.weight_kg is not None:
-        entries.add(_weight(p, subject, ctx.weight_recorded_on.get(p.mrn)), *mrn_key, "weight")
+        entries.add(_weight(p, subject, ctx.weight_recorded_on.get(p.mrn)), "weight")
     for key, pump in zip(record_keys(p.pumps, lambda r: (r.serial,)), p.pumps):
-        pump_key = (*mrn_key, "pump", key)
+        pump_key = ("pump", key)
         device = _ref(entries.add(_device(pump, subject), *pump_key), pump.serial)
         _pump_procedures(pump, subject, device, entries, pump_key)
     for key, culture in zip(record_keys(p.cultures, lambda r: (r.specimen, r.drawn_on)), p.cultures):
         status = ctx.report_statuses.get(culture.id) if culture.id is not None else None
-        entries.add(_culture(culture, subject, status), *mrn_key, "culture", key)
+        entries.add(_culture(culture, subject, status), "culture", key)
     for key, course in zip(record_keys(p.antifungals, lambda r: (r.drug, r.started_on)), p.antifungals):
-        entries.add(_course(course, subject, as_of), *mrn_key, "antifungal", key)
+        entries.add(_course(course, subject, as_of), "antifungal", key)
     for key, b in zip(record_keys(p.bridging, lambda r: (r.method, r.started_on)), p.bridging):
         code = {"coding": [_coding(C.BRIDGING_METHOD_SYSTEM, b.method, C.BRIDGING_DISPLAY[b.method])],
                 "text": C.BRIDGING_DISPLAY[b.method]}
@@ -391,13 +412,13 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
             period["end"] = b.stopped_on.isoformat()
         entries.add(_procedure("bridging", subject, code=code, when={"performedPeriod": period},
                                note=b.detail, status="completed" if b.stopped_on else "in-progress"),
-                    *mrn_key, "bridging", key)
+                    "bridging", key)
     for key, exam in zip(record_keys(p.exams, lambda r: (r.kind, r.on)), p.exams):
         code = {"coding": [_coding(C.EXAM_KIND_SYSTEM, exam.kind, C.EXAM_DISPLAY[exam.kind])],
                 "text": C.EXAM_DISPLAY[exam.kind]}
         entries.add(_procedure("exam", subject, code=code,
                                when={"performedDateTime": exam.on.isoformat()},
-                               note=exam.finding), *mrn_key, "exam", key)
+                               note=exam.finding), "exam", key)
     _flags(p, a, rules, subject, entries, mrn_key, as_of)
 
 
@@ -455,35 +476,55 @@ def render(pairs, *, as_of: date, rules, generated_at: datetime, for_file: bool 
 
 
 _CHUNK_BYTES = 1 << 20
+# Patients rendered at a time: one call of `render_entries` (a unit a process pool can take).
+_PATIENTS_PER_PIECE = 100
+
+
+def export_context(**options) -> ExportContext:
+    """The ExportContext of render's keywords (mrn_system, report_statuses, weight_recorded_on)."""
+    return ExportContext(options.get("mrn_system", C.MRN_SYSTEM), options.get("report_statuses") or {},
+                         options.get("weight_recorded_on") or {})
+
+
+def render_entries(pairs, *, as_of: date, rules, ctx: ExportContext, transaction: bool) -> list[str]:
+    """The Bundle entries of these (patient, assessment) pairs as JSON texts, in order.
+
+    Pure (reads nothing, writes nothing, same pairs -> same texts), so a process pool can
+    call it per chunk of patients and send back the text (never the records: pickling
+    them costs more than rendering). The texts joined with ",\n" are dumps_bundle's lines."""
+    entries = _Entries(transaction=transaction, dump=_entry_dumper())
+    for patient, assessment in pairs:
+        _patient_entries(patient, assessment, rules, entries, as_of, ctx)
+    return entries.items
 
 
 def render_chunks(pairs, *, as_of: date, rules, generated_at: datetime, **options):
-    """`render`'s bytes in pieces of about a megabyte, one patient's entries at a time:
-    a 10,000-patient Bundle held whole as dicts peaked at 1.9 GB, and its text alone is
-    ~290 MB, so `write_export` writes these to the file as they come. The bytes are
+    """`render`'s bytes in pieces of about a megabyte, a hundred patients' entries at a
+    time: a 10,000-patient Bundle held whole as dicts peaked at 1.9 GB, and its text alone
+    is ~330 MB, so `write_export` writes these to the file as they come. The bytes are
     dumps_bundle(build_bundle(...))'s (tests/exports/test_fhir_export.py)."""
     head = build_bundle((), as_of=as_of, rules=rules, generated_at=generated_at, **options)
-    ctx = ExportContext(options.get("mrn_system", C.MRN_SYSTEM), options.get("report_statuses") or {},
-                        options.get("weight_recorded_on") or {})
+    ctx = export_context(**options)
+    transaction = head["type"] == "transaction"
     dump = _entry_dumper()
-    start = dump({k: v for k, v in head.items() if k != "entry"})[:-1].encode("utf-8")
-    entries = _Entries(transaction=head["type"] == "transaction")
-    pending: list[bytes] = [start]
+    pending: list[str] = [dump({k: v for k, v in head.items() if k != "entry"})[:-1]]
     size = 0
     first = True
-    for patient, assessment in pairs:
-        _patient_entries(patient, assessment, rules, entries, as_of, ctx)
-        for entry in entries.items:
-            text = dump(entry).encode("utf-8")
-            pending.append(b',"entry":[\n' + text if first else b",\n" + text)
-            first = False
-            size += len(text)
-        entries.items.clear()
+    pairs = list(pairs)
+    for at in range(0, len(pairs), _PATIENTS_PER_PIECE):
+        texts = render_entries(pairs[at:at + _PATIENTS_PER_PIECE], as_of=as_of, rules=rules, ctx=ctx,
+                               transaction=transaction)
+        if not texts:
+            continue
+        text = ",\n".join(texts)
+        pending.append(',"entry":[\n' + text if first else ",\n" + text)
+        first = False
+        size += len(text)
         if size >= _CHUNK_BYTES:
-            yield b"".join(pending)
+            yield "".join(pending).encode("utf-8")
             pending, size = [], 0
-    pending.append(b',"entry":[]}\n' if first else b"\n]}\n")
-    yield b"".join(pending)
+    pending.append(',"entry":[]}\n' if first else "\n]}\n")
+    yield "".join(pending).encode("utf-8")
 
 
 def _entry_dumper():
