@@ -193,3 +193,19 @@ def test_resource_ids_are_uuid5_of_their_keys():
     keys += [(f"M{i}", "culture", i) for i in range(500)]
     for key in keys:
         assert _uuid(*key) == str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in key)))
+
+
+def test_ids_from_a_hashed_prefix_are_the_same_ids():
+    """The export hashes a patient's MRN (and a pump's key) once for all its resources:
+    the ids are still resource_id's of the whole key."""
+    from itb_tui.formats.fhir.ids import id_prefix, id_prefix_after, resource_id, resource_id_after
+
+    for mrn_key in (("urn:itb-tui:mrn", "A1001"), ("urn:oid:1.2", "Ünïcødé/é&|"), ("", "")):
+        patient = id_prefix(*mrn_key)
+        assert resource_id_after(patient, "patient") == resource_id(*mrn_key, "patient")
+        assert resource_id_after(patient, "culture", "row:7") == resource_id(*mrn_key, "culture", "row:7")
+        refills = id_prefix_after(patient, "pump", "row:3", "refill")
+        assert resource_id_after(refills, "2026-11-25#2") == resource_id(
+            *mrn_key, "pump", "row:3", "refill", "2026-11-25#2")
+        # the prefix is copied, never consumed: the same id twice
+        assert resource_id_after(patient, "weight") == resource_id_after(patient, "weight")

@@ -49,10 +49,17 @@ def id_prefix(*parts: object):
     return hashlib.sha1(_NAMESPACE_BYTES + ("/".join(str(p) for p in parts) + "/").encode("utf-8"))
 
 
+def id_prefix_after(prefix, *parts: object):
+    """id_prefix(*prefix_parts, *parts), from `id_prefix(*prefix_parts)` (a pump's refills)."""
+    state = prefix.copy()
+    state.update(("/".join(map(str, parts)) + "/").encode("utf-8"))
+    return state
+
+
 def resource_id_after(prefix, *parts: object) -> str:
     """resource_id(*prefix_parts, *parts), from `id_prefix(*prefix_parts)`."""
     state = prefix.copy()
-    state.update("/".join(str(p) for p in parts).encode("utf-8"))
+    state.update("/".join(map(str, parts)).encode("utf-8"))
     digest = bytearray(state.digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
     digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant

@@ -62,6 +62,22 @@ _FOCAL_HEAD = '","focalDevice":[{"action":' + dump({"text": REFILL_ACTION}) + ',
 _REQUEST_HEAD = ',"request":{"method":"PUT","url":"Procedure?' + _SEARCH
 
 
+def entry_head(kind: str, rid: str) -> list[str]:
+    """An entry's text up to the resource's own members: fullUrl, resourceType, id and
+    identifier (as write._Entries.add puts them; not for the Patient, which has no such
+    identifier), ending in a comma."""
+    return ['{"fullUrl":"urn:uuid:', rid, '","resource":{"resourceType":"', kind, '","id":"', rid,
+            '",', _IDENTIFIER_HEAD, rid, '"}],']
+
+
+def entry_tail(kind: str, rid: str, transaction: bool) -> str:
+    """The end of an entry after the resource's last member: in a transaction, its
+    conditional update by identifier (write._request)."""
+    if transaction:
+        return '},"request":{"method":"PUT","url":"' + kind + "?" + _SEARCH + rid + '"}}'
+    return "}}"
+
+
 def refill_entry(rid: str, refill, subject_json: str, device_json: str, transaction: bool) -> str:
     """One refill's Bundle entry as JSON text (write._pump_procedures' dict, dumped).
     `subject_json`, `device_json`: the patient and pump references, already encoded."""

@@ -37,7 +37,7 @@ from urllib.parse import quote
 
 from itb_tui.formats.fhir import codes as C
 from itb_tui.formats.fhir import templates, terminology
-from itb_tui.formats.fhir.ids import id_prefix, identifier, record_keys, resource_id_after
+from itb_tui.formats.fhir.ids import id_prefix, id_prefix_after, identifier, record_keys, resource_id_after
 
 BUNDLE_TYPES = ("collection", "transaction")
 # The laboratory's report statuses (store lab_reports) a culture Observation takes as is.
@@ -94,6 +94,10 @@ class _Entries:
 
     def rid(self, *key: object) -> str:
         return resource_id_after(self._prefix, *key)
+
+    def prefix(self, *key: object):
+        """The hash state of the ids under `key` (a pump's refills): `resource_id_after`."""
+        return id_prefix_after(self._prefix, *key)
 
     def add(self, resource: dict, *key: object) -> str:
         rid = self.rid(*key)
@@ -221,8 +225,9 @@ def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: 
     refill_keys = record_keys(pump.refills, lambda r: (r.on,))
     if entries.dump is not None:  # as text straight away (templates: the same bytes)
         subject_json, device_json = entries.dump(subject), entries.dump(device)
+        under = entries.prefix(*key, "refill")
         for refill_key, refill in zip(refill_keys, pump.refills):
-            entries.items.append(templates.refill_entry(entries.rid(*key, "refill", refill_key), refill,
+            entries.items.append(templates.refill_entry(resource_id_after(under, refill_key), refill,
                                                         subject_json, device_json, entries.transaction))
         refill_keys = ()
     for refill_key, refill in zip(refill_keys, pump.refills):
@@ -266,27 +271,67 @@ def culture_status(result: str, report_status: str | None) -> str:
     return "final"
 
 
+def _culture_category() -> list:
+    return [{"coding": [_coding(C.OBSERVATION_CATEGORY, "laboratory", "Laboratory")]}]
+
+
+def _culture_code(specimen: str) -> dict:
+    loinc, display = C.CULTURE_LOINC[specimen]
+    return {"coding": [_coding(C.LOINC, loinc, display), _coding(C.SPECIMEN_SYSTEM, specimen)],
+            "text": f"{specimen.replace('_', ' ')} culture"}
+
+
 def _culture(c, subject: dict, report_status: str | None) -> dict:
-    loinc, display = C.CULTURE_LOINC[c.specimen]
     out: dict = {
         "resourceType": "Observation",
         "status": culture_status(c.result, report_status),
-        "category": [{"coding": [_coding(C.OBSERVATION_CATEGORY, "laboratory", "Laboratory")]}],
-        "code": {"coding": [_coding(C.LOINC, loinc, display),
-                            _coding(C.SPECIMEN_SYSTEM, c.specimen)],
-                 "text": f"{c.specimen.replace('_', ' ')} culture"},
+        "category": _culture_category(),
+        "code": _culture_code(c.specimen),
         "subject": subject,
         "effectiveDateTime": c.drawn_on.isoformat(),
     }
-    if c.result == "positive":
+    out.update(_culture_value(c.result, c.organism))
+    components = _components(c)
+    if components:
+        out["component"] = components
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _culture_members_text(specimen: str, result: str, organism: str | None) -> tuple[str, str]:
+    """The constant members of a culture of this specimen and result, as text: (the
+    category and code, the value and interpretation), each with a leading comma."""
+    dump = templates.dump
+    code = ',"category":' + dump(_culture_category()) + ',"code":' + dump(_culture_code(specimen))
+    value = _culture_value(result, organism)
+    return code, ("," + dump(value)[1:-1]) if value else ""
+
+
+def _culture_text(rid: str, c, report_status: str | None, subject_json: str, transaction: bool) -> str:
+    """_culture's entry as JSON text, the same bytes (templates)."""
+    code, value = _culture_members_text(c.specimen, c.result, c.organism)
+    parts = templates.entry_head("Observation", rid)
+    parts += ('"status":', templates.json_string(culture_status(c.result, report_status)), code,
+              ',"subject":', subject_json, ',"effectiveDateTime":"', c.drawn_on.isoformat(), '"', value)
+    components = _components(c)
+    if components:
+        parts += (',"component":', templates.dump(components))
+    parts.append(templates.entry_tail("Observation", rid, transaction))
+    return "".join(parts)
+
+
+def _culture_value(result: str, organism: str | None) -> dict:
+    """The value and interpretation of a culture (or why it has none yet)."""
+    out: dict = {}
+    if result == "positive":
         value: dict = {}
-        snomed = terminology.organism_snomed(c.organism)
+        snomed = terminology.organism_snomed(organism)
         if snomed is not None:
             value["coding"] = [_coding(C.SNOMED, *snomed)]
-        value["text"] = c.organism
+        value["text"] = organism
         out["valueCodeableConcept"] = value
         out["interpretation"] = [{"coding": [_coding(C.V3_INTERPRETATION, "POS", "Positive")]}]
-    elif c.result == "no_growth":
+    elif result == "no_growth":
         code, text = C.NO_GROWTH_SNOMED
         out["valueCodeableConcept"] = {"coding": [_coding(C.SNOMED, code, text)], "text": text}
         out["interpretation"] = [{"coding": [_coding(C.V3_INTERPRETATION, "NEG", "Negative")]}]
@@ -294,6 +339,11 @@ def _culture(c, subject: dict, report_status: str | None) -> dict:
         out["dataAbsentReason"] = {"coding": [_coding(C.DATA_ABSENT_REASON, "temp-unknown",
                                                       "Temporarily Unknown")],
                                    "text": "culture pending"}
+    return out
+
+
+def _components(c) -> list:
+    """A culture's susceptibilities, one component per drug."""
     components = []
     for drug, value in sorted(c.susceptibility.items()):
         interpretation = _coding(C.V3_INTERPRETATION, value, C.SUSCEPTIBILITY_DISPLAY.get(value))
@@ -303,9 +353,7 @@ def _culture(c, subject: dict, report_status: str | None) -> dict:
             "valueCodeableConcept": {"coding": [interpretation], "text": value},
             "interpretation": [{"coding": [interpretation]}],
         })
-    if components:
-        out["component"] = components
-    return out
+    return components
 
 
 def _course(course, subject: dict, as_of: date) -> dict:
@@ -391,6 +439,7 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
     mrn_key = (ctx.mrn_system, p.mrn)
     entries.start_patient(*mrn_key)
     subject = _ref(entries.add(_patient(p, ctx.mrn_system), "patient"), p.name)
+    subject_json = entries.dump(subject) if entries.dump is not None else None
     if p.weight_kg is not None:
         entries.add(_weight(p, subject, ctx.weight_recorded_on.get(p.mrn)), "weight")
     for key, pump in zip(record_keys(p.pumps, lambda r: (r.serial,)), p.pumps):
@@ -399,7 +448,11 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
         _pump_procedures(pump, subject, device, entries, pump_key)
     for key, culture in zip(record_keys(p.cultures, lambda r: (r.specimen, r.drawn_on)), p.cultures):
         status = ctx.report_statuses.get(culture.id) if culture.id is not None else None
-        entries.add(_culture(culture, subject, status), "culture", key)
+        if entries.dump is None:
+            entries.add(_culture(culture, subject, status), "culture", key)
+        else:
+            entries.items.append(_culture_text(entries.rid("culture", key), culture, status,
+                                               subject_json, entries.transaction))
     for key, course in zip(record_keys(p.antifungals, lambda r: (r.drug, r.started_on)), p.antifungals):
         entries.add(_course(course, subject, as_of), "antifungal", key)
     for key, b in zip(record_keys(p.bridging, lambda r: (r.method, r.started_on)), p.bridging):
