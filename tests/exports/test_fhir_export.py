@@ -174,6 +174,10 @@ def test_the_streamed_bundle_is_the_whole_bundles_text(pairs, rules, monkeypatch
     stamp = datetime(2026, 11, 25, 8, 30, tzinfo=timezone.utc)
     bigger = assess_all(build_demo_ward(AS_OF, 120), AS_OF, rules)
     for some in (pairs, bigger, []):
+        # a transaction too: its entries' conditional requests are written as text
+        tx = dumps_bundle(build_bundle(some, as_of=AS_OF, rules=rules, generated_at=stamp, bundle="transaction"))
+        assert render(some, as_of=AS_OF, rules=rules, generated_at=stamp,
+                      bundle="transaction") == tx.encode("utf-8")
         whole = dumps_bundle(build_bundle(some, as_of=AS_OF, rules=rules, generated_at=stamp))
         assert render(some, as_of=AS_OF, rules=rules, generated_at=stamp) == whole.encode("utf-8")
         # written to the file piece by piece (here one patient a piece): the same bytes

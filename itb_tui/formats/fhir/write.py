@@ -102,11 +102,16 @@ class _Entries:
     def add(self, resource: dict, *key: object) -> str:
         rid = self.rid(*key)
         kind = resource.pop("resourceType")
+        full_url = f"urn:uuid:{rid}"
+        if self.dump is not None and kind != "Patient" and resource:
+            # the same text as the dict below dumped, without building it (templates)
+            self.items.append("".join(templates.entry_head(kind, rid)) + self.dump(resource)[1:-1]
+                              + templates.entry_tail(kind, rid, self.transaction))
+            return full_url
         head: dict = {"resourceType": kind, "id": rid}
         if kind != "Patient":
             head["identifier"] = [identifier(rid)]
         resource = {**head, **resource}
-        full_url = f"urn:uuid:{rid}"
         entry: dict = {"fullUrl": full_url, "resource": resource}
         if self.transaction:
             entry["request"] = _request(kind, resource)
