@@ -211,5 +211,7 @@ def test_ids_from_a_hashed_prefix_are_the_same_ids():
         refills = id_prefix_after(patient, "pump", "row:3", "refill")
         assert resource_id_after(refills, "2026-11-25#2") == resource_id(
             *mrn_key, "pump", "row:3", "refill", "2026-11-25#2")
+        for i in range(200):  # every variant nibble (8, 9, a, b) many times over
+            assert resource_id_after(patient, "culture", i) == resource_id(*mrn_key, "culture", i)
         # the prefix is copied, never consumed: the same id twice
         assert resource_id_after(patient, "weight") == resource_id_after(patient, "weight")

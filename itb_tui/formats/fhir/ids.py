@@ -60,11 +60,12 @@ def resource_id_after(prefix, *parts: object) -> str:
     """resource_id(*prefix_parts, *parts), from `id_prefix(*prefix_parts)`."""
     state = prefix.copy()
     state.update("/".join(map(str, parts)).encode("utf-8"))
-    digest = bytearray(state.digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    h = state.hexdigest()
+    # the version nibble is 5; the variant's top two bits 10 (RFC 4122), its low two kept
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 def record_keys(records: Iterable[T], natural: Callable[[T], tuple]) -> list[str]:
