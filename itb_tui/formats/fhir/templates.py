@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from decimal import Decimal
 from json.encoder import encode_basestring as json_string  # the encoder's, ensure_ascii=False
 from urllib.parse import quote
@@ -60,6 +61,22 @@ _REFILL_MIDDLE = "]," + _members({
 }) + ',"subject":'
 _FOCAL_HEAD = '","focalDevice":[{"action":' + dump({"text": REFILL_ACTION}) + ',"manipulated":'
 _REQUEST_HEAD = ',"request":{"method":"PUT","url":"Procedure?' + _SEARCH
+
+
+class Template:
+    """A resource's members as JSON text with holes: built by dumping the dict path's own
+    resource with a placeholder string ("\\0" + letter) where a value goes, so the text
+    around the holes is the encoder's. `fill(S=..., ...)` puts in already-encoded JSON."""
+
+    _HOLE = re.compile(r'"\\u0000([A-Z])"')
+
+    def __init__(self, resource: dict) -> None:
+        members = {k: v for k, v in resource.items() if k != "resourceType"}
+        self.pieces = self._HOLE.split(_members(members))
+
+    def fill(self, **values: str) -> str:
+        pieces = self.pieces
+        return "".join(p if i % 2 == 0 else values[p] for i, p in enumerate(pieces))
 
 
 def entry_head(kind: str, rid: str) -> list[str]:

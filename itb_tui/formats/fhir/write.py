@@ -99,6 +99,13 @@ class _Entries:
         """The hash state of the ids under `key` (a pump's refills): `resource_id_after`."""
         return id_prefix_after(self._prefix, *key)
 
+    def add_members(self, kind: str, members: str, *key: object) -> str:
+        """A resource (not the Patient) whose members are already JSON text (text mode)."""
+        rid = self.rid(*key)
+        self.items.append("".join(templates.entry_head(kind, rid)) + members
+                          + templates.entry_tail(kind, rid, self.transaction))
+        return f"urn:uuid:{rid}"
+
     def add(self, resource: dict, *key: object) -> str:
         rid = self.rid(*key)
         kind = resource.pop("resourceType")
@@ -203,6 +210,29 @@ def _device(pump, subject: dict) -> dict:
     return out
 
 
+_PROPERTY_HOLES = "EFGH"  # the pump properties' values, in C.PUMP_PROPERTIES' order
+
+
+@functools.lru_cache(maxsize=8)
+def _device_template(removed: bool, manufacturer: bool, model: bool) -> templates.Template:
+    """_device's members with holes: N serial, M manufacturer, O model, P patient, E-H the
+    property values (one template per shape: removed or not, manufacturer, model)."""
+    from types import SimpleNamespace
+
+    shape = SimpleNamespace(removed_on=date.min if removed else None, serial="\0N",
+                            manufacturer="\0M" if manufacturer else None, model="\0O" if model else None,
+                            **{f: f"\0{h}" for (f, _d, _u), h in zip(C.PUMP_PROPERTIES, _PROPERTY_HOLES)})
+    return templates.Template(_device(shape, "\0P"))
+
+
+def _device_members(pump, subject_json: str) -> str:
+    """_device(pump, subject)'s members as JSON text, the same bytes."""
+    values = {h: templates.json_number(getattr(pump, f)) for (f, _d, _u), h in zip(C.PUMP_PROPERTIES, _PROPERTY_HOLES)}
+    return _device_template(pump.removed_on is not None, bool(pump.manufacturer), bool(pump.model)).fill(
+        N=templates.dump(pump.serial), M=templates.dump(pump.manufacturer), O=templates.dump(pump.model),
+        P=subject_json, **values)
+
+
 def _procedure(kind: str, subject: dict, *, code: dict, when: dict, extra: dict | None = None,
                extension: list | None = None, note: str | None = None, status: str = "completed") -> dict:
     out: dict = {"resourceType": "Procedure"}
@@ -219,14 +249,27 @@ def _procedure(kind: str, subject: dict, *, code: dict, when: dict, extra: dict 
     return out
 
 
+def _implant(subject: dict, device: dict, on: str) -> dict:
+    return _procedure(
+        "pump_implant", subject,
+        code={"text": "Implantation of intrathecal baclofen pump"},
+        when={"performedDateTime": on},
+        extra={"focalDevice": [{"action": {"text": "implanted"}, "manipulated": device}]},
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _implant_template() -> templates.Template:
+    return templates.Template(_implant("\0S", "\0D", "\0T"))
+
+
 def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: tuple):
-    if pump.implanted_on is not None:
-        entries.add(_procedure(
-            "pump_implant", subject,
-            code={"text": "Implantation of intrathecal baclofen pump"},
-            when={"performedDateTime": pump.implanted_on.isoformat()},
-            extra={"focalDevice": [{"action": {"text": "implanted"}, "manipulated": device}]},
-        ), *key, "implant")
+    if pump.implanted_on is not None and entries.dump is not None:
+        members = _implant_template().fill(S=entries.dump(subject), D=entries.dump(device),
+                                           T=f'"{pump.implanted_on.isoformat()}"')
+        entries.add_members("Procedure", members, *key, "implant")
+    elif pump.implanted_on is not None:
+        entries.add(_implant(subject, device, pump.implanted_on.isoformat()), *key, "implant")
     refill_keys = record_keys(pump.refills, lambda r: (r.on,))
     if entries.dump is not None:  # as text straight away (templates: the same bytes)
         subject_json, device_json = entries.dump(subject), entries.dump(device)
@@ -449,7 +492,11 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
         entries.add(_weight(p, subject, ctx.weight_recorded_on.get(p.mrn)), "weight")
     for key, pump in zip(record_keys(p.pumps, lambda r: (r.serial,)), p.pumps):
         pump_key = ("pump", key)
-        device = _ref(entries.add(_device(pump, subject), *pump_key), pump.serial)
+        if entries.dump is None:
+            device = _ref(entries.add(_device(pump, subject), *pump_key), pump.serial)
+        else:
+            device = _ref(entries.add_members("Device", _device_members(pump, subject_json), *pump_key),
+                          pump.serial)
         _pump_procedures(pump, subject, device, entries, pump_key)
     for key, culture in zip(record_keys(p.cultures, lambda r: (r.specimen, r.drawn_on)), p.cultures):
         status = ctx.report_statuses.get(culture.id) if culture.id is not None else None
