@@ -215,3 +215,17 @@ def test_ids_from_a_hashed_prefix_are_the_same_ids():
             assert resource_id_after(patient, "culture", i) == resource_id(*mrn_key, "culture", i)
         # the prefix is copied, never consumed: the same id twice
         assert resource_id_after(patient, "weight") == resource_id_after(patient, "weight")
+
+
+def test_quantities_as_text_are_the_encoders_numbers():
+    """The templates write a Decimal as the dict path's encoder does (write._json_number)."""
+    from decimal import Decimal
+
+    from itb_tui.formats.fhir.templates import json_number
+    from itb_tui.formats.fhir.write import _entry_dumper
+
+    dump = _entry_dumper()
+    for text in ("40", "40.0", "4E+1", "0", "-5", "1.5E-3", "0.10", "007", "-0", "1E+2", "61.25"):
+        assert json_number(Decimal(text)) == dump(Decimal(text)), text
+    for value in (3, 2.5, None):
+        assert json_number(value) == dump(value)
