@@ -22,7 +22,10 @@ The Flag: one per refill-block episode (`clinical.block_episodes`), its id from 
 the block began, `active` while it holds, `inactive` with `period.end` (the last blocked
 day) once lifted, its text in the words of that last day.
 The Bundle is built as plain JSON; the tests validate it with the fhir.resources R4B
-models (see `render` for why not at run time).
+models (see `render` for why not at run time). `build_bundle` builds every resource as
+dicts (the reference); the streamed export (`render_chunks`, `render_entries`) writes the
+same bytes but builds the most numerous resources straight as text (`templates`, issue 17:
+dicts then dumps were most of a 10,000-patient export's time).
 """
 
 from __future__ import annotations
