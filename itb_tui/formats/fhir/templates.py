@@ -45,6 +45,11 @@ def json_number(value: object) -> str:
     return dump(value)
 
 
+def json_text(value: object) -> str:
+    """A string member as the encoder writes it (None as null)."""
+    return json_string(value) if type(value) is str else dump(value)
+
+
 def _quantity_tail(unit: str) -> str:
     return "," + _members({"unit": unit, "system": C.UCUM, "code": unit}) + "}"
 

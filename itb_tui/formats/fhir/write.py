@@ -232,7 +232,8 @@ def _device_members(pump, subject_json: str) -> str:
     """_device(pump, subject)'s members as JSON text, the same bytes."""
     values = {h: templates.json_number(getattr(pump, f)) for (f, _d, _u), h in zip(C.PUMP_PROPERTIES, _PROPERTY_HOLES)}
     return _device_template(pump.removed_on is not None, bool(pump.manufacturer), bool(pump.model)).fill(
-        N=templates.dump(pump.serial), M=templates.dump(pump.manufacturer), O=templates.dump(pump.model),
+        N=templates.json_text(pump.serial), M=templates.json_text(pump.manufacturer),
+        O=templates.json_text(pump.model),
         P=subject_json, **values)
 
 
@@ -266,16 +267,17 @@ def _implant_template() -> templates.Template:
     return templates.Template(_implant("\0S", "\0D", "\0T"))
 
 
-def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: tuple):
+def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: tuple,
+                     subject_json: str | None = None):
     if pump.implanted_on is not None and entries.dump is not None:
-        members = _implant_template().fill(S=entries.dump(subject), D=entries.dump(device),
+        members = _implant_template().fill(S=subject_json, D=entries.dump(device),
                                            T=f'"{pump.implanted_on.isoformat()}"')
         entries.add_members("Procedure", members, *key, "implant")
     elif pump.implanted_on is not None:
         entries.add(_implant(subject, device, pump.implanted_on.isoformat()), *key, "implant")
     refill_keys = record_keys(pump.refills, lambda r: (r.on,))
     if entries.dump is not None:  # as text straight away (templates: the same bytes)
-        subject_json, device_json = entries.dump(subject), entries.dump(device)
+        device_json = entries.dump(device)
         under = entries.prefix(*key, "refill")
         for refill_key, refill in zip(refill_keys, pump.refills):
             entries.items.append(templates.refill_entry(resource_id_after(under, refill_key), refill,
@@ -500,7 +502,7 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
         else:
             device = _ref(entries.add_members("Device", _device_members(pump, subject_json), *pump_key),
                           pump.serial)
-        _pump_procedures(pump, subject, device, entries, pump_key)
+        _pump_procedures(pump, subject, device, entries, pump_key, subject_json)
     for key, culture in zip(record_keys(p.cultures, lambda r: (r.specimen, r.drawn_on)), p.cultures):
         status = ctx.report_statuses.get(culture.id) if culture.id is not None else None
         if entries.dump is None:
