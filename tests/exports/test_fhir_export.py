@@ -229,3 +229,25 @@ def test_quantities_as_text_are_the_encoders_numbers():
         assert json_number(Decimal(text)) == dump(Decimal(text)), text
     for value in (3, 2.5, None):
         assert json_number(value) == dump(value)
+
+
+def test_entries_rendered_per_chunk_are_the_bundles_entries(rules):
+    """render_entries is what a process pool calls per chunk of patients: the chunks'
+    texts, in order, are the whole Bundle's entry lines (and rendering twice gives the
+    same texts: it reads and keeps nothing)."""
+    from itb_tui.demo import build_demo_ward
+    from itb_tui.formats.fhir.write import build_bundle, dumps_bundle, export_context, render_entries
+    from itb_tui.report import assess_all
+
+    stamp = datetime(2026, 11, 25, 8, 30, tzinfo=timezone.utc)
+    pairs = assess_all(build_demo_ward(AS_OF, 60), AS_OF, rules)
+    for bundle in ("collection", "transaction"):
+        whole = dumps_bundle(build_bundle(pairs, as_of=AS_OF, rules=rules, generated_at=stamp, bundle=bundle))
+        lines = whole.split("\n")[1:-2]  # between the head's line and the closing "]}"
+        ctx = export_context()
+        chunks = [render_entries(pairs[at:at + 7], as_of=AS_OF, rules=rules, ctx=ctx,
+                                 transaction=bundle == "transaction") for at in range(0, len(pairs), 7)]
+        texts = [text for chunk in chunks for text in chunk]
+        assert [t + "," for t in texts[:-1]] + texts[-1:] == lines
+        assert render_entries(pairs[:7], as_of=AS_OF, rules=rules, ctx=ctx,
+                              transaction=bundle == "transaction") == chunks[0]
