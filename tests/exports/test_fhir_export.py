@@ -174,6 +174,10 @@ def test_the_streamed_bundle_is_the_whole_bundles_text(pairs, rules, monkeypatch
     stamp = datetime(2026, 11, 25, 8, 30, tzinfo=timezone.utc)
     bigger = assess_all(build_demo_ward(AS_OF, 120), AS_OF, rules)
     for some in (pairs, bigger, []):
+        # a transaction too: its entries' conditional requests are written as text
+        tx = dumps_bundle(build_bundle(some, as_of=AS_OF, rules=rules, generated_at=stamp, bundle="transaction"))
+        assert render(some, as_of=AS_OF, rules=rules, generated_at=stamp,
+                      bundle="transaction") == tx.encode("utf-8")
         whole = dumps_bundle(build_bundle(some, as_of=AS_OF, rules=rules, generated_at=stamp))
         assert render(some, as_of=AS_OF, rules=rules, generated_at=stamp) == whole.encode("utf-8")
         # written to the file piece by piece (here one patient a piece): the same bytes
@@ -193,3 +197,57 @@ def test_resource_ids_are_uuid5_of_their_keys():
     keys += [(f"M{i}", "culture", i) for i in range(500)]
     for key in keys:
         assert _uuid(*key) == str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in key)))
+
+
+def test_ids_from_a_hashed_prefix_are_the_same_ids():
+    """The export hashes a patient's MRN (and a pump's key) once for all its resources:
+    the ids are still resource_id's of the whole key."""
+    from itb_tui.formats.fhir.ids import id_prefix, id_prefix_after, resource_id, resource_id_after
+
+    for mrn_key in (("urn:itb-tui:mrn", "A1001"), ("urn:oid:1.2", "Ünïcødé/é&|"), ("", "")):
+        patient = id_prefix(*mrn_key)
+        assert resource_id_after(patient, "patient") == resource_id(*mrn_key, "patient")
+        assert resource_id_after(patient, "culture", "row:7") == resource_id(*mrn_key, "culture", "row:7")
+        refills = id_prefix_after(patient, "pump", "row:3", "refill")
+        assert resource_id_after(refills, "2026-11-25#2") == resource_id(
+            *mrn_key, "pump", "row:3", "refill", "2026-11-25#2")
+        for i in range(200):  # every variant nibble (8, 9, a, b) many times over
+            assert resource_id_after(patient, "culture", i) == resource_id(*mrn_key, "culture", i)
+        # the prefix is copied, never consumed: the same id twice
+        assert resource_id_after(patient, "weight") == resource_id_after(patient, "weight")
+
+
+def test_quantities_as_text_are_the_encoders_numbers():
+    """The templates write a Decimal as the dict path's encoder does (write._json_number)."""
+    from decimal import Decimal
+
+    from itb_tui.formats.fhir.templates import json_number
+    from itb_tui.formats.fhir.write import _entry_dumper
+
+    dump = _entry_dumper()
+    for text in ("40", "40.0", "4E+1", "0", "-5", "1.5E-3", "0.10", "007", "-0", "1E+2", "61.25"):
+        assert json_number(Decimal(text)) == dump(Decimal(text)), text
+    for value in (3, 2.5, None):
+        assert json_number(value) == dump(value)
+
+
+def test_entries_rendered_per_chunk_are_the_bundles_entries(rules):
+    """render_entries is what a process pool calls per chunk of patients: the chunks'
+    texts, in order, are the whole Bundle's entry lines (and rendering twice gives the
+    same texts: it reads and keeps nothing)."""
+    from itb_tui.demo import build_demo_ward
+    from itb_tui.formats.fhir.write import build_bundle, dumps_bundle, export_context, render_entries
+    from itb_tui.report import assess_all
+
+    stamp = datetime(2026, 11, 25, 8, 30, tzinfo=timezone.utc)
+    pairs = assess_all(build_demo_ward(AS_OF, 60), AS_OF, rules)
+    for bundle in ("collection", "transaction"):
+        whole = dumps_bundle(build_bundle(pairs, as_of=AS_OF, rules=rules, generated_at=stamp, bundle=bundle))
+        lines = whole.split("\n")[1:-2]  # between the head's line and the closing "]}"
+        ctx = export_context()
+        chunks = [render_entries(pairs[at:at + 7], as_of=AS_OF, rules=rules, ctx=ctx,
+                                 transaction=bundle == "transaction") for at in range(0, len(pairs), 7)]
+        texts = [text for chunk in chunks for text in chunk]
+        assert [t + "," for t in texts[:-1]] + texts[-1:] == lines
+        assert render_entries(pairs[:7], as_of=AS_OF, rules=rules, ctx=ctx,
+                              transaction=bundle == "transaction") == chunks[0]

@@ -42,6 +42,32 @@ def resource_id(*parts: object) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def id_prefix(*parts: object):
+    """The hash state of `resource_id(*parts, ...)` up to its last parts: a patient's
+    resources all start with the same MRN system and MRN (and a pump's with its key), so
+    that much is hashed once (`resource_id_after`)."""
+    return hashlib.sha1(_NAMESPACE_BYTES + ("/".join(str(p) for p in parts) + "/").encode("utf-8"))
+
+
+def id_prefix_after(prefix, *parts: object):
+    """id_prefix(*prefix_parts, *parts), from `id_prefix(*prefix_parts)` (a pump's refills)."""
+    state = prefix.copy()
+    state.update(("/".join(map(str, parts)) + "/").encode("utf-8"))
+    return state
+
+
+def resource_id_after(prefix, *parts: object) -> str:
+    """resource_id(*prefix_parts, *parts), from `id_prefix(*prefix_parts)`."""
+    state = prefix.copy()
+    state.update("/".join(map(str, parts)).encode("utf-8"))
+    h = state.hexdigest()
+    # the version nibble is 5; the variant's top two bits 10 (RFC 4122), its low two kept
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
+
+
 def record_keys(records: Iterable[T], natural: Callable[[T], tuple]) -> list[str]:
     """One key per record, in order: `row:<id>` for a stored record, else its natural key
     (with `#n` for the n-th repeat of the same natural key, n >= 2)."""

@@ -22,7 +22,10 @@ The Flag: one per refill-block episode (`clinical.block_episodes`), its id from 
 the block began, `active` while it holds, `inactive` with `period.end` (the last blocked
 day) once lifted, its text in the words of that last day.
 The Bundle is built as plain JSON; the tests validate it with the fhir.resources R4B
-models (see `render` for why not at run time).
+models (see `render` for why not at run time). `build_bundle` builds every resource as
+dicts (the reference); the streamed export (`render_chunks`, `render_entries`) writes the
+same bytes but builds the most numerous resources straight as text (`templates`, issue 17:
+dicts then dumps were most of a 10,000-patient export's time).
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from itb_tui.formats.fhir import codes as C
-from itb_tui.formats.fhir import terminology
-from itb_tui.formats.fhir.ids import identifier, record_keys, resource_id
+from itb_tui.formats.fhir import templates, terminology
+from itb_tui.formats.fhir.ids import id_prefix, id_prefix_after, identifier, record_keys, resource_id_after
 
 BUNDLE_TYPES = ("collection", "transaction")
 # The laboratory's report statuses (store lab_reports) a culture Observation takes as is.
@@ -76,24 +79,53 @@ def _ref(full_url: str, display: str | None = None) -> dict:
 
 class _Entries:
     """Collects (fullUrl, resource) pairs, giving each resource its id (and, but for the
-    Patient, that id as an identifier); in a transaction, each entry's request."""
+    Patient, that id as an identifier); in a transaction, each entry's request.
 
-    def __init__(self, transaction: bool) -> None:
-        self.items: list[dict] = []
+    `dump` given: each entry is kept as its JSON text (the streamed export; the refills
+    are written as text from the start, `templates`), else as a dict (build_bundle).
+    Keys are the patient's (`start_patient`: MRN system and MRN, hashed once) plus the
+    record's own."""
+
+    def __init__(self, transaction: bool, dump=None) -> None:
+        self.items: list = []
         self.transaction = transaction
+        self.dump = dump
+        self._prefix = None
+
+    def start_patient(self, *mrn_key: object) -> None:
+        self._prefix = id_prefix(*mrn_key)
+
+    def rid(self, *key: object) -> str:
+        return resource_id_after(self._prefix, *key)
+
+    def prefix(self, *key: object):
+        """The hash state of the ids under `key` (a pump's refills): `resource_id_after`."""
+        return id_prefix_after(self._prefix, *key)
+
+    def add_members(self, kind: str, members: str, *key: object) -> str:
+        """A resource (not the Patient) whose members are already JSON text (text mode)."""
+        rid = self.rid(*key)
+        self.items.append("".join(templates.entry_head(kind, rid)) + members
+                          + templates.entry_tail(kind, rid, self.transaction))
+        return f"urn:uuid:{rid}"
 
     def add(self, resource: dict, *key: object) -> str:
-        rid = resource_id(*key)
+        rid = self.rid(*key)
         kind = resource.pop("resourceType")
+        full_url = f"urn:uuid:{rid}"
+        if self.dump is not None and kind != "Patient" and resource:
+            # the same text as the dict below dumped, without building it (templates)
+            self.items.append("".join(templates.entry_head(kind, rid)) + self.dump(resource)[1:-1]
+                              + templates.entry_tail(kind, rid, self.transaction))
+            return full_url
         head: dict = {"resourceType": kind, "id": rid}
         if kind != "Patient":
             head["identifier"] = [identifier(rid)]
         resource = {**head, **resource}
-        full_url = f"urn:uuid:{rid}"
         entry: dict = {"fullUrl": full_url, "resource": resource}
         if self.transaction:
             entry["request"] = _request(kind, resource)
-        self.items.append(entry)
+        self.items.append(entry if self.dump is None else self.dump(entry))
         return full_url
 
 
@@ -181,6 +213,30 @@ def _device(pump, subject: dict) -> dict:
     return out
 
 
+_PROPERTY_HOLES = "EFGH"  # the pump properties' values, in C.PUMP_PROPERTIES' order
+
+
+@functools.lru_cache(maxsize=8)
+def _device_template(removed: bool, manufacturer: bool, model: bool) -> templates.Template:
+    """_device's members with holes: N serial, M manufacturer, O model, P patient, E-H the
+    property values (one template per shape: removed or not, manufacturer, model)."""
+    from types import SimpleNamespace
+
+    shape = SimpleNamespace(removed_on=date.min if removed else None, serial="\0N",
+                            manufacturer="\0M" if manufacturer else None, model="\0O" if model else None,
+                            **{f: f"\0{h}" for (f, _d, _u), h in zip(C.PUMP_PROPERTIES, _PROPERTY_HOLES)})
+    return templates.Template(_device(shape, "\0P"))
+
+
+def _device_members(pump, subject_json: str) -> str:
+    """_device(pump, subject)'s members as JSON text, the same bytes."""
+    values = {h: templates.json_number(getattr(pump, f)) for (f, _d, _u), h in zip(C.PUMP_PROPERTIES, _PROPERTY_HOLES)}
+    return _device_template(pump.removed_on is not None, bool(pump.manufacturer), bool(pump.model)).fill(
+        N=templates.json_text(pump.serial), M=templates.json_text(pump.manufacturer),
+        O=templates.json_text(pump.model),
+        P=subject_json, **values)
+
+
 def _procedure(kind: str, subject: dict, *, code: dict, when: dict, extra: dict | None = None,
                extension: list | None = None, note: str | None = None, status: str = "completed") -> dict:
     out: dict = {"resourceType": "Procedure"}
@@ -197,15 +253,37 @@ def _procedure(kind: str, subject: dict, *, code: dict, when: dict, extra: dict 
     return out
 
 
-def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: tuple):
-    if pump.implanted_on is not None:
-        entries.add(_procedure(
-            "pump_implant", subject,
-            code={"text": "Implantation of intrathecal baclofen pump"},
-            when={"performedDateTime": pump.implanted_on.isoformat()},
-            extra={"focalDevice": [{"action": {"text": "implanted"}, "manipulated": device}]},
-        ), *key, "implant")
-    for refill_key, refill in zip(record_keys(pump.refills, lambda r: (r.on,)), pump.refills):
+def _implant(subject: dict, device: dict, on: str) -> dict:
+    return _procedure(
+        "pump_implant", subject,
+        code={"text": "Implantation of intrathecal baclofen pump"},
+        when={"performedDateTime": on},
+        extra={"focalDevice": [{"action": {"text": "implanted"}, "manipulated": device}]},
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _implant_template() -> templates.Template:
+    return templates.Template(_implant("\0S", "\0D", "\0T"))
+
+
+def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: tuple,
+                     subject_json: str | None = None):
+    if pump.implanted_on is not None and entries.dump is not None:
+        members = _implant_template().fill(S=subject_json, D=entries.dump(device),
+                                           T=f'"{pump.implanted_on.isoformat()}"')
+        entries.add_members("Procedure", members, *key, "implant")
+    elif pump.implanted_on is not None:
+        entries.add(_implant(subject, device, pump.implanted_on.isoformat()), *key, "implant")
+    refill_keys = record_keys(pump.refills, lambda r: (r.on,))
+    if entries.dump is not None:  # as text straight away (templates: the same bytes)
+        device_json = entries.dump(device)
+        under = entries.prefix(*key, "refill")
+        for refill_key, refill in zip(refill_keys, pump.refills):
+            entries.items.append(templates.refill_entry(resource_id_after(under, refill_key), refill,
+                                                        subject_json, device_json, entries.transaction))
+        refill_keys = ()
+    for refill_key, refill in zip(refill_keys, pump.refills):
         extension = [{"url": C.EXT_REFILL_VOLUME, "valueQuantity": _quantity(refill.volume_ml, "mL")}]
         if refill.programmer_alarm_on is not None:
             extension.append({"url": C.EXT_PROGRAMMER_ALARM_ON,
@@ -217,9 +295,9 @@ def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: 
             note += f"; given while refill was blocked, override: {refill.override_reason}"
         entries.add(_procedure(
             "pump_refill", subject,
-            code={"text": "Refill of intrathecal baclofen pump reservoir"},
+            code={"text": templates.REFILL_CODE_TEXT},
             when={"performedDateTime": refill.on.isoformat()},
-            extra={"focalDevice": [{"action": {"text": "refilled"}, "manipulated": device}]},
+            extra={"focalDevice": [{"action": {"text": templates.REFILL_ACTION}, "manipulated": device}]},
             extension=extension, note=note,
         ), *key, "refill", refill_key)
     if pump.removed_on is not None:
@@ -246,27 +324,67 @@ def culture_status(result: str, report_status: str | None) -> str:
     return "final"
 
 
+def _culture_category() -> list:
+    return [{"coding": [_coding(C.OBSERVATION_CATEGORY, "laboratory", "Laboratory")]}]
+
+
+def _culture_code(specimen: str) -> dict:
+    loinc, display = C.CULTURE_LOINC[specimen]
+    return {"coding": [_coding(C.LOINC, loinc, display), _coding(C.SPECIMEN_SYSTEM, specimen)],
+            "text": f"{specimen.replace('_', ' ')} culture"}
+
+
 def _culture(c, subject: dict, report_status: str | None) -> dict:
-    loinc, display = C.CULTURE_LOINC[c.specimen]
     out: dict = {
         "resourceType": "Observation",
         "status": culture_status(c.result, report_status),
-        "category": [{"coding": [_coding(C.OBSERVATION_CATEGORY, "laboratory", "Laboratory")]}],
-        "code": {"coding": [_coding(C.LOINC, loinc, display),
-                            _coding(C.SPECIMEN_SYSTEM, c.specimen)],
-                 "text": f"{c.specimen.replace('_', ' ')} culture"},
+        "category": _culture_category(),
+        "code": _culture_code(c.specimen),
         "subject": subject,
         "effectiveDateTime": c.drawn_on.isoformat(),
     }
-    if c.result == "positive":
+    out.update(_culture_value(c.result, c.organism))
+    components = _components(c)
+    if components:
+        out["component"] = components
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _culture_members_text(specimen: str, result: str, organism: str | None) -> tuple[str, str]:
+    """The constant members of a culture of this specimen and result, as text: (the
+    category and code, the value and interpretation), each with a leading comma."""
+    dump = templates.dump
+    code = ',"category":' + dump(_culture_category()) + ',"code":' + dump(_culture_code(specimen))
+    value = _culture_value(result, organism)
+    return code, ("," + dump(value)[1:-1]) if value else ""
+
+
+def _culture_text(rid: str, c, report_status: str | None, subject_json: str, transaction: bool) -> str:
+    """_culture's entry as JSON text, the same bytes (templates)."""
+    code, value = _culture_members_text(c.specimen, c.result, c.organism)
+    parts = templates.entry_head("Observation", rid)
+    parts += ('"status":', templates.json_string(culture_status(c.result, report_status)), code,
+              ',"subject":', subject_json, ',"effectiveDateTime":"', c.drawn_on.isoformat(), '"', value)
+    components = _components(c)
+    if components:
+        parts += (',"component":', templates.dump(components))
+    parts.append(templates.entry_tail("Observation", rid, transaction))
+    return "".join(parts)
+
+
+def _culture_value(result: str, organism: str | None) -> dict:
+    """The value and interpretation of a culture (or why it has none yet)."""
+    out: dict = {}
+    if result == "positive":
         value: dict = {}
-        snomed = terminology.organism_snomed(c.organism)
+        snomed = terminology.organism_snomed(organism)
         if snomed is not None:
             value["coding"] = [_coding(C.SNOMED, *snomed)]
-        value["text"] = c.organism
+        value["text"] = organism
         out["valueCodeableConcept"] = value
         out["interpretation"] = [{"coding": [_coding(C.V3_INTERPRETATION, "POS", "Positive")]}]
-    elif c.result == "no_growth":
+    elif result == "no_growth":
         code, text = C.NO_GROWTH_SNOMED
         out["valueCodeableConcept"] = {"coding": [_coding(C.SNOMED, code, text)], "text": text}
         out["interpretation"] = [{"coding": [_coding(C.V3_INTERPRETATION, "NEG", "Negative")]}]
@@ -274,6 +392,11 @@ def _culture(c, subject: dict, report_status: str | None) -> dict:
         out["dataAbsentReason"] = {"coding": [_coding(C.DATA_ABSENT_REASON, "temp-unknown",
                                                       "Temporarily Unknown")],
                                    "text": "culture pending"}
+    return out
+
+
+def _components(c) -> list:
+    """A culture's susceptibilities, one component per drug."""
     components = []
     for drug, value in sorted(c.susceptibility.items()):
         interpretation = _coding(C.V3_INTERPRETATION, value, C.SUSCEPTIBILITY_DISPLAY.get(value))
@@ -283,9 +406,7 @@ def _culture(c, subject: dict, report_status: str | None) -> dict:
             "valueCodeableConcept": {"coding": [interpretation], "text": value},
             "interpretation": [{"coding": [interpretation]}],
         })
-    if components:
-        out["component"] = components
-    return out
+    return components
 
 
 def _course(course, subject: dict, as_of: date) -> dict:
@@ -360,27 +481,37 @@ def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of:
             open_start = ep.start_on
             continue
         entries.add(_flag(subject, ep.start_on, ep.last_day, ep.reasons, ep.explanations),
-                    *mrn_key, "refill-block", ep.start_on.isoformat())
+                    "refill-block", ep.start_on.isoformat())
     if blocked:
         start = open_start or as_of
         entries.add(_flag(subject, start, None, a.refill.reasons, a.refill.explanations),
-                    *mrn_key, "refill-block", start.isoformat())
+                    "refill-block", start.isoformat())
 
 
 def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportContext) -> None:
     mrn_key = (ctx.mrn_system, p.mrn)
-    subject = _ref(entries.add(_patient(p, ctx.mrn_system), *mrn_key, "patient"), p.name)
+    entries.start_patient(*mrn_key)
+    subject = _ref(entries.add(_patient(p, ctx.mrn_system), "patient"), p.name)
+    subject_json = entries.dump(subject) if entries.dump is not None else None
     if p.weight_kg is not None:
-        entries.add(_weight(p, subject, ctx.weight_recorded_on.get(p.mrn)), *mrn_key, "weight")
+        entries.add(_weight(p, subject, ctx.weight_recorded_on.get(p.mrn)), "weight")
     for key, pump in zip(record_keys(p.pumps, lambda r: (r.serial,)), p.pumps):
-        pump_key = (*mrn_key, "pump", key)
-        device = _ref(entries.add(_device(pump, subject), *pump_key), pump.serial)
-        _pump_procedures(pump, subject, device, entries, pump_key)
+        pump_key = ("pump", key)
+        if entries.dump is None:
+            device = _ref(entries.add(_device(pump, subject), *pump_key), pump.serial)
+        else:
+            device = _ref(entries.add_members("Device", _device_members(pump, subject_json), *pump_key),
+                          pump.serial)
+        _pump_procedures(pump, subject, device, entries, pump_key, subject_json)
     for key, culture in zip(record_keys(p.cultures, lambda r: (r.specimen, r.drawn_on)), p.cultures):
         status = ctx.report_statuses.get(culture.id) if culture.id is not None else None
-        entries.add(_culture(culture, subject, status), *mrn_key, "culture", key)
+        if entries.dump is None:
+            entries.add(_culture(culture, subject, status), "culture", key)
+        else:
+            entries.items.append(_culture_text(entries.rid("culture", key), culture, status,
+                                               subject_json, entries.transaction))
     for key, course in zip(record_keys(p.antifungals, lambda r: (r.drug, r.started_on)), p.antifungals):
-        entries.add(_course(course, subject, as_of), *mrn_key, "antifungal", key)
+        entries.add(_course(course, subject, as_of), "antifungal", key)
     for key, b in zip(record_keys(p.bridging, lambda r: (r.method, r.started_on)), p.bridging):
         code = {"coding": [_coding(C.BRIDGING_METHOD_SYSTEM, b.method, C.BRIDGING_DISPLAY[b.method])],
                 "text": C.BRIDGING_DISPLAY[b.method]}
@@ -391,13 +522,13 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
             period["end"] = b.stopped_on.isoformat()
         entries.add(_procedure("bridging", subject, code=code, when={"performedPeriod": period},
                                note=b.detail, status="completed" if b.stopped_on else "in-progress"),
-                    *mrn_key, "bridging", key)
+                    "bridging", key)
     for key, exam in zip(record_keys(p.exams, lambda r: (r.kind, r.on)), p.exams):
         code = {"coding": [_coding(C.EXAM_KIND_SYSTEM, exam.kind, C.EXAM_DISPLAY[exam.kind])],
                 "text": C.EXAM_DISPLAY[exam.kind]}
         entries.add(_procedure("exam", subject, code=code,
                                when={"performedDateTime": exam.on.isoformat()},
-                               note=exam.finding), *mrn_key, "exam", key)
+                               note=exam.finding), "exam", key)
     _flags(p, a, rules, subject, entries, mrn_key, as_of)
 
 
@@ -455,35 +586,55 @@ def render(pairs, *, as_of: date, rules, generated_at: datetime, for_file: bool 
 
 
 _CHUNK_BYTES = 1 << 20
+# Patients rendered at a time: one call of `render_entries` (a unit a process pool can take).
+_PATIENTS_PER_PIECE = 100
+
+
+def export_context(**options) -> ExportContext:
+    """The ExportContext of render's keywords (mrn_system, report_statuses, weight_recorded_on)."""
+    return ExportContext(options.get("mrn_system", C.MRN_SYSTEM), options.get("report_statuses") or {},
+                         options.get("weight_recorded_on") or {})
+
+
+def render_entries(pairs, *, as_of: date, rules, ctx: ExportContext, transaction: bool) -> list[str]:
+    """The Bundle entries of these (patient, assessment) pairs as JSON texts, in order.
+
+    Pure (reads nothing, writes nothing, same pairs -> same texts), so a process pool can
+    call it per chunk of patients and send back the text (never the records: pickling
+    them costs more than rendering). The texts joined with ",\n" are dumps_bundle's lines."""
+    entries = _Entries(transaction=transaction, dump=_entry_dumper())
+    for patient, assessment in pairs:
+        _patient_entries(patient, assessment, rules, entries, as_of, ctx)
+    return entries.items
 
 
 def render_chunks(pairs, *, as_of: date, rules, generated_at: datetime, **options):
-    """`render`'s bytes in pieces of about a megabyte, one patient's entries at a time:
-    a 10,000-patient Bundle held whole as dicts peaked at 1.9 GB, and its text alone is
-    ~290 MB, so `write_export` writes these to the file as they come. The bytes are
+    """`render`'s bytes in pieces of about a megabyte, a hundred patients' entries at a
+    time: a 10,000-patient Bundle held whole as dicts peaked at 1.9 GB, and its text alone
+    is ~330 MB, so `write_export` writes these to the file as they come. The bytes are
     dumps_bundle(build_bundle(...))'s (tests/exports/test_fhir_export.py)."""
     head = build_bundle((), as_of=as_of, rules=rules, generated_at=generated_at, **options)
-    ctx = ExportContext(options.get("mrn_system", C.MRN_SYSTEM), options.get("report_statuses") or {},
-                        options.get("weight_recorded_on") or {})
+    ctx = export_context(**options)
+    transaction = head["type"] == "transaction"
     dump = _entry_dumper()
-    start = dump({k: v for k, v in head.items() if k != "entry"})[:-1].encode("utf-8")
-    entries = _Entries(transaction=head["type"] == "transaction")
-    pending: list[bytes] = [start]
+    pending: list[str] = [dump({k: v for k, v in head.items() if k != "entry"})[:-1]]
     size = 0
     first = True
-    for patient, assessment in pairs:
-        _patient_entries(patient, assessment, rules, entries, as_of, ctx)
-        for entry in entries.items:
-            text = dump(entry).encode("utf-8")
-            pending.append(b',"entry":[\n' + text if first else b",\n" + text)
-            first = False
-            size += len(text)
-        entries.items.clear()
+    pairs = list(pairs)
+    for at in range(0, len(pairs), _PATIENTS_PER_PIECE):
+        texts = render_entries(pairs[at:at + _PATIENTS_PER_PIECE], as_of=as_of, rules=rules, ctx=ctx,
+                               transaction=transaction)
+        if not texts:
+            continue
+        text = ",\n".join(texts)
+        pending.append(',"entry":[\n' + text if first else ",\n" + text)
+        first = False
+        size += len(text)
         if size >= _CHUNK_BYTES:
-            yield b"".join(pending)
+            yield "".join(pending).encode("utf-8")
             pending, size = [], 0
-    pending.append(b',"entry":[]}\n' if first else b"\n]}\n")
-    yield b"".join(pending)
+    pending.append(',"entry":[]}\n' if first else "\n]}\n")
+    yield "".join(pending).encode("utf-8")
 
 
 def _entry_dumper():
