@@ -73,12 +73,14 @@ class ChunkFormat:
 
 class Plan:
     """The job every share runs: which store, which patients, which date and format."""
-    __slots__ = ("url", "as_of", "rules", "fmt", "ward", "only", "prepared")
+    __slots__ = ("url", "as_of", "rules", "fmt", "ward", "only", "prepared", "whole_history")
 
     def __init__(self, url: str, as_of: date, rules, fmt: ChunkFormat, *, ward: str | None = None,
-                 only: str | None = None, prepared: Any = None):
+                 only: str | None = None, prepared: Any = None, whole_history: bool = False):
         self.url, self.as_of, self.rules, self.fmt = url, as_of, rules, fmt
         self.ward, self.only, self.prepared = ward, only, prepared
+        # the records as the export writes them (every refill), not only for assessing
+        self.whole_history = whole_history
 
 
 class ShareValue:
@@ -192,7 +194,8 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
         head = snap.audit_head()
         labs = snap.lab_reports() if fmt.needs_lab_reports else {}
         for chunk_range in snap.mrn_chunks(ward=plan.ward, mrn_range=mrn_range, size=_chunk_size()):
-            patients = snap.load_assessing(chunk_range, plan.as_of, ward=plan.ward)
+            patients = (snap.load_whole(chunk_range, ward=plan.ward) if plan.whole_history
+                        else snap.load_assessing(chunk_range, plan.as_of, ward=plan.ward))
             pairs = report.filter_pairs(report.assess_all(patients, plan.as_of, plan.rules),
                                         plan.only, plan.rules)
             del patients
@@ -305,7 +308,44 @@ def html_format(as_of: date, rules, generated_at) -> ChunkFormat:
             body, total, counts, as_of=as_of, rules=rules, generated_at=generated_at))
 
 
-EXPORT_FORMATS = ("csv", "html")
+def fhir_format(as_of: date, rules, generated_at, options: dict) -> ChunkFormat:
+    """The FHIR Bundle (formats/fhir/write.py): entries in MRN order, each chunk's by the
+    pure `render_entries` with the context of its patients (`fhir_context.options_for`
+    from the facts read once before the fork, `Chunk.prepared`), inside `render_chunks`'
+    head and tail: byte for byte `render`."""
+    from itb_tui.exports.fhir_context import options_for
+    from itb_tui.formats.fhir import write
+
+    transaction = options["bundle"] == "transaction"
+    empty_tail = ',"entry":[]}\n'
+    # the Bundle's head as render writes it: an empty Bundle's text without its empty entry list
+    empty = b"".join(write.render_chunks((), as_of=as_of, rules=rules, generated_at=generated_at,
+                                         **options)).decode("utf-8")
+    assert empty.endswith(empty_tail)
+    head_text = empty[:-len(empty_tail)]
+
+    def pieces(pairs, chunk: Chunk):
+        if not pairs:
+            return []
+        chunk_options = {**options, **options_for([p for p, _ in pairs], chunk.prepared, options["bundle"])}
+        texts = write.render_entries(pairs, as_of=as_of, rules=rules, ctx=write.export_context(**chunk_options),
+                                     transaction=transaction)
+        return [(None, ",\n".join(texts))] if texts else []
+
+    def document(body, total, _tally):
+        if not total:
+            for _ in body:  # nothing in it; read to the end so each share's file is closed
+                pass
+            yield (head_text + empty_tail).encode("utf-8")
+            return
+        yield (head_text + ',"entry":[\n').encode("utf-8")
+        yield from body
+        yield b"\n]}\n"
+
+    return ChunkFormat(pieces=pieces, document=document, sep=",\n")
+
+
+EXPORT_FORMATS = ("csv", "html", "fhir")
 
 
 def export(args, store, as_of: date, rules, generated_at) -> "tuple[Path | None, int] | None":
@@ -328,15 +368,27 @@ def export(args, store, as_of: date, rules, generated_at) -> "tuple[Path | None,
         raise ExportError(f"cannot write {target}: it is a directory, give a file name")
     if target is not None and not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: directory {target.parent} does not exist")
+    whole_history = False
     if args.format == "csv":
         fmt = csv_format(as_of, for_file=target is not None)
         prepared = None
+    elif args.format == "fhir":
+        from itb_tui.exports.fhir_context import read_trail_facts
+
+        options: dict = {"bundle": args.bundle}
+        site = getattr(args, "site_config", None)
+        if site is not None:  # the site's MRN identifier system (docs/config.md), as cmd_export
+            options["mrn_system"] = site.mrn_system
+        fmt = fhir_format(as_of, rules, generated_at, options)
+        prepared = read_trail_facts(store)  # the audit facts and lab statuses: one read, before the fork
+        whole_history = True
     else:
         from itb_tui.exports.round_data import read_round_data
 
         fmt = html_format(as_of, rules, generated_at)
         prepared = read_round_data(store)  # deferrals, notes, reviews: one read, before the fork
-    plan = Plan(store._url, as_of, rules, fmt, ward=args.ward, only=args.only, prepared=prepared)
+    plan = Plan(store._url, as_of, rules, fmt, ward=args.ward, only=args.only, prepared=prepared,
+                whole_history=whole_history)
     document, total = render(plan, store, patients)
     if target is None:  # as write_export: text through sys.stdout
         import codecs

@@ -52,31 +52,52 @@ def _weight_day(entries) -> date | None:
     return found
 
 
-def fhir_options(store, patients, bundle: str) -> dict:
-    """The keywords for formats.fhir.write.render (see its ExportContext)."""
+class TrailFacts:
+    """The store's reads the facts come from, done once for the whole store: each MRN's
+    audit entries (oldest first) and the laboratory statuses (MRN -> culture id ->
+    (accession, status)). Read before a chunked export's shares start (cli/chunked.py),
+    then narrowed to each chunk's patients by `options_for`."""
+    __slots__ = ("trail_of", "lab")
+
+    def __init__(self, trail_of: dict, lab: dict):
+        self.trail_of, self.lab = trail_of, lab
+
+
+def read_trail_facts(store) -> TrailFacts:
+    """One read of the audit entries the facts come from and one of the lab statuses."""
+    # just the entries the facts come from, never the whole trail: the read-only
+    # reader without the ORM, the Store (a store just created or upgraded) in plain SQL
+    trail_of: dict[str, list] = defaultdict(list)
+    for e in _trail_entries(store):  # oldest first
+        trail_of[e.mrn].append(e)
+    return TrailFacts(trail_of, store.lab_reports())  # lab: one read for the whole store
+
+
+def options_for(patients, facts: TrailFacts | None, bundle: str) -> dict:
+    """The render keywords for these patients from `facts` (any patients of the store:
+    every fact is one patient's, so a chunk's options are the whole ward's for it)."""
     from itb_tui.clinical.corrections import past_corrections
 
-    stored = [p for p in patients if p.id is not None]
-    wanted = {p.mrn for p in stored}
-    trail_of: dict[str, list] = defaultdict(list)
-    if stored:
-        # just the entries the facts come from, never the whole trail: the read-only
-        # reader without the ORM, the Store (a store just created or upgraded) in plain SQL
-        for e in _trail_entries(store):  # oldest first
-            if e.mrn in wanted:
-                trail_of[e.mrn].append(e)
-    lab = store.lab_reports() if stored else {}  # one read: MRN -> {culture id -> (accession, status)}
     statuses: dict[int, str] = {}
     weights: dict[str, date] = {}
+    stored = [p for p in patients if p.id is not None]
+    if facts is None or not stored:
+        return {"bundle": bundle, "report_statuses": statuses, "weight_recorded_on": weights}
     for p in stored:
-        trail = trail_of.get(p.mrn, [])
+        trail = facts.trail_of.get(p.mrn, [])
         if p.weight_kg is not None:
             day = _weight_day(trail)
             if day is not None:
                 weights[p.mrn] = day
         if any(c.result != "pending" and c.id is not None for c in p.cultures):
-            for cid, (_accession, status) in lab.get(p.mrn, {}).items():
+            for cid, (_accession, status) in facts.lab.get(p.mrn, {}).items():
                 statuses[cid] = status
             for cid in past_corrections(trail):
                 statuses[cid] = "corrected"
     return {"bundle": bundle, "report_statuses": statuses, "weight_recorded_on": weights}
+
+
+def fhir_options(store, patients, bundle: str) -> dict:
+    """The keywords for formats.fhir.write.render (see its ExportContext)."""
+    stored = any(p.id is not None for p in patients)
+    return options_for(patients, read_trail_facts(store) if stored else None, bundle)

@@ -341,6 +341,11 @@ class ReadSnapshot:
         return loader.load_dbapi(self._cur, self._ph, ward=ward, mrn_range=chunk, latest_refill_as_of=as_of,
                                  parsed=self._parsed)
 
+    def load_whole(self, chunk: "loader.MrnRange", *, ward: str | None = None) -> list[Patient]:
+        """The chunk's patients (of `ward`) with their whole history, as `load_for_export`
+        reads them: for an export that writes the records (FHIR), not only the assessment."""
+        return loader.load_dbapi(self._cur, self._ph, ward=ward, mrn_range=chunk, parsed=self._parsed)
+
     def lab_reports(self) -> dict[str, dict[int, tuple[str, str]]]:
         """Every patient's lab reports (MRN -> culture id -> (accession, status)), read once
         per transaction: a join per chunk cost 9-14 ms each even on an empty table (a
