@@ -55,8 +55,8 @@ def _weight_day(entries) -> date | None:
 class TrailFacts:
     """The store's reads the facts come from, done once for the whole store: each MRN's
     audit entries (oldest first) and the laboratory statuses (MRN -> culture id ->
-    (accession, status)). Read before a chunked export's shares start (cli/chunked.py),
-    then narrowed to each chunk's patients by `options_for`."""
+    (accession, status)). Read by each share of a chunked export in its own transaction
+    (cli/chunked.py), then narrowed to each chunk's patients by `options_for`."""
     __slots__ = ("trail_of", "lab")
 
     def __init__(self, trail_of: dict, lab: dict):

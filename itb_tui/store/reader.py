@@ -341,6 +341,14 @@ class ReadSnapshot:
         return loader.load_dbapi(self._cur, self._ph, ward=ward, mrn_range=chunk, latest_refill_as_of=as_of,
                                  parsed=self._parsed)
 
+    def audit_entries(self, tables: Sequence[str], *,
+                      actions: Sequence[str] | None = None) -> "list[AuditEntry]":
+        """As `WardReader.audit_entries`, in this transaction: a chunked FHIR export's
+        facts from the trail seen in the same state of the store as its records."""
+        from itb_tui.store import audit_read
+
+        return audit_read.entries_dbapi(self._cur, self._ph, tables, actions=actions)
+
     def load_whole(self, chunk: "loader.MrnRange", *, ward: str | None = None) -> list[Patient]:
         """The chunk's patients (of `ward`) with their whole history, as `load_for_export`
         reads them: for an export that writes the records (FHIR), not only the assessment."""
