@@ -14,8 +14,8 @@ A format plugs in with a `ChunkFormat`: a function from the pairs of one chunk t
 rendered pieces, each with its sort key (`pieces`), and the document around them
 (`document`). A format whose pieces keep the chunk's MRN order (status JSON, CSV) is
 streamed to a file per share and copied out in share order; any other (the HTML round
-sheet, in urgency order) has its pieces sorted by key and merged. The XLSX, ward-json
-and FHIR exports can plug in the same way.
+sheet, in urgency order) has its pieces sorted by key and merged. The FHIR Bundle plugs
+in so (`fhir_format`); the XLSX and ward-json exports can plug in the same way.
 
 Consistency (docs/hazard-log.md, H-s6-pool-1): every share reads its patients whole in
 one transaction, and reads the audit head there; when the shares saw different heads (a
@@ -61,24 +61,30 @@ class ChunkFormat:
     put in key order over the whole ward. `tally(pairs, chunk)`: counts the document
     states (added up over chunks). `document(body, total, tally)`: the bytes of the whole
     document around `body` (the joined pieces, UTF-8 bytes, in order)."""
-    __slots__ = ("pieces", "document", "in_mrn_order", "sep", "needs_lab_reports", "tally")
+    __slots__ = ("pieces", "document", "in_mrn_order", "sep", "needs_lab_reports", "tally", "share_reads")
 
     def __init__(self, pieces: Callable[[list, Chunk], list[tuple[Any, str]]],
                  document: Callable[[Iterator[bytes], int, dict], Iterable[bytes]], *,
                  in_mrn_order: bool = True, sep: str = "", needs_lab_reports: bool = False,
-                 tally: Callable[[list, Chunk], dict] | None = None):
+                 tally: Callable[[list, Chunk], dict] | None = None,
+                 share_reads: Callable[[Any], Any] | None = None):
         self.pieces, self.document, self.in_mrn_order = pieces, document, in_mrn_order
         self.sep, self.needs_lab_reports, self.tally = sep, needs_lab_reports, tally
+        # what each share reads once in its own transaction (its snapshot), for every
+        # chunk's `Chunk.prepared`: seen in the same state of the store as the records
+        self.share_reads = share_reads
 
 
 class Plan:
     """The job every share runs: which store, which patients, which date and format."""
-    __slots__ = ("url", "as_of", "rules", "fmt", "ward", "only", "prepared")
+    __slots__ = ("url", "as_of", "rules", "fmt", "ward", "only", "prepared", "whole_history")
 
     def __init__(self, url: str, as_of: date, rules, fmt: ChunkFormat, *, ward: str | None = None,
-                 only: str | None = None, prepared: Any = None):
+                 only: str | None = None, prepared: Any = None, whole_history: bool = False):
         self.url, self.as_of, self.rules, self.fmt = url, as_of, rules, fmt
         self.ward, self.only, self.prepared = ward, only, prepared
+        # the records as the export writes them (every refill), not only for assessing
+        self.whole_history = whole_history
 
 
 class ShareValue:
@@ -191,12 +197,14 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
     with gc_tuning.paused(), reader, reader.snapshot() as snap:
         head = snap.audit_head()
         labs = snap.lab_reports() if fmt.needs_lab_reports else {}
+        prepared = fmt.share_reads(snap) if fmt.share_reads is not None else plan.prepared
         for chunk_range in snap.mrn_chunks(ward=plan.ward, mrn_range=mrn_range, size=_chunk_size()):
-            patients = snap.load_assessing(chunk_range, plan.as_of, ward=plan.ward)
+            patients = (snap.load_whole(chunk_range, ward=plan.ward) if plan.whole_history
+                        else snap.load_assessing(chunk_range, plan.as_of, ward=plan.ward))
             pairs = report.filter_pairs(report.assess_all(patients, plan.as_of, plan.rules),
                                         plan.only, plan.rules)
             del patients
-            chunk = Chunk(plan.as_of, plan.rules, labs, plan.prepared)
+            chunk = Chunk(plan.as_of, plan.rules, labs, prepared)
             if fmt.tally is not None:
                 for key, n in fmt.tally(pairs, chunk).items():
                     tally[key] = tally.get(key, 0) + n
@@ -305,7 +313,46 @@ def html_format(as_of: date, rules, generated_at) -> ChunkFormat:
             body, total, counts, as_of=as_of, rules=rules, generated_at=generated_at))
 
 
-EXPORT_FORMATS = ("csv", "html")
+def fhir_format(as_of: date, rules, generated_at, options: dict) -> ChunkFormat:
+    """The FHIR Bundle (formats/fhir/write.py): entries in MRN order, each chunk's by the
+    pure `render_entries` with the context of its patients (`fhir_context.options_for`
+    from the facts each share reads in its own transaction, `Chunk.prepared`), inside
+    `render_chunks`' head and tail: byte for byte `render`."""
+    from itb_tui.exports.fhir_context import options_for, read_trail_facts
+    from itb_tui.formats.fhir import write
+
+    transaction = options["bundle"] == "transaction"
+    empty_tail = ',"entry":[]}\n'
+    # the Bundle's head as render writes it: an empty Bundle's text without its empty entry list
+    empty = b"".join(write.render_chunks((), as_of=as_of, rules=rules, generated_at=generated_at,
+                                         **options)).decode("utf-8")
+    assert empty.endswith(empty_tail)
+    head_text = empty[:-len(empty_tail)]
+
+    def pieces(pairs, chunk: Chunk):
+        if not pairs:
+            return []
+        chunk_options = {**options, **options_for([p for p, _ in pairs], chunk.prepared, options["bundle"])}
+        texts = write.render_entries(pairs, as_of=as_of, rules=rules, ctx=write.export_context(**chunk_options),
+                                     transaction=transaction)
+        return [(None, ",\n".join(texts))] if texts else []
+
+    def document(body, total, _tally):
+        if not total:
+            for _ in body:  # nothing in it; read to the end so each share's file is closed
+                pass
+            yield (head_text + empty_tail).encode("utf-8")
+            return
+        yield (head_text + ',"entry":[\n').encode("utf-8")
+        yield from body
+        yield b"\n]}\n"
+
+    # the trail's facts and the lab statuses read by each share in its own transaction,
+    # so the head check (H-s6-pool-1) covers them as it covers the records
+    return ChunkFormat(pieces=pieces, document=document, sep=",\n", share_reads=read_trail_facts)
+
+
+EXPORT_FORMATS = ("csv", "html", "fhir")
 
 
 def export(args, store, as_of: date, rules, generated_at) -> "tuple[Path | None, int] | None":
@@ -328,15 +375,25 @@ def export(args, store, as_of: date, rules, generated_at) -> "tuple[Path | None,
         raise ExportError(f"cannot write {target}: it is a directory, give a file name")
     if target is not None and not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: directory {target.parent} does not exist")
+    whole_history = False
     if args.format == "csv":
         fmt = csv_format(as_of, for_file=target is not None)
         prepared = None
+    elif args.format == "fhir":
+        options: dict = {"bundle": args.bundle}
+        site = getattr(args, "site_config", None)
+        if site is not None:  # the site's MRN identifier system (docs/config.md), as cmd_export
+            options["mrn_system"] = site.mrn_system
+        fmt = fhir_format(as_of, rules, generated_at, options)
+        prepared = None  # the trail's facts: read by each share (fhir_format)
+        whole_history = True
     else:
         from itb_tui.exports.round_data import read_round_data
 
         fmt = html_format(as_of, rules, generated_at)
         prepared = read_round_data(store)  # deferrals, notes, reviews: one read, before the fork
-    plan = Plan(store._url, as_of, rules, fmt, ward=args.ward, only=args.only, prepared=prepared)
+    plan = Plan(store._url, as_of, rules, fmt, ward=args.ward, only=args.only, prepared=prepared,
+                whole_history=whole_history)
     document, total = render(plan, store, patients)
     if target is None:  # as write_export: text through sys.stdout
         import codecs

@@ -170,8 +170,9 @@ class DeferredStore:
     def lab_reports(self, mrn: str | None = None) -> dict[str, dict[int, tuple[str, str]]]:
         return self.store().lab_reports(mrn)
 
-    def audit_entries(self, tables: Sequence[str]) -> list[AuditEntry]:
-        return self.store().audit_entries(tables)
+    def audit_entries(self, tables: Sequence[str], *,
+                      actions: Sequence[str] | None = None) -> list[AuditEntry]:
+        return self.store().audit_entries(tables, actions=actions)
 
     def lab_quarantine(self, *, state: str | None = None) -> list:
         return self.store().lab_quarantine(state=state)

@@ -84,9 +84,11 @@ class WardReads(Protocol):
         only if asked (issue 16)."""
         ...
 
-    def audit_entries(self, tables: Sequence[str]) -> list[AuditEntry]:
-        """The audit entries of `tables` (table names), oldest first: what the FHIR export
-        derives from the trail (corrections, weight dates) without reading all of it."""
+    def audit_entries(self, tables: Sequence[str], *,
+                      actions: Sequence[str] | None = None) -> list[AuditEntry]:
+        """The audit entries of `tables` (table names; of `actions` only if given), oldest
+        first: what the FHIR export derives from the trail (corrections, weight dates)
+        without reading all of it."""
         ...
 
     def close(self) -> None: ...

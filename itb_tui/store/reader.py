@@ -247,8 +247,11 @@ class WardReader:
 
         return self._read(lambda cur, ph: review_read.read_dbapi(cur, ph, mrn))
 
-    def audit_entries(self, tables: Sequence[str]) -> "list[AuditEntry]":
-        """The audit entries of `tables` (table names), oldest first: what the FHIR export
+    def audit_entries(self, tables: Sequence[str], *,
+                      actions: Sequence[str] | None = None) -> "list[AuditEntry]":
+        """The audit entries of `tables` (table names; of `actions` only if given, e.g. a
+        culture's updates and not its 60,000 creations at 10,000 patients: issue 17),
+        oldest first: what the FHIR export
         derives from the trail (a result corrected on the ward, the day a weight was
         recorded: exports/fhir_context.py), read without the ORM. The same entries as
         `Store.audit_trail()` gives for those tables (tests/store/test_store_reader.py)."""
@@ -258,16 +261,20 @@ class WardReader:
         from itb_tui.store.note_read import _utc
 
         def read(cur, placeholder) -> list:
-            marks = ", ".join([placeholder] * len(tables))
+            where = f"table_name IN ({', '.join([placeholder] * len(tables))})"
+            params = list(tables)
+            if actions is not None:
+                where += f" AND action IN ({', '.join([placeholder] * len(actions))})"
+                params.extend(actions)
             cur.execute("SELECT id, at, actor, action, table_name, record_id, mrn, before, after, reason,"
-                        f" username, hash FROM audit WHERE table_name IN ({marks}) ORDER BY id", tuple(tables))
+                        f" username, hash FROM audit WHERE {where} ORDER BY id", tuple(params))
             return [AuditEntry(id=r[0], at=_utc(r[1]), actor=r[2], action=r[3], table=r[4], record_id=r[5],
                                mrn=r[6], before=json.loads(r[7]) if r[7] else None,
                                after=json.loads(r[8]) if r[8] else None, reason=r[9], username=r[10],
                                hash=r[11])
                     for r in cur.fetchall()]
 
-        return self._read(read) if tables else []
+        return self._read(read) if tables and (actions is None or actions) else []
 
     def wards(self) -> list[str]:
         def read(cur, _placeholder) -> list[str]:
@@ -333,6 +340,19 @@ class ReadSnapshot:
         `as_of`: for `assess(patient, as_of)` on that date only (see `AssessingReads`)."""
         return loader.load_dbapi(self._cur, self._ph, ward=ward, mrn_range=chunk, latest_refill_as_of=as_of,
                                  parsed=self._parsed)
+
+    def audit_entries(self, tables: Sequence[str], *,
+                      actions: Sequence[str] | None = None) -> "list[AuditEntry]":
+        """As `WardReader.audit_entries`, in this transaction: a chunked FHIR export's
+        facts from the trail seen in the same state of the store as its records."""
+        from itb_tui.store import audit_read
+
+        return audit_read.entries_dbapi(self._cur, self._ph, tables, actions=actions)
+
+    def load_whole(self, chunk: "loader.MrnRange", *, ward: str | None = None) -> list[Patient]:
+        """The chunk's patients (of `ward`) with their whole history, as `load_for_export`
+        reads them: for an export that writes the records (FHIR), not only the assessment."""
+        return loader.load_dbapi(self._cur, self._ph, ward=ward, mrn_range=chunk, parsed=self._parsed)
 
     def lab_reports(self) -> dict[str, dict[int, tuple[str, str]]]:
         """Every patient's lab reports (MRN -> culture id -> (accession, status)), read once

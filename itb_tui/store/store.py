@@ -204,8 +204,10 @@ class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals, Handov
             self._require(conn, "view_patient_history" if only_patient else "view_audit")
             return audit.read(conn, mrn, username=username, since=since, until=until, limit=limit)
 
-    def audit_entries(self, tables: Sequence[str]) -> list[audit.AuditEntry]:
-        """The audit entries of `tables` (table names), oldest first: the narrow read the
+    def audit_entries(self, tables: Sequence[str], *,
+                      actions: Sequence[str] | None = None) -> list[audit.AuditEntry]:
+        """The audit entries of `tables` (table names; of `actions` only if given), oldest
+        first: the narrow read the
         FHIR export derives corrections and weight dates from (exports/fhir_context.py),
         instead of the whole trail; the same entries as the read-only reader's
         `audit_entries`. Needs `view_audit`, as the whole trail does."""
@@ -216,7 +218,7 @@ class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals, Handov
         with self._tx() as conn:
             self._require(conn, "view_audit")
             with loader.dbapi_cursor(conn) as (cur, placeholder):
-                return audit_read.entries_dbapi(cur, placeholder, tables)
+                return audit_read.entries_dbapi(cur, placeholder, tables, actions=actions)
 
     def culture_corrections(self, mrn: str) -> dict:
         """Culture id -> its corrections (`clinical.corrections.PastCorrection`, oldest

@@ -25,7 +25,7 @@ class HalfAReader:
     def saved_list_rows(self, key): raise NotImplementedError
     def lab_reports(self, mrn=None): return {}
     def notes(self, mrn=None, *, include_in_error=False): return []
-    def audit_entries(self, tables): return []
+    def audit_entries(self, tables, *, actions=None): return []
     def close(self): pass
     def __enter__(self): return self
     def __exit__(self, *exc): pass
