@@ -108,6 +108,20 @@ class DeferredStore:
             return self._reader.saved_list_rows(key)
         return self.store().saved_list_rows(key)
 
+    def list_reads(self, as_of: date, mrns: Sequence[str] | None = None):
+        """Served by the reader until the Store is open (the system's view, as the saved
+        rows: a DeferredStore is only ever the app's store before anyone signs in). Read
+        under the lock, so the Store opening in another thread cannot close the reader
+        half-way through."""
+        if self._store is None and self._reader is not None:
+            with self._lock:
+                reader = self._reader
+                if self._store is None and reader is not None:
+                    from itb_tui.store import list_rows
+
+                    return reader._read(lambda cur, ph: list_rows.read_for_list(cur, ph, as_of, mrns))
+        return self.store().list_reads(as_of, mrns)
+
     def close(self) -> None:
         self._close_reader()
         if self._store is not None:

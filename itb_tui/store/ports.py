@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from itb_tui.store.deferral_read import TaskDeferral
     from itb_tui.store.note_read import Note
     from itb_tui.store.importer import ImportResult
-    from itb_tui.store.list_rows import SavedList
+    from itb_tui.store.list_rows import ListReads, SavedList
     from itb_tui.store.review_read import PatientReview
     from itb_tui.store.users import User
 
@@ -102,6 +102,11 @@ class WardStore(WardReads, Protocol):
                         purpose: str = "export") -> list[Patient]: ...
 
     def data_version(self) -> int: ...
+
+    def list_reads(self, as_of: date, mrns: Sequence[str] | None = None) -> ListReads:
+        """What the ward list derives its rows on `as_of` from, in one snapshot (the
+        patients carry only what assessing on that date needs: store/list_rows.py)."""
+        ...
 
     def save_list_rows(self, key: str, rows: Sequence[tuple[int, int, str]]) -> int: ...
 

@@ -180,6 +180,15 @@ class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals, Handov
             with loader.dbapi_cursor(conn) as (cur, placeholder):
                 return list_rows.read(cur, placeholder, key)
 
+    def list_reads(self, as_of: date, mrns: Sequence[str] | None = None) -> list_rows.ListReads:
+        """What the ward list derives its rows on `as_of` from, in one snapshot, on the
+        DB-API path (list_rows.read_for_list: each pump carries only the refill the engine
+        uses on `as_of`, so the patients are for assessing on that date only)."""
+        with self._tx() as conn:
+            self._require(conn, "view")
+            with loader.dbapi_cursor(conn) as (cur, placeholder):
+                return list_rows.read_for_list(cur, placeholder, as_of, mrns)
+
     def save_list_rows(self, key: str, rows: Sequence[tuple[int, int, str]]) -> int:
         """Save derived list rows (patient id, row_version, payload) under `key`. Not a
         clinical change: no audit row, no data_version change. SQLite takes the writer lock

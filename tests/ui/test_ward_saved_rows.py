@@ -27,16 +27,16 @@ def make_app(request):
 
 
 class _HeldLoad:
-    """The store, with `load_patients` held until released: the moment between the saved
+    """The store, with `list_reads` held until released: the moment between the saved
     rows being drawn and the records being read."""
 
     def __init__(self, store):
         self._store = store
         self.release = threading.Event()
 
-    def load_patients(self, ward=None):
+    def list_reads(self, as_of, mrns=None):  # the list's read of the records
         assert self.release.wait(10), "test never released the load"
-        return self._store.load_patients(ward)
+        return self._store.list_reads(as_of, mrns)
 
     def __getattr__(self, name):
         return getattr(self._store, name)
@@ -154,7 +154,7 @@ async def test_a_save_on_the_list_is_kept_for_the_next_start(tmp_path, make_app)
 
 
 class _FailingLoad(_HeldLoad):
-    def load_patients(self, ward=None):
+    def list_reads(self, as_of, mrns=None):
         raise RuntimeError("database is locked")
 
 

@@ -24,7 +24,7 @@ from itb_tui.ui import format as fmt
 from itb_tui.ui.filter_match import filter_target
 from itb_tui.ui.role_gate import WARD_PERMISSIONS, refusal, unavailable_label
 from itb_tui.store.errors import StoreError
-from itb_tui.ui.messages import DataChanged, WardLoaded
+from itb_tui.ui.messages import DataChanged, NewResults, RecordsLoaded, WardLoaded
 from itb_tui.ui.widgets.ward_rows import (
     SORT_TITLES,
     RowCache,
@@ -92,6 +92,10 @@ class WardScreen(Screen):
         self._shown_saved: list[WardRow] | None = None  # saved rows on screen, not yet compared
         self.all_rows: list[WardRow] = []
         self.patients: list | None = None
+        # The date the loaded patients were read for (Store.list_reads: each pump with only
+        # the refill the engine uses on that date): they are NOT the record, so they are
+        # assessed on that date only and never handed to the detail screen.
+        self._patients_for: date | None = None
         self.wards: list[str] = []
         self.filter_text = ""
         self.blocked_only = False
@@ -115,6 +119,9 @@ class WardScreen(Screen):
         self._reload_pending = True
         self._last_error: str | None = None
         self._patients_by_mrn: dict[str, object] | None = None
+        # MRN -> the patient with every record, read after the rows were shown and only
+        # where unchanged since (the detail screen's first frame: `loaded_patient`).
+        self._records_by_mrn: dict[str, object] | None = None
         self._row_filter = RowFilter()
         self._row_cache = RowCache()  # used by the load worker only
         self._counts_cache: tuple[tuple[list, str | None], tuple[int, int, int]] | None = None
@@ -148,7 +155,7 @@ class WardScreen(Screen):
 
     def refresh_ward(self, *, reload: bool) -> None:
         """Recompute the rows for the app's "as of" date; `reload` re-reads the store."""
-        if reload or self.patients is None:
+        if reload or self.patients is None or self._patients_for != self.app.as_of:
             self._reload_pending = True
         first = not self.loaded and self.patients is None
         self._compute(self.app.as_of, self._reload_pending, self.patients, first, self.reviews)
@@ -173,23 +180,40 @@ class WardScreen(Screen):
             # What the last load froze (see on_ward_loaded) goes back to the collector,
             # and one full pass now, off the event loop, frees the cycles left since.
             gc_tuning.thaw_and_collect()
-            # Read the version first: a write during the load makes the next poll reload.
-            version = app.store.data_version()
-            patients = app.store.load_patients()
-            wards = app.store.wards()
-            reviews = app.store.patient_reviews()
-            new_results = app.store.new_results()
-        rows = self._row_cache.build(patients or [], as_of, app.rules, reviews)
+            # One snapshot on the DB-API path (as `status --json` reads), each pump with
+            # only the refill the engine uses on `as_of` (issue 17: a third of the load,
+            # half the assessment); its version is read first, so a write during the load
+            # makes the next poll reload.
+            reads = app.store.list_reads(as_of)
+            version, patients, wards, reviews = reads.version, reads.patients, reads.wards, reads.reviews
+        # Rows hold no cycles: the collector's passes over the ~300,000 records while
+        # 10,000 rows are built found nothing and cost a third of the build (issue 17).
+        with gc_tuning.paused():
+            rows = self._row_cache.build(patients or [], as_of, app.rules, reviews)
         if worker.is_cancelled:
             return
         self.post_message(WardLoaded(rows, patients if reload else None, wards, as_of, version,
                                      reviews=reviews if reload else None, new_results=new_results))
+        if reload:
+            # Per user, and a read of the opened Store (SQLAlchemy: ~0.6 s to import on a
+            # first start): after the rows are out, the "new result" marks follow.
+            try:
+                self.post_message(NewResults(app.store.new_results(), version))
+            except StoreError:
+                pass  # the marks of the last load stay; the next load asks again
         if key is not None:
             shown, self._shown_saved = self._shown_saved, None
             if shown is not None:
                 self._report_differences(shown, rows)
             if reload and self._saved is not None:
                 self._save_rows(patients or [], rows)
+        if reload and patients and not worker.is_cancelled:
+            # The list's patients carry only what assessing on `as_of` needs; the detail's
+            # first frame wants the whole record: read it now the list is drawn.
+            try:
+                self.post_message(RecordsLoaded(app.store.load_patients(), patients))
+            except StoreError:
+                pass  # the detail reads its patient itself
 
     # Saved rows (present/saved_rows.py, hazard H35): the first load of the day's list draws
     # the rows the store saved when they were last derived (read by the app before its
@@ -233,9 +257,12 @@ class WardScreen(Screen):
             return  # else the derived rows (or another date) got here first
         if message.patients is not None:
             self.patients = message.patients
+            self._patients_for = message.as_of
             self._patients_by_mrn = None
+            self._records_by_mrn = None
             self.reviews = message.reviews or {}
-            self.new_results = message.new_results or {}
+            if message.new_results is not None:  # else they follow (NewResults)
+                self.new_results = message.new_results
             self.wards = list(message.wards or [])
             self._reload_pending = False
             if self.ward is not None and self.ward not in self.wards:
@@ -253,6 +280,16 @@ class WardScreen(Screen):
             # open 364 -> 171 ms). The next load unfreezes and collects once; the app
             # unfreezes when it exits, so nothing stays frozen for good.
             gc_tuning.freeze_survivors()
+
+    def on_new_results(self, message: NewResults) -> None:
+        """The "✉ new result" marks of the load just shown (Store.new_results)."""
+        if message.new_results == self.new_results:
+            return
+        self.new_results = message.new_results
+        if self.loaded:
+            self.all_rows = mark_new_results(self._plain_rows, self._unseen())
+            self._sorted_cache = None
+            self.apply_view()
 
     def _show_saved(self, rows: list[WardRow], wards: list[str] | None) -> None:
         self.wards = list(wards or [])
@@ -276,6 +313,27 @@ class WardScreen(Screen):
         """The patient `mrn` as this list loaded it, for the detail screen's first frame;
         None while a reload is due or running (after a save the list's copy is older than
         the store, and the detail must not flash the old state), or when not listed."""
+        if self._reload_pending or self._records_by_mrn is None:
+            return None
+        return self._records_by_mrn.get(mrn)
+
+    def on_records_loaded(self, message: RecordsLoaded) -> None:
+        """Every patient with all their records (read after the rows): kept for the detail
+        where they are the very patients the list loaded (same id and row_version)."""
+        if self.patients is None or message.for_patients is not self.patients:
+            return  # a newer load replaced the list since
+        listed = {patient.mrn: (patient.id, patient.row_version) for patient in self.patients}
+        self._records_by_mrn = {patient.mrn: patient for patient in message.patients
+                                if listed.get(patient.mrn) == (patient.id, patient.row_version)}
+
+    def loaded_for_today(self, mrn: str):
+        """The patient `mrn` as this list loaded it for assessing today (the review's
+        summary: today's assessment and current pump); None as `loaded_patient`."""
+        if self._patients_for not in (None, self.app.today):
+            return None
+        return self._loaded(mrn)
+
+    def _loaded(self, mrn: str):
         if self._reload_pending or self.patients is None:
             return None
         if self._patients_by_mrn is None:
@@ -474,7 +532,7 @@ class WardScreen(Screen):
         if selected is None:
             self.notify("No patient selected.", severity="warning", timeout=3)
             return
-        review_patient(self, self.loaded_patient(selected.mrn))
+        review_patient(self, self.loaded_for_today(selected.mrn))
 
     def action_cycle_ward(self) -> None:
         """All wards -> first ward -> ... -> last ward -> all wards."""
