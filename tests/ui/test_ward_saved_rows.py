@@ -94,16 +94,65 @@ async def test_a_patient_changed_since_is_never_shown_from_a_saved_row(tmp_path,
 
 
 async def test_saved_rows_are_not_used_on_another_day(tmp_path, make_app):
+    """The first start saves today's rows and tomorrow's: two days later neither is used
+    (their countdowns are not that day's)."""
     store = make_store(tmp_path)
     await _first_start(store)
     held = _HeldLoad(store)
-    app = make_app(held, today=TODAY.replace(day=26))
+    app = make_app(held, today=TODAY.replace(day=27))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
-        assert not ward_screen(app).loaded  # yesterday's countdowns are not today's
+        assert not ward_screen(app).loaded
         held.release.set()
         await settle(pilot)
         assert ward_screen(app).checked
+
+
+async def test_the_next_days_first_start_draws_the_rows_saved_the_day_before(tmp_path, make_app):
+    """Once today's list is checked, tomorrow's rows are derived and saved in the
+    background (issue 17): the next day's first start draws them at once, says it is
+    checking them, and ends on exactly the rows derived from the records that day."""
+    store = make_store(tmp_path)
+    await _first_start(store)
+    tomorrow = TODAY.replace(day=26)
+    expected = await _first_start_on(store, tomorrow)
+    held = _HeldLoad(store)
+    app = make_app(held, today=tomorrow)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_loaded(pilot)
+        await pilot.pause()
+        assert CHECKING_TEXT in screen_text(app) and not ward_screen(app).checked
+        assert row_texts(app) == expected
+        held.release.set()
+        await settle(pilot)
+        assert ward_screen(app).checked and CHECKING_TEXT not in screen_text(app)
+        assert row_texts(app) == expected
+        assert not any("no longer matched" in n.message for n in app._notifications)
+
+
+async def _first_start_on(store, day) -> list[str]:
+    """What the list derives from the records on `day` (no saved row drawn first)."""
+    app = plain_app(_NoSavedRows(store), today=day)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert ward_screen(app).checked
+        return row_texts(app)
+
+
+class _NoSavedRows(_HeldLoad):
+    """The store with no saved rows to offer and none kept (a plain derivation)."""
+
+    def __init__(self, store):
+        super().__init__(store)
+        self.release.set()
+
+    def saved_list_rows(self, key):
+        from itb_tui.store.errors import StoreError
+
+        raise StoreError("no saved rows in this test")
+
+    def save_list_rows(self, key, rows):
+        return 0
 
 
 async def test_an_altered_saved_row_is_replaced_by_the_records_and_reported(tmp_path, make_app):

@@ -9,7 +9,7 @@ the clinic may be large); the screen only swaps in finished rows.
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +28,7 @@ from itb_tui.ui.messages import DataChanged, NewResults, RecordsLoaded, WardLoad
 from itb_tui.ui.widgets.ward_rows import (
     SORT_TITLES,
     RowCache,
+    build_rows,
     RowFilter,
     WardRow,
     next_sort_order,
@@ -214,6 +215,8 @@ class WardScreen(Screen):
                 self.post_message(RecordsLoaded(app.store.load_patients(), patients))
             except StoreError:
                 pass  # the detail reads its patient itself
+        if reload and key is not None and patients and not worker.is_cancelled:
+            self._save_tomorrow(worker, as_of, patients)
 
     # Saved rows (present/saved_rows.py, hazard H35): the first load of the day's list draws
     # the rows the store saved when they were last derived (read by the app before its
@@ -248,6 +251,31 @@ class WardScreen(Screen):
             return  # only the next start is slower: the rows are derived again
         for patient_id, version, _payload in fresh:
             saved.held[patient_id] = (version, saved.key)
+
+    def _save_tomorrow(self, worker, today: date, patients: list) -> None:
+        """Derive and save tomorrow's rows where the store does not hold them yet, once
+        today's list is checked (issue 17): the next day's first start then draws at once
+        (still marked "checking" until it has re-derived them, H35). Only the patients
+        without a valid row for tomorrow are read and assessed, so later starts of the
+        day and the reload after a write cost little. A failure costs only that start."""
+        app = self.app
+        tomorrow = today + timedelta(days=1)
+        try:
+            saved = read_saved_rows(app.store, app.rules, tomorrow)
+            missing = [patient.mrn for patient in patients
+                       if saved.held.get(patient.id) != (patient.row_version, saved.key)]
+            if not missing or worker.is_cancelled:
+                return
+            reads = app.store.list_reads(tomorrow, None if 2 * len(missing) > len(patients) else missing)
+            if worker.is_cancelled:
+                return
+            with gc_tuning.paused():
+                rows = build_rows(reads.patients, tomorrow, app.rules, reads.reviews)
+            fresh = rows_to_save(saved, reads.patients, rows)
+            if fresh and not worker.is_cancelled:
+                app.store.save_list_rows(saved.key, fresh)
+        except StoreError:  # PermissionDenied included
+            return  # tomorrow's first start derives its rows itself
 
     def on_ward_loaded(self, message: WardLoaded) -> None:
         if message.saved:
