@@ -114,6 +114,7 @@ class WardScreen(Screen):
         # False while the list shows saved rows that the running load has not yet
         # re-derived from the records (the summary line says "checking…").
         self.checked = False
+        self.opened_on_saved_rows = False  # the list was first drawn from saved rows
         self._saved_drawn = threading.Event()  # the saved rows' first frame is out
         self._saved_drawn.set()
         self._sorted_cache: tuple[str, list[WardRow]] | None = None
@@ -320,6 +321,7 @@ class WardScreen(Screen):
             self.apply_view()
 
     def _show_saved(self, rows: list[WardRow], wards: list[str] | None) -> None:
+        self.opened_on_saved_rows = True  # the bench reports it (bench/children/tui_start.py)
         self.wards = list(wards or [])
         self._set_rows(rows, checked=False)
 
