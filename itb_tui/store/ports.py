@@ -19,7 +19,7 @@ checkers), so `ui/` and `cli/` can depend on it without paying for SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from typing import TYPE_CHECKING, Any, Protocol, Self
@@ -102,6 +102,10 @@ class WardStore(WardReads, Protocol):
                         purpose: str = "export") -> list[Patient]: ...
 
     def data_version(self) -> int: ...
+
+    def keep_list_rows(self, maker: Callable[[list, dict], list] | None) -> None:
+        """Every write from now on saves the changed patients' list rows (store.py)."""
+        ...
 
     def list_reads(self, as_of: date, mrns: Sequence[str] | None = None) -> ListReads:
         """What the ward list derives its rows on `as_of` from, in one snapshot (the

@@ -7,7 +7,7 @@ list's own load then says why.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from itb_tui.present.saved_rows import SavedRows, list_key, saved_rows_from
 from itb_tui.store.errors import StoreError
@@ -21,3 +21,29 @@ def read_saved_rows(store, rules, as_of: date) -> SavedRows:
     except StoreError:  # PermissionDenied included: the list's own load will say why
         saved = None
     return saved_rows_from(saved, key)
+
+
+def row_maker(rules, today: date):
+    """What a write saves in its own transaction (Store.keep_list_rows, issue 17): the rows
+    of the patients it changed, for `today` and for tomorrow (the next day's first start),
+    each as the list would derive it from those records, or nothing for a row that cannot
+    be saved exactly (present/saved_rows.encode)."""
+    days = [(day, list_key(rules, day)) for day in (today, today + timedelta(days=1))]
+
+    def make(patients: list, reviews: dict) -> list[tuple[str, list[tuple[int, int, str]]]]:
+        # Imported at the first write, not at start (the first frame comes before the engine).
+        from itb_tui.perf import gc_tuning
+        from itb_tui.present.saved_rows import encode
+        from itb_tui.ui.widgets.ward_rows import build_rows
+
+        made = []
+        with gc_tuning.paused():
+            for day, key in days:
+                rows = build_rows(patients, day, rules, reviews)
+                made.append((key, [(patient.id, patient.row_version, payload)
+                                   for patient, row in zip(patients, rows)
+                                   if patient.id is not None and patient.row_version is not None
+                                   and (payload := encode(row)) is not None]))
+        return made
+
+    return make

@@ -173,3 +173,57 @@ def test_the_lists_read_is_the_status_read_in_one_snapshot(ward, store_url):
         assert [p.mrn for p in one.patients] == ["B2002"]
     finally:
         reader.close()
+
+
+# --- rows saved by the write itself (Store.keep_list_rows, issue 17) ---------------------
+
+def _maker(calls):
+    def make(patients, reviews):
+        calls.append(sorted(p.mrn for p in patients))
+        return [(KEY, [(p.id, p.row_version, f"row of {p.mrn} v{p.row_version}") for p in patients]),
+                (TOMORROW_KEY, [(p.id, p.row_version, f"tomorrow of {p.mrn} v{p.row_version}") for p in patients])]
+    return make
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_every_write_saves_the_changed_patients_rows_in_its_transaction(ward, change):
+    _save_all(ward)
+    _save_all(ward, TOMORROW_KEY)
+    calls: list = []
+    ward.keep_list_rows(_maker(calls))
+    CHANGES[change](ward)
+    version = ward.get_patient("A1001").row_version
+    assert version > 1 and ["A1001"] in calls
+    today, tomorrow = _payloads(ward.saved_list_rows(KEY)), _payloads(ward.saved_list_rows(TOMORROW_KEY))
+    assert today == {"A1001": f"row of A1001 v{version}", "B2002": "row of B2002 v1"}
+    assert tomorrow == {"A1001": f"tomorrow of A1001 v{version}", "B2002": "row of B2002 v1"}
+
+
+def test_a_maker_that_fails_never_fails_the_write(ward):
+    def broken(patients, reviews):
+        raise RuntimeError("a bug in the row code")
+
+    ward.keep_list_rows(broken)
+    ward.save_patient(replace(ward.get_patient("A1001"), bed="9"), "os:t")
+    assert ward.get_patient("A1001").bed == "9"
+    assert _payloads(ward.saved_list_rows(KEY))["A1001"] is None
+
+
+def test_a_refused_write_saves_no_row(ward):
+    from itb_tui.store.errors import ConcurrentEdit
+
+    calls: list = []
+    ward.keep_list_rows(_maker(calls))
+    patient = ward.get_patient("A1001")
+    with pytest.raises(ConcurrentEdit):
+        ward.save_patient(replace(patient, bed="9"), "os:t", expected_version=patient.row_version + 5)
+    assert calls == [] and _payloads(ward.saved_list_rows(KEY))["A1001"] is None
+
+
+def test_a_signed_in_users_store_keeps_the_rows_too(ward):
+    add_users(ward)
+    calls: list = []
+    ward.keep_list_rows(_maker(calls))
+    doctor = signed_in(ward, "dr.carl")
+    doctor.save_patient(replace(doctor.get_patient("A1001"), bed="9"), "dr.carl")
+    assert calls == [["A1001"]] and _payloads(ward.saved_list_rows(KEY))["A1001"] == "row of A1001 v2"

@@ -11,6 +11,7 @@ import pytest
 from shell_helpers import SIZE, TODAY, make_store, row_text, row_texts, screen_text, settle, ward_screen
 from shell_helpers import make_app as plain_app
 
+from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.screens.ward import CHECKING_TEXT
 
 
@@ -77,11 +78,13 @@ async def test_the_second_start_shows_the_saved_rows_at_once_then_the_derived_on
 
 
 async def test_a_patient_changed_since_is_never_shown_from_a_saved_row(tmp_path, make_app):
-    """Another terminal moved a patient to another bed after the rows were saved: the
-    list waits for the records rather than show any saved row."""
+    """A program that does not keep the rows (an older itb-tui, a script) moved a patient
+    to another bed after the rows were saved: the list waits for the records rather than
+    show any saved row."""
     store = make_store(tmp_path)
     await _first_start(store)
     mrn = store.load_patients()[0].mrn
+    store.keep_list_rows(None)  # the app registered its row maker on this store object
     store.save_patient(replace(store.get_patient(mrn), bed="99Z"), "other terminal")
     held = _HeldLoad(store)
     app = make_app(held)
@@ -239,3 +242,29 @@ async def test_read_before_the_first_frame_the_list_never_shows_loading(tmp_path
         held.release.set()
         await settle(pilot)
         assert ward_screen(app).checked and row_texts(app) == derived
+
+
+async def test_a_write_saves_the_changed_row_so_the_next_start_only_rechecks(tmp_path, make_app):
+    """A save through the app saves that patient's list rows (today's and tomorrow's) in
+    its own transaction (issue 17): the next start draws at once, the new bed included,
+    marked "checking" until the records are read, and ends on the same rows."""
+    store = make_store(tmp_path)
+    app = plain_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        mrn = store.load_patients()[0].mrn
+        app.store.save_patient(replace(app.store.get_patient(mrn), bed="99Z"), "nurse")
+    saved = store.saved_list_rows(list_key(app.rules, TODAY))
+    assert saved.complete  # the changed patient's row is already there, no load needed
+    expected = await _first_start_on(store, TODAY)
+    held = _HeldLoad(store)
+    app = make_app(held)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_loaded(pilot)
+        await pilot.pause()
+        assert "99Z" in row_text(app, mrn)
+        assert CHECKING_TEXT in screen_text(app) and not ward_screen(app).checked
+        held.release.set()
+        await settle(pilot)
+        assert ward_screen(app).checked and row_texts(app) == expected
+        assert not any("no longer matched" in n.message for n in app._notifications)
