@@ -47,3 +47,32 @@ def row_maker(rules, today: date):
         return made
 
     return make
+
+
+CHILD_TIMEOUT_S = 120.0
+
+
+def rows_from_child(url: str, day: date, mrns: list[str] | None, key: str) -> list[tuple[int, int, str]] | None:
+    """(patient id, row_version, payload) of the rows on `day` derived by a second process
+    (ui/rows_child.py: the other core, so the event loop keeps the interpreter), for a
+    SQLite store file; None when that cannot be used here (another database, the child
+    failed, or it derived under another key than `key`): the caller derives them itself."""
+    import json
+    import subprocess
+    import sys
+
+    if not url.startswith("sqlite:///"):
+        return None
+    request = json.dumps({"url": url, "day": day.isoformat(), "mrns": mrns})
+    try:
+        done = subprocess.run([sys.executable, "-m", "itb_tui.ui.rows_child"], input=request,
+                              capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, check=False)
+        answer = json.loads(done.stdout) if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    if not isinstance(answer, dict) or answer.get("key") != key:
+        return None
+    try:
+        return [(int(pid), int(version), str(payload)) for pid, version, payload in answer["rows"]]
+    except (KeyError, TypeError, ValueError):
+        return None

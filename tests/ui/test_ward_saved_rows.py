@@ -111,10 +111,15 @@ async def test_saved_rows_are_not_used_on_another_day(tmp_path, make_app):
         assert ward_screen(app).checked
 
 
-async def test_the_next_days_first_start_draws_the_rows_saved_the_day_before(tmp_path, make_app):
+@pytest.mark.parametrize("where", ["second process", "load worker"])
+async def test_the_next_days_first_start_draws_the_rows_saved_the_day_before(tmp_path, make_app, where,
+                                                                            monkeypatch):
     """Once today's list is checked, tomorrow's rows are derived and saved in the
-    background (issue 17): the next day's first start draws them at once, says it is
-    checking them, and ends on exactly the rows derived from the records that day."""
+    background (issue 17; in a second process for a SQLite file, else in the load
+    worker): the next day's first start draws them at once, says it is checking them,
+    and ends on exactly the rows derived from the records that day."""
+    if where == "load worker":
+        monkeypatch.setattr("itb_tui.ui.screens.ward.rows_from_child", lambda *a: None)
     store = make_store(tmp_path)
     await _first_start(store)
     tomorrow = TODAY.replace(day=26)

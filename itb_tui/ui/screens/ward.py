@@ -36,7 +36,7 @@ from itb_tui.ui.widgets.ward_rows import (
 )
 from itb_tui.ui.widgets.key_footer import KeyFooter
 from itb_tui.present.saved_rows import SavedRows, differing_mrns, rows_to_save
-from itb_tui.ui.saved_rows import read_saved_rows
+from itb_tui.ui.saved_rows import read_saved_rows, rows_from_child
 from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.widgets.ward_table import WardTable
 from itb_tui.present.changes import CHANGED_FILTER_TEXT
@@ -267,12 +267,17 @@ class WardScreen(Screen):
                        if saved.held.get(patient.id) != (patient.row_version, saved.key)]
             if not missing or worker.is_cancelled:
                 return
-            reads = app.store.list_reads(tomorrow, None if 2 * len(missing) > len(patients) else missing)
-            if worker.is_cancelled:
-                return
-            with gc_tuning.paused():
-                rows = build_rows(reads.patients, tomorrow, app.rules, reads.reviews)
-            fresh = rows_to_save(saved, reads.patients, rows)
+            wanted = None if 2 * len(missing) > len(patients) else missing
+            fresh = rows_from_child(app.store.url, tomorrow, wanted, saved.key)
+            if fresh is None:  # not a SQLite file, or the child failed: derive them here
+                reads = app.store.list_reads(tomorrow, wanted)
+                if worker.is_cancelled:
+                    return
+                with gc_tuning.paused():
+                    rows = build_rows(reads.patients, tomorrow, app.rules, reads.reviews)
+                fresh = rows_to_save(saved, reads.patients, rows)
+            else:
+                fresh = [row for row in fresh if saved.held.get(row[0]) != (row[1], saved.key)]
             if fresh and not worker.is_cancelled:
                 app.store.save_list_rows(saved.key, fresh)
         except StoreError:  # PermissionDenied included
