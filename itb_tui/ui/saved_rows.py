@@ -52,23 +52,45 @@ def row_maker(rules, today: date):
 CHILD_TIMEOUT_S = 120.0
 
 
-def rows_from_child(url: str, day: date, mrns: list[str] | None, key: str) -> list[tuple[int, int, str]] | None:
+def rows_from_child(url: str, day: date, mrns: list[str] | None, key: str,
+                    cancelled=lambda: False) -> list[tuple[int, int, str]] | None:
     """(patient id, row_version, payload) of the rows on `day` derived by a second process
     (ui/rows_child.py: the other core, so the event loop keeps the interpreter), for a
     SQLite store file; None when that cannot be used here (another database, the child
-    failed, or it derived under another key than `key`): the caller derives them itself."""
+    failed, or it derived under another key than `key`): the caller derives them itself.
+    The child is stopped as soon as `cancelled()` (the app quitting must not wait)."""
     import json
     import subprocess
     import sys
+    import time
 
     if not url.startswith("sqlite:///"):
         return None
     request = json.dumps({"url": url, "day": day.isoformat(), "mrns": mrns})
     try:
-        done = subprocess.run([sys.executable, "-m", "itb_tui.ui.rows_child"], input=request,
-                              capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, check=False)
-        answer = json.loads(done.stdout) if done.returncode == 0 else None
-    except (OSError, subprocess.SubprocessError, ValueError):
+        child = subprocess.Popen([sys.executable, "-m", "itb_tui.ui.rows_child"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    except OSError:
+        return None
+    deadline = time.monotonic() + CHILD_TIMEOUT_S
+    given = request
+    while True:
+        try:
+            out, _ = child.communicate(given, timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            given = None  # sent already; later calls only collect the answer
+            if cancelled() or time.monotonic() > deadline:
+                child.kill()
+                child.communicate()
+                return None
+        except (OSError, ValueError):
+            child.kill()
+            child.wait()
+            return None
+    try:
+        answer = json.loads(out) if child.returncode == 0 else None
+    except ValueError:
         return None
     if not isinstance(answer, dict) or answer.get("key") != key:
         return None

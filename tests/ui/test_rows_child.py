@@ -32,3 +32,14 @@ def test_the_child_is_not_used_under_another_key_or_database(tmp_path):
     tomorrow = TODAY + timedelta(days=1)
     assert rows_from_child(store.url, tomorrow, None, "another.key") is None
     assert rows_from_child("postgresql+psycopg://u@h/db", tomorrow, None, list_key(load_rules(), tomorrow)) is None
+
+
+def test_a_cancelled_child_is_stopped_at_once(tmp_path):
+    """Quitting the app cancels the load worker: the child is killed, nothing waits for it."""
+    import time
+
+    store = make_store(tmp_path)
+    tomorrow = TODAY + timedelta(days=1)
+    started = time.monotonic()
+    assert rows_from_child(store.url, tomorrow, None, list_key(load_rules(), tomorrow), lambda: True) is None
+    assert time.monotonic() - started < 1.0

@@ -268,7 +268,7 @@ class WardScreen(Screen):
             if not missing or worker.is_cancelled:
                 return
             wanted = None if 2 * len(missing) > len(patients) else missing
-            fresh = rows_from_child(app.store.url, tomorrow, wanted, saved.key)
+            fresh = rows_from_child(app.store.url, tomorrow, wanted, saved.key, lambda: worker.is_cancelled)
             if fresh is None:  # not a SQLite file, or the child failed: derive them here
                 reads = app.store.list_reads(tomorrow, wanted)
                 if worker.is_cancelled:
@@ -365,7 +365,7 @@ class WardScreen(Screen):
         """The patient `mrn` as this list loaded it for assessing today (the review's
         summary: today's assessment and current pump); None as `loaded_patient`."""
         if self._patients_for not in (None, self.app.today):
-            return None
+            return self.loaded_patient(mrn)  # the whole record, once read
         return self._loaded(mrn)
 
     def _loaded(self, mrn: str):
