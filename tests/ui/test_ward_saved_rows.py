@@ -120,6 +120,8 @@ async def test_the_next_days_first_start_draws_the_rows_saved_the_day_before(tmp
     and ends on exactly the rows derived from the records that day."""
     if where == "load worker":
         monkeypatch.setattr("itb_tui.ui.screens.ward.rows_from_child", lambda *a: None)
+    else:  # the demo ward is small: the list would derive its rows itself
+        monkeypatch.setattr("itb_tui.ui.screens.ward.CHILD_MIN_ROWS", 0)
     store = make_store(tmp_path)
     await _first_start(store)
     tomorrow = TODAY.replace(day=26)

@@ -50,6 +50,9 @@ CHECKING_TEXT = "⟳ saved list: checking against the records…"
 # ... and when the records cannot be read (the load retries): say the rows are unchecked.
 UNCHECKED_TEXT = "⚠ saved list, NOT checked: the records cannot be read (retrying)"
 SAVED_FRAME_WAIT_S = 1.0
+# Tomorrow's rows of at least this many patients are derived in a second process
+# (ui/rows_child.py); fewer are derived in the load worker (a few ms at 30 patients).
+CHILD_MIN_ROWS = 500
 
 
 class WardScreen(Screen):
@@ -268,7 +271,9 @@ class WardScreen(Screen):
             if not missing or worker.is_cancelled:
                 return
             wanted = None if 2 * len(missing) > len(patients) else missing
-            fresh = rows_from_child(app.store.url, tomorrow, wanted, saved.key, lambda: worker.is_cancelled)
+            fresh = None
+            if len(missing) >= CHILD_MIN_ROWS:  # below, the child's start costs more than it saves
+                fresh = rows_from_child(app.store.url, tomorrow, wanted, saved.key, lambda: worker.is_cancelled)
             if fresh is None:  # not a SQLite file, or the child failed: derive them here
                 reads = app.store.list_reads(tomorrow, wanted)
                 if worker.is_cancelled:
