@@ -23,6 +23,18 @@ def read_saved_rows(store, rules, as_of: date) -> SavedRows:
     return saved_rows_from(saved, key)
 
 
+def held_saved_rows(store, rules, as_of: date) -> SavedRows:
+    """Which patients have a valid saved row for `as_of`, without decoding any (the rows
+    stay None): what deciding which rows to derive and save needs."""
+    key = list_key(rules, as_of)
+    try:
+        saved = store.saved_list_rows(key)
+    except StoreError:
+        return SavedRows(key)
+    held = {pid: (version, key) for pid, _mrn, version, payload in saved.patients if payload is not None}
+    return SavedRows(key, held, None, saved.wards)
+
+
 def row_maker(rules, today: date):
     """What a write saves in its own transaction (Store.keep_list_rows, issue 17): the rows
     of the patients it changed, for `today` and for tomorrow (the next day's first start),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from shell_helpers import SIZE, TODAY, make_app, make_store, settle, ward_screen
 
 from itb_tui.ui.widgets.ward_rows import build_rows
@@ -28,10 +29,27 @@ def _a_date_the_cut_records_get_wrong(store):
     raise AssertionError("the demo ward has no refill history to tell the two apart")
 
 
-async def test_moving_the_date_assesses_the_whole_record_not_todays_read(tmp_path):
+class _NoWholeRecords:
+    """The store, whose whole-record read (after the rows are drawn) fails: the list keeps
+    only its per-date read."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def load_patients(self, ward=None):
+        from itb_tui.store.errors import StoreError
+
+        raise StoreError("database is locked")
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+@pytest.mark.parametrize("whole", ["whole records read", "whole records unreadable"])
+async def test_moving_the_date_assesses_the_whole_record_not_todays_read(tmp_path, whole):
     store = make_store(tmp_path)
     day = _a_date_the_cut_records_get_wrong(store)
-    app = make_app(store)
+    app = make_app(store if whole == "whole records read" else _NoWholeRecords(store))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert _rows_by_mrn(ward_screen(app).all_rows) == _rows_by_mrn(build_rows(store.load_patients(), TODAY))

@@ -36,7 +36,7 @@ from itb_tui.ui.widgets.ward_rows import (
 )
 from itb_tui.ui.widgets.key_footer import KeyFooter
 from itb_tui.present.saved_rows import SavedRows, differing_mrns, rows_to_save
-from itb_tui.ui.saved_rows import read_saved_rows, rows_from_child
+from itb_tui.ui.saved_rows import held_saved_rows, read_saved_rows, rows_from_child
 from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.widgets.ward_table import WardTable
 from itb_tui.present.changes import CHANGED_FILTER_TEXT
@@ -210,6 +210,9 @@ class WardScreen(Screen):
             shown, self._shown_saved = self._shown_saved, None
             if shown is not None:
                 self._report_differences(shown, rows)
+                shown = None
+            if self._saved is not None:
+                self._saved.rows = None  # checked and replaced: 10,000 rows less to hold
             if reload and self._saved is not None:
                 self._save_rows(patients or [], rows)
         if reload and patients and not worker.is_cancelled:
@@ -265,7 +268,7 @@ class WardScreen(Screen):
         app = self.app
         tomorrow = today + timedelta(days=1)
         try:
-            saved = read_saved_rows(app.store, app.rules, tomorrow)
+            saved = held_saved_rows(app.store, app.rules, tomorrow)
             missing = [patient.mrn for patient in patients
                        if saved.held.get(patient.id) != (patient.row_version, saved.key)]
             if not missing or worker.is_cancelled:
@@ -365,6 +368,15 @@ class WardScreen(Screen):
         listed = {patient.mrn: (patient.id, patient.row_version) for patient in self.patients}
         self._records_by_mrn = {patient.mrn: patient for patient in message.patients
                                 if listed.get(patient.mrn) == (patient.id, patient.row_version)}
+        if len(self._records_by_mrn) == len(listed) == len(message.patients):
+            # The very patients listed, whole: they serve every date (no reload for a date
+            # move) and the per-date read goes (memory: issue 17 keeps peak < 300 MB).
+            self.patients = message.patients
+            self._patients_for = None
+            self._patients_by_mrn = None
+        # As on_ward_loaded: what lives until the next load leaves the collector's sight
+        # (its full passes over ~300,000 records stalled keystrokes for 250-300 ms).
+        gc_tuning.freeze_survivors()
 
     def loaded_for_today(self, mrn: str):
         """The patient `mrn` as this list loaded it for assessing today (the review's
