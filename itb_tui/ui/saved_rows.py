@@ -76,7 +76,7 @@ def rows_from_child(url: str, day: date, mrns: list[str] | None, key: str,
     import sys
     import time
 
-    if not url.startswith("sqlite:///"):
+    if not url.startswith("sqlite:///") or cancelled():
         return None
     request = json.dumps({"url": url, "day": day.isoformat(), "mrns": mrns})
     try:
@@ -100,6 +100,8 @@ def rows_from_child(url: str, day: date, mrns: list[str] | None, key: str,
             child.kill()
             child.wait()
             return None
+    if cancelled():
+        return None  # the load was cancelled while the child ran: its rows are not wanted
     try:
         answer = json.loads(out) if child.returncode == 0 else None
     except ValueError:
