@@ -142,8 +142,9 @@ def _shown(path: Path) -> str:
 _GROUP_BENCHMARKS = {
     "status": (("status_json", "`status --json` (whole store)"),
                ("status_json_floor", "`status --json` ÷ (`python -c pass` + sqlite3 read)")),
-    "tui": (("tui_start", "TUI cold start to the drawn ward list"),
-            ("tui_start_first", "TUI start, first of the day (no saved rows)")),
+    "tui": (("tui_start", "TUI start, later in the day (today's saved rows)"),
+            ("tui_start_first", "TUI first start of the day (the rows yesterday's session saved)"),
+            ("tui_start_cold", "TUI truly cold start (no saved rows: every row derived first)")),
     "interact": (("filter_keystroke", "filter keystroke to redrawn list"),
                  ("open_patient", "open a patient (Enter to drawn detail)")),
     "save": (("save_refill", "save a refill (store API `record_refill`)"),),

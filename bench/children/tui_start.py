@@ -21,9 +21,19 @@ def main() -> None:
     parser.add_argument("--db")
     parser.add_argument("--width", type=int, default=120)
     parser.add_argument("--height", type=int, default=36)
+    # The day the app runs on (default the bench's): the day before, to play yesterday's
+    # session, which saves today's rows as its tomorrow's (bench/cases.py).
+    parser.add_argument("--today")
     args = parser.parse_args()
 
     from bench.children.common import bench_today, painted, until
+
+    if args.today:
+        from datetime import date
+
+        today = date.fromisoformat(args.today)
+    else:
+        today = bench_today()
 
     marks: dict[str, float] = {"script": T_SCRIPT}
     facts: dict[str, object] = {}
@@ -40,8 +50,8 @@ def main() -> None:
 
         marks["imported"] = time.monotonic()
         # As `itb-tui` opens it (run_app): a current store opens behind the first screen.
-        store = open_for_app(f"sqlite:///{args.db}", today=bench_today())
-        app = ItbApp(store, today=bench_today(), actor="bench")
+        store = open_for_app(f"sqlite:///{args.db}", today=today)
+        app = ItbApp(store, today=today, actor="bench")
         app.prefetch_saved_rows()  # as run_app does
 
         def ready() -> bool:
@@ -63,7 +73,7 @@ def main() -> None:
         marks["drawn"] = time.monotonic()
         if args.mode == "app":
             # Drawn from saved rows, the list is then re-derived from the records (H35).
-            saved = not checked()
+            saved = app.ward_screen.opened_on_saved_rows  # (at 30 the check may be done already)
             await until(checked, "the list to be checked against the records")
             marks["checked"] = time.monotonic()
             facts["from_saved_rows"] = saved

@@ -97,6 +97,8 @@ class Access:
         self.dialect = engine.dialect.name
         # What opening did to the schema (a migrate.Upgrade), for the shell to report.
         self.upgrade = upgrade
+        # Makes the ward-list rows of the patients a write changed (Store.keep_list_rows).
+        self._row_maker = None
 
     @property
     def engine(self) -> Engine:
@@ -140,8 +142,10 @@ class Access:
                 kind = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "kind")).scalar()
             if kind != DEMO_KIND:
                 raise StoreError("the demo sign-in is only for the demo store: sign in with a user name")
-        return type(self)(self._engine, today=self._today, rules=self._rules, session=session,
-                          owns_engine=False, upgrade=self.upgrade)
+        bound = type(self)(self._engine, today=self._today, rules=self._rules, session=session,
+                           owns_engine=False, upgrade=self.upgrade)
+        bound._row_maker = self._row_maker
+        return bound
 
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[Connection]:
@@ -166,10 +170,13 @@ class Access:
                             audit.defer(conn)
                         yield conn
                         if write:
+                            changed = audit.pending_mrns(conn)
                             # The audit rows are sealed with the digests of the rows as
                             # committed, and the witness hears of the new head (audit.py,
                             # witness.py), all before the commit.
                             head = audit.flush(conn)
+                            if changed and self._row_maker is not None:
+                                self._save_changed_rows(conn, changed)  # store.py
                             if head is not None:
                                 token = witness.before_commit(conn, head)
                     finally:

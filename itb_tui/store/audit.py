@@ -183,6 +183,12 @@ def defer(conn: Connection) -> None:
     conn.info[_PENDING] = []
 
 
+def pending_mrns(conn: Connection) -> set[str]:
+    """The MRNs of the patients this transaction's kept audit rows are about (the store
+    saves their ward-list rows in the same transaction: Store.keep_list_rows)."""
+    return {r["mrn"] for r in conn.info.get(_PENDING) or () if r.get("mrn")}
+
+
 def discard(conn: Connection) -> None:
     from itb_tui.store import rowdigest
 

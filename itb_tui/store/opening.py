@@ -17,7 +17,7 @@ frame needs only its saved rows (store/list_rows.py), which the read-only fast p
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from typing import TYPE_CHECKING, Any
@@ -79,6 +79,7 @@ class DeferredStore:
         self._lock = threading.Lock()
         self._store = None
         self._error: BaseException | None = None
+        self._row_maker = None  # see keep_list_rows
 
     @property
     def opened(self) -> bool:
@@ -94,7 +95,10 @@ class DeferredStore:
                 from itb_tui.store import open_store
 
                 try:
-                    self._store = open_store(self._url, today=self._today)
+                    opened = open_store(self._url, today=self._today)
+                    if self._row_maker is not None:
+                        opened.keep_list_rows(self._row_maker)
+                    self._store = opened
                 except BaseException as exc:  # re-raised to every caller below
                     self._error = exc
                 else:
@@ -108,6 +112,27 @@ class DeferredStore:
         if self._store is None and self._reader is not None:
             return self._reader.saved_list_rows(key)
         return self.store().saved_list_rows(key)
+
+    def keep_list_rows(self, maker: Callable[[list, dict], list] | None) -> None:
+        """Handed to the Store when it opens (or now, if it is open): writes only ever
+        go through the Store."""
+        self._row_maker = maker
+        if self._store is not None:
+            self._store.keep_list_rows(maker)
+
+    def list_reads(self, as_of: date, mrns: Sequence[str] | None = None):
+        """Served by the reader until the Store is open (the system's view, as the saved
+        rows: a DeferredStore is only ever the app's store before anyone signs in). Read
+        under the lock, so the Store opening in another thread cannot close the reader
+        half-way through."""
+        if self._store is None and self._reader is not None:
+            with self._lock:
+                reader = self._reader
+                if self._store is None and reader is not None:
+                    from itb_tui.store import list_rows
+
+                    return reader._read(lambda cur, ph: list_rows.read_for_list(cur, ph, as_of, mrns))
+        return self.store().list_reads(as_of, mrns)
 
     def close(self) -> None:
         self._close_reader()

@@ -19,7 +19,7 @@ checkers), so `ui/` and `cli/` can depend on it without paying for SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from typing import TYPE_CHECKING, Any, Protocol, Self
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from itb_tui.store.detail_read import PatientDetail
     from itb_tui.store.note_read import Note
     from itb_tui.store.importer import ImportResult
-    from itb_tui.store.list_rows import SavedList
+    from itb_tui.store.list_rows import ListReads, SavedList
     from itb_tui.store.review_read import PatientReview
     from itb_tui.store.users import User
 
@@ -110,6 +110,15 @@ class WardStore(WardReads, Protocol):
                         purpose: str = "export") -> list[Patient]: ...
 
     def data_version(self) -> int: ...
+
+    def keep_list_rows(self, maker: Callable[[list, dict], list] | None) -> None:
+        """Every write from now on saves the changed patients' list rows (store.py)."""
+        ...
+
+    def list_reads(self, as_of: date, mrns: Sequence[str] | None = None) -> ListReads:
+        """What the ward list derives its rows on `as_of` from, in one snapshot (the
+        patients carry only what assessing on that date needs: store/list_rows.py)."""
+        ...
 
     def save_list_rows(self, key: str, rows: Sequence[tuple[int, int, str]]) -> int: ...
 

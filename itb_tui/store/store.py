@@ -180,6 +180,47 @@ class Store(Access, UserAccounts, Maintenance, LabResults, TaskDeferrals, Handov
             with loader.dbapi_cursor(conn) as (cur, placeholder):
                 return list_rows.read(cur, placeholder, key)
 
+    def keep_list_rows(self, maker: Callable[[list, dict], list] | None) -> None:
+        """From now on every write also saves the ward-list rows of the patients it changed,
+        in the same transaction (issue 17): `maker(patients, reviews)` (the UI's: the store
+        never builds a row, ui/saved_rows.py) returns [(key, [(patient id, row_version,
+        payload)])] for the patients as the write left them. So the next start finds every
+        row current and only re-checks. None stops it. Stores from `for_user` inherit it."""
+        self._row_maker = maker
+
+    # A write about more patients than this (an import of a whole ward) leaves their rows to
+    # the list's next load: deriving them would hold the writer lock for seconds.
+    ROWS_SAVED_PER_WRITE = 200
+
+    def _save_changed_rows(self, conn: Connection, mrns: set[str]) -> None:
+        """The list rows of the patients `mrns` as this write leaves them (after its audit
+        rows, which the "since review" cell counts). A maker that fails saves nothing and
+        never fails the write: a missing row is derived at the next start."""
+        if len(mrns) > self.ROWS_SAVED_PER_WRITE:
+            return
+        from itb_tui.store import review_read
+
+        with loader.dbapi_cursor(conn) as (cur, placeholder):
+            patients = loader.load_dbapi(cur, placeholder, mrns=sorted(mrns))
+            reviews: dict = {}
+            for patient in patients:
+                reviews.update(review_read.read_dbapi(cur, placeholder, patient.mrn))
+            try:
+                made = self._row_maker(patients, reviews)
+            except Exception:  # noqa: BLE001 - a cache: the write itself must stand
+                return
+            for key, rows in made:
+                list_rows.write(cur, placeholder, key, rows)
+
+    def list_reads(self, as_of: date, mrns: Sequence[str] | None = None) -> list_rows.ListReads:
+        """What the ward list derives its rows on `as_of` from, in one snapshot, on the
+        DB-API path (list_rows.read_for_list: each pump carries only the refill the engine
+        uses on `as_of`, so the patients are for assessing on that date only)."""
+        with self._tx() as conn:
+            self._require(conn, "view")
+            with loader.dbapi_cursor(conn) as (cur, placeholder):
+                return list_rows.read_for_list(cur, placeholder, as_of, mrns)
+
     def save_list_rows(self, key: str, rows: Sequence[tuple[int, int, str]]) -> int:
         """Save derived list rows (patient id, row_version, payload) under `key`. Not a
         clinical change: no audit row, no data_version change. SQLite takes the writer lock

@@ -188,6 +188,13 @@ class ItbApp(App):
         self.idle_lock = IdleLock(int(lock_after_s))
         self.last_activity = self._clock()
         self.locked_session: Session | None = None  # set while the lock screen is up
+        # Every write through this store saves the changed patients' list rows for today
+        # and tomorrow in its own transaction (issue 17): the next start only re-checks.
+        keep = getattr(store, "keep_list_rows", None)
+        if keep is not None:
+            from itb_tui.ui.saved_rows import row_maker
+
+            keep(row_maker(rules, today))
         if session is not None:
             self._bind(session)
         self.set_reactive(ItbApp.as_of, today)

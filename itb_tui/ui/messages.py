@@ -51,3 +51,23 @@ class WardLoaded(Message):
         self.as_of = as_of
         self.data_version = data_version
 
+
+
+class NewResults(Message):
+    """MRN -> the newest laboratory report the user has not opened (Store.new_results),
+    read after the ward list's rows were posted (they need the opened Store)."""
+
+    def __init__(self, new_results: dict, data_version: int | None) -> None:
+        super().__init__()
+        self.new_results = new_results
+        self.data_version = data_version
+
+
+class RecordsLoaded(Message):
+    """Every patient with all their records (Store.load_patients), read after the ward
+    list drew the rows derived from `for_patients` (the patients it listed)."""
+
+    def __init__(self, patients: list, for_patients: list) -> None:
+        super().__init__()
+        self.patients = patients
+        self.for_patients = for_patients

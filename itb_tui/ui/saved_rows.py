@@ -7,7 +7,7 @@ list's own load then says why.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from itb_tui.present.saved_rows import SavedRows, list_key, saved_rows_from
 from itb_tui.store.errors import StoreError
@@ -21,3 +21,94 @@ def read_saved_rows(store, rules, as_of: date) -> SavedRows:
     except StoreError:  # PermissionDenied included: the list's own load will say why
         saved = None
     return saved_rows_from(saved, key)
+
+
+def held_saved_rows(store, rules, as_of: date) -> SavedRows:
+    """Which patients have a valid saved row for `as_of`, without decoding any (the rows
+    stay None): what deciding which rows to derive and save needs."""
+    key = list_key(rules, as_of)
+    try:
+        saved = store.saved_list_rows(key)
+    except StoreError:
+        return SavedRows(key)
+    held = {pid: (version, key) for pid, _mrn, version, payload in saved.patients if payload is not None}
+    return SavedRows(key, held, None, saved.wards)
+
+
+def row_maker(rules, today: date):
+    """What a write saves in its own transaction (Store.keep_list_rows, issue 17): the rows
+    of the patients it changed, for `today` and for tomorrow (the next day's first start),
+    each as the list would derive it from those records, or nothing for a row that cannot
+    be saved exactly (present/saved_rows.encode)."""
+    days = [(day, list_key(rules, day)) for day in (today, today + timedelta(days=1))]
+
+    def make(patients: list, reviews: dict) -> list[tuple[str, list[tuple[int, int, str]]]]:
+        # Imported at the first write, not at start (the first frame comes before the engine).
+        from itb_tui.perf import gc_tuning
+        from itb_tui.present.saved_rows import encode
+        from itb_tui.ui.widgets.ward_rows import build_rows
+
+        made = []
+        with gc_tuning.paused():
+            for day, key in days:
+                rows = build_rows(patients, day, rules, reviews)
+                made.append((key, [(patient.id, patient.row_version, payload)
+                                   for patient, row in zip(patients, rows)
+                                   if patient.id is not None and patient.row_version is not None
+                                   and (payload := encode(row)) is not None]))
+        return made
+
+    return make
+
+
+CHILD_TIMEOUT_S = 120.0
+
+
+def rows_from_child(url: str, day: date, mrns: list[str] | None, key: str,
+                    cancelled=lambda: False) -> list[tuple[int, int, str]] | None:
+    """(patient id, row_version, payload) of the rows on `day` derived by a second process
+    (ui/rows_child.py: the other core, so the event loop keeps the interpreter), for a
+    SQLite store file; None when that cannot be used here (another database, the child
+    failed, or it derived under another key than `key`): the caller derives them itself.
+    The child is stopped as soon as `cancelled()` (the app quitting must not wait)."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    if not url.startswith("sqlite:///") or cancelled():
+        return None
+    request = json.dumps({"url": url, "day": day.isoformat(), "mrns": mrns})
+    try:
+        child = subprocess.Popen([sys.executable, "-m", "itb_tui.ui.rows_child"], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    except OSError:
+        return None
+    deadline = time.monotonic() + CHILD_TIMEOUT_S
+    given = request
+    while True:
+        try:
+            out, _ = child.communicate(given, timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            given = None  # sent already; later calls only collect the answer
+            if cancelled() or time.monotonic() > deadline:
+                child.kill()
+                child.communicate()
+                return None
+        except (OSError, ValueError):
+            child.kill()
+            child.wait()
+            return None
+    if cancelled():
+        return None  # the load was cancelled while the child ran: its rows are not wanted
+    try:
+        answer = json.loads(out) if child.returncode == 0 else None
+    except ValueError:
+        return None
+    if not isinstance(answer, dict) or answer.get("key") != key:
+        return None
+    try:
+        return [(int(pid), int(version), str(payload)) for pid, version, payload in answer["rows"]]
+    except (KeyError, TypeError, ValueError):
+        return None

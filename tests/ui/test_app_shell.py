@@ -139,9 +139,9 @@ class _SlowStore:
         self._store = store
         self.release = threading.Event()
 
-    def load_patients(self, ward=None):
+    def list_reads(self, as_of, mrns=None):  # the list's read of the records
         self.release.wait(10)
-        return self._store.load_patients(ward)
+        return self._store.list_reads(as_of, mrns)
 
     def __getattr__(self, name):
         return getattr(self._store, name)
@@ -167,10 +167,10 @@ class _BrokenStore:
         self._store = store
         self.broken = True
 
-    def load_patients(self, ward=None):
+    def list_reads(self, as_of, mrns=None):  # the list's read of the records
         if self.broken:
             raise RuntimeError("database is locked")
-        return self._store.load_patients(ward)
+        return self._store.list_reads(as_of, mrns)
 
     def __getattr__(self, name):
         return getattr(self._store, name)

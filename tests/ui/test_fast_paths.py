@@ -83,8 +83,8 @@ async def test_after_a_save_the_detail_waits_for_the_store_instead_of_the_older_
         assert ward.loaded_patient("OK01") is not None
         store.add_culture("OK01", Culture("blood", TODAY, "positive", "Candida albicans"), actor="other nurse")
         release = threading.Event()
-        real_load = store.load_patients
-        store.load_patients = lambda: release.wait(10) and real_load()
+        real_load = store.list_reads  # the list's read of the records
+        store.list_reads = lambda as_of, mrns=None: release.wait(10) and real_load(as_of, mrns)
         app.notify_data_changed()
         await pilot.pause()
         # The list is reloading (held here): its copy predates the culture, so it is not offered.

@@ -269,13 +269,13 @@ async def test_arrow_keys_work_even_when_the_ward_loads_slowly(tmp_path, monkeyp
     focus; the list must still own the keyboard so Down moves the cursor and Enter shows
     in the footer (this raced in CI once)."""
     store = make_store(tmp_path)
-    real_load = store.load_patients
+    real_load = store.list_reads  # the list's read of the records
 
     def slow_load(*args, **kwargs):
         time.sleep(0.5)
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(store, "load_patients", slow_load)
+    monkeypatch.setattr(store, "list_reads", slow_load)
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -11,6 +11,7 @@ import pytest
 from shell_helpers import SIZE, TODAY, make_store, row_text, row_texts, screen_text, settle, ward_screen
 from shell_helpers import make_app as plain_app
 
+from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.screens.ward import CHECKING_TEXT
 
 
@@ -27,16 +28,16 @@ def make_app(request):
 
 
 class _HeldLoad:
-    """The store, with `load_patients` held until released: the moment between the saved
+    """The store, with `list_reads` held until released: the moment between the saved
     rows being drawn and the records being read."""
 
     def __init__(self, store):
         self._store = store
         self.release = threading.Event()
 
-    def load_patients(self, ward=None):
+    def list_reads(self, as_of, mrns=None):  # the list's read of the records
         assert self.release.wait(10), "test never released the load"
-        return self._store.load_patients(ward)
+        return self._store.list_reads(as_of, mrns)
 
     def __getattr__(self, name):
         return getattr(self._store, name)
@@ -77,11 +78,13 @@ async def test_the_second_start_shows_the_saved_rows_at_once_then_the_derived_on
 
 
 async def test_a_patient_changed_since_is_never_shown_from_a_saved_row(tmp_path, make_app):
-    """Another terminal moved a patient to another bed after the rows were saved: the
-    list waits for the records rather than show any saved row."""
+    """A program that does not keep the rows (an older itb-tui, a script) moved a patient
+    to another bed after the rows were saved: the list waits for the records rather than
+    show any saved row."""
     store = make_store(tmp_path)
     await _first_start(store)
     mrn = store.load_patients()[0].mrn
+    store.keep_list_rows(None)  # the app registered its row maker on this store object
     store.save_patient(replace(store.get_patient(mrn), bed="99Z"), "other terminal")
     held = _HeldLoad(store)
     app = make_app(held)
@@ -94,16 +97,72 @@ async def test_a_patient_changed_since_is_never_shown_from_a_saved_row(tmp_path,
 
 
 async def test_saved_rows_are_not_used_on_another_day(tmp_path, make_app):
+    """The first start saves today's rows and tomorrow's: two days later neither is used
+    (their countdowns are not that day's)."""
     store = make_store(tmp_path)
     await _first_start(store)
     held = _HeldLoad(store)
-    app = make_app(held, today=TODAY.replace(day=26))
+    app = make_app(held, today=TODAY.replace(day=27))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
-        assert not ward_screen(app).loaded  # yesterday's countdowns are not today's
+        assert not ward_screen(app).loaded
         held.release.set()
         await settle(pilot)
         assert ward_screen(app).checked
+
+
+@pytest.mark.parametrize("where", ["second process", "load worker"])
+async def test_the_next_days_first_start_draws_the_rows_saved_the_day_before(tmp_path, make_app, where,
+                                                                            monkeypatch):
+    """Once today's list is checked, tomorrow's rows are derived and saved in the
+    background (issue 17; in a second process for a SQLite file, else in the load
+    worker): the next day's first start draws them at once, says it is checking them,
+    and ends on exactly the rows derived from the records that day."""
+    if where == "load worker":
+        monkeypatch.setattr("itb_tui.ui.screens.ward.rows_from_child", lambda *a: None)
+    else:  # the demo ward is small: the list would derive its rows itself
+        monkeypatch.setattr("itb_tui.ui.screens.ward.CHILD_MIN_ROWS", 0)
+    store = make_store(tmp_path)
+    await _first_start(store)
+    tomorrow = TODAY.replace(day=26)
+    expected = await _first_start_on(store, tomorrow)
+    held = _HeldLoad(store)
+    app = make_app(held, today=tomorrow)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_loaded(pilot)
+        await pilot.pause()
+        assert CHECKING_TEXT in screen_text(app) and not ward_screen(app).checked
+        assert row_texts(app) == expected
+        held.release.set()
+        await settle(pilot)
+        assert ward_screen(app).checked and CHECKING_TEXT not in screen_text(app)
+        assert row_texts(app) == expected
+        assert not any("no longer matched" in n.message for n in app._notifications)
+
+
+async def _first_start_on(store, day) -> list[str]:
+    """What the list derives from the records on `day` (no saved row drawn first)."""
+    app = plain_app(_NoSavedRows(store), today=day)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert ward_screen(app).checked
+        return row_texts(app)
+
+
+class _NoSavedRows(_HeldLoad):
+    """The store with no saved rows to offer and none kept (a plain derivation)."""
+
+    def __init__(self, store):
+        super().__init__(store)
+        self.release.set()
+
+    def saved_list_rows(self, key):
+        from itb_tui.store.errors import StoreError
+
+        raise StoreError("no saved rows in this test")
+
+    def save_list_rows(self, key, rows):
+        return 0
 
 
 async def test_an_altered_saved_row_is_replaced_by_the_records_and_reported(tmp_path, make_app):
@@ -154,7 +213,7 @@ async def test_a_save_on_the_list_is_kept_for_the_next_start(tmp_path, make_app)
 
 
 class _FailingLoad(_HeldLoad):
-    def load_patients(self, ward=None):
+    def list_reads(self, as_of, mrns=None):
         raise RuntimeError("database is locked")
 
 
@@ -190,3 +249,29 @@ async def test_read_before_the_first_frame_the_list_never_shows_loading(tmp_path
         held.release.set()
         await settle(pilot)
         assert ward_screen(app).checked and row_texts(app) == derived
+
+
+async def test_a_write_saves_the_changed_row_so_the_next_start_only_rechecks(tmp_path, make_app):
+    """A save through the app saves that patient's list rows (today's and tomorrow's) in
+    its own transaction (issue 17): the next start draws at once, the new bed included,
+    marked "checking" until the records are read, and ends on the same rows."""
+    store = make_store(tmp_path)
+    app = plain_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        mrn = store.load_patients()[0].mrn
+        app.store.save_patient(replace(app.store.get_patient(mrn), bed="99Z"), "nurse")
+    saved = store.saved_list_rows(list_key(app.rules, TODAY))
+    assert saved.complete  # the changed patient's row is already there, no load needed
+    expected = await _first_start_on(store, TODAY)
+    held = _HeldLoad(store)
+    app = make_app(held)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_loaded(pilot)
+        await pilot.pause()
+        assert "99Z" in row_text(app, mrn)
+        assert CHECKING_TEXT in screen_text(app) and not ward_screen(app).checked
+        held.release.set()
+        await settle(pilot)
+        assert ward_screen(app).checked and row_texts(app) == expected
+        assert not any("no longer matched" in n.message for n in app._notifications)

@@ -115,14 +115,14 @@ async def test_a_burst_while_the_list_is_still_loading_opens_the_typed_patient(t
     match once the list has loaded (it would otherwise open nobody, or the first row)."""
     install_detail_stand_in(monkeypatch)
     store = make_store(tmp_path)
-    real_load = store.load_patients
+    real_load = store.list_reads  # the list's read of the records
     release = threading.Event()
 
     def slow_load(*args, **kwargs):
         release.wait(5)
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(store, "load_patients", slow_load)
+    monkeypatch.setattr(store, "list_reads", slow_load)
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -141,7 +141,7 @@ async def test_keys_while_the_load_holds_the_interpreter_still_reach_the_filter(
     together: the same burst must still open the patient typed."""
     install_detail_stand_in(monkeypatch)
     store = make_store(tmp_path)
-    real_load = store.load_patients
+    real_load = store.list_reads  # the list's read of the records
 
     def busy_load(*args, **kwargs):
         end = time.monotonic() + 0.4
@@ -149,7 +149,7 @@ async def test_keys_while_the_load_holds_the_interpreter_still_reach_the_filter(
             sum(range(1000))
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(store, "load_patients", busy_load)
+    monkeypatch.setattr(store, "list_reads", busy_load)
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"D1020", "enter")

@@ -9,7 +9,7 @@ the clinic may be large); the screen only swaps in finished rows.
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,10 +24,11 @@ from itb_tui.ui import format as fmt
 from itb_tui.ui.filter_match import filter_target
 from itb_tui.ui.role_gate import WARD_PERMISSIONS, refusal, unavailable_label
 from itb_tui.store.errors import StoreError
-from itb_tui.ui.messages import DataChanged, WardLoaded
+from itb_tui.ui.messages import DataChanged, NewResults, RecordsLoaded, WardLoaded
 from itb_tui.ui.widgets.ward_rows import (
     SORT_TITLES,
     RowCache,
+    build_rows,
     RowFilter,
     WardRow,
     next_sort_order,
@@ -35,7 +36,7 @@ from itb_tui.ui.widgets.ward_rows import (
 )
 from itb_tui.ui.widgets.key_footer import KeyFooter
 from itb_tui.present.saved_rows import SavedRows, differing_mrns, rows_to_save
-from itb_tui.ui.saved_rows import read_saved_rows
+from itb_tui.ui.saved_rows import held_saved_rows, read_saved_rows, rows_from_child
 from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.widgets.ward_table import WardTable
 from itb_tui.present.changes import CHANGED_FILTER_TEXT
@@ -49,6 +50,9 @@ CHECKING_TEXT = "⟳ saved list: checking against the records…"
 # ... and when the records cannot be read (the load retries): say the rows are unchecked.
 UNCHECKED_TEXT = "⚠ saved list, NOT checked: the records cannot be read (retrying)"
 SAVED_FRAME_WAIT_S = 1.0
+# Tomorrow's rows of at least this many patients are derived in a second process
+# (ui/rows_child.py); fewer are derived in the load worker (a few ms at 30 patients).
+CHILD_MIN_ROWS = 500
 
 
 class WardScreen(Screen):
@@ -92,6 +96,10 @@ class WardScreen(Screen):
         self._shown_saved: list[WardRow] | None = None  # saved rows on screen, not yet compared
         self.all_rows: list[WardRow] = []
         self.patients: list | None = None
+        # The date the loaded patients were read for (Store.list_reads: each pump with only
+        # the refill the engine uses on that date): they are NOT the record, so they are
+        # assessed on that date only and never handed to the detail screen.
+        self._patients_for: date | None = None
         self.wards: list[str] = []
         self.filter_text = ""
         self.blocked_only = False
@@ -109,12 +117,16 @@ class WardScreen(Screen):
         # False while the list shows saved rows that the running load has not yet
         # re-derived from the records (the summary line says "checking…").
         self.checked = False
+        self.opened_on_saved_rows = False  # the list was first drawn from saved rows
         self._saved_drawn = threading.Event()  # the saved rows' first frame is out
         self._saved_drawn.set()
         self._sorted_cache: tuple[str, list[WardRow]] | None = None
         self._reload_pending = True
         self._last_error: str | None = None
         self._patients_by_mrn: dict[str, object] | None = None
+        # MRN -> the patient with every record, read after the rows were shown and only
+        # where unchanged since (the detail screen's first frame: `loaded_patient`).
+        self._records_by_mrn: dict[str, object] | None = None
         self._row_filter = RowFilter()
         self._row_cache = RowCache()  # used by the load worker only
         self._counts_cache: tuple[tuple[list, str | None], tuple[int, int, int]] | None = None
@@ -148,7 +160,7 @@ class WardScreen(Screen):
 
     def refresh_ward(self, *, reload: bool) -> None:
         """Recompute the rows for the app's "as of" date; `reload` re-reads the store."""
-        if reload or self.patients is None:
+        if reload or self.patients is None or self._patients_for != self.app.as_of:
             self._reload_pending = True
         first = not self.loaded and self.patients is None
         self._compute(self.app.as_of, self._reload_pending, self.patients, first, self.reviews)
@@ -173,23 +185,45 @@ class WardScreen(Screen):
             # What the last load froze (see on_ward_loaded) goes back to the collector,
             # and one full pass now, off the event loop, frees the cycles left since.
             gc_tuning.thaw_and_collect()
-            # Read the version first: a write during the load makes the next poll reload.
-            version = app.store.data_version()
-            patients = app.store.load_patients()
-            wards = app.store.wards()
-            reviews = app.store.patient_reviews()
-            new_results = app.store.new_results()
-        rows = self._row_cache.build(patients or [], as_of, app.rules, reviews)
+            # One snapshot on the DB-API path (as `status --json` reads), each pump with
+            # only the refill the engine uses on `as_of` (issue 17: a third of the load,
+            # half the assessment); its version is read first, so a write during the load
+            # makes the next poll reload.
+            reads = app.store.list_reads(as_of)
+            version, patients, wards, reviews = reads.version, reads.patients, reads.wards, reads.reviews
+        # Rows hold no cycles: the collector's passes over the ~300,000 records while
+        # 10,000 rows are built found nothing and cost a third of the build (issue 17).
+        with gc_tuning.paused():
+            rows = self._row_cache.build(patients or [], as_of, app.rules, reviews)
         if worker.is_cancelled:
             return
         self.post_message(WardLoaded(rows, patients if reload else None, wards, as_of, version,
                                      reviews=reviews if reload else None, new_results=new_results))
+        if reload:
+            # Per user, and a read of the opened Store (SQLAlchemy: ~0.6 s to import on a
+            # first start): after the rows are out, the "new result" marks follow.
+            try:
+                self.post_message(NewResults(app.store.new_results(), version))
+            except StoreError:
+                pass  # the marks of the last load stay; the next load asks again
         if key is not None:
             shown, self._shown_saved = self._shown_saved, None
             if shown is not None:
                 self._report_differences(shown, rows)
+                shown = None
+            if self._saved is not None:
+                self._saved.rows = None  # checked and replaced: 10,000 rows less to hold
             if reload and self._saved is not None:
                 self._save_rows(patients or [], rows)
+        if reload and patients and not worker.is_cancelled:
+            # The list's patients carry only what assessing on `as_of` needs; the detail's
+            # first frame wants the whole record: read it now the list is drawn.
+            try:
+                self.post_message(RecordsLoaded(app.store.load_patients(), patients))
+            except StoreError:
+                pass  # the detail reads its patient itself
+        if reload and key is not None and patients and not worker.is_cancelled:
+            self._save_tomorrow(worker, as_of, patients)
 
     # Saved rows (present/saved_rows.py, hazard H35): the first load of the day's list draws
     # the rows the store saved when they were last derived (read by the app before its
@@ -225,6 +259,38 @@ class WardScreen(Screen):
         for patient_id, version, _payload in fresh:
             saved.held[patient_id] = (version, saved.key)
 
+    def _save_tomorrow(self, worker, today: date, patients: list) -> None:
+        """Derive and save tomorrow's rows where the store does not hold them yet, once
+        today's list is checked (issue 17): the next day's first start then draws at once
+        (still marked "checking" until it has re-derived them, H35). Only the patients
+        without a valid row for tomorrow are read and assessed, so later starts of the
+        day and the reload after a write cost little. A failure costs only that start."""
+        app = self.app
+        tomorrow = today + timedelta(days=1)
+        try:
+            saved = held_saved_rows(app.store, app.rules, tomorrow)
+            missing = [patient.mrn for patient in patients
+                       if saved.held.get(patient.id) != (patient.row_version, saved.key)]
+            if not missing or worker.is_cancelled:
+                return
+            wanted = None if 2 * len(missing) > len(patients) else missing
+            fresh = None
+            if len(missing) >= CHILD_MIN_ROWS:  # below, the child's start costs more than it saves
+                fresh = rows_from_child(app.store.url, tomorrow, wanted, saved.key, lambda: worker.is_cancelled)
+            if fresh is None:  # not a SQLite file, or the child failed: derive them here
+                reads = app.store.list_reads(tomorrow, wanted)
+                if worker.is_cancelled:
+                    return
+                with gc_tuning.paused():
+                    rows = build_rows(reads.patients, tomorrow, app.rules, reads.reviews)
+                fresh = rows_to_save(saved, reads.patients, rows)
+            else:
+                fresh = [row for row in fresh if saved.held.get(row[0]) != (row[1], saved.key)]
+            if fresh and not worker.is_cancelled:
+                app.store.save_list_rows(saved.key, fresh)
+        except StoreError:  # PermissionDenied included
+            return  # tomorrow's first start derives its rows itself
+
     def on_ward_loaded(self, message: WardLoaded) -> None:
         if message.saved:
             self.call_after_refresh(self._saved_drawn.set)
@@ -233,9 +299,12 @@ class WardScreen(Screen):
             return  # else the derived rows (or another date) got here first
         if message.patients is not None:
             self.patients = message.patients
+            self._patients_for = message.as_of
             self._patients_by_mrn = None
+            self._records_by_mrn = None
             self.reviews = message.reviews or {}
-            self.new_results = message.new_results or {}
+            if message.new_results is not None:  # else they follow (NewResults)
+                self.new_results = message.new_results
             self.wards = list(message.wards or [])
             self._reload_pending = False
             if self.ward is not None and self.ward not in self.wards:
@@ -254,7 +323,18 @@ class WardScreen(Screen):
             # unfreezes when it exits, so nothing stays frozen for good.
             gc_tuning.freeze_survivors()
 
+    def on_new_results(self, message: NewResults) -> None:
+        """The "✉ new result" marks of the load just shown (Store.new_results)."""
+        if message.new_results == self.new_results:
+            return
+        self.new_results = message.new_results
+        if self.loaded:
+            self.all_rows = mark_new_results(self._plain_rows, self._unseen())
+            self._sorted_cache = None
+            self.apply_view()
+
     def _show_saved(self, rows: list[WardRow], wards: list[str] | None) -> None:
+        self.opened_on_saved_rows = True  # the bench reports it (bench/children/tui_start.py)
         self.wards = list(wards or [])
         self._set_rows(rows, checked=False)
 
@@ -276,6 +356,36 @@ class WardScreen(Screen):
         """The patient `mrn` as this list loaded it, for the detail screen's first frame;
         None while a reload is due or running (after a save the list's copy is older than
         the store, and the detail must not flash the old state), or when not listed."""
+        if self._reload_pending or self._records_by_mrn is None:
+            return None
+        return self._records_by_mrn.get(mrn)
+
+    def on_records_loaded(self, message: RecordsLoaded) -> None:
+        """Every patient with all their records (read after the rows): kept for the detail
+        where they are the very patients the list loaded (same id and row_version)."""
+        if self.patients is None or message.for_patients is not self.patients:
+            return  # a newer load replaced the list since
+        listed = {patient.mrn: (patient.id, patient.row_version) for patient in self.patients}
+        self._records_by_mrn = {patient.mrn: patient for patient in message.patients
+                                if listed.get(patient.mrn) == (patient.id, patient.row_version)}
+        if len(self._records_by_mrn) == len(listed) == len(message.patients):
+            # The very patients listed, whole: they serve every date (no reload for a date
+            # move) and the per-date read goes (memory: issue 17 keeps peak < 300 MB).
+            self.patients = message.patients
+            self._patients_for = None
+            self._patients_by_mrn = None
+        # As on_ward_loaded: what lives until the next load leaves the collector's sight
+        # (its full passes over ~300,000 records stalled keystrokes for 250-300 ms).
+        gc_tuning.freeze_survivors()
+
+    def loaded_for_today(self, mrn: str):
+        """The patient `mrn` as this list loaded it for assessing today (the review's
+        summary: today's assessment and current pump); None as `loaded_patient`."""
+        if self._patients_for not in (None, self.app.today):
+            return self.loaded_patient(mrn)  # the whole record, once read
+        return self._loaded(mrn)
+
+    def _loaded(self, mrn: str):
         if self._reload_pending or self.patients is None:
             return None
         if self._patients_by_mrn is None:
@@ -474,7 +584,7 @@ class WardScreen(Screen):
         if selected is None:
             self.notify("No patient selected.", severity="warning", timeout=3)
             return
-        review_patient(self, self.loaded_patient(selected.mrn))
+        review_patient(self, self.loaded_for_today(selected.mrn))
 
     def action_cycle_ward(self) -> None:
         """All wards -> first ward -> ... -> last ward -> all wards."""
