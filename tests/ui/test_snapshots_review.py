@@ -33,13 +33,15 @@ AT = datetime(2026, 11, 25, 8, 30, tzinfo=timezone.utc)
 
 
 def _lab_feed(store, text: str) -> None:
+    """Feed the lab's no-growth report for PEND01's ward-entered pending blood culture of the
+    same day: it resolves that culture ("updated", docs/lab-results.md), not a second one."""
     from itb_tui.cli.lab_feed import store_message
     from itb_tui.formats.hl7 import read, split_messages
     from itb_tui.formats.hl7.codes import load
 
     table = load()
     for raw in split_messages(text).messages:
-        assert store_message(store, read(raw, table), "feed.hl7", raw.index, "lab feed")["outcome"] == "imported"
+        assert store_message(store, read(raw, table), "feed.hl7", raw.index, "lab feed")["outcome"] == "updated"
 
 
 @pytest.fixture
