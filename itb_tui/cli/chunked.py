@@ -17,7 +17,7 @@ streamed to a file per share and copied out in share order; any other (the HTML 
 sheet, in urgency order) has its pieces sorted by key and merged. The FHIR Bundle plugs
 in so (`fhir_format`); the XLSX and ward-json exports can plug in the same way.
 
-Consistency (docs/hazard-log.md, H-s6-pool-1): every share reads its patients whole in
+Consistency (docs/hazard-log.md, H85): every share reads its patients whole in
 one transaction, and reads the audit head there; when the shares saw different heads (a
 write committed between their reads) the report is done again in one transaction, so a
 report never mixes two states of the store. When a child fails, its share is done here
@@ -348,7 +348,7 @@ def fhir_format(as_of: date, rules, generated_at, options: dict) -> ChunkFormat:
         yield b"\n]}\n"
 
     # the trail's facts and the lab statuses read by each share in its own transaction,
-    # so the head check (H-s6-pool-1) covers them as it covers the records
+    # so the head check (H85) covers them as it covers the records
     return ChunkFormat(pieces=pieces, document=document, sep=",\n", share_reads=read_trail_facts)
 
 

@@ -1,4 +1,4 @@
-"""Which ward-entered pending culture a laboratory report answers (hazard H-s6-labfeed-1).
+"""Which ward-entered pending culture a laboratory report answers (hazard H86).
 
 A nurse records a culture when it is drawn ("pending", no accession: the ward does not
 know the lab's number). The lab's report of it later arrives with an accession the store

@@ -327,7 +327,7 @@ class ReadSnapshot:
     def audit_head(self) -> int:
         """The newest audit entry's id (0 for none). Every write to the store adds one in
         its own transaction, so two transactions that see the same head see the same
-        committed rows (docs/hazard-log.md, H-s6-pool-1)."""
+        committed rows (docs/hazard-log.md, H85)."""
         self._cur.execute("SELECT max(id) FROM audit")
         return int(self._cur.fetchone()[0] or 0)
 

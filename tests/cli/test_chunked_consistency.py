@@ -1,4 +1,4 @@
-"""A chunked report shows ONE state of the store (docs/hazard-log.md, H-s6-pool-1): when
+"""A chunked report shows ONE state of the store (docs/hazard-log.md, H85): when
 the shares' transactions saw different audit heads (a write committed between their
 reads), the report is done again in one transaction; a child that fails is redone here.
 Either way the user gets the whole report, the one-piece bytes."""

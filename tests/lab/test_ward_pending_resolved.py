@@ -1,5 +1,5 @@
 """A laboratory report resolves the pending culture a nurse entered on the ward
-(hazard H-s6-labfeed-1, store/lab_pending.py): same patient, same specimen, same drawn
+(hazard H86, store/lab_pending.py): same patient, same specimen, same drawn
 date, exactly one such pending culture with no laboratory report linked. Otherwise both
 are kept (and a person is told when more than one could be it). HL7 and FHIR alike.
 
