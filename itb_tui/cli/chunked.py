@@ -352,7 +352,36 @@ def fhir_format(as_of: date, rules, generated_at, options: dict) -> ChunkFormat:
     return ChunkFormat(pieces=pieces, document=document, sep=",\n", share_reads=read_trail_facts)
 
 
-EXPORT_FORMATS = ("csv", "html", "fhir")
+def xlsx_format(as_of: date, rules, generated_at) -> ChunkFormat:
+    """The XLSX workbook (exports/xlsx_export.py): rows in MRN order, each chunk's rendered
+    unnumbered (`xlsx_cells.ward_rows(pairs, None)`: the rows above it are not known in
+    its share) and numbered once joined (`number_rows`), inside `xlsx_export.workbook`:
+    byte for byte `render`."""
+    from itb_tui.exports import ExportError, xlsx_cells, xlsx_export
+
+    def pieces(pairs, _chunk: Chunk):
+        if not pairs:
+            return []
+        try:
+            return [(None, xlsx_cells.ward_rows(pairs, None))]
+        except xlsx_cells.CellError:  # name the patient: its row number is not known here
+            for pair in pairs:
+                try:
+                    xlsx_cells.ward_rows([pair], None)
+                except xlsx_cells.CellError as exc:
+                    where = f"the row of MRN {pair[0].mrn}"
+                    raise ExportError(f"cannot write the workbook: "
+                                      f"{str(exc).replace('row ' + xlsx_cells.ROW_MARK, where)}") from None
+            raise
+
+    def document(body, total, _tally):
+        rows = xlsx_cells.number_rows(b"".join(body), 2)
+        yield xlsx_export.workbook(rows, total, as_of=as_of, rules=rules, generated_at=generated_at)
+
+    return ChunkFormat(pieces=pieces, document=document)
+
+
+EXPORT_FORMATS = ("csv", "html", "fhir", "xlsx")
 
 
 def export(args, store, as_of: date, rules, generated_at) -> "tuple[Path | None, int] | None":
@@ -378,6 +407,11 @@ def export(args, store, as_of: date, rules, generated_at) -> "tuple[Path | None,
     whole_history = False
     if args.format == "csv":
         fmt = csv_format(as_of, for_file=target is not None)
+        prepared = None
+    elif args.format == "xlsx":
+        if target is None:  # the one-piece path's error: a workbook needs a file
+            return None
+        fmt = xlsx_format(as_of, rules, generated_at)
         prepared = None
     elif args.format == "fhir":
         options: dict = {"bundle": args.bundle}

@@ -111,9 +111,18 @@ def header_row() -> str:
                                    for i, c in enumerate(COLUMNS)) + "</row>"
 
 
-def ward_rows(pairs, first_row: int) -> str:
+# The row number of a row rendered unnumbered (`ward_rows(pairs, None)`): a character no
+# cell can hold (text_xml refuses it), replaced by the number when the rows are joined
+# (`number_rows`).
+ROW_MARK = "\x00"
+_ROW_START = b'<row r="' + ROW_MARK.encode("ascii")
+
+
+def ward_rows(pairs, first_row: int | None) -> str:
     """The `<row>` elements of `pairs`, the first numbered `first_row` (a pure function of
-    its arguments: the chunks of a ward can be rendered apart and joined in order).
+    its arguments: the chunks of a ward can be rendered apart and joined in order). With
+    `first_row` None every row number is ROW_MARK, for `number_rows` to fill in once the
+    chunks are joined (a chunk rendered before the number of rows above it is known).
 
     Raises CellError for a value no worksheet can hold."""
     out: list[str] = []
@@ -121,7 +130,9 @@ def ward_rows(pairs, first_row: int) -> str:
     date_index = _DATE_INDEX
     refill_toned = _REFILL_TONED
     letters = LETTERS
-    for r, (patient, assessment) in enumerate(pairs, start=first_row):
+    numbered = enumerate(pairs, start=first_row) if first_row is not None else \
+        ((ROW_MARK, pair) for pair in pairs)
+    for r, (patient, assessment) in numbered:
         values = row_values(patient, assessment)
         styles = {}
         if status_index:
@@ -147,3 +158,16 @@ def ward_rows(pairs, first_row: int) -> str:
         cells.append("</row>")
         out.append("".join(cells))
     return "".join(out)
+
+
+def number_rows(rows: bytes, first_row: int) -> list[bytes]:
+    """`rows` (UTF-8 `ward_rows(..., None)` output, joined) with every ROW_MARK replaced
+    by its row's number, the first row numbered `first_row`: the bytes `ward_rows(pairs,
+    first_row)` would have written."""
+    parts = rows.split(_ROW_START)
+    out = [parts[0]] if parts[0] else []
+    mark = ROW_MARK.encode("ascii")
+    for r, part in enumerate(parts[1:], start=first_row):
+        num = str(r).encode("ascii")
+        out.append(b'<row r="' + num + part.replace(mark, num))
+    return out

@@ -88,10 +88,21 @@ def render(pairs, *, as_of: date, rules, generated_at: datetime, for_file: bool 
     """The workbook as bytes (written to disk by the caller, atomically).
 
     Raises ExportError (one line) when a value cannot be stored in a worksheet."""
+    pairs = list(pairs)
+    rows = (ward_rows(pairs[start:start + CHUNK], start + 2).encode("utf-8")
+            for start in range(0, len(pairs), CHUNK))
+    return workbook(rows, len(pairs), as_of=as_of, rules=rules, generated_at=generated_at)
+
+
+def workbook(rows, count: int, *, as_of: date, rules, generated_at: datetime) -> bytes:
+    """The workbook around the ward sheet's `rows` (UTF-8 `<row>` elements numbered from
+    2, as blocks, in order; `count` of them): `render`'s bytes, whoever rendered the rows
+    (cli/chunked.py renders them chunk by chunk on both cores).
+
+    Raises ExportError (one line) when a value cannot be stored in a worksheet."""
     from itb_tui.exports import ExportError
 
-    pairs = list(pairs)
-    last_row = max(1, len(pairs) + 1)
+    last_row = max(1, count + 1)
     last_col = LETTERS[len(COLUMNS) - 1]
     filter_ref = f"A1:{last_col}{last_row}"
     header_text = f"ITB pump ward list, as of {as_of.isoformat()}"
@@ -110,8 +121,8 @@ def render(pairs, *, as_of: date, rules, generated_at: datetime, for_file: bool 
             with zf.open(_member("xl/worksheets/sheet1.xml", generated_at), "w") as sheet:
                 sheet.write(parts.ward_sheet_head(filter_ref, [c.width for c in COLUMNS]).encode("utf-8"))
                 sheet.write(header_row().encode("utf-8"))
-                for start in range(0, len(pairs), CHUNK):
-                    sheet.write(ward_rows(pairs[start:start + CHUNK], start + 2).encode("utf-8"))
+                for block in rows:
+                    sheet.write(block)
                 sheet.write(parts.ward_sheet_tail(filter_ref, header_text).encode("utf-8"))
             put("xl/worksheets/sheet2.xml",
                 parts.rules_sheet_xml(f"A1:{column_letter(len(RULE_HEADERS))}{rules_last}",
