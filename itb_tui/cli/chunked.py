@@ -38,6 +38,7 @@ CHUNK = 2000  # patients per chunk: ~20 MB of records and their assessments at a
 CHUNK_ENV = "ITB_TUI_CHUNK"
 SPLIT = 100  # patients per step when the ward is cut into shares
 BLOCK = 1 << 20  # bytes per read when a share's file is copied out
+FHIR_PIECE = 100  # patients per FHIR piece written (~3 MB of entries), as render_chunks
 
 
 class Chunk:
@@ -56,14 +57,15 @@ class ChunkFormat:
     """One output format, rendered chunk by chunk.
 
     `pieces(pairs, chunk)`: the rendered text of each pair, as (sort key, text), in the
-    chunk's order (MRN order). `in_mrn_order`: the document lists them in MRN order
-    (keys unused, the texts streamed as they come, joined by `sep`); otherwise they are
-    put in key order over the whole ward. `tally(pairs, chunk)`: counts the document
-    states (added up over chunks). `document(body, total, tally)`: the bytes of the whole
-    document around `body` (the joined pieces, UTF-8 bytes, in order)."""
+    chunk's order (MRN order); any iterable (a generator's are written as they come).
+    `in_mrn_order`: the document lists them in MRN order (keys unused, the texts
+    streamed as they come, joined by `sep`); otherwise they are put in key order over the
+    whole ward. `tally(pairs, chunk)`: counts the document states (added up over chunks).
+    `document(body, total, tally)`: the bytes of the whole document around `body` (the
+    joined pieces, UTF-8 bytes, in order)."""
     __slots__ = ("pieces", "document", "in_mrn_order", "sep", "needs_lab_reports", "tally", "share_reads")
 
-    def __init__(self, pieces: Callable[[list, Chunk], list[tuple[Any, str]]],
+    def __init__(self, pieces: Callable[[list, Chunk], Iterable[tuple[Any, str]]],
                  document: Callable[[Iterator[bytes], int, dict], Iterable[bytes]], *,
                  in_mrn_order: bool = True, sep: str = "", needs_lab_reports: bool = False,
                  tally: Callable[[list, Chunk], dict] | None = None,
@@ -210,9 +212,12 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
                     tally[key] = tally.get(key, 0) + n
             pieces = fmt.pieces(pairs, chunk)
             if fmt.in_mrn_order:
-                if pieces:
-                    text = fmt.sep.join(t for _, t in pieces).encode("utf-8")
-                    out.write(sep + text if wrote else text)
+                # piece by piece, never the chunk's text joined (a FHIR chunk's is ~66 MB:
+                # the pieces, the joined text and its bytes were held at once)
+                for _, text in pieces:
+                    if wrote:
+                        out.write(sep)
+                    out.write(text.encode("utf-8"))
                     wrote = True
             else:  # encoded here, in the share's process: the parent only merges bytes
                 keyed.extend([(key, text.encode("utf-8")) for key, text in pieces])
@@ -333,9 +338,18 @@ def fhir_format(as_of: date, rules, generated_at, options: dict) -> ChunkFormat:
         if not pairs:
             return []
         chunk_options = {**options, **options_for([p for p, _ in pairs], chunk.prepared, options["bundle"])}
-        texts = write.render_entries(pairs, as_of=as_of, rules=rules, ctx=write.export_context(**chunk_options),
-                                     transaction=transaction)
-        return [(None, ",\n".join(texts))] if texts else []
+        ctx = write.export_context(**chunk_options)
+        return _fhir_pieces(pairs, ctx)
+
+    def _fhir_pieces(pairs, ctx):
+        # a piece per FHIR_PIECE patients, made as the share writes them: the chunk's
+        # whole text (~66 MB at 2,000 patients) was held three times at once (the entry
+        # texts, joined, encoded): 344 MB peak at 10,000 patients, 101 MB so
+        for at in range(0, len(pairs), FHIR_PIECE):
+            texts = write.render_entries(pairs[at:at + FHIR_PIECE], as_of=as_of, rules=rules, ctx=ctx,
+                                         transaction=transaction)
+            if texts:
+                yield None, ",\n".join(texts)
 
     def document(body, total, _tally):
         if not total:
