@@ -203,8 +203,11 @@ def _run_share(plan: Plan, mrn_range, out: IO[bytes]) -> ShareValue:
         for chunk_range in snap.mrn_chunks(ward=plan.ward, mrn_range=mrn_range, size=_chunk_size()):
             patients = (snap.load_whole(chunk_range, ward=plan.ward) if plan.whole_history
                         else snap.load_assessing(chunk_range, plan.as_of, ward=plan.ward))
-            pairs = report.filter_pairs(report.assess_all(patients, plan.as_of, plan.rules),
-                                        plan.only, plan.rules)
+            if plan.only is None and not getattr(fmt, "assesses", True):  # the records alone
+                pairs = [(p, None) for p in patients]
+            else:
+                pairs = report.filter_pairs(report.assess_all(patients, plan.as_of, plan.rules),
+                                            plan.only, plan.rules)
             del patients
             chunk = Chunk(plan.as_of, plan.rules, labs, prepared)
             if fmt.tally is not None:
@@ -395,6 +398,65 @@ def xlsx_format(as_of: date, rules, generated_at) -> ChunkFormat:
     return ChunkFormat(pieces=pieces, document=document)
 
 
+
+def ward_json_format() -> ChunkFormat:
+    """The ward file (wardfile/dump.py `dumps_ward_chunks`): patients in MRN order, each
+    chunk's text by the pure `dump_text.patients_text`, joined by PATIENT_SEPARATOR inside
+    the file's head and tail: byte for byte the one-piece export."""
+    from itb_tui.wardfile.dump import FORMAT
+    from itb_tui.wardfile.dump_text import PATIENT_SEPARATOR, patients_text
+    from itb_tui.wardfile.json_text import _quote
+
+    head = b'{\n  "format": ' + _quote(FORMAT).encode("utf-8") + b',\n  "patients": '
+
+    def document(body, total, _tally):
+        if not total:
+            for _ in body:  # nothing in it; read to the end so each share's file is closed
+                pass
+            yield head + b"[]\n}\n"
+            return
+        yield head + b"[\n    "
+        yield from body
+        yield b"\n  ]\n}\n"
+
+    return _RecordsFormat(
+        pieces=lambda pairs, _chunk: [(None, patients_text([p for p, _ in pairs]))] if pairs else [],
+        document=document, sep=PATIENT_SEPARATOR)
+
+
+class _RecordsFormat(ChunkFormat):
+    """A format that writes the records themselves: without --only a share does not
+    assess them (as cmd_export's one-piece ward-json; its pairs are (patient, None))."""
+    __slots__ = ()
+    assesses = False
+
+
+def _ward_json_export(args, store, as_of: date, rules) -> "tuple[Path | None, int] | None":
+    """`export --format ward-json` of a big ward in chunks on both cores, written as
+    cmd_export's one-piece path writes it (write_file_atomic, its messages; bytes to
+    stdout), or None when the one-piece path is the one to take."""
+    if args.mrn:
+        return None
+    patients = store.patient_count() if _is_reader(store) else 0
+    if not worth_chunking(store, patients):
+        return None
+    import sys
+    from pathlib import Path
+
+    from itb_tui.cli.common import write_file_atomic
+
+    plan = Plan(store._url, as_of, rules, ward_json_format(), ward=args.ward, only=args.only,
+                whole_history=True)
+    document, total = render(plan, store, patients)
+    if not args.output:
+        sys.stdout.flush()
+        for block in document:
+            sys.stdout.buffer.write(block)
+        sys.stdout.buffer.flush()
+        return None, total
+    return Path(write_file_atomic(args.output, document)), total
+
+
 EXPORT_FORMATS = ("csv", "html", "fhir", "xlsx")
 
 
@@ -403,6 +465,8 @@ def export(args, store, as_of: date, rules, generated_at) -> "tuple[Path | None,
     (None: stdout) and the number of patients, or None when the one-piece path is the one
     to take. Written as `exports.write_export` writes (the same checks, messages, atomic
     file)."""
+    if args.format == "ward-json":
+        return _ward_json_export(args, store, as_of, rules)
     if args.format not in EXPORT_FORMATS or args.mrn:
         return None
     patients = store.patient_count() if _is_reader(store) else 0

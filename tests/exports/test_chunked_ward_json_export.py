@@ -1,0 +1,63 @@
+"""The ward file (`export --format ward-json`) of a big ward is rendered chunk by chunk on
+both cores (cli/chunked.py `ward_json_format`, issue 17): the file and the stdout text a
+user gets are byte for byte the one-piece export's (patients in MRN order, every refill),
+whatever the chunking and the filters; an unknown ward is the same error either way."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
+from cli_runner import env_for, run_cli  # noqa: E402
+
+WAYS = [
+    ("one piece", {}),
+    ("chunks, one process", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "1"}),
+    ("chunks, two processes", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "2"}),
+]
+FILTERS = [(), ("--only", "blocked"), ("--only", "caution"), ("--ward", "Neuro 4B"),
+           ("--ward", "Neuro 4B", "--only", "blocked"), ("--as-of", "+40d", "--only", "due")]
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("chunked-ward-json")
+    assert run_cli(data_dir, "demo", "--patients", "60").code == 0
+    return data_dir
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_chunked_ward_file_is_the_one_piece_file(demo_dir, filters):
+    files = {}
+    for name, extra in WAYS:
+        target = demo_dir / f"ward-{len(files)}.json"
+        run = run_cli(demo_dir, "--demo", "export", "--format", "ward-json", "-o", str(target), *filters,
+                      env=env_for(demo_dir, **extra))
+        assert run.code == 0, run.err
+        assert run.err_lines[-1].startswith(f"wrote {target}: ") and run.err_lines[-1].endswith("(ward-json)")
+        files[name] = (target.read_bytes(), run.err.replace(str(target), "T"))
+    for name, got in files.items():
+        assert got == files["one piece"], f"{name}: {filters} differs from the one-piece export"
+    ward = json.loads(files["one piece"][0])
+    mrns = [p["mrn"] for p in ward["patients"]]
+    assert mrns == sorted(mrns)
+    assert filters != () or len(mrns) == 60
+
+
+@pytest.mark.parametrize("filters", [(), ("--only", "blocked")])
+def test_chunked_ward_file_to_stdout_is_the_one_piece_text(demo_dir, filters):
+    outs = [run_cli(demo_dir, "--demo", "export", "--format", "ward-json", *filters,
+                    env=env_for(demo_dir, **extra)) for _, extra in WAYS]
+    assert outs[0].code == 0 and outs[0].out.startswith('{\n  "format": ')
+    assert all((o.code, o.out, o.err) == (outs[0].code, outs[0].out, outs[0].err) for o in outs)
+
+
+def test_an_unknown_ward_is_the_same_error_either_way(demo_dir):
+    for filters in (("--ward", "No Such Ward"), ("--ward", "No Such Ward", "--only", "due")):
+        outs = [run_cli(demo_dir, "--demo", "export", "--format", "ward-json", *filters,
+                        env=env_for(demo_dir, **extra)) for _, extra in WAYS]
+        assert all((o.code, o.out, o.err) == (outs[0].code, outs[0].out, outs[0].err) for o in outs), filters
