@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-BENCHMARKS = {"status_json", "tui_start", "tui_start_first", "filter_keystroke", "open_patient",
+BENCHMARKS = {"status_json", "tui_start", "tui_start_first", "tui_start_cold", "filter_keystroke", "open_patient",
               "save_refill", "export_csv", "export_xlsx", "peak_memory", "status_json_floor",
               "status_json_scenarios",
               *(f"export_{f}_vs_status" for f in ("csv", "xlsx", "html", "fhir", "ward_json"))}
