@@ -11,22 +11,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
+from chunked_ways import WAYS, demo_dir  # noqa: E402,F401 (demo_dir: a fixture)
 from cli_runner import env_for, run_cli  # noqa: E402
 
-WAYS = [
-    ("one piece", {}),
-    ("chunks, one process", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "1"}),
-    ("chunks, two processes", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "2"}),
-]
 # The round sheet says when it was made (to the minute): the one thing two runs may differ in.
 GENERATED = re.compile(rb"generated (<span class=\"generated\">)?\d{4}-\d\d-\d\d \d\d:\d\d")
 
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("chunked-exports")
-    assert run_cli(data_dir, "demo", "--patients", "60").code == 0
-    return data_dir
 
 
 @pytest.mark.parametrize("fmt", ["csv", "html"])

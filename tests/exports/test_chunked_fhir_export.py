@@ -15,21 +15,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
+from chunked_ways import WAYS, demo_dir  # noqa: E402,F401 (demo_dir: a fixture)
 from cli_runner import env_for, run_cli  # noqa: E402
 
-WAYS = [
-    ("one piece", {}),
-    ("chunks, one process", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "1"}),
-    ("chunks, two processes", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "2"}),
-]
 STAMP = re.compile(rb'"timestamp":"[^"]*"')
 
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("chunked-fhir")
-    assert run_cli(data_dir, "demo", "--patients", "60").code == 0
-    return data_dir
 
 
 def _files(data_dir, store_args: tuple, *filters):

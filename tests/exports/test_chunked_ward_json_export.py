@@ -12,22 +12,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
+from chunked_ways import WAYS, demo_dir  # noqa: E402,F401 (demo_dir: a fixture)
 from cli_runner import env_for, run_cli  # noqa: E402
 
-WAYS = [
-    ("one piece", {}),
-    ("chunks, one process", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "1"}),
-    ("chunks, two processes", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "2"}),
-]
 FILTERS = [(), ("--only", "blocked"), ("--only", "caution"), ("--ward", "Neuro 4B"),
            ("--ward", "Neuro 4B", "--only", "blocked"), ("--as-of", "+40d", "--only", "due")]
 
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("chunked-ward-json")
-    assert run_cli(data_dir, "demo", "--patients", "60").code == 0
-    return data_dir
 
 
 @pytest.mark.parametrize("filters", FILTERS)

@@ -16,22 +16,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
+from chunked_ways import WAYS, demo_dir  # noqa: E402,F401 (demo_dir: a fixture)
 from cli_runner import env_for, run_cli  # noqa: E402
 
-WAYS = [
-    ("one piece", {}),
-    ("chunks, one process", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "1"}),
-    ("chunks, two processes", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "2"}),
-]
 # the export time, as core.xml (W3CDTF, to the second) and the rules sheet (to the minute) write it
 STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?(Z|[+-]\d\d:\d\d)?")
 
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("chunked-xlsx")
-    assert run_cli(data_dir, "demo", "--patients", "60").code == 0
-    return data_dir
 
 
 def _parts(data: bytes) -> list[tuple[str, bytes]]:
