@@ -5,29 +5,22 @@ whatever the chunking, the number of processes, the filters, or the date."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from cli_runner import env_for, run_cli
 
-
-# (name, extra environment): the one-piece path (a small ward, no override), the chunked
-# path in one process, the chunked path on two processes; chunks of 7 so a ward of a few
-# dozen patients spans several chunks and both shares.
-WAYS = [
-    ("one piece", {}),
-    ("chunks, one process", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "1"}),
-    ("chunks, two processes", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "2"}),
-    ("one chunk per share", {"ITB_TUI_CHUNK": "1000", "ITB_TUI_WORKERS": "2"}),
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "exports"))
+import chunked_ways  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("chunked-demo")
-    built = run_cli(data_dir, "demo", "--patients", "60")
-    assert built.code == 0, built.err
-    return data_dir
+# The ways every chunked output is compared (tests/exports/chunked_ways.py: the one-piece
+# path, chunks of 7 in one process and on two processes), plus one chunk per share: the
+# status report also splits a ward into exactly two shares. The 60-patient demo store is
+# that module's `demo_dir` fixture.
+WAYS = [*chunked_ways.WAYS, ("one chunk per share", {"ITB_TUI_CHUNK": "1000", "ITB_TUI_WORKERS": "2"})]
+demo_dir = chunked_ways.demo_dir
 
 
 def _outputs(data_dir: Path, *args: str) -> dict[str, tuple[int, str, str]]:
