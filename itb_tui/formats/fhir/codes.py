@@ -55,9 +55,13 @@ EXT_PLANNED_STOP_ON = EXT + "planned-stop-on"  # MedicationStatement: valueDate
 #   (600-7 also in data/lab-codes.toml with its own source);
 # - 6463-4 unspecified specimen: the FHIR DSTU2 example obs-uslab-example3
 #   (hl7.org/fhir/dstu2/uslab/obs-uslab-example3.html);
-# - 606-4 CSF, 6462-6 wound/pocket, 19128-8 catheter tip: NOT yet found in an
-#   authoritative source in the stored corpora (kept from the first version; to verify
-#   against loinc.org before a hospital relies on them: the closing note says so).
+# - 606-4 CSF, 6462-6 wound/pocket, 19128-8 catheter tip (checked in session 7): each
+#   with this very display name in the Swiss eHealth Connector's list of LOINC
+#   laboratory observations (LOINC version 20130527, group 18725-2 "Microbiology
+#   studies"): github.com/project-husky/husky, ehealth_connector-cda/ehealth_connector-
+#   cda-ch/src/main/java/org/ehealth_connector/cda/ch/lab/lrph/enums/LabObsListLoinc.java
+#   (commit 22995e3), which also lists 600-7, 630-4 and 6463-4 as here. A hospital
+#   should still check them against its own laboratory's catalogue.
 CULTURE_LOINC: dict[str, tuple[str, str]] = {
     "blood": ("600-7", "Bacteria identified in Blood by Culture"),
     "csf": ("606-4", "Bacteria identified in Cerebral spinal fluid by Culture"),
