@@ -102,6 +102,44 @@ def growth(run: dict) -> list[str]:
     return lines
 
 
+# An exponent above this between two sizes means a command grows faster than its store
+# (1.0 is linear; a little above it is noise and cache effects on this machine).
+LINEAR_EXPONENT = 1.15
+# What each command's growth is read from: the app's median time, or its peak memory.
+_GROWTH_MEMORY = {"peak_memory"}
+
+
+def growth_of_every_command(run: dict) -> list[str]:
+    """Issue 17: "the series 1k/10k/100k shows linear growth for every command". For every
+    benchmark measured at two or more sizes of 1,000 patients or more: its median (peak MB
+    for the memory benchmark) at each size and the growth exponent between neighbouring
+    sizes; "linear" when every exponent is at most LINEAR_EXPONENT. Per-action timings
+    (a keystroke, opening a patient) should not grow at all: their exponent is near 0."""
+    series: dict[str, dict[int, float]] = {}
+    titles: dict[str, str] = {}
+    for r in run["results"]:
+        value = r.get("peak_mb") if r["benchmark"] in _GROWTH_MEMORY else r.get("median")
+        if r["size"] >= 1000 and value:
+            series.setdefault(r["benchmark"], {})[r["size"]] = value
+            titles.setdefault(r["benchmark"], r["title"])
+    series = {k: v for k, v in series.items() if len(v) >= 2}
+    if not series:
+        return ["(needs every command at two sizes of 1,000 patients or more: "
+                "`python -m bench.run --sizes 1000,10000 --include-100k --every-command-at-100k`)"]
+    sizes = sorted({size for by_size in series.values() for size in by_size})
+    lines = ["| Command | " + " | ".join(f"{s:,}" for s in sizes) + " | exponents | linear? |",
+             "|---|" + "---:|" * len(sizes) + "---|---|"]
+    for key, by_size in series.items():
+        cells = [(fmt_mb(by_size[s]) + " MB" if key in _GROWTH_MEMORY else fmt_time(by_size[s]))
+                 if s in by_size else "—" for s in sizes]
+        measured = sorted(by_size)
+        exponents = [math.log(by_size[b] / by_size[a]) / math.log(b / a) for a, b in zip(measured, measured[1:])]
+        linear = all(e <= LINEAR_EXPONENT for e in exponents)
+        lines.append(f"| {titles[key]} | " + " | ".join(cells) + " | "
+                     + ", ".join(f"{e:.2f}" for e in exponents) + f" | {fmt_met(linear)} |")
+    return lines
+
+
 def stores(run: dict) -> list[str]:
     lines = ["| Patients | File | Pumps | Refills | Cultures | Courses | Bridging | Exams | Audit rows | Built in |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -249,6 +287,10 @@ def render(run: dict) -> str:
         "## `status --json` as the store grows",
         "",
         *growth(run),
+        "",
+        "## Every command as the store grows",
+        "",
+        *growth_of_every_command(run),
         "",
         "## Stores",
         "",

@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=5, help="timed runs per benchmark and size (default 5)")
     p.add_argument("--include-100k", action="store_true",
                    help="add 100,000 patients to the status --json series (builds a ~1 GB store once)")
+    p.add_argument("--every-command-at-100k", action="store_true",
+                   help="with --include-100k: run every benchmark at 100,000 patients too, not only "
+                        "status (the growth table of every command; ~15 min more)")
     p.add_argument("--keystrokes", type=int, default=40, help="filter keystrokes timed per size")
     p.add_argument("--opens", type=int, default=15, help="patients opened per size")
     p.add_argument("--refills", type=int, default=10, help="refills saved per size")
@@ -105,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         run["stores"][str(size)] = dict(cases.store_stats(db), path=_shown(db),
                                         build_s=None if built is None else round(built, 1))
         progress(f"== {size:,} patients ({db.name}); load average {load_average()}")
-        results += run_size(db, size, args, groups, progress)
+        results += run_size(db, size, args, groups, progress,
+                            full_suite_max=BIG if args.every_command_at_100k else FULL_SUITE_MAX)
         if "status" in groups and size < BIG:
             results.append(run_scenarios(size, args, fingerprint, run, progress))
         if "status" in groups:
@@ -155,7 +159,8 @@ _GROUP_BENCHMARKS = {
 }
 
 
-def run_size(db: Path, size: int, args, groups, progress) -> list[cases.Result]:
+def run_size(db: Path, size: int, args, groups, progress,
+             full_suite_max: int = FULL_SUITE_MAX) -> list[cases.Result]:
     """Every benchmark of `groups` at one size. A benchmark that fails is reported as
     failed (with the error) and the others still run."""
     steps = {
@@ -168,9 +173,15 @@ def run_size(db: Path, size: int, args, groups, progress) -> list[cases.Result]:
         "export": lambda: (cases.bench_exports(db, size, args.repeat, progress)
                            + cases.bench_exports_vs_status(db, size, args.repeat, progress)),
     }
+    if size >= BIG:  # one timed run of each of the other commands: ~15 min, not 45
+        import copy
+
+        status_repeat, args = args.repeat, copy.copy(args)
+        args.repeat = 1
+        steps["status"] = lambda: [cases.bench_status(db, size, min(status_repeat, 3), progress)]
     out: list[cases.Result] = []
     for group in ALL_GROUPS:
-        if group not in groups or (size > FULL_SUITE_MAX and group != "status"):
+        if group not in groups or (size > full_suite_max and group != "status"):
             continue
         try:
             out += steps[group]()
