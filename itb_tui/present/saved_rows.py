@@ -195,21 +195,38 @@ class SavedRows:
     wards: list[str] = field(default_factory=list)
 
 
-def saved_rows_from(saved, key: str) -> SavedRows:
+def saved_rows_from(saved, key: str, filled: dict[int, str] | None = None) -> SavedRows:
     """What the store's answer (`store.saved_list_rows(key)`, or None when the store could
     not answer) holds for the list. `rows` is None unless every patient has a valid saved
-    row that decodes. The store call itself is the UI's (ui/saved_rows.py), so this layer
-    never imports the store."""
+    row, or a row in `filled`, that decodes. `filled`: patient id -> the payload of a row
+    just derived from that patient's records for a patient without a valid saved row
+    (ui/saved_rows.py: a few patients changed by another program since); they are not
+    `held` (the store does not hold them: the load saves them). The store call itself is
+    the UI's, so this layer never imports the store."""
     if saved is None:
         return SavedRows(key)
     held = {pid: (version, key) for pid, _mrn, version, payload in saved.patients if payload is not None}
     result = SavedRows(key, held, None, saved.wards)
-    if saved.complete:
+    filled = filled or {}
+    payloads = [payload if payload is not None else filled.get(pid) for pid, _mrn, _v, payload in saved.patients]
+    if all(payload is not None for payload in payloads):
         try:
-            result.rows = decode_all(payload for *_rest, payload in saved.patients)
+            result.rows = decode_all(payloads)
         except ValueError:
             result.held = {}
     return result
+
+
+def missing_from(saved, limit: int) -> list[str] | None:
+    """The MRNs of the patients without a valid saved row, if there are some but at most
+    `limit` of them and at most half the ward (else None: the list derives the whole ward
+    as it would with no saved rows at all)."""
+    if saved is None:
+        return None
+    missing = [mrn for _pid, mrn, _v, payload in saved.patients if payload is None]
+    if not missing or len(missing) > limit or 2 * len(missing) > len(saved.patients):
+        return None
+    return missing
 
 
 def rows_to_save(saved: SavedRows, patients, rows: list[WardRow]) -> list[tuple[int, int, str]]:

@@ -13,14 +13,52 @@ from itb_tui.present.saved_rows import SavedRows, list_key, saved_rows_from
 from itb_tui.store.errors import StoreError
 
 
+# Rows derived before the first frame for patients whose saved row is void (a lab result
+# filed by `results listen`, an import, another program: writes that do not save rows).
+# Each costs an assessment (~50 µs) plus the read of that patient; beyond this the list
+# derives the whole ward in its load, as with no saved rows.
+FILLED_AT_MOST = 500
+
+
 def read_saved_rows(store, rules, as_of: date) -> SavedRows:
-    """What the store holds for the list on `as_of` (see `saved_rows_from`)."""
+    """What the store holds for the list on `as_of` (see `saved_rows_from`), with the rows
+    of the few patients changed since their rows were saved derived from their records
+    now (`missing_from`), so one overnight lab result does not make the first start of
+    the day derive all 10,000 rows before it draws (issue 17). Those rows come from the
+    records, and every row drawn is still re-checked by the load (H35)."""
     key = list_key(rules, as_of)
     try:
         saved = store.saved_list_rows(key)
     except StoreError:  # PermissionDenied included: the list's own load will say why
         saved = None
-    return saved_rows_from(saved, key)
+    return saved_rows_from(saved, key, _derived_for_missing(store, rules, as_of, saved, key))
+
+
+def _derived_for_missing(store, rules, as_of: date, saved, key: str) -> dict[int, str] | None:
+    """patient id -> payload of the row derived from the records now, for each patient of
+    `missing_from(saved)`; None when there are none to derive, or the read or a row fails
+    (then the list derives every row in its load, as before). A patient whose records
+    changed again between the two reads is derived from the newer records: still the
+    records, and the load re-derives it anyway."""
+    from itb_tui.present.saved_rows import encode, missing_from
+
+    mrns = missing_from(saved, FILLED_AT_MOST)
+    if mrns is None:
+        return None
+    try:
+        reads = store.list_reads(as_of, mrns)
+    except StoreError:
+        return None
+    from itb_tui.ui.widgets.ward_rows import build_rows
+
+    ids = {mrn: pid for pid, mrn, _v, _payload in saved.patients}
+    filled = {}
+    for patient, row in zip(reads.patients, build_rows(reads.patients, as_of, rules, reads.reviews)):
+        payload = encode(row)
+        if payload is None or ids.get(patient.mrn) is None:
+            return None  # an error row, or a patient the saved list does not know: load it all
+        filled[ids[patient.mrn]] = payload
+    return filled if len(filled) == len(mrns) else None
 
 
 def held_saved_rows(store, rules, as_of: date) -> SavedRows:

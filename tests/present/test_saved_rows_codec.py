@@ -116,3 +116,42 @@ def test_damaged_cell_text_shows_as_unreadable_instead_of_breaking_the_list():
     damaged = decode_all([head + "\x1e" + '"only,two'])[0]
     assert damaged.cells.unreadable and damaged != row
     assert damaged.cells[3].top == "‼ UNREADABLE"  # what the list draws until re-derived
+
+
+# --- a few void rows filled from the records (ui/saved_rows.py, issue 17) ----------------
+
+class _Saved:  # the shape of store.list_rows.SavedList (this layer never imports the store)
+    def __init__(self, patients, wards=()):
+        self.patients, self.wards = patients, list(wards)
+
+
+def _demo_payloads():
+    rules, today = load_rules(), date(2026, 11, 25)
+    ward = build_demo_ward(today)
+    return [(i + 1, p.mrn, 1, encode(row)) for i, (p, row) in enumerate(zip(ward, build_rows(ward, today, rules)))]
+
+
+def test_missing_from_names_a_few_void_rows_but_never_most_of_the_ward():
+    from itb_tui.present.saved_rows import missing_from
+
+    saved = _demo_payloads()
+    assert missing_from(_Saved(saved), 500) is None  # nothing to fill
+    one_void = [*saved[:1], (saved[1][0], saved[1][1], 2, None), *saved[2:]]
+    assert missing_from(_Saved(one_void), 500) == [saved[1][1]]
+    assert missing_from(_Saved(one_void), 0) is None  # above the limit: the load derives all
+    most_void = [(pid, mrn, v, None if i <= len(saved) // 2 else p) for i, (pid, mrn, v, p) in enumerate(saved)]
+    assert missing_from(_Saved(most_void), 500) is None
+    assert missing_from(None, 500) is None
+
+
+def test_filled_rows_complete_the_list_but_are_not_held_so_the_load_saves_them():
+    from itb_tui.present.saved_rows import saved_rows_from
+
+    saved = _demo_payloads()
+    pid, mrn, _v, payload = saved[1]
+    one_void = [*saved[:1], (pid, mrn, 2, None), *saved[2:]]
+    without = saved_rows_from(_Saved(one_void), "k")
+    assert without.rows is None  # not drawn from saved rows alone
+    filled = saved_rows_from(_Saved(one_void), "k", {pid: payload})
+    assert [row.mrn for row in filled.rows] == [m for _p, m, _v, _t in saved]
+    assert pid not in filled.held and len(filled.held) == len(saved) - 1
