@@ -40,7 +40,8 @@ from urllib.parse import quote
 
 from itb_tui.formats.fhir import codes as C
 from itb_tui.formats.fhir import templates, terminology
-from itb_tui.formats.fhir.ids import id_prefix, id_prefix_after, identifier, record_keys, resource_id_after
+from itb_tui.formats.fhir.ids import (id_prefix, id_prefix_after, identifier, record_keys, resource_id_after,
+                                     resource_ids_after)
 
 BUNDLE_TYPES = ("collection", "transaction")
 # The laboratory's report statuses (store lab_reports) a culture Observation takes as is.
@@ -277,11 +278,10 @@ def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: 
         entries.add(_implant(subject, device, pump.implanted_on.isoformat()), *key, "implant")
     refill_keys = record_keys(pump.refills, lambda r: (r.on,))
     if entries.dump is not None:  # as text straight away (templates: the same bytes)
-        device_json = entries.dump(device)
-        under = entries.prefix(*key, "refill")
-        for refill_key, refill in zip(refill_keys, pump.refills):
-            entries.items.append(templates.refill_entry(resource_id_after(under, refill_key), refill,
-                                                        subject_json, device_json, entries.transaction))
+        if pump.refills:
+            rids = resource_ids_after(entries.prefix(*key, "refill"), refill_keys)
+            entries.items += templates.refill_entries(rids, pump.refills, subject_json, entries.dump(device),
+                                                      entries.transaction)
         refill_keys = ()
     for refill_key, refill in zip(refill_keys, pump.refills):
         extension = [{"url": C.EXT_REFILL_VOLUME, "valueQuantity": _quantity(refill.volume_ml, "mL")}]
@@ -409,13 +409,16 @@ def _components(c) -> list:
     return components
 
 
-def _course(course, subject: dict, as_of: date) -> dict:
+def _course_status(course, as_of: date) -> str:
     if course.stopped_on is not None and course.stopped_on <= as_of:
-        status = "completed"
-    elif course.started_on > as_of:
-        status = "intended"
-    else:
-        status = "active"
+        return "completed"
+    if course.started_on > as_of:
+        return "intended"
+    return "active"
+
+
+def _course(course, subject: dict, as_of: date) -> dict:
+    status = _course_status(course, as_of)
     out: dict = {"resourceType": "MedicationStatement"}
     if course.planned_stop_on is not None:
         out["extension"] = [{"url": C.EXT_PLANNED_STOP_ON,
@@ -440,6 +443,51 @@ def _course(course, subject: dict, as_of: date) -> dict:
             "doseAndRate": [{"doseQuantity": _quantity(course.dose_mg, "mg")}],
         }]
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _course_template(drug: str, planned: bool, stopped: bool, dose: bool) -> templates.Template:
+    """_course's members with holes: X planned stop, S status, P subject, A start, B stop,
+    D the dose's text, Q its number (one template per drug and shape: the drug's codings
+    are constant text)."""
+    from types import SimpleNamespace
+
+    shape = SimpleNamespace(drug=drug, planned_stop_on=_Hole("X") if planned else None,
+                            started_on=_Hole("A"), stopped_on=_Hole("B") if stopped else None,
+                            dose_mg="\0Q" if dose else None)
+    resource = _course(shape, "\0P", date.min)
+    resource["status"] = "\0S"
+    if dose:
+        resource["dosage"][0]["text"] = "\0D"
+    return templates.Template(resource)
+
+
+class _Hole(str):
+    """A date-shaped placeholder for a template: isoformat() gives the hole."""
+
+    def isoformat(self) -> str:
+        return f"\0{self}"
+
+    def __le__(self, other) -> bool:  # _course_status of the shape: never asked (status is a hole)
+        return False
+
+    __gt__ = __le__
+
+
+def _course_members(course, subject_json: str, as_of: date) -> str:
+    """_course(course, subject, as_of)'s members as JSON text, the same bytes."""
+    dose = course.dose_mg
+    values = {"S": f'"{_course_status(course, as_of)}"', "P": subject_json,
+              "A": f'"{course.started_on.isoformat()}"'}
+    if course.planned_stop_on is not None:
+        values["X"] = f'"{course.planned_stop_on.isoformat()}"'
+    if course.stopped_on is not None:
+        values["B"] = f'"{course.stopped_on.isoformat()}"'
+    if dose is not None:
+        values["D"] = templates.json_string(f"{dose} mg daily")
+        values["Q"] = templates.json_number(dose)
+    return _course_template(course.drug, course.planned_stop_on is not None, course.stopped_on is not None,
+                            dose is not None).fill(**values)
 
 
 def _flag(subject: dict, start_on: date, last_day: date | None, reasons, explanations) -> dict:
@@ -511,7 +559,11 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
             entries.items.append(_culture_text(entries.rid("culture", key), culture, status,
                                                subject_json, entries.transaction))
     for key, course in zip(record_keys(p.antifungals, lambda r: (r.drug, r.started_on)), p.antifungals):
-        entries.add(_course(course, subject, as_of), "antifungal", key)
+        if entries.dump is None:
+            entries.add(_course(course, subject, as_of), "antifungal", key)
+        else:
+            entries.add_members("MedicationStatement", _course_members(course, subject_json, as_of),
+                                "antifungal", key)
     for key, b in zip(record_keys(p.bridging, lambda r: (r.method, r.started_on)), p.bridging):
         code = {"coding": [_coding(C.BRIDGING_METHOD_SYSTEM, b.method, C.BRIDGING_DISPLAY[b.method])],
                 "text": C.BRIDGING_DISPLAY[b.method]}
