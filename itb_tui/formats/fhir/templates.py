@@ -90,12 +90,12 @@ class Template:
         return self._format.format_map(values)
 
 
-def entry_head(kind: str, rid: str) -> list[str]:
+def entry_open(kind: str, rid: str) -> str:
     """An entry's text up to the resource's own members: fullUrl, resourceType, id and
     identifier (as write._Entries.add puts them; not for the Patient, which has no such
     identifier), ending in a comma."""
-    return ['{"fullUrl":"urn:uuid:', rid, '","resource":{"resourceType":"', kind, '","id":"', rid,
-            '",', _IDENTIFIER_HEAD, rid, '"}],']
+    return (f'{{"fullUrl":"urn:uuid:{rid}","resource":{{"resourceType":"{kind}","id":"{rid}",'
+            f'{_IDENTIFIER_HEAD}{rid}"}}],')
 
 
 def entry_tail(kind: str, rid: str, transaction: bool) -> str:

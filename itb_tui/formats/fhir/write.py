@@ -106,8 +106,7 @@ class _Entries:
     def add_members(self, kind: str, members: str, *key: object) -> str:
         """A resource (not the Patient) whose members are already JSON text (text mode)."""
         rid = self.rid(*key)
-        self.items.append("".join(templates.entry_head(kind, rid)) + members
-                          + templates.entry_tail(kind, rid, self.transaction))
+        self.items.append(templates.entry_open(kind, rid) + members + templates.entry_tail(kind, rid, self.transaction))
         return f"urn:uuid:{rid}"
 
     def add(self, resource: dict, *key: object) -> str:
@@ -116,7 +115,7 @@ class _Entries:
         full_url = f"urn:uuid:{rid}"
         if self.dump is not None and kind != "Patient" and resource:
             # the same text as the dict below dumped, without building it (templates)
-            self.items.append("".join(templates.entry_head(kind, rid)) + self.dump(resource)[1:-1]
+            self.items.append(templates.entry_open(kind, rid) + self.dump(resource)[1:-1]
                               + templates.entry_tail(kind, rid, self.transaction))
             return full_url
         head: dict = {"resourceType": kind, "id": rid}
@@ -143,6 +142,14 @@ def _request(kind: str, resource: dict) -> dict:
     if kind == "Patient":
         return {"method": "POST", "url": "Patient", "ifNoneExist": _search(ident)}
     return {"method": "PUT", "url": f"{kind}?{_search(ident)}"}
+
+
+def _ref_json(full_url: str, display: str | None = None) -> str:
+    """_ref(full_url, display) as the encoder writes it (a full URL here is urn:uuid: and
+    hex digits: nothing in it to escape)."""
+    if display:
+        return f'{{"reference":"{full_url}","display":{templates.json_string(display)}}}'
+    return f'{{"reference":"{full_url}"}}'
 
 
 def _patient(p, mrn_system: str) -> dict:
@@ -192,6 +199,22 @@ def _weight(p, subject: dict, recorded_on: date | None) -> dict:
         out["effectiveDateTime"] = recorded_on.isoformat()
     out["valueQuantity"] = _quantity(p.weight_kg, "kg")
     return out
+
+
+@functools.lru_cache(maxsize=2)
+def _weight_template(dated: bool) -> templates.Template:
+    """_weight's members with holes: P subject, E the day recorded, V the value."""
+    from types import SimpleNamespace
+
+    return templates.Template(_weight(SimpleNamespace(weight_kg="\0V"), "\0P", _Hole("E") if dated else None))
+
+
+def _weight_members(p, subject_json: str, recorded_on: date | None) -> str:
+    """_weight(p, subject, recorded_on)'s members as JSON text, the same bytes."""
+    if recorded_on is None:
+        return _weight_template(False).fill(P=subject_json, V=templates.json_number(p.weight_kg))
+    return _weight_template(True).fill(P=subject_json, V=templates.json_number(p.weight_kg),
+                                       E=f'"{recorded_on.isoformat()}"')
 
 
 def _device(pump, subject: dict) -> dict:
@@ -269,9 +292,9 @@ def _implant_template() -> templates.Template:
 
 
 def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: tuple,
-                     subject_json: str | None = None):
+                     subject_json: str | None = None, device_json: str | None = None):
     if pump.implanted_on is not None and entries.dump is not None:
-        members = _implant_template().fill(S=subject_json, D=entries.dump(device),
+        members = _implant_template().fill(S=subject_json, D=device_json,
                                            T=f'"{pump.implanted_on.isoformat()}"')
         entries.add_members("Procedure", members, *key, "implant")
     elif pump.implanted_on is not None:
@@ -280,7 +303,7 @@ def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: 
     if entries.dump is not None:  # as text straight away (templates: the same bytes)
         if pump.refills:
             rids = resource_ids_after(entries.prefix(*key, "refill"), refill_keys)
-            entries.items += templates.refill_entries(rids, pump.refills, subject_json, entries.dump(device),
+            entries.items += templates.refill_entries(rids, pump.refills, subject_json, device_json,
                                                       entries.transaction)
         refill_keys = ()
     for refill_key, refill in zip(refill_keys, pump.refills):
@@ -363,14 +386,19 @@ def _culture_members_text(specimen: str, result: str, organism: str | None) -> t
 def _culture_text(rid: str, c, report_status: str | None, subject_json: str, transaction: bool) -> str:
     """_culture's entry as JSON text, the same bytes (templates)."""
     code, value = _culture_members_text(c.specimen, c.result, c.organism)
-    parts = templates.entry_head("Observation", rid)
-    parts += ('"status":', templates.json_string(culture_status(c.result, report_status)), code,
-              ',"subject":', subject_json, ',"effectiveDateTime":"', c.drawn_on.isoformat(), '"', value)
-    components = _components(c)
-    if components:
-        parts += (',"component":', templates.dump(components))
-    parts.append(templates.entry_tail("Observation", rid, transaction))
-    return "".join(parts)
+    susceptibility = c.susceptibility
+    # the same few susceptibility patterns recur across a ward: each written once
+    components = _components_text(tuple(sorted(susceptibility.items()))) if susceptibility else ""
+    return (f'{templates.entry_open("Observation", rid)}"status":'
+            f'{templates.json_string(culture_status(c.result, report_status))}{code},"subject":{subject_json},'
+            f'"effectiveDateTime":"{c.drawn_on.isoformat()}"{value}{components}'
+            f'{templates.entry_tail("Observation", rid, transaction)}')
+
+
+@functools.lru_cache(maxsize=4096)
+def _components_text(items: tuple) -> str:
+    """',"component":[...]' of a culture with these (drug, value) susceptibilities, sorted."""
+    return ',"component":' + templates.dump(_components_of(items))
 
 
 def _culture_value(result: str, organism: str | None) -> dict:
@@ -397,8 +425,12 @@ def _culture_value(result: str, organism: str | None) -> dict:
 
 def _components(c) -> list:
     """A culture's susceptibilities, one component per drug."""
+    return _components_of(sorted(c.susceptibility.items()))
+
+
+def _components_of(items) -> list:
     components = []
-    for drug, value in sorted(c.susceptibility.items()):
+    for drug, value in items:
         interpretation = _coding(C.V3_INTERPRETATION, value, C.SUSCEPTIBILITY_DISPLAY.get(value))
         components.append({
             "code": {"coding": [_coding(C.SUSCEPTIBILITY_DRUG_SYSTEM, drug)],
@@ -539,18 +571,24 @@ def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of:
 def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportContext) -> None:
     mrn_key = (ctx.mrn_system, p.mrn)
     entries.start_patient(*mrn_key)
-    subject = _ref(entries.add(_patient(p, ctx.mrn_system), "patient"), p.name)
-    subject_json = entries.dump(subject) if entries.dump is not None else None
-    if p.weight_kg is not None:
+    subject_url = entries.add(_patient(p, ctx.mrn_system), "patient")
+    subject = _ref(subject_url, p.name)
+    text = entries.dump is not None  # the streamed export: the commonest resources as text
+    subject_json = _ref_json(subject_url, p.name) if text else None
+    if p.weight_kg is not None and text:
+        entries.add_members("Observation", _weight_members(p, subject_json, ctx.weight_recorded_on.get(p.mrn)),
+                            "weight")
+    elif p.weight_kg is not None:
         entries.add(_weight(p, subject, ctx.weight_recorded_on.get(p.mrn)), "weight")
     for key, pump in zip(record_keys(p.pumps, lambda r: (r.serial,)), p.pumps):
         pump_key = ("pump", key)
-        if entries.dump is None:
+        if not text:
             device = _ref(entries.add(_device(pump, subject), *pump_key), pump.serial)
-        else:
-            device = _ref(entries.add_members("Device", _device_members(pump, subject_json), *pump_key),
-                          pump.serial)
-        _pump_procedures(pump, subject, device, entries, pump_key, subject_json)
+            _pump_procedures(pump, subject, device, entries, pump_key)
+            continue
+        device_url = entries.add_members("Device", _device_members(pump, subject_json), *pump_key)
+        _pump_procedures(pump, subject, _ref(device_url, pump.serial), entries, pump_key, subject_json,
+                         _ref_json(device_url, pump.serial))
     for key, culture in zip(record_keys(p.cultures, lambda r: (r.specimen, r.drawn_on)), p.cultures):
         status = ctx.report_statuses.get(culture.id) if culture.id is not None else None
         if entries.dump is None:
@@ -576,12 +614,35 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
                                note=b.detail, status="completed" if b.stopped_on else "in-progress"),
                     "bridging", key)
     for key, exam in zip(record_keys(p.exams, lambda r: (r.kind, r.on)), p.exams):
-        code = {"coding": [_coding(C.EXAM_KIND_SYSTEM, exam.kind, C.EXAM_DISPLAY[exam.kind])],
-                "text": C.EXAM_DISPLAY[exam.kind]}
-        entries.add(_procedure("exam", subject, code=code,
-                               when={"performedDateTime": exam.on.isoformat()},
-                               note=exam.finding), "exam", key)
+        if text:
+            entries.add_members("Procedure", _exam_members(exam, subject_json), "exam", key)
+        else:
+            entries.add(_exam(exam, subject), "exam", key)
     _flags(p, a, rules, subject, entries, mrn_key, as_of)
+
+
+def _exam(exam, subject: dict) -> dict:
+    code = {"coding": [_coding(C.EXAM_KIND_SYSTEM, exam.kind, C.EXAM_DISPLAY[exam.kind])],
+            "text": C.EXAM_DISPLAY[exam.kind]}
+    return _procedure("exam", subject, code=code, when={"performedDateTime": exam.on.isoformat()},
+                      note=exam.finding)
+
+
+@functools.lru_cache(maxsize=64)
+def _exam_template(kind: str, noted: bool) -> templates.Template:
+    """_exam's members with holes: P subject, T the day, N the finding."""
+    from types import SimpleNamespace
+
+    return templates.Template(_exam(SimpleNamespace(kind=kind, on=_Hole("T"), finding="\0N" if noted else None),
+                                    "\0P"))
+
+
+def _exam_members(exam, subject_json: str) -> str:
+    """_exam(exam, subject)'s members as JSON text, the same bytes."""
+    if exam.finding:
+        return _exam_template(exam.kind, True).fill(P=subject_json, T=f'"{exam.on.isoformat()}"',
+                                                    N=templates.json_string(exam.finding))
+    return _exam_template(exam.kind, False).fill(P=subject_json, T=f'"{exam.on.isoformat()}"')
 
 
 def build_bundle(pairs, *, as_of: date, rules, generated_at: datetime, bundle: str = "collection",
