@@ -118,6 +118,14 @@ class _Entries:
             self.items.append(templates.entry_open(kind, rid) + self.dump(resource)[1:-1]
                               + templates.entry_tail(kind, rid, self.transaction))
             return full_url
+        if self.dump is not None and kind == "Patient":
+            # the Patient has no identifier of its id; its request names the MRN
+            text = (f'{{"fullUrl":"{full_url}","resource":{{"resourceType":"Patient","id":"{rid}",'
+                    + self.dump(resource)[1:-1] + "}")
+            if self.transaction:
+                text += ',"request":' + self.dump(_request(kind, resource))
+            self.items.append(text + "}")
+            return full_url
         head: dict = {"resourceType": kind, "id": rid}
         if kind != "Patient":
             head["identifier"] = [identifier(rid)]
