@@ -209,6 +209,13 @@ def _weight(p, subject: dict, recorded_on: date | None) -> dict:
     return out
 
 
+class _Hole(str):
+    """A date-shaped placeholder for a template: isoformat() gives the hole."""
+
+    def isoformat(self) -> str:
+        return f"\0{self}"
+
+
 @functools.lru_cache(maxsize=2)
 def _weight_template(dated: bool) -> templates.Template:
     """_weight's members with holes: P subject, E the day recorded, V the value."""
@@ -458,7 +465,10 @@ def _course_status(course, as_of: date) -> str:
 
 
 def _course(course, subject: dict, as_of: date) -> dict:
-    status = _course_status(course, as_of)
+    return _course_with_status(course, subject, _course_status(course, as_of))
+
+
+def _course_with_status(course, subject: dict, status: str) -> dict:
     out: dict = {"resourceType": "MedicationStatement"}
     if course.planned_stop_on is not None:
         out["extension"] = [{"url": C.EXT_PLANNED_STOP_ON,
@@ -495,23 +505,10 @@ def _course_template(drug: str, planned: bool, stopped: bool, dose: bool) -> tem
     shape = SimpleNamespace(drug=drug, planned_stop_on=_Hole("X") if planned else None,
                             started_on=_Hole("A"), stopped_on=_Hole("B") if stopped else None,
                             dose_mg="\0Q" if dose else None)
-    resource = _course(shape, "\0P", date.min)
-    resource["status"] = "\0S"
+    resource = _course_with_status(shape, "\0P", "\0S")
     if dose:
         resource["dosage"][0]["text"] = "\0D"
     return templates.Template(resource)
-
-
-class _Hole(str):
-    """A date-shaped placeholder for a template: isoformat() gives the hole."""
-
-    def isoformat(self) -> str:
-        return f"\0{self}"
-
-    def __le__(self, other) -> bool:  # _course_status of the shape: never asked (status is a hole)
-        return False
-
-    __gt__ = __le__
 
 
 def _course_members(course, subject_json: str, as_of: date) -> str:
