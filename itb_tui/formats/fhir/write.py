@@ -548,7 +548,31 @@ def _flag(subject: dict, start_on: date, last_day: date | None, reasons, explana
     }
 
 
-def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of: date) -> None:
+@functools.lru_cache(maxsize=2)
+def _flag_template(lifted: bool) -> templates.Template:
+    """_flag's members with holes: P subject, A start, E end, K the code (reasons and text)."""
+    resource = _flag("\0P", _Hole("A"), _Hole("E") if lifted else None, (), ())
+    resource["code"] = "\0K"
+    return templates.Template(resource)
+
+
+@functools.lru_cache(maxsize=256)
+def _flag_codings(reasons: tuple) -> str:
+    return templates.dump([_coding(C.REFILL_BLOCK_REASON_SYSTEM, r) for r in reasons])
+
+
+def _flag_members(subject_json: str, start_on: date, last_day: date | None, reasons, explanations) -> str:
+    """_flag(subject, ...)'s members as JSON text, the same bytes."""
+    text = (C.FLAG_ACTIVE_TEXT if last_day is None else C.FLAG_LIFTED_TEXT) + "; ".join(explanations or reasons)
+    code = f'{{"coding":{_flag_codings(tuple(reasons))},"text":{templates.json_string(text)}}}'
+    if last_day is None:
+        return _flag_template(False).fill(P=subject_json, A=f'"{start_on.isoformat()}"', K=code)
+    return _flag_template(True).fill(P=subject_json, A=f'"{start_on.isoformat()}"',
+                                     E=f'"{last_day.isoformat()}"', K=code)
+
+
+def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of: date,
+           subject_json: str | None = None) -> None:
     """One Flag per block episode, keyed by the day it began. The open episode takes the
     reasons of the assessment on `as_of` (the one every other view shows); if the records
     give no open episode where that assessment is blocked, the block is still exported,
@@ -565,12 +589,19 @@ def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of:
         if ep.active:
             open_start = ep.start_on
             continue
-        entries.add(_flag(subject, ep.start_on, ep.last_day, ep.reasons, ep.explanations),
-                    "refill-block", ep.start_on.isoformat())
+        _add_flag(entries, subject, subject_json, ep.start_on, ep.last_day, ep.reasons, ep.explanations)
     if blocked:
-        start = open_start or as_of
-        entries.add(_flag(subject, start, None, a.refill.reasons, a.refill.explanations),
-                    "refill-block", start.isoformat())
+        _add_flag(entries, subject, subject_json, open_start or as_of, None, a.refill.reasons,
+                  a.refill.explanations)
+
+
+def _add_flag(entries: _Entries, subject: dict, subject_json: str | None, start_on: date, last_day: date | None,
+              reasons, explanations) -> None:
+    if subject_json is not None:  # the streamed export: as text
+        entries.add_members("Flag", _flag_members(subject_json, start_on, last_day, reasons, explanations),
+                            "refill-block", start_on.isoformat())
+    else:
+        entries.add(_flag(subject, start_on, last_day, reasons, explanations), "refill-block", start_on.isoformat())
 
 
 def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportContext) -> None:
@@ -623,7 +654,7 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
             entries.add_members("Procedure", _exam_members(exam, subject_json), "exam", key)
         else:
             entries.add(_exam(exam, subject), "exam", key)
-    _flags(p, a, rules, subject, entries, mrn_key, as_of)
+    _flags(p, a, rules, subject, entries, mrn_key, as_of, subject_json)
 
 
 def _exam(exam, subject: dict) -> dict:
