@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from types import SimpleNamespace
 from urllib.parse import quote
 
 from itb_tui.formats.fhir import codes as C
@@ -219,8 +220,6 @@ class _Hole(str):
 @functools.lru_cache(maxsize=2)
 def _weight_template(dated: bool) -> templates.Template:
     """_weight's members with holes: P subject, E the day recorded, V the value."""
-    from types import SimpleNamespace
-
     return templates.Template(_weight(SimpleNamespace(weight_kg="\0V"), "\0P", _Hole("E") if dated else None))
 
 
@@ -259,8 +258,6 @@ _PROPERTY_HOLES = "EFGH"  # the pump properties' values, in C.PUMP_PROPERTIES' o
 def _device_template(removed: bool, manufacturer: bool, model: bool) -> templates.Template:
     """_device's members with holes: N serial, M manufacturer, O model, P patient, E-H the
     property values (one template per shape: removed or not, manufacturer, model)."""
-    from types import SimpleNamespace
-
     shape = SimpleNamespace(removed_on=date.min if removed else None, serial="\0N",
                             manufacturer="\0M" if manufacturer else None, model="\0O" if model else None,
                             **{f: f"\0{h}" for (f, _d, _u), h in zip(C.PUMP_PROPERTIES, _PROPERTY_HOLES)})
@@ -495,26 +492,33 @@ def _course_with_status(course, subject: dict, status: str) -> dict:
     return out
 
 
-@functools.lru_cache(maxsize=64)
-def _course_template(drug: str, planned: bool, stopped: bool, dose: bool) -> templates.Template:
-    """_course's members with holes: X planned stop, S status, P subject, A start, B stop,
-    D the dose's text, Q its number (one template per drug and shape: the drug's codings
-    are constant text)."""
-    from types import SimpleNamespace
-
-    shape = SimpleNamespace(drug=drug, planned_stop_on=_Hole("X") if planned else None,
+@functools.lru_cache(maxsize=8)
+def _course_template(planned: bool, stopped: bool, dose: bool) -> templates.Template:
+    """_course's members with holes: X planned stop, S status, M the medication, P subject,
+    A start, B stop, D the dose's text, Q its number (one template per shape; no record's
+    text is part of a template, so none can be taken for a hole)."""
+    shape = SimpleNamespace(drug="", planned_stop_on=_Hole("X") if planned else None,
                             started_on=_Hole("A"), stopped_on=_Hole("B") if stopped else None,
                             dose_mg="\0Q" if dose else None)
     resource = _course_with_status(shape, "\0P", "\0S")
+    resource["medicationCodeableConcept"] = "\0M"
     if dose:
         resource["dosage"][0]["text"] = "\0D"
     return templates.Template(resource)
 
 
+@functools.lru_cache(maxsize=256)
+def _medication_json(drug: str) -> str:
+    """A course's medicationCodeableConcept as text, once per drug."""
+    return templates.dump(_course_with_status(SimpleNamespace(drug=drug, planned_stop_on=None, started_on=date.min,
+                                                              stopped_on=None, dose_mg=None), {}, "")
+                          ["medicationCodeableConcept"])
+
+
 def _course_members(course, subject_json: str, as_of: date) -> str:
     """_course(course, subject, as_of)'s members as JSON text, the same bytes."""
     dose = course.dose_mg
-    values = {"S": f'"{_course_status(course, as_of)}"', "P": subject_json,
+    values = {"S": f'"{_course_status(course, as_of)}"', "M": _medication_json(course.drug), "P": subject_json,
               "A": f'"{course.started_on.isoformat()}"'}
     if course.planned_stop_on is not None:
         values["X"] = f'"{course.planned_stop_on.isoformat()}"'
@@ -523,7 +527,7 @@ def _course_members(course, subject_json: str, as_of: date) -> str:
     if dose is not None:
         values["D"] = templates.json_string(f"{dose} mg daily")
         values["Q"] = templates.json_number(dose)
-    return _course_template(course.drug, course.planned_stop_on is not None, course.stopped_on is not None,
+    return _course_template(course.planned_stop_on is not None, course.stopped_on is not None,
                             dose is not None).fill(**values)
 
 
@@ -667,8 +671,6 @@ def _exam(exam, subject: dict) -> dict:
 @functools.lru_cache(maxsize=64)
 def _exam_template(kind: str, noted: bool) -> templates.Template:
     """_exam's members with holes: P subject, T the day, N the finding."""
-    from types import SimpleNamespace
-
     return templates.Template(_exam(SimpleNamespace(kind=kind, on=_Hole("T"), finding="\0N" if noted else None),
                                     "\0P"))
 
