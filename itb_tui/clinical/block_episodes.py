@@ -9,8 +9,10 @@ Bounded, not a day-by-day replay (exports stay within 1.5x of `status --json`, i
 the engine is asked only inside the spans where a block is possible at all and only on
 the days an input of the refill status changes there (clinical/block_window.py: both read
 from the records alone; the status holds from each such day to the day before the next),
-plus once on the last blocked day of each lifted episode, whose reasons it carries. The
-answer equals the engine run on every day (tests/clinical/test_block_episodes_property.py).
+plus once on the last blocked day of each lifted episode, whose reasons it carries. Each
+ask is the engine's refill alone (refill_only.py: the first half of `assess`, the same
+answer; half the cost). The answer equals the engine run on every day
+(tests/clinical/test_block_episodes_property.py).
 A patient with no positive culture or no pump was never blocked and costs nothing.
 """
 
@@ -22,7 +24,7 @@ from datetime import date, timedelta
 
 from itb_tui.clinical.assessment import RefillState
 from itb_tui.clinical.block_window import block_windows, change_days, sure_blocked
-from itb_tui.clinical.engine import assess
+from itb_tui.clinical.refill_only import refill_on as refill_alone
 from itb_tui.clinical.records import Patient
 from itb_tui.clinical.rules import Rules
 
@@ -60,7 +62,7 @@ def refill_block_episodes(patient: Patient, as_of: date, rules: Rules,
 
     def refill_on(day: date) -> RefillState:
         if day not in known:
-            known[day] = assess(patient, day, rules).refill
+            known[day] = refill_alone(patient, day, rules)
         return known[day]
 
     if refill_on_as_of is not None:

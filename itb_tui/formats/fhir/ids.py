@@ -68,16 +68,30 @@ def resource_id_after(prefix, *parts: object) -> str:
 _VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
+def resource_ids_after(prefix, keys: Iterable[str]) -> list[str]:
+    """[resource_id_after(prefix, key) for key in keys], one loop (a pump's ~20 refills:
+    ~200,000 ids at 10,000 patients, the call per id was a fifth of their cost)."""
+    copy, variant, out = prefix.copy, _VARIANT, []
+    for key in keys:
+        state = copy()
+        state.update(key.encode("utf-8"))
+        h = state.hexdigest()
+        out.append(f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}")
+    return out
+
+
 def record_keys(records: Iterable[T], natural: Callable[[T], tuple]) -> list[str]:
     """One key per record, in order: `row:<id>` for a stored record, else its natural key
     (with `#n` for the n-th repeat of the same natural key, n >= 2)."""
-    counts: Counter = Counter()
+    counts: Counter | None = None  # made on the first record without a row id (rare in a store)
     keys = []
     for record in records:
         row = getattr(record, "id", None)
         if row is not None:
             keys.append(f"row:{row}")
             continue
+        if counts is None:
+            counts = Counter()
         key = "|".join("" if p is None else str(p) for p in natural(record))
         counts[key] += 1
         keys.append(key if counts[key] == 1 else f"{key}#{counts[key]}")

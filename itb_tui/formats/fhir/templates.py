@@ -81,18 +81,21 @@ class Template:
     def __init__(self, resource: dict) -> None:
         members = {k: v for k, v in resource.items() if k != "resourceType"}
         self.pieces = self._HOLE.split(_members(members))
+        # the same text as a format string (braces doubled, holes as {N}): str.format_map
+        # fills it in C, where a join over the pieces cost a generator step per piece
+        self._format = "".join(p.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{" + p + "}"
+                               for i, p in enumerate(self.pieces))
 
     def fill(self, **values: str) -> str:
-        pieces = self.pieces
-        return "".join(p if i % 2 == 0 else values[p] for i, p in enumerate(pieces))
+        return self._format.format_map(values)
 
 
-def entry_head(kind: str, rid: str) -> list[str]:
+def entry_open(kind: str, rid: str) -> str:
     """An entry's text up to the resource's own members: fullUrl, resourceType, id and
     identifier (as write._Entries.add puts them; not for the Patient, which has no such
     identifier), ending in a comma."""
-    return ['{"fullUrl":"urn:uuid:', rid, '","resource":{"resourceType":"', kind, '","id":"', rid,
-            '",', _IDENTIFIER_HEAD, rid, '"}],']
+    return (f'{{"fullUrl":"urn:uuid:{rid}","resource":{{"resourceType":"{kind}","id":"{rid}",'
+            f'{_IDENTIFIER_HEAD}{rid}"}}],')
 
 
 def entry_tail(kind: str, rid: str, transaction: bool) -> str:
@@ -103,21 +106,33 @@ def entry_tail(kind: str, rid: str, transaction: bool) -> str:
     return "}}"
 
 
-def refill_entry(rid: str, refill, subject_json: str, device_json: str, transaction: bool) -> str:
-    """One refill's Bundle entry as JSON text (write._pump_procedures' dict, dumped).
-    `subject_json`, `device_json`: the patient and pump references, already encoded."""
-    parts = ['{"fullUrl":"urn:uuid:', rid, '","resource":{"resourceType":"Procedure","id":"', rid,
-             '",', _IDENTIFIER_HEAD, rid, '"}],', _REFILL_VOLUME_HEAD, json_number(refill.volume_ml),
-             _ML_TAIL]
-    if refill.programmer_alarm_on is not None:
-        parts += (_ALARM_HEAD, refill.programmer_alarm_on.isoformat(), '"}')
-    note = f"{refill.volume_ml} mL"
-    if refill.override_reason:
-        parts += (_OVERRIDE_HEAD, json_string(refill.override_reason), "}")
-        note += f"; given while refill was blocked, override: {refill.override_reason}"
-    parts += (_REFILL_MIDDLE, subject_json, ',"performedDateTime":"', refill.on.isoformat(),
-              _FOCAL_HEAD, device_json, '}],"note":[{"text":', json_string(note), "}]}")
-    if transaction:
-        parts += (_REQUEST_HEAD, rid, '"}')
-    parts.append("}")
-    return "".join(parts)
+def refill_entries(rids: list[str], refills, subject_json: str, device_json: str, transaction: bool) -> list[str]:
+    """One pump's refills' Bundle entries as JSON text (write._pump_procedures' dicts,
+    dumped), `rids` their ids. `subject_json`, `device_json`: the patient and pump
+    references, already encoded. What repeats from refill to refill (the references; the
+    volume's number, the override and the note, the same for most of a pump's refills)
+    is written once per pump; each entry is then one f-string."""
+    middle = _REFILL_MIDDLE + subject_json + ',"performedDateTime":"'
+    focal = _FOCAL_HEAD + device_json + '}],"note":[{"text":'
+    done: dict = {}  # (volume as written, override) -> (volume text, override + middle, note + end)
+    out = []
+    for rid, refill in zip(rids, refills):
+        volume, override = refill.volume_ml, refill.override_reason
+        # keyed by the volume's text, not its value: Decimal("40") == Decimal("40.0")
+        key = (type(volume), str(volume), override)
+        pieces = done.get(key)
+        if pieces is None:
+            note = f"{volume} mL"
+            over = ""
+            if override:
+                over = _OVERRIDE_HEAD + json_string(override) + "}"
+                note += f"; given while refill was blocked, override: {override}"
+            pieces = done[key] = (_REFILL_VOLUME_HEAD + json_number(volume) + _ML_TAIL, over + middle,
+                                  focal + json_string(note) + ("}]}" + _REQUEST_HEAD if transaction else "}]}}"))
+        head, over_middle, end = pieces
+        alarm = refill.programmer_alarm_on
+        alarm_text = "" if alarm is None else _ALARM_HEAD + alarm.isoformat() + '"}'
+        text = (f'{{"fullUrl":"urn:uuid:{rid}","resource":{{"resourceType":"Procedure","id":"{rid}",'
+                f'{_IDENTIFIER_HEAD}{rid}"}}],{head}{alarm_text}{over_middle}{refill.on.isoformat()}{end}')
+        out.append(text + rid + '"}}' if transaction else text)
+    return out

@@ -36,11 +36,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from types import SimpleNamespace
 from urllib.parse import quote
 
 from itb_tui.formats.fhir import codes as C
 from itb_tui.formats.fhir import templates, terminology
-from itb_tui.formats.fhir.ids import id_prefix, id_prefix_after, identifier, record_keys, resource_id_after
+from itb_tui.formats.fhir.ids import (id_prefix, id_prefix_after, identifier, record_keys, resource_id_after,
+                                     resource_ids_after)
 
 BUNDLE_TYPES = ("collection", "transaction")
 # The laboratory's report statuses (store lab_reports) a culture Observation takes as is.
@@ -105,8 +107,7 @@ class _Entries:
     def add_members(self, kind: str, members: str, *key: object) -> str:
         """A resource (not the Patient) whose members are already JSON text (text mode)."""
         rid = self.rid(*key)
-        self.items.append("".join(templates.entry_head(kind, rid)) + members
-                          + templates.entry_tail(kind, rid, self.transaction))
+        self.items.append(templates.entry_open(kind, rid) + members + templates.entry_tail(kind, rid, self.transaction))
         return f"urn:uuid:{rid}"
 
     def add(self, resource: dict, *key: object) -> str:
@@ -115,8 +116,16 @@ class _Entries:
         full_url = f"urn:uuid:{rid}"
         if self.dump is not None and kind != "Patient" and resource:
             # the same text as the dict below dumped, without building it (templates)
-            self.items.append("".join(templates.entry_head(kind, rid)) + self.dump(resource)[1:-1]
+            self.items.append(templates.entry_open(kind, rid) + self.dump(resource)[1:-1]
                               + templates.entry_tail(kind, rid, self.transaction))
+            return full_url
+        if self.dump is not None and kind == "Patient":
+            # the Patient has no identifier of its id; its request names the MRN
+            text = (f'{{"fullUrl":"{full_url}","resource":{{"resourceType":"Patient","id":"{rid}",'
+                    + self.dump(resource)[1:-1] + "}")
+            if self.transaction:
+                text += ',"request":' + self.dump(_request(kind, resource))
+            self.items.append(text + "}")
             return full_url
         head: dict = {"resourceType": kind, "id": rid}
         if kind != "Patient":
@@ -142,6 +151,14 @@ def _request(kind: str, resource: dict) -> dict:
     if kind == "Patient":
         return {"method": "POST", "url": "Patient", "ifNoneExist": _search(ident)}
     return {"method": "PUT", "url": f"{kind}?{_search(ident)}"}
+
+
+def _ref_json(full_url: str, display: str | None = None) -> str:
+    """_ref(full_url, display) as the encoder writes it (a full URL here is urn:uuid: and
+    hex digits: nothing in it to escape)."""
+    if display:
+        return f'{{"reference":"{full_url}","display":{templates.json_string(display)}}}'
+    return f'{{"reference":"{full_url}"}}'
 
 
 def _patient(p, mrn_system: str) -> dict:
@@ -193,6 +210,27 @@ def _weight(p, subject: dict, recorded_on: date | None) -> dict:
     return out
 
 
+class _Hole(str):
+    """A date-shaped placeholder for a template: isoformat() gives the hole."""
+
+    def isoformat(self) -> str:
+        return f"\0{self}"
+
+
+@functools.lru_cache(maxsize=2)
+def _weight_template(dated: bool) -> templates.Template:
+    """_weight's members with holes: P subject, E the day recorded, V the value."""
+    return templates.Template(_weight(SimpleNamespace(weight_kg="\0V"), "\0P", _Hole("E") if dated else None))
+
+
+def _weight_members(p, subject_json: str, recorded_on: date | None) -> str:
+    """_weight(p, subject, recorded_on)'s members as JSON text, the same bytes."""
+    if recorded_on is None:
+        return _weight_template(False).fill(P=subject_json, V=templates.json_number(p.weight_kg))
+    return _weight_template(True).fill(P=subject_json, V=templates.json_number(p.weight_kg),
+                                       E=f'"{recorded_on.isoformat()}"')
+
+
 def _device(pump, subject: dict) -> dict:
     out: dict = {
         "resourceType": "Device",
@@ -220,8 +258,6 @@ _PROPERTY_HOLES = "EFGH"  # the pump properties' values, in C.PUMP_PROPERTIES' o
 def _device_template(removed: bool, manufacturer: bool, model: bool) -> templates.Template:
     """_device's members with holes: N serial, M manufacturer, O model, P patient, E-H the
     property values (one template per shape: removed or not, manufacturer, model)."""
-    from types import SimpleNamespace
-
     shape = SimpleNamespace(removed_on=date.min if removed else None, serial="\0N",
                             manufacturer="\0M" if manufacturer else None, model="\0O" if model else None,
                             **{f: f"\0{h}" for (f, _d, _u), h in zip(C.PUMP_PROPERTIES, _PROPERTY_HOLES)})
@@ -268,20 +304,19 @@ def _implant_template() -> templates.Template:
 
 
 def _pump_procedures(pump, subject: dict, device: dict, entries: _Entries, key: tuple,
-                     subject_json: str | None = None):
+                     subject_json: str | None = None, device_json: str | None = None):
     if pump.implanted_on is not None and entries.dump is not None:
-        members = _implant_template().fill(S=subject_json, D=entries.dump(device),
+        members = _implant_template().fill(S=subject_json, D=device_json,
                                            T=f'"{pump.implanted_on.isoformat()}"')
         entries.add_members("Procedure", members, *key, "implant")
     elif pump.implanted_on is not None:
         entries.add(_implant(subject, device, pump.implanted_on.isoformat()), *key, "implant")
     refill_keys = record_keys(pump.refills, lambda r: (r.on,))
     if entries.dump is not None:  # as text straight away (templates: the same bytes)
-        device_json = entries.dump(device)
-        under = entries.prefix(*key, "refill")
-        for refill_key, refill in zip(refill_keys, pump.refills):
-            entries.items.append(templates.refill_entry(resource_id_after(under, refill_key), refill,
-                                                        subject_json, device_json, entries.transaction))
+        if pump.refills:
+            rids = resource_ids_after(entries.prefix(*key, "refill"), refill_keys)
+            entries.items += templates.refill_entries(rids, pump.refills, subject_json, device_json,
+                                                      entries.transaction)
         refill_keys = ()
     for refill_key, refill in zip(refill_keys, pump.refills):
         extension = [{"url": C.EXT_REFILL_VOLUME, "valueQuantity": _quantity(refill.volume_ml, "mL")}]
@@ -363,14 +398,19 @@ def _culture_members_text(specimen: str, result: str, organism: str | None) -> t
 def _culture_text(rid: str, c, report_status: str | None, subject_json: str, transaction: bool) -> str:
     """_culture's entry as JSON text, the same bytes (templates)."""
     code, value = _culture_members_text(c.specimen, c.result, c.organism)
-    parts = templates.entry_head("Observation", rid)
-    parts += ('"status":', templates.json_string(culture_status(c.result, report_status)), code,
-              ',"subject":', subject_json, ',"effectiveDateTime":"', c.drawn_on.isoformat(), '"', value)
-    components = _components(c)
-    if components:
-        parts += (',"component":', templates.dump(components))
-    parts.append(templates.entry_tail("Observation", rid, transaction))
-    return "".join(parts)
+    susceptibility = c.susceptibility
+    # the same few susceptibility patterns recur across a ward: each written once
+    components = _components_text(tuple(sorted(susceptibility.items()))) if susceptibility else ""
+    return (f'{templates.entry_open("Observation", rid)}"status":'
+            f'{templates.json_string(culture_status(c.result, report_status))}{code},"subject":{subject_json},'
+            f'"effectiveDateTime":"{c.drawn_on.isoformat()}"{value}{components}'
+            f'{templates.entry_tail("Observation", rid, transaction)}')
+
+
+@functools.lru_cache(maxsize=4096)
+def _components_text(items: tuple) -> str:
+    """',"component":[...]' of a culture with these (drug, value) susceptibilities, sorted."""
+    return ',"component":' + templates.dump(_components_of(items))
 
 
 def _culture_value(result: str, organism: str | None) -> dict:
@@ -397,8 +437,12 @@ def _culture_value(result: str, organism: str | None) -> dict:
 
 def _components(c) -> list:
     """A culture's susceptibilities, one component per drug."""
+    return _components_of(sorted(c.susceptibility.items()))
+
+
+def _components_of(items) -> list:
     components = []
-    for drug, value in sorted(c.susceptibility.items()):
+    for drug, value in items:
         interpretation = _coding(C.V3_INTERPRETATION, value, C.SUSCEPTIBILITY_DISPLAY.get(value))
         components.append({
             "code": {"coding": [_coding(C.SUSCEPTIBILITY_DRUG_SYSTEM, drug)],
@@ -409,13 +453,19 @@ def _components(c) -> list:
     return components
 
 
-def _course(course, subject: dict, as_of: date) -> dict:
+def _course_status(course, as_of: date) -> str:
     if course.stopped_on is not None and course.stopped_on <= as_of:
-        status = "completed"
-    elif course.started_on > as_of:
-        status = "intended"
-    else:
-        status = "active"
+        return "completed"
+    if course.started_on > as_of:
+        return "intended"
+    return "active"
+
+
+def _course(course, subject: dict, as_of: date) -> dict:
+    return _course_with_status(course, subject, _course_status(course, as_of))
+
+
+def _course_with_status(course, subject: dict, status: str) -> dict:
     out: dict = {"resourceType": "MedicationStatement"}
     if course.planned_stop_on is not None:
         out["extension"] = [{"url": C.EXT_PLANNED_STOP_ON,
@@ -442,6 +492,45 @@ def _course(course, subject: dict, as_of: date) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _course_template(planned: bool, stopped: bool, dose: bool) -> templates.Template:
+    """_course's members with holes: X planned stop, S status, M the medication, P subject,
+    A start, B stop, D the dose's text, Q its number (one template per shape; no record's
+    text is part of a template, so none can be taken for a hole)."""
+    shape = SimpleNamespace(drug="", planned_stop_on=_Hole("X") if planned else None,
+                            started_on=_Hole("A"), stopped_on=_Hole("B") if stopped else None,
+                            dose_mg="\0Q" if dose else None)
+    resource = _course_with_status(shape, "\0P", "\0S")
+    resource["medicationCodeableConcept"] = "\0M"
+    if dose:
+        resource["dosage"][0]["text"] = "\0D"
+    return templates.Template(resource)
+
+
+@functools.lru_cache(maxsize=256)
+def _medication_json(drug: str) -> str:
+    """A course's medicationCodeableConcept as text, once per drug."""
+    return templates.dump(_course_with_status(SimpleNamespace(drug=drug, planned_stop_on=None, started_on=date.min,
+                                                              stopped_on=None, dose_mg=None), {}, "")
+                          ["medicationCodeableConcept"])
+
+
+def _course_members(course, subject_json: str, as_of: date) -> str:
+    """_course(course, subject, as_of)'s members as JSON text, the same bytes."""
+    dose = course.dose_mg
+    values = {"S": f'"{_course_status(course, as_of)}"', "M": _medication_json(course.drug), "P": subject_json,
+              "A": f'"{course.started_on.isoformat()}"'}
+    if course.planned_stop_on is not None:
+        values["X"] = f'"{course.planned_stop_on.isoformat()}"'
+    if course.stopped_on is not None:
+        values["B"] = f'"{course.stopped_on.isoformat()}"'
+    if dose is not None:
+        values["D"] = templates.json_string(f"{dose} mg daily")
+        values["Q"] = templates.json_number(dose)
+    return _course_template(course.planned_stop_on is not None, course.stopped_on is not None,
+                            dose is not None).fill(**values)
+
+
 def _flag(subject: dict, start_on: date, last_day: date | None, reasons, explanations) -> dict:
     if last_day is None:
         status, text = "active", C.FLAG_ACTIVE_TEXT
@@ -463,7 +552,31 @@ def _flag(subject: dict, start_on: date, last_day: date | None, reasons, explana
     }
 
 
-def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of: date) -> None:
+@functools.lru_cache(maxsize=2)
+def _flag_template(lifted: bool) -> templates.Template:
+    """_flag's members with holes: P subject, A start, E end, K the code (reasons and text)."""
+    resource = _flag("\0P", _Hole("A"), _Hole("E") if lifted else None, (), ())
+    resource["code"] = "\0K"
+    return templates.Template(resource)
+
+
+@functools.lru_cache(maxsize=256)
+def _flag_codings(reasons: tuple) -> str:
+    return templates.dump([_coding(C.REFILL_BLOCK_REASON_SYSTEM, r) for r in reasons])
+
+
+def _flag_members(subject_json: str, start_on: date, last_day: date | None, reasons, explanations) -> str:
+    """_flag(subject, ...)'s members as JSON text, the same bytes."""
+    text = (C.FLAG_ACTIVE_TEXT if last_day is None else C.FLAG_LIFTED_TEXT) + "; ".join(explanations or reasons)
+    code = f'{{"coding":{_flag_codings(tuple(reasons))},"text":{templates.json_string(text)}}}'
+    if last_day is None:
+        return _flag_template(False).fill(P=subject_json, A=f'"{start_on.isoformat()}"', K=code)
+    return _flag_template(True).fill(P=subject_json, A=f'"{start_on.isoformat()}"',
+                                     E=f'"{last_day.isoformat()}"', K=code)
+
+
+def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of: date,
+           subject_json: str | None = None) -> None:
     """One Flag per block episode, keyed by the day it began. The open episode takes the
     reasons of the assessment on `as_of` (the one every other view shows); if the records
     give no open episode where that assessment is blocked, the block is still exported,
@@ -480,29 +593,42 @@ def _flags(p, a, rules, subject: dict, entries: _Entries, mrn_key: tuple, as_of:
         if ep.active:
             open_start = ep.start_on
             continue
-        entries.add(_flag(subject, ep.start_on, ep.last_day, ep.reasons, ep.explanations),
-                    "refill-block", ep.start_on.isoformat())
+        _add_flag(entries, subject, subject_json, ep.start_on, ep.last_day, ep.reasons, ep.explanations)
     if blocked:
-        start = open_start or as_of
-        entries.add(_flag(subject, start, None, a.refill.reasons, a.refill.explanations),
-                    "refill-block", start.isoformat())
+        _add_flag(entries, subject, subject_json, open_start or as_of, None, a.refill.reasons,
+                  a.refill.explanations)
+
+
+def _add_flag(entries: _Entries, subject: dict, subject_json: str | None, start_on: date, last_day: date | None,
+              reasons, explanations) -> None:
+    if subject_json is not None:  # the streamed export: as text
+        entries.add_members("Flag", _flag_members(subject_json, start_on, last_day, reasons, explanations),
+                            "refill-block", start_on.isoformat())
+    else:
+        entries.add(_flag(subject, start_on, last_day, reasons, explanations), "refill-block", start_on.isoformat())
 
 
 def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportContext) -> None:
     mrn_key = (ctx.mrn_system, p.mrn)
     entries.start_patient(*mrn_key)
-    subject = _ref(entries.add(_patient(p, ctx.mrn_system), "patient"), p.name)
-    subject_json = entries.dump(subject) if entries.dump is not None else None
-    if p.weight_kg is not None:
+    subject_url = entries.add(_patient(p, ctx.mrn_system), "patient")
+    subject = _ref(subject_url, p.name)
+    text = entries.dump is not None  # the streamed export: the commonest resources as text
+    subject_json = _ref_json(subject_url, p.name) if text else None
+    if p.weight_kg is not None and text:
+        entries.add_members("Observation", _weight_members(p, subject_json, ctx.weight_recorded_on.get(p.mrn)),
+                            "weight")
+    elif p.weight_kg is not None:
         entries.add(_weight(p, subject, ctx.weight_recorded_on.get(p.mrn)), "weight")
     for key, pump in zip(record_keys(p.pumps, lambda r: (r.serial,)), p.pumps):
         pump_key = ("pump", key)
-        if entries.dump is None:
+        if not text:
             device = _ref(entries.add(_device(pump, subject), *pump_key), pump.serial)
-        else:
-            device = _ref(entries.add_members("Device", _device_members(pump, subject_json), *pump_key),
-                          pump.serial)
-        _pump_procedures(pump, subject, device, entries, pump_key, subject_json)
+            _pump_procedures(pump, subject, device, entries, pump_key)
+            continue
+        device_url = entries.add_members("Device", _device_members(pump, subject_json), *pump_key)
+        _pump_procedures(pump, subject, _ref(device_url, pump.serial), entries, pump_key, subject_json,
+                         _ref_json(device_url, pump.serial))
     for key, culture in zip(record_keys(p.cultures, lambda r: (r.specimen, r.drawn_on)), p.cultures):
         status = ctx.report_statuses.get(culture.id) if culture.id is not None else None
         if entries.dump is None:
@@ -511,7 +637,11 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
             entries.items.append(_culture_text(entries.rid("culture", key), culture, status,
                                                subject_json, entries.transaction))
     for key, course in zip(record_keys(p.antifungals, lambda r: (r.drug, r.started_on)), p.antifungals):
-        entries.add(_course(course, subject, as_of), "antifungal", key)
+        if entries.dump is None:
+            entries.add(_course(course, subject, as_of), "antifungal", key)
+        else:
+            entries.add_members("MedicationStatement", _course_members(course, subject_json, as_of),
+                                "antifungal", key)
     for key, b in zip(record_keys(p.bridging, lambda r: (r.method, r.started_on)), p.bridging):
         code = {"coding": [_coding(C.BRIDGING_METHOD_SYSTEM, b.method, C.BRIDGING_DISPLAY[b.method])],
                 "text": C.BRIDGING_DISPLAY[b.method]}
@@ -524,12 +654,33 @@ def _patient_entries(p, a, rules, entries: _Entries, as_of: date, ctx: ExportCon
                                note=b.detail, status="completed" if b.stopped_on else "in-progress"),
                     "bridging", key)
     for key, exam in zip(record_keys(p.exams, lambda r: (r.kind, r.on)), p.exams):
-        code = {"coding": [_coding(C.EXAM_KIND_SYSTEM, exam.kind, C.EXAM_DISPLAY[exam.kind])],
-                "text": C.EXAM_DISPLAY[exam.kind]}
-        entries.add(_procedure("exam", subject, code=code,
-                               when={"performedDateTime": exam.on.isoformat()},
-                               note=exam.finding), "exam", key)
-    _flags(p, a, rules, subject, entries, mrn_key, as_of)
+        if text:
+            entries.add_members("Procedure", _exam_members(exam, subject_json), "exam", key)
+        else:
+            entries.add(_exam(exam, subject), "exam", key)
+    _flags(p, a, rules, subject, entries, mrn_key, as_of, subject_json)
+
+
+def _exam(exam, subject: dict) -> dict:
+    code = {"coding": [_coding(C.EXAM_KIND_SYSTEM, exam.kind, C.EXAM_DISPLAY[exam.kind])],
+            "text": C.EXAM_DISPLAY[exam.kind]}
+    return _procedure("exam", subject, code=code, when={"performedDateTime": exam.on.isoformat()},
+                      note=exam.finding)
+
+
+@functools.lru_cache(maxsize=64)
+def _exam_template(kind: str, noted: bool) -> templates.Template:
+    """_exam's members with holes: P subject, T the day, N the finding."""
+    return templates.Template(_exam(SimpleNamespace(kind=kind, on=_Hole("T"), finding="\0N" if noted else None),
+                                    "\0P"))
+
+
+def _exam_members(exam, subject_json: str) -> str:
+    """_exam(exam, subject)'s members as JSON text, the same bytes."""
+    if exam.finding:
+        return _exam_template(exam.kind, True).fill(P=subject_json, T=f'"{exam.on.isoformat()}"',
+                                                    N=templates.json_string(exam.finding))
+    return _exam_template(exam.kind, False).fill(P=subject_json, T=f'"{exam.on.isoformat()}"')
 
 
 def build_bundle(pairs, *, as_of: date, rules, generated_at: datetime, bundle: str = "collection",

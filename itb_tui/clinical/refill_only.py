@@ -1,0 +1,31 @@
+"""The refill status alone on a date: `engine.assess(...).refill` without the rest.
+
+Why: the FHIR export's block-episode Flags (block_episodes.py) ask about ~35,000 past
+days at 10,000 patients, and of each answer use only whether the refill is blocked and
+its reasons and words. The engine's refill comes first in `assess` (facts -> episode ->
+antifungal course -> refill) and nothing after it feeds back; the reservoir,
+withdrawal, device, drug-choice and reimplant parts that follow cost as much again
+(issue 17). This is that first half, composed from the engine's own rule functions in
+the engine's order, so it is the same answer by construction; a property test holds it
+to `assess` on generated records and dates (tests/clinical/test_refill_only_property.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from itb_tui.clinical.antifungal import assess_antifungal
+from itb_tui.clinical.assessment import RefillState
+from itb_tui.clinical.episode import current_episode
+from itb_tui.clinical.facts import build_facts
+from itb_tui.clinical.records import Patient
+from itb_tui.clinical.refill import refill_state
+from itb_tui.clinical.rules import Rules
+
+
+def refill_on(patient: Patient, as_of: date, rules: Rules) -> RefillState:
+    """`assess(patient, as_of, rules).refill`, the same status, reasons and words."""
+    facts = build_facts(patient, as_of, rules.episode_lookback_days)
+    episode = current_episode(facts, rules)
+    antifungal, _alerts, running = assess_antifungal(facts, episode, rules)
+    return refill_state(facts, episode, antifungal, running, rules)
