@@ -306,14 +306,21 @@ def html_format(as_of: date, rules, generated_at) -> ChunkFormat:
     """The HTML round sheet (exports/html_export.py): blocks in urgency order."""
     from itb_tui.exports import html_export
 
-    def pieces(pairs, chunk: Chunk):
-        blocks, _counts = html_export.keyed_blocks(pairs, as_of=as_of, rules=rules, round_data=chunk.prepared)
-        return blocks
+    # the chunk's counts and blocks from one computation (its tasks: `round_context`):
+    # `tally` is called first with the chunk's pairs, `pieces` then hands over its blocks
+    made: dict = {}
 
     def tally(pairs, chunk: Chunk):
-        from itb_tui.present.round_sheet import round_context
+        blocks, counts = html_export.keyed_blocks(pairs, as_of=as_of, rules=rules, round_data=chunk.prepared)
+        made["pairs"], made["blocks"] = pairs, blocks
+        return counts
 
-        return html_export.tally(pairs, round_context(pairs, as_of, chunk.prepared))
+    def pieces(pairs, chunk: Chunk):
+        if made.get("pairs") is pairs:
+            blocks = made.pop("blocks")
+            made.clear()
+            return blocks
+        return html_export.keyed_blocks(pairs, as_of=as_of, rules=rules, round_data=chunk.prepared)[0]
 
     return ChunkFormat(
         pieces=pieces, in_mrn_order=False, tally=tally,
