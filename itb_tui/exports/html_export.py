@@ -287,7 +287,9 @@ def _who(p, mrn: str) -> str:
     """The patient strip heading the block; the browser repeats it on every page the
     block runs onto, so no alert is ever printed without the name and MRN above it.
     `mrn`: the MRN escaped."""
-    where = " · ".join(x for x in (as_text(p.ward), f"bed {p.bed}" if p.bed else "") if x)
+    ward = as_text(p.ward)
+    bed = f"bed {p.bed}" if p.bed else ""
+    where = f"{ward} · {bed}" if ward and bed else ward or bed
     place = f' · <span class="where">{_e(where)}</span>' if where else ""
     return (f'<tr class="who-row"><th class="who" colspan="{_CELLS}">'
             f'<strong class="name">{_e(p.name)}</strong> · <span class="mrn">MRN {mrn}</span>'

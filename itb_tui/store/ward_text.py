@@ -19,12 +19,19 @@ paths together.
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, Callable
 
 from itb_tui.perf import gc_tuning
 from itb_tui.store import loader
 from itb_tui.wardfile import dump_text
 from itb_tui.wardfile.dump_text import _value
+
+
+# The refill columns the file needs (`loader.REFILL_COLUMNS` without the id: 204,000
+# ints fewer at 10,000 patients): [0] is the pump's id.
+REFILL_TEXT_COLUMNS = ("pump_id", "refilled_on", "volume_ml", "programmer_alarm_on", "override_reason")
 
 
 class _Texts(dict):
@@ -65,20 +72,13 @@ def _text(rd: "loader._Reader") -> tuple[int, str]:
 
     # refills first, as `_load`: each pump's list of them in row order
     refill_plain, refill_override = dump_text._REFILL_PLAIN, dump_text._REFILL_OVERRIDE
-    by_pump: dict[int, list[str]] = {}
-    for r in rd.refills():  # REFILL_COLUMNS: id, pump_id, refilled_on, volume_ml, alarm, override
-        if r[5] is None:
-            text = refill_plain % (dates[r[2]], numbers[r[3]], dates[r[4]])
-        else:
-            text = refill_override % (dates[r[2]], numbers[r[3]], dates[r[4]], _value(r[5]))
-        texts = by_pump.get(r[1])
-        if texts is None:
-            by_pump[r[1]] = [text]
-        else:
-            texts.append(text)
     sep, head, tail = dump_text._REFILLS_SEPARATOR, "[\n" + " " * 12, "\n" + " " * 10 + "]"
-    refills = {pump_id: head + sep.join(texts) + tail for pump_id, texts in by_pump.items()}
-    del by_pump
+    refills = {}
+    for pump_id, rows in _by_parent(rd.refills(REFILL_TEXT_COLUMNS), rd.by_parent, _PUMP_ID):
+        refills[pump_id] = head + sep.join([
+            refill_plain % (dates[r[1]], numbers[r[2]], dates[r[3]]) if r[4] is None
+            else refill_override % (dates[r[1]], numbers[r[2]], dates[r[3]], _value(r[4]))
+            for r in rows]) + tail
 
     pump_text, culture_text = dump_text._PUMP, dump_text._CULTURE
     course_text, bridging_text, exam_text = dump_text._COURSE, dump_text._BRIDGING, dump_text._EXAM
@@ -100,7 +100,7 @@ def _text(rd: "loader._Reader") -> tuple[int, str]:
     def exam(r) -> str:  # EXAM_COLUMNS
         return exam_text % (_value(r[2]), dates[r[3]], _value(r[4]))
 
-    children = [_lists(rd.children(table), make) for table, make in (
+    children = [_lists(rd.children(table), make, rd.by_parent) for table, make in (
         ("pumps", pump), ("cultures", culture), ("antifungal_courses", course),
         ("bridging", bridging), ("exams", exam))]
     pumps, cultures, courses, bridgings, exams = children
@@ -121,15 +121,25 @@ def _panel_text(rd: "loader._Reader") -> Callable[[Any], str]:
     return text
 
 
-def _lists(rows, make) -> dict[int, str]:
+def _lists(rows, make, contiguous: bool) -> dict[int, str]:
     """Parent id -> the list text (`dump_text._list` at a patient's lists' level) of its
     children's texts, in row order (as `loader._group` groups the records)."""
-    grouped: dict[int, list[str]] = {}
-    for r in rows:
-        texts = grouped.get(r[1])
-        if texts is None:
-            grouped[r[1]] = [make(r)]
-        else:
-            texts.append(make(r))
     as_list = dump_text._list
-    return {parent: as_list(texts, 3) for parent, texts in grouped.items()}
+    return {parent: as_list([make(r) for r in group], 3)
+            for parent, group in _by_parent(rows, contiguous, _PARENT_ID)}
+
+
+def _by_parent(rows, contiguous: bool, parent_of):
+    """(parent id, its rows in row order), the id by `parent_of(row)`. `contiguous`: the
+    rows come in parent order (a chunk's: `loader._Reader.by_parent`), each parent's
+    rows one run; otherwise (ordered by id) they are gathered first."""
+    if contiguous:
+        return groupby(rows, parent_of)
+    grouped: dict = {}
+    for r in rows:
+        grouped.setdefault(parent_of(r), []).append(r)
+    return grouped.items()
+
+
+_PUMP_ID = itemgetter(0)  # of a REFILL_TEXT_COLUMNS row
+_PARENT_ID = itemgetter(1)  # of a child row (loader.TABLE_COLUMNS): its patient's id
