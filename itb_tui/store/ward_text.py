@@ -47,6 +47,17 @@ class _Texts(dict):
         return text
 
 
+class _Words(dict):
+    """A text column's value -> `_value` of it, kept for text and NULL only: the records
+    path writes each value as it is, so 1.0 must never take the text of an equal 1."""
+
+    def __missing__(self, raw):
+        text = _value(raw)
+        if raw is None or raw.__class__ is str:
+            self[raw] = text
+        return text
+
+
 def ward_file_text(cursor, placeholder: str, *, ward: str | None = None,
                    mrn_range: "loader.MrnRange | None" = None,
                    parsed: "loader.ParseCache | None" = None) -> tuple[int, str]:
@@ -69,6 +80,7 @@ def _text(rd: "loader._Reader") -> tuple[int, str]:
     dates = _Texts(lambda raw: dump_text._date(d[raw]))
     numbers = _Texts(lambda raw: _value(n[raw]))
     panels = _Texts(_panel_text(rd))
+    words = _Words()  # the text columns that repeat (a ward, a specimen, a drug...)
 
     # refills first, as `_load`: each pump's list of them in row order
     refill_plain, refill_override = dump_text._REFILL_PLAIN, dump_text._REFILL_OVERRIDE
@@ -84,21 +96,21 @@ def _text(rd: "loader._Reader") -> tuple[int, str]:
     course_text, bridging_text, exam_text = dump_text._COURSE, dump_text._BRIDGING, dump_text._EXAM
 
     def pump(r) -> str:  # PUMP_COLUMNS
-        return pump_text % (_value(r[2]), _value(r[3]), _value(r[4]), numbers[r[5]], numbers[r[6]],
-                            dates[r[7]], dates[r[8]], _value(r[9]), numbers[r[10]], numbers[r[11]],
+        return pump_text % (_value(r[2]), words[r[3]], words[r[4]], numbers[r[5]], numbers[r[6]],
+                            dates[r[7]], dates[r[8]], words[r[9]], numbers[r[10]], numbers[r[11]],
                             refills.get(r[0], "[]"))
 
     def culture(r) -> str:  # CULTURE_COLUMNS
-        return culture_text % (_value(r[2]), dates[r[3]], _value(r[4]), _value(r[5]), panels[r[6]])
+        return culture_text % (words[r[2]], dates[r[3]], words[r[4]], words[r[5]], panels[r[6]])
 
     def course(r) -> str:  # COURSE_COLUMNS
-        return course_text % (_value(r[2]), numbers[r[3]], dates[r[4]], dates[r[5]], dates[r[6]])
+        return course_text % (words[r[2]], numbers[r[3]], dates[r[4]], dates[r[5]], dates[r[6]])
 
     def bridging(r) -> str:  # BRIDGING_COLUMNS: id, patient_id, method, started_on, detail, stopped_on
-        return bridging_text % (_value(r[2]), dates[r[3]], dates[r[5]], _value(r[4]))
+        return bridging_text % (words[r[2]], dates[r[3]], dates[r[5]], _value(r[4]))
 
     def exam(r) -> str:  # EXAM_COLUMNS
-        return exam_text % (_value(r[2]), dates[r[3]], _value(r[4]))
+        return exam_text % (words[r[2]], dates[r[3]], _value(r[4]))
 
     children = [_lists(rd.children(table), make, rd.by_parent) for table, make in (
         ("pumps", pump), ("cultures", culture), ("antifungal_courses", course),
@@ -106,7 +118,7 @@ def _text(rd: "loader._Reader") -> tuple[int, str]:
     pumps, cultures, courses, bridgings, exams = children
     patient_text, none = dump_text._PATIENT, "[]"
     texts = [patient_text % (  # PATIENT_COLUMNS
-        _value(r[1]), _value(r[2]), dates[r[3]], _value(r[4]), _value(r[5]), numbers[r[6]], dates[r[7]],
+        _value(r[1]), _value(r[2]), dates[r[3]], words[r[4]], words[r[5]], numbers[r[6]], dates[r[7]],
         pumps.get(r[0], none), cultures.get(r[0], none), courses.get(r[0], none),
         bridgings.get(r[0], none), exams.get(r[0], none), dates[r[8]]) for r in patient_rows]
     return len(texts), dump_text.PATIENT_SEPARATOR.join(texts)
