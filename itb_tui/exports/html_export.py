@@ -13,7 +13,9 @@ still prints the blocks whole, only without the page numbers.
 
 No scripts, fonts or images are fetched: it prints the same on an offline ward PC.
 Every value is HTML-escaped, because names and organisms are typed by people and a name
-like `<script>` must print as text, not run.
+like `<script>` must print as text, not run. (Dates, day counts and volumes are written
+as they are: their text holds none of the characters escaping changes. The pieces that
+repeat from patient to patient are escaped once per chunk: `_Blocks`.)
 """
 
 from __future__ import annotations
@@ -294,11 +296,6 @@ def _who(p, mrn: str) -> str:
     return (f'<tr class="who-row"><th class="who" colspan="{_CELLS}">'
             f'<strong class="name">{_e(p.name)}</strong> · <span class="mrn">MRN {mrn}</span>'
             f"{place}</th></tr>")
-
-
-def _patient_block(patient, assessment, rules, context, sections) -> str:
-    """One patient's block alone (`_Blocks.block`)."""
-    return _Blocks(rules, context, sections).block(patient, assessment)
 
 
 def _css_string(text: str) -> str:
