@@ -285,6 +285,11 @@ class _Blocks:
                 f"{rows}{_NOTES_ROW}</tbody></table></section>")
 
 
+def _antifungal_cell(a) -> str:
+    """One patient's antifungal cell alone (tests/present/test_display_rules.py, D3)."""
+    return _Blocks(None, None, SECTIONS).antifungal(a)
+
+
 def _who(p, mrn: str) -> str:
     """The patient strip heading the block; the browser repeats it on every page the
     block runs onto, so no alert is ever printed without the name and MRN above it.
