@@ -13,7 +13,9 @@ still prints the blocks whole, only without the page numbers.
 
 No scripts, fonts or images are fetched: it prints the same on an offline ward PC.
 Every value is HTML-escaped, because names and organisms are typed by people and a name
-like `<script>` must print as text, not run.
+like `<script>` must print as text, not run. (Dates, day counts and volumes are written
+as they are: their text holds none of the characters escaping changes. The pieces that
+repeat from patient to patient are escaped once per chunk: `_Blocks`.)
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from html import escape
 
-from itb_tui.exports.columns import as_text, label, refill_tone, tone
+from itb_tui.exports.columns import ROLE_TONES, as_text, label, tone
 from itb_tui.present.cells import antifungal_lines, reimplant_lines
 from itb_tui.present.round_sheet import SECTIONS, patient_sections, round_context
 from itb_tui.present.tasks import WEEK_DAYS
@@ -75,25 +77,22 @@ COLGROUP = ('<colgroup><col style="width:15%"><col style="width:15%"><col style=
 
 
 def _e(value: object) -> str:
-    return escape(as_text(value), quote=True)
+    return _text(value if value.__class__ is str else as_text(value))
 
 
-def _status(column_key: str, code: str) -> str:
-    return (f'<span class="status tone-{tone(column_key, code)}" data-code="{_e(code)}">'
-            f"{_e(label(code))}</span>")
+def _text(value: str) -> str:
+    """`html.escape(value, quote=True)`, without its five passes over text that holds
+    none of the five characters (most of it: names, alert texts, dates)."""
+    if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+        return escape(value, quote=True)
+    return value
 
 
-def _refill_cell(a) -> str:
-    """The list's words (present/status.py): never "ok" where the list says "REFILL NOW"."""
-    view = refill_view(a)
-    lines = [f'<span class="status tone-{refill_tone(a)}" data-code="{_e(a.refill.status)}">'
-             f"{_e(view.label)}</span>"]
-    if view.detail and not a.refill.reasons:
-        lines.append(f'<div class="small detail">{_e(view.detail)}</div>')
-    explanations = a.refill.explanations or a.refill.reasons
-    for reason, text in zip(a.refill.reasons, explanations):
-        lines.append(f'<div class="small reason" data-code="{_e(reason)}">{_e(text)}</div>')
-    return f'<td class="refill">{"".join(lines)}</td>'
+def _date(value) -> str:
+    """A date as `_e` writes it (ISO; empty for none), without escaping the digits."""
+    if value.__class__ is date:
+        return value.isoformat()
+    return "" if value is None else _e(value)
 
 
 def _days(n: int | None) -> str:
@@ -104,41 +103,12 @@ def _days(n: int | None) -> str:
     return "today" if n == 0 else f"in {n} d"
 
 
-def _reservoir_cell(a) -> str:
-    r = a.reservoir
-    if r is None:
-        return '<td class="reservoir"><span class="small">no pump or no refill</span></td>'
-    return (f'<td class="reservoir">alarm <span class="alarm-on">{_e(r.alarm_on)}</span>'
-            f" ({_e(_days(r.days_to_alarm))})<br>"
-            f'refill by <span class="refill-by">{_e(r.refill_by)}</span>'
-            f" ({_e(_days(r.days_to_refill))})<br>"
-            f'<span class="small">about {_e(f"{r.volume_left_ml:.1f}")} of {_e(r.reservoir_ml)} mL left'
-            f"</span></td>")
-
-
-def _antifungal_cell(a) -> str:
-    af = a.antifungal
-    parts = [_status("antifungal_state", af.state)]
-    if af.day is not None:  # the list's words: never "Day 24 of 14" (Display rule D3)
-        parts.append(f'<div class="day">{_e(antifungal_lines(af).top)}</div>')
-    if af.required_until is not None:
-        parts.append(f'<div class="small">until <span class="required-until">'
-                     f"{_e(af.required_until)}</span> ({_e(_days(af.days_left))})</div>")
-    return f'<td class="antifungal">{"".join(parts)}</td>'
-
-
-def _reimplant_cell(a) -> str:
-    ri = a.reimplant
-    parts = [_status("reimplant_state", ri.state)]
-    if ri.state == "blocked":
-        parts.append(f'<div class="small">{_e(reimplant_lines(a).top)}</div>')
-    if ri.eligible_on is not None:
-        parts.append(f'<div class="small">eligible on <span class="eligible-on">'
-                     f"{_e(ri.eligible_on)}</span></div>")
-    if ri.culture_due_on is not None:
-        parts.append(f'<div class="small">draw blood culture on or after '
-                     f"{_e(ri.culture_due_on)}</div>")
-    return f'<td class="reimplant">{"".join(parts)}</td>'
+_CELLS = len(COLUMN_TITLES)
+_HEAD_COLS = "".join(f"<th>{t}</th>" for t in COLUMN_TITLES)
+_NOTES_ROW = (f'<tr class="notes-row"><td colspan="{_CELLS}">'
+              '<div class="notes">Notes:</div></td></tr>')
+_NO_RESERVOIR = '<td class="reservoir"><span class="small">no pump or no refill</span></td>'
+_NO_ALERTS = '<td class="alerts"><span class="small">none</span></td>'
 
 
 def _title(rules, code: str) -> str:
@@ -149,65 +119,188 @@ def _title(rules, code: str) -> str:
         return label(code)
 
 
-def _alerts_cell(a, rules) -> str:
-    if not a.alerts:
-        return '<td class="alerts"><span class="small">none</span></td>'
-    top = headline_alert(a)
-    named = alert_words(top.code, top.severity)
-    items = [f'<li class="headline {_e(top.severity)}" data-headline="{_e(top.code)}">'
-             f"<strong>{_e(SEVERITY_SYMBOLS.get(top.severity, '‼'))} {_e(named.short)}</strong>: "
-             f"{_e(named.title)}</li>"]
-    for alert in a.alerts:
-        action = f'<div class="small action">{_e(alert.action)}</div>' if alert.action else ""
-        items.append(
-            f'<li class="{_e(alert.severity)}" data-code="{_e(alert.code)}">'
-            f'<span class="code">{_e(_title(rules, alert.code))}</span>: {_e(alert.text)} '
-            f'<span class="source">({_e(alert.source)})</span>{action}</li>')
-    return f'<td class="alerts"><ul class="alerts">{"".join(items)}</ul></td>'
+class _Blocks:
+    """The patient blocks of one call (a chunk of the ward, or the whole page).
+
+    Why a class: most of a block is the same from patient to patient (a state's badge, a
+    rule's title and source, a section's heading, the app's own words), so each such
+    piece is escaped and put together once per call (`_memo`) and looked up after; only
+    what differs per patient (what a person typed, the alert texts with their dates) is
+    escaped each time. Every value is still escaped: the bytes are those of escaping
+    each value where it is written."""
+    __slots__ = ("rules", "context", "sections", "_memo")
+
+    def __init__(self, rules, context, sections):
+        self.rules, self.context, self.sections = rules, context, sections
+        self._memo: dict = {}
+
+    def _word(self, value) -> str:
+        """An escaped value that repeats (a code, the app's words, a rule's source)."""
+        key = ("w", value)
+        out = self._memo.get(key)
+        if out is None:
+            out = self._memo[key] = _e(value)
+        return out
+
+    def _status(self, column_key: str, code: str) -> str:
+        key = ("s", column_key, code)
+        out = self._memo.get(key)
+        if out is None:
+            out = self._memo[key] = (f'<span class="status tone-{tone(column_key, code)}" data-code="{_e(code)}">'
+                                     f"{_e(label(code))}</span>")
+        return out
+
+    def refill(self, a) -> str:
+        """The list's words (present/status.py): never "ok" where the list says "REFILL NOW"."""
+        view = refill_view(a)
+        refill = a.refill
+        key = ("r", view.role, refill.status, view.label)
+        badge = self._memo.get(key)
+        if badge is None:  # refill_tone(a), from the view already at hand
+            badge = self._memo[key] = (
+                f'<span class="status tone-{ROLE_TONES.get(view.role, "danger")}" data-code="{_e(refill.status)}">'
+                f"{_e(view.label)}</span>")
+        if not refill.reasons:
+            if view.detail:
+                return f'<td class="refill">{badge}<div class="small detail">{self._word(view.detail)}</div></td>'
+            return f'<td class="refill">{badge}</td>'
+        lines = ['<td class="refill">', badge]
+        word = self._word
+        for reason, text in zip(refill.reasons, refill.explanations or refill.reasons):
+            lines.append(f'<div class="small reason" data-code="{word(reason)}">{_e(text)}</div>')
+        lines.append("</td>")
+        return "".join(lines)
+
+    @staticmethod
+    def reservoir(a) -> str:
+        r = a.reservoir
+        if r is None:
+            return _NO_RESERVOIR
+        return (f'<td class="reservoir">alarm <span class="alarm-on">{_date(r.alarm_on)}</span>'
+                f" ({_days(r.days_to_alarm)})<br>"
+                f'refill by <span class="refill-by">{_date(r.refill_by)}</span>'
+                f" ({_days(r.days_to_refill)})<br>"
+                f'<span class="small">about {_e(f"{r.volume_left_ml:.1f}")} of {_e(r.reservoir_ml)} mL left'
+                f"</span></td>")
+
+    def antifungal(self, a) -> str:
+        af = a.antifungal
+        badge = self._status("antifungal_state", af.state)
+        if af.day is None and af.required_until is None:
+            return f'<td class="antifungal">{badge}</td>'
+        parts = ['<td class="antifungal">', badge]
+        if af.day is not None:  # the list's words: never "Day 24 of 14" (Display rule D3)
+            parts.append(f'<div class="day">{self._word(antifungal_lines(af).top)}</div>')
+        if af.required_until is not None:
+            parts.append(f'<div class="small">until <span class="required-until">'
+                         f"{_date(af.required_until)}</span> ({_days(af.days_left)})</div>")
+        parts.append("</td>")
+        return "".join(parts)
+
+    def reimplant(self, a) -> str:
+        ri = a.reimplant
+        badge = self._status("reimplant_state", ri.state)
+        if ri.state != "blocked" and ri.eligible_on is None and ri.culture_due_on is None:
+            return f'<td class="reimplant">{badge}</td>'
+        parts = ['<td class="reimplant">', badge]
+        if ri.state == "blocked":
+            parts.append(f'<div class="small">{self._word(reimplant_lines(a).top)}</div>')
+        if ri.eligible_on is not None:
+            parts.append(f'<div class="small">eligible on <span class="eligible-on">'
+                         f"{_date(ri.eligible_on)}</span></div>")
+        if ri.culture_due_on is not None:
+            parts.append(f'<div class="small">draw blood culture on or after '
+                         f"{_date(ri.culture_due_on)}</div>")
+        parts.append("</td>")
+        return "".join(parts)
+
+    def _headline(self, top) -> str:
+        key = ("h", top.code, top.severity)
+        out = self._memo.get(key)
+        if out is None:
+            named = alert_words(top.code, top.severity)
+            out = self._memo[key] = (
+                f'<td class="alerts"><ul class="alerts">'
+                f'<li class="headline {_e(top.severity)}" data-headline="{_e(top.code)}">'
+                f"<strong>{_e(SEVERITY_SYMBOLS.get(top.severity, '‼'))} {_e(named.short)}</strong>: "
+                f"{_e(named.title)}</li>")
+        return out
+
+    def _alert_head(self, alert) -> str:
+        key = ("a", alert.severity, alert.code)
+        out = self._memo.get(key)
+        if out is None:
+            out = self._memo[key] = (f'<li class="{_e(alert.severity)}" data-code="{_e(alert.code)}">'
+                                     f'<span class="code">{_e(_title(self.rules, alert.code))}</span>: ')
+        return out
+
+    def alerts(self, a) -> str:
+        if not a.alerts:
+            return _NO_ALERTS
+        items = [self._headline(headline_alert(a))]
+        word = self._word
+        for alert in a.alerts:
+            action = f'<div class="small action">{_e(alert.action)}</div>' if alert.action else ""
+            items.append(f'{self._alert_head(alert)}{_e(alert.text)} '
+                         f'<span class="source">({word(alert.source)})</span>{action}</li>')
+        items.append("</ul></td>")
+        return "".join(items)
+
+    def _section_head(self, section) -> str:
+        key = ("t", section.key, section.title)
+        out = self._memo.get(key)
+        if out is None:
+            out = self._memo[key] = (
+                f'<tr class="section section-{_e(section.key)}" data-section="{_e(section.key)}">'
+                f'<th class="section-title">{_e(section.title)}</th>'
+                f'<td colspan="{_CELLS - 1}">')
+        return out
+
+    def _line(self, line) -> str:
+        tone_class = f" tone-{self._word(line.tone)}" if line.tone else ""
+        key = f' data-key="{_e(line.key)}"' if line.key else ""
+        return f'<li class="line{tone_class}"{key}>{_e(line.text)}</li>'
+
+    def section_row(self, section) -> str:
+        """One section (present/round_sheet.py) as a row: its title, then its lines."""
+        if section.lines:
+            items = "".join([self._line(line) for line in section.lines])
+            body = f'<ul class="lines">{items}</ul>'
+        else:
+            body = f'<span class="small empty">{self._word(section.empty)}</span>'
+        return f"{self._section_head(section)}{body}</td></tr>"
+
+    def block(self, patient, assessment) -> str:
+        """One patient: a block the printer keeps on one page (`break-inside: avoid`). A
+        block taller than a page starts on a new page and its strip (thead) repeats on
+        the next."""
+        rows = "".join([self.section_row(s) for s in
+                        patient_sections(patient, assessment, self.context, self.sections)])
+        mrn = _e(patient.mrn)
+        return (f'<section class="patient-block" data-block="{mrn}">'
+                f'<table class="round">{COLGROUP}<thead>{_who(patient, mrn)}<tr class="cols">{_HEAD_COLS}</tr></thead>'
+                f'<tbody class="patient" data-mrn="{mrn}"><tr class="status-row">'
+                f"{self.refill(assessment)}{self.reservoir(assessment)}{self.antifungal(assessment)}"
+                f"{self.reimplant(assessment)}{self.alerts(assessment)}</tr>"
+                f"{rows}{_NOTES_ROW}</tbody></table></section>")
 
 
-def _line(line) -> str:
-    tone = f" tone-{_e(line.tone)}" if line.tone else ""
-    key = f' data-key="{_e(line.key)}"' if line.key else ""
-    return f'<li class="line{tone}"{key}>{_e(line.text)}</li>'
+def _antifungal_cell(a) -> str:
+    """One patient's antifungal cell alone (tests/present/test_display_rules.py, D3)."""
+    return _Blocks(None, None, SECTIONS).antifungal(a)
 
 
-def _section_row(section) -> str:
-    """One section (present/round_sheet.py) as a row: its title, then its lines."""
-    if section.lines:
-        items = "".join(_line(line) for line in section.lines)
-        body = f'<ul class="lines">{items}</ul>'
-    else:
-        body = f'<span class="small empty">{_e(section.empty)}</span>'
-    return (f'<tr class="section section-{_e(section.key)}" data-section="{_e(section.key)}">'
-            f'<th class="section-title">{_e(section.title)}</th>'
-            f'<td colspan="{len(COLUMN_TITLES) - 1}">{body}</td></tr>')
-
-
-def _who(p) -> str:
+def _who(p, mrn: str) -> str:
     """The patient strip heading the block; the browser repeats it on every page the
-    block runs onto, so no alert is ever printed without the name and MRN above it."""
-    where = " · ".join(x for x in (as_text(p.ward), f"bed {p.bed}" if p.bed else "") if x)
+    block runs onto, so no alert is ever printed without the name and MRN above it.
+    `mrn`: the MRN escaped."""
+    ward = as_text(p.ward)
+    bed = f"bed {p.bed}" if p.bed else ""
+    where = f"{ward} · {bed}" if ward and bed else ward or bed
     place = f' · <span class="where">{_e(where)}</span>' if where else ""
-    return (f'<tr class="who-row"><th class="who" colspan="{len(COLUMN_TITLES)}">'
-            f'<strong class="name">{_e(p.name)}</strong> · <span class="mrn">MRN {_e(p.mrn)}</span>'
+    return (f'<tr class="who-row"><th class="who" colspan="{_CELLS}">'
+            f'<strong class="name">{_e(p.name)}</strong> · <span class="mrn">MRN {mrn}</span>'
             f"{place}</th></tr>")
-
-
-def _patient_block(patient, assessment, rules, context, sections) -> str:
-    """One patient: a block the printer keeps on one page (`break-inside: avoid`). A block
-    taller than a page starts on a new page and its strip (thead) repeats on the next."""
-    cells = "".join((_refill_cell(assessment), _reservoir_cell(assessment),
-                     _antifungal_cell(assessment), _reimplant_cell(assessment),
-                     _alerts_cell(assessment, rules)))
-    rows = "".join(_section_row(s) for s in patient_sections(patient, assessment, context, sections))
-    notes = (f'<tr class="notes-row"><td colspan="{len(COLUMN_TITLES)}">'
-             '<div class="notes">Notes:</div></td></tr>')
-    cols = "".join(f"<th>{t}</th>" for t in COLUMN_TITLES)
-    return (f'<section class="patient-block" data-block="{_e(patient.mrn)}">'
-            f'<table class="round">{COLGROUP}<thead>{_who(patient)}<tr class="cols">{cols}</tr></thead>'
-            f'<tbody class="patient" data-mrn="{_e(patient.mrn)}"><tr class="status-row">{cells}</tr>'
-            f"{rows}{notes}</tbody></table></section>")
 
 
 def _css_string(text: str) -> str:
@@ -241,7 +334,8 @@ def render_text(pairs, *, as_of: date, rules, generated_at: datetime, round_data
     ordered = list(sort_by_urgency(list(pairs)))
     context = round_context(ordered, as_of, round_data)
     sections = SECTIONS if sections is None else sections
-    blocks = "".join(_patient_block(p, a, rules, context, sections) for p, a in ordered)
+    block = _Blocks(rules, context, sections).block
+    blocks = "".join([block(p, a) for p, a in ordered])
     return _page(blocks, len(ordered), tally(ordered, context), as_of=as_of, rules=rules,
                  generated_at=generated_at)
 
@@ -256,7 +350,8 @@ def keyed_blocks(pairs, *, as_of: date, rules, round_data=None) -> tuple[list[tu
     from itb_tui.present.status import urgency_key
 
     context = round_context(pairs, as_of, round_data)
-    blocks = [(urgency_key(p, a), _patient_block(p, a, rules, context, SECTIONS)) for p, a in pairs]
+    block = _Blocks(rules, context, SECTIONS).block
+    blocks = [(urgency_key(p, a), block(p, a)) for p, a in pairs]
     return blocks, tally(pairs, context)
 
 

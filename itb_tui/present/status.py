@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from itb_tui.clinical.assessment import Alert, Assessment
 from itb_tui.present.words import StatusWords, alert_words, reason_words, status_words
@@ -151,6 +152,7 @@ def urgency_group(assessment: Assessment) -> int:
     return 7
 
 
+@lru_cache(maxsize=4096)  # a ward's few wards and beds, sorted 10,000 times (the round sheet)
 def _natural(text: str | None) -> str:
     """Text that sorts numbers as numbers ('bed 9' before 'bed 10') as a plain string."""
     return re.sub(r"\d+", lambda m: m.group().zfill(12), (text or "").casefold())

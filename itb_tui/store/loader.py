@@ -153,9 +153,11 @@ class _Reader:
         where = f" WHERE {self.where}" if self.where else ""
         return self.rows(f"SELECT {', '.join(PATIENT_COLUMNS)} FROM patients{where} ORDER BY mrn")
 
-    def refills(self) -> list[tuple]:
+    def refills(self, columns: tuple[str, ...] = REFILL_COLUMNS) -> list[tuple]:
+        """The live refills of live pumps; `columns` (default REFILL_COLUMNS, what the
+        records are built from): the ward file's writer reads all but the id."""
         live_pumps = f"SELECT id FROM pumps WHERE entered_in_error_at IS NULL{self._owned()}"
-        return self.rows(f"SELECT {', '.join(REFILL_COLUMNS)} FROM refills "
+        return self.rows(f"SELECT {', '.join(columns)} FROM refills "
                          f"WHERE entered_in_error_at IS NULL AND pump_id IN ({live_pumps})"
                          f" ORDER BY {'pump_id, id' if self.by_parent else 'id'}")
 

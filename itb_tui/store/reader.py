@@ -354,6 +354,14 @@ class ReadSnapshot:
         reads them: for an export that writes the records (FHIR), not only the assessment."""
         return loader.load_dbapi(self._cur, self._ph, ward=ward, mrn_range=chunk, parsed=self._parsed)
 
+    def ward_file_text(self, chunk: "loader.MrnRange", *, ward: str | None = None) -> tuple[int, str]:
+        """The chunk's patients (of `ward`) as the ward file writes them (`load_whole`
+        then `wardfile.dump_text.patients_text`, the same bytes), written from the rows
+        without building the records (`store/ward_text.py`): (patients, text)."""
+        from itb_tui.store.ward_text import ward_file_text
+
+        return ward_file_text(self._cur, self._ph, ward=ward, mrn_range=chunk, parsed=self._parsed)
+
     def lab_reports(self) -> dict[str, dict[int, tuple[str, str]]]:
         """Every patient's lab reports (MRN -> culture id -> (accession, status)), read once
         per transaction: a join per chunk cost 9-14 ms each even on an empty table (a

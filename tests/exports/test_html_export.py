@@ -83,6 +83,26 @@ def test_names_and_alert_text_are_escaped(tmp_path, pairs, rules):
     assert "&lt;b&gt;contact precautions&lt;/b&gt;" in raw
 
 
+def test_text_repeated_from_patient_to_patient_is_escaped_in_every_block(tmp_path, rules):
+    """The sheet puts together what repeats (a rule's source, a badge, a section head) once
+    per chunk and reuses it (`_Blocks`): the second patient with the same markup in an
+    alert, a source and a ward still gets it escaped, never the raw text."""
+    from dataclasses import replace
+
+    from export_fixtures import explanted_pair
+
+    patient, assessment = explanted_pair()
+    alert = replace(assessment.alerts[0], source="<i>CDC</i> & local", action="<u>isolate</u>")
+    pairs = [(replace(patient, mrn=mrn, ward="Ward <A&B>"), replace(assessment, mrn=mrn, alerts=(alert,)))
+             for mrn in ("C3003", "C3004", "C3005")]
+    _path, raw, sheet = _sheet(tmp_path, pairs, rules)
+    assert sheet.patients == ["C3003", "C3004", "C3005"]
+    for shown in ("&lt;b&gt;contact precautions&lt;/b&gt;", "(&lt;i&gt;CDC&lt;/i&gt; &amp; local)",
+                  "&lt;u&gt;isolate&lt;/u&gt;", "Ward &lt;A&amp;B&gt;", "&lt;script&gt;"):
+        assert raw.count(shown) == 3, shown
+    assert not {"b", "i", "u", "script"} & set(sheet.tags)
+
+
 def test_print_stylesheet_a4_landscape_dated_and_numbered_pages(tmp_path, pairs, rules):
     _path, raw, sheet = _sheet(tmp_path, pairs, rules)
     css = " ".join(sheet.style.split())
