@@ -9,7 +9,11 @@ import sys
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("config", help="the site configuration: `config show` prints every setting and its source")
+    sub.add_lazy("config", _arguments,  # made when used (cli/lazy_parsers.py)
+                 help="the site configuration: `config show` prints every setting and its source")
+
+
+def _arguments(p) -> None:
     csub = p.add_subparsers(dest="config_command", metavar="ACTION")
     show = csub.add_parser("show", help="every effective setting, its value and where it came from")
     show.add_argument("--json", action="store_true", help="as JSON (itb-config-show/1)")

@@ -25,6 +25,7 @@ from itb_tui.cli.common import (
     PROG, CliError, _actor, _as_of, _open, _open_for_reading, _rules, _pairs, _today, _url,
     _fill_demo, _report_upgrade, _write_stdout_bytes, write_file_atomic,
 )
+from itb_tui.cli.lazy_parsers import LazySubParsers
 
 _log = logging.getLogger("itb_tui.cli")  # the owner-only log file (config/log_file.py)
 EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir", "ics")
@@ -58,51 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
                         choices=("DEBUG", "INFO", "WARNING", "ERROR"),
                         help="what goes to the owner-only log file (default: the configuration's, else INFO)")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    p = sub.add_parser("init", help="create a new, empty store (then open it to add the first account)")
-    # Also after the command (`itb-tui init --db PATH`); SUPPRESS keeps a --db given before it.
-    p.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="where to create it")
-
-    p = sub.add_parser("status", help="print the ward status (a table, or the JSON report)")
-    p.add_argument("--json", action="store_true", help="the machine-readable status report")
-    _add_list_options(p)
-
-    p = sub.add_parser("show", help="one patient's full assessment: every alert, countdown and date")
-    p.add_argument("mrn", metavar="MRN")
-    p.add_argument("--as-of", metavar="DATE",
-                   help="compute for this date: YYYY-MM-DD, today, +3d, -2d, +1w, 'next monday'")
-
-    p = sub.add_parser("tasks", help="the round's tasks: overdue, today and the next 7 days, per bed")
-    p.add_argument("--due", choices=TASK_DUE_CHOICES, default="week",
-                   help="today: overdue and today's; week (default): also the next 7 days")
-    p.add_argument("--json", action="store_true", help="one JSON object per task, in a list")
-    p.add_argument("--as-of", metavar="DATE",
-                   help="compute for this date: YYYY-MM-DD, today, +3d, -2d, +1w, 'next monday'")
-    from itb_tui.cli.tasks_defer import add_defer_parser
-
-    add_defer_parser(p)  # `itb-tui tasks defer MRN TASK_KEY --until DATE --reason TEXT`
-
-    p = sub.add_parser("import", help="import a ward file (or a FHIR Bundle): all or nothing")
-    p.add_argument("file", metavar="FILE", help="the itb-ward/1 JSON file ('-' reads stdin)")
-    p.add_argument("--correction-reason", metavar="TEXT",
-                   help="allow the file to change FINAL culture results (corrections, earlier values "
-                        "kept), giving why; without it such a file is refused")
-
-    p = sub.add_parser("export", help="export the ward")
-    p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="ward-json",
-                   help="ward-json (default), csv, xlsx, html, fhir or ics (calendar of the dated tasks)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
-    p.add_argument("--bundle", choices=("collection", "transaction"), default="collection",
-                   help="fhir only: a collection (default) or a transaction of conditional "
-                        "creates/updates by identifier, for a FHIR server")
-    p.add_argument("--with-names", action="store_true",
-                   help="ics only: put patient names in the events (default: MRN and bed only)")
-    _add_list_options(p)
-
-    p = sub.add_parser("demo", help="(re)build the synthetic demo store (never the real one)")
-    p.add_argument("--patients", type=_positive_int, metavar="N",
-                   help="number of synthetic patients (default: the standard demo ward)")
+    # Each command's parser is made only when it is used (cli/lazy_parsers.py: ~7 ms a run).
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=LazySubParsers)
+    sub.add_lazy("init", _init_arguments,
+                 help="create a new, empty store (then open it to add the first account)")
+    sub.add_lazy("status", _status_arguments, help="print the ward status (a table, or the JSON report)")
+    sub.add_lazy("show", _show_arguments,
+                 help="one patient's full assessment: every alert, countdown and date")
+    sub.add_lazy("tasks", _tasks_arguments,
+                 help="the round's tasks: overdue, today and the next 7 days, per bed")
+    sub.add_lazy("import", _import_arguments, help="import a ward file (or a FHIR Bundle): all or nothing")
+    sub.add_lazy("export", _export_arguments, help="export the ward")
+    sub.add_lazy("demo", _demo_arguments, help="(re)build the synthetic demo store (never the real one)")
 
     from itb_tui.cli import admin, config_cmd, results
 
@@ -113,6 +81,57 @@ def build_parser() -> argparse.ArgumentParser:
     notes.add_parser(sub)  # `notes MRN`, `notes add MRN --text ...` (issue 16, item 3)
     admin.add_parsers(sub)
     return parser
+
+
+def _init_arguments(p: argparse.ArgumentParser) -> None:
+    # Also after the command (`itb-tui init --db PATH`); SUPPRESS keeps a --db given before it.
+    p.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="where to create it")
+
+
+def _status_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="the machine-readable status report")
+    _add_list_options(p)
+
+
+def _show_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("mrn", metavar="MRN")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="compute for this date: YYYY-MM-DD, today, +3d, -2d, +1w, 'next monday'")
+
+
+def _tasks_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--due", choices=TASK_DUE_CHOICES, default="week",
+                   help="today: overdue and today's; week (default): also the next 7 days")
+    p.add_argument("--json", action="store_true", help="one JSON object per task, in a list")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="compute for this date: YYYY-MM-DD, today, +3d, -2d, +1w, 'next monday'")
+    from itb_tui.cli.tasks_defer import add_defer_parser
+
+    add_defer_parser(p)  # `itb-tui tasks defer MRN TASK_KEY --until DATE --reason TEXT`
+
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="the itb-ward/1 JSON file ('-' reads stdin)")
+    p.add_argument("--correction-reason", metavar="TEXT",
+                   help="allow the file to change FINAL culture results (corrections, earlier values "
+                        "kept), giving why; without it such a file is refused")
+
+
+def _export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="ward-json",
+                   help="ward-json (default), csv, xlsx, html, fhir or ics (calendar of the dated tasks)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--bundle", choices=("collection", "transaction"), default="collection",
+                   help="fhir only: a collection (default) or a transaction of conditional "
+                        "creates/updates by identifier, for a FHIR server")
+    p.add_argument("--with-names", action="store_true",
+                   help="ics only: put patient names in the events (default: MRN and bed only)")
+    _add_list_options(p)
+
+
+def _demo_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--patients", type=_positive_int, metavar="N",
+                   help="number of synthetic patients (default: the standard demo ward)")
 
 
 def _add_list_options(p: argparse.ArgumentParser) -> None:

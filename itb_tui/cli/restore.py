@@ -6,8 +6,12 @@ from __future__ import annotations
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("restore", help="replace the store by a backup: checked first, the replaced "
-                                       "store kept aside, audited (SQLite file or PostgreSQL dump)")
+    sub.add_lazy("restore", _arguments,  # made when used (cli/lazy_parsers.py)
+                 help="replace the store by a backup: checked first, the replaced "
+                      "store kept aside, audited (SQLite file or PostgreSQL dump)")
+
+
+def _arguments(p) -> None:
     p.add_argument("backup", metavar="BACKUP", help="a file written by itb-tui backup")
 
 

@@ -33,7 +33,11 @@ FHIR_SUFFIXES = (".json",)
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("results", help="laboratory results: `results import FILE|DIR` (HL7 v2 ORU^R01, FHIR R4 JSON)")
+    sub.add_lazy("results", _arguments,  # made when used (cli/lazy_parsers.py)
+                 help="laboratory results: `results import FILE|DIR` (HL7 v2 ORU^R01, FHIR R4 JSON)")
+
+
+def _arguments(p) -> None:
     rsub = p.add_subparsers(dest="results_command", metavar="ACTION")
     imp = rsub.add_parser("import", help="import HL7 v2.x ORU^R01 files (single messages or batches) and FHIR R4 "
                                          "JSON (Bundle, DiagnosticReport, Observation); every message accounted for")
