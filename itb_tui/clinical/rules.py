@@ -9,7 +9,6 @@ silently to numbers nobody reviewed, so `load_rules` validates everything it rea
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -18,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from itb_tui.clinical.assessment import ALERT_CODES, REFILL_REASONS
+from itb_tui.clinical.parsed_tables import TomlSyntaxError, read_toml
 from itb_tui.clinical.severity import ALERT_SEVERITY
 
 BASES = ("guideline", "expert_summary", "local_policy")
@@ -106,17 +106,15 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
 @lru_cache(maxsize=1)
 def _load_default() -> Rules:
-    return _load_file(default_rules_path())
+    return _load_file(default_rules_path(), cache=True)  # the shipped table: parsed once (parsed_tables)
 
 
-def _load_file(path: Path) -> Rules:
+def _load_file(path: Path, cache: bool = False) -> Rules:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_toml(path, cache=cache)
     except OSError as exc:
         raise RulesError(f"rules table {path}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except TomlSyntaxError as exc:
         raise RulesError(f"rules table {path}: not valid TOML ({exc})") from None
     return rules_from_mapping(data, origin=str(path))
 
