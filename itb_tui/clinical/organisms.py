@@ -42,10 +42,10 @@ Two entry points:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from itb_tui.clinical.frozen_record import frozen_record
 from itb_tui.clinical.parsed_tables import TomlSyntaxError, read_toml
 
 # Keys the engine tests for (stable identifiers, never shown).
@@ -85,7 +85,7 @@ class OrganismRefused(ValueError):
         super().__init__(message)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Species:
     key: str
     name: str  # the current name
@@ -121,7 +121,7 @@ def _core(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tokens
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class _Table:
     version: str
     species: tuple[Species, ...]
@@ -206,7 +206,7 @@ def genus_entries() -> tuple[Species, ...]:
 
 # ---------------------------------------------------------------- matching one part
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class _Unknown:
     """A part that could be fungal but names nothing listed."""
     group: str  # the group it would most likely belong to (fail-safe lookup)

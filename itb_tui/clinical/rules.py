@@ -9,7 +9,7 @@ silently to numbers nobody reviewed, so `load_rules` validates everything it rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from itb_tui.clinical.assessment import ALERT_CODES, REFILL_REASONS
+from itb_tui.clinical.frozen_record import frozen_record
 from itb_tui.clinical.parsed_tables import TomlSyntaxError, read_toml
 from itb_tui.clinical.severity import ALERT_SEVERITY
 
@@ -47,7 +48,7 @@ class RulesError(ValueError):
     """The rules table cannot be used. str() is one line naming the file and every problem."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class RuleInfo:
     code: str
     title: str
@@ -61,7 +62,7 @@ class RuleInfo:
     severity: str | None = None  # alerts only; fixed in code, copied here for Help
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Rules:
     version: str
     entries: tuple[RuleInfo, ...]
