@@ -25,7 +25,7 @@ from itb_tui.cli.common import (
     PROG, CliError, _actor, _as_of, _open, _open_for_reading, _rules, _pairs, _today, _url,
     _fill_demo, _report_upgrade, _write_stdout_bytes, write_file_atomic,
 )
-from itb_tui.cli.lazy_parsers import LazySubParsers
+from itb_tui.cli.lazy_parsers import LazySubParsers, Parser
 
 _log = logging.getLogger("itb_tui.cli")  # the owner-only log file (config/log_file.py)
 EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir", "ics")
@@ -38,7 +38,7 @@ TASK_DUE_CHOICES = ("today", "week")
 def build_parser() -> argparse.ArgumentParser:
     from itb_tui import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(  # argparse's, wrapping help without importing shutil (cli/lazy_parsers.py)
         prog=PROG,
         description="Intrathecal baclofen pumps on the ward round: refill blocks in "
                     "bloodstream infection, reservoir and antifungal countdowns. "

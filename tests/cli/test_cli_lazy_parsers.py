@@ -81,3 +81,23 @@ def test_a_command_builds_only_its_own_parser():
     assert built == ["status"]
     sub.build_all()
     assert all(isinstance(p, argparse.ArgumentParser) for p in dict.values(sub._name_parser_map))
+
+
+@pytest.mark.parametrize("columns", [None, "120", "50", "0", "-3", "wide"])
+def test_help_wraps_at_the_width_argparse_would_use(columns, monkeypatch):
+    """The help formatter finds the width without importing shutil, by shutil's rule."""
+    import shutil
+
+    from itb_tui.cli.lazy_parsers import _columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert _columns() == shutil.get_terminal_size().columns
+    lazy = build_parser().format_help()
+    monkeypatch.setattr(LazySubParsers, "add_lazy", _old_way)
+    plain = argparse.ArgumentParser(prog="itb-tui", description=build_parser().description)
+    for action in build_parser()._actions[1:]:  # the same options, argparse's own formatter
+        plain._add_action(action)
+    assert lazy == plain.format_help()
