@@ -21,20 +21,9 @@ import sys
 ROLE_CHOICES = ("nurse", "clinician", "admin")
 
 
-def add_parsers(sub) -> None:
-    """user, audit, check, backup, restore: each parser made when used (cli/lazy_parsers.py)."""
-    sub.add_lazy("user", _user_arguments, help="manage users: add, list, disable, password")
-    sub.add_lazy("audit", _audit_arguments, help="the audit trail: verify its hash chain")
-    sub.add_lazy("check", _no_arguments,
-                 help="database integrity check plus audit verification (exit 1 on failure)")
-    sub.add_lazy("backup", _backup_arguments,
-                 help="a consistent copy of the store while it is in use (owner-only file)")
-    from itb_tui.cli.restore import add_parser as add_restore
-
-    add_restore(sub)
-
-
-def _user_arguments(p) -> None:
+def user_arguments(p) -> None:
+    """The `user` parser; audit and backup below (names and help lines: cli/entry.py, which
+    imports this module only when one of them is used)."""
     users = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     q = users.add_parser("add", help="add a user (the first user of a store must be an admin)")
     q.add_argument("name", metavar="NAME")
@@ -53,16 +42,12 @@ def _user_arguments(p) -> None:
     _admin_option(q)
 
 
-def _audit_arguments(p) -> None:
+def audit_arguments(p) -> None:
     audits = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audits.add_parser("verify", help="check every entry; exit 1 naming the first broken one")
 
 
-def _no_arguments(p) -> None:
-    pass
-
-
-def _backup_arguments(p) -> None:
+def backup_arguments(p) -> None:
     p.add_argument("dest", metavar="DEST", help="a new file, or a directory to put a time-stamped copy in")
 
 

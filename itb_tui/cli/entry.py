@@ -72,14 +72,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_lazy("export", _export_arguments, help="export the ward")
     sub.add_lazy("demo", _demo_arguments, help="(re)build the synthetic demo store (never the real one)")
 
-    from itb_tui.cli import admin, config_cmd, results
-
-    results.add_parser(sub)  # `results import` (issue 15)
-    config_cmd.add_parser(sub)  # `config show` (issue 15, item 5)
-    from itb_tui.cli import notes
-
-    notes.add_parser(sub)  # `notes MRN`, `notes add MRN --text ...` (issue 16, item 3)
-    admin.add_parsers(sub)
+    # Their arguments are added by their own modules, imported only when the command is used.
+    sub.add_lazy("results", _results_arguments,  # `results import` (issue 15)
+                 help="laboratory results: `results import FILE|DIR` (HL7 v2 ORU^R01, FHIR R4 JSON)")
+    sub.add_lazy("config", _config_arguments,  # `config show` (issue 15, item 5)
+                 help="the site configuration: `config show` prints every setting and its source")
+    sub.add_lazy("notes", _notes_arguments,  # `notes MRN`, `notes add MRN --text ...` (issue 16, item 3)
+                 help="a patient's handover notes (list), or `notes add MRN --text ...`")
+    sub.add_lazy("user", _user_arguments, help="manage users: add, list, disable, password")
+    sub.add_lazy("audit", _audit_arguments, help="the audit trail: verify its hash chain")
+    sub.add_lazy("check", _no_arguments,
+                 help="database integrity check plus audit verification (exit 1 on failure)")
+    sub.add_lazy("backup", _backup_arguments,
+                 help="a consistent copy of the store while it is in use (owner-only file)")
+    sub.add_lazy("restore", _restore_arguments,
+                 help="replace the store by a backup: checked first, the replaced "
+                      "store kept aside, audited (SQLite file or PostgreSQL dump)")
     return parser
 
 
@@ -132,6 +140,52 @@ def _export_arguments(p: argparse.ArgumentParser) -> None:
 def _demo_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--patients", type=_positive_int, metavar="N",
                    help="number of synthetic patients (default: the standard demo ward)")
+
+
+def _results_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import results
+
+    results.add_arguments(p)
+
+
+def _config_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import config_cmd
+
+    config_cmd.add_arguments(p)
+
+
+def _notes_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import notes
+
+    notes.add_arguments(p)
+
+
+def _user_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import admin
+
+    admin.user_arguments(p)
+
+
+def _audit_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import admin
+
+    admin.audit_arguments(p)
+
+
+def _no_arguments(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _backup_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import admin
+
+    admin.backup_arguments(p)
+
+
+def _restore_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import restore
+
+    restore.add_arguments(p)
 
 
 def _add_list_options(p: argparse.ArgumentParser) -> None:

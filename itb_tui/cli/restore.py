@@ -5,13 +5,8 @@ Self-contained (parser and command) so it moves with the command line's files.""
 from __future__ import annotations
 
 
-def add_parser(sub) -> None:
-    sub.add_lazy("restore", _arguments,  # made when used (cli/lazy_parsers.py)
-                 help="replace the store by a backup: checked first, the replaced "
-                      "store kept aside, audited (SQLite file or PostgreSQL dump)")
-
-
-def _arguments(p) -> None:
+def add_arguments(p) -> None:
+    """The `restore` parser (name and help line: cli/entry.py)."""
     p.add_argument("backup", metavar="BACKUP", help="a file written by itb-tui backup")
 
 

@@ -69,7 +69,7 @@ UNNAMED_KEYS: dict[str, frozenset[str]] = {
 }
 
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
-_KEY_NAME = re.compile(r"^[A-Za-z0-9]$|^[a-z][a-z0-9_]*$")
+_KEY_NAME = r"^[A-Za-z0-9]$|^[a-z][a-z0-9_]*$"  # compiled on first use (re caches it)
 _REPLACEMENTS = {"solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
                  "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore"}
 
@@ -100,7 +100,7 @@ def normalize_key(key: str) -> str:
     if bad or not name:
         raise KeyOverrideError(f"{key!r} is not a key (modifiers are {', '.join(_MODIFIERS)})")
     base = normalize_key(name) if len(name) == 1 else name.strip()
-    if not _KEY_NAME.match(base):
+    if not re.match(_KEY_NAME, base):
         raise KeyOverrideError(f"{key!r} is not a key (e.g. 'f', 'F', 'ctrl+f', 'f5', 'slash', 'delete')")
     return "+".join([*mods, base])
 

@@ -63,9 +63,10 @@ def _kind(value) -> str:
     return type(value).__name__
 
 
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
-_OID = re.compile(r"^urn:oid:[0-2](\.(0|[1-9][0-9]*))+$")
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+# Compiled on first use (re caches them): only a configuration file that sets them is checked.
+_URI = r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$"
+_OID = r"^urn:oid:[0-2](\.(0|[1-9][0-9]*))+$"
+_HOSTNAME = r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
 
 
 def check_hospital_name(value) -> str:
@@ -76,9 +77,9 @@ def check_mrn_system(value) -> str:
     """A URI, as FHIR's Identifier.system is: 'urn:oid:1.2.36.146.595.217.0.1',
     'https://hospital.example/mrn'."""
     text = _text(value, max_len=255)
-    if not _URI.match(text):
+    if not re.match(_URI, text):
         raise BadValue(f"{text!r} is not a URI (e.g. 'urn:oid:1.2.3.4' or 'https://hospital.example/mrn')")
-    if text.lower().startswith("urn:oid:") and not _OID.match(text):
+    if text.lower().startswith("urn:oid:") and not re.match(_OID, text):
         raise BadValue(f"{text!r} is not an OID URI (digits separated by dots, e.g. 'urn:oid:1.2.3.4')")
     return text
 
@@ -103,7 +104,7 @@ def check_host(value) -> str:
         return text
     except ValueError:
         pass
-    if not _HOSTNAME.match(text):
+    if not re.match(_HOSTNAME, text):
         raise BadValue(f"{text!r} is neither an IP address nor a host name")
     return text
 
