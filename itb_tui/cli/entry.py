@@ -16,20 +16,23 @@ temporary file and renamed.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from itb_tui.cli.common import (
     PROG, CliError, _actor, _as_of, _open, _open_for_reading, _rules, _pairs, _today, _url,
     _fill_demo, _report_upgrade, _write_stdout_bytes, write_file_atomic,
 )
-from itb_tui.cli.lazy_parsers import LazySubParsers, Parser
+
+if TYPE_CHECKING:
+    import argparse
 
 _log = logging.getLogger("itb_tui.cli")  # the owner-only log file (config/log_file.py)
 EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir", "ics")
 ONLY_CHOICES = ("blocked", "caution", "due")
+LOG_LEVEL_CHOICES = ("DEBUG", "INFO", "WARNING", "ERROR")
 TASK_DUE_CHOICES = ("today", "week")
 
 
@@ -37,6 +40,7 @@ TASK_DUE_CHOICES = ("today", "week")
 
 def build_parser() -> argparse.ArgumentParser:
     from itb_tui import __version__
+    from itb_tui.cli.lazy_parsers import LazySubParsers, Parser
 
     parser = Parser(  # argparse's, wrapping help without importing shutil (cli/lazy_parsers.py)
         prog=PROG,
@@ -56,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the site configuration file (default: $ITB_TUI_CONFIG, else "
                              "$XDG_CONFIG_HOME/itb-tui/config.toml; see docs/config.md)")
     parser.add_argument("--log-level", metavar="LEVEL", type=str.upper,
-                        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+                        choices=LOG_LEVEL_CHOICES,
                         help="what goes to the owner-only log file (default: the configuration's, else INFO)")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     # Each command's parser is made only when it is used (cli/lazy_parsers.py: ~7 ms a run).
@@ -92,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _init_arguments(p: argparse.ArgumentParser) -> None:
+    import argparse
+
     # Also after the command (`itb-tui init --db PATH`); SUPPRESS keeps a --db given before it.
     p.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="where to create it")
 
@@ -198,6 +204,8 @@ def _add_list_options(p: argparse.ArgumentParser) -> None:
 
 
 def _positive_int(text: str) -> int:
+    import argparse
+
     try:
         n = int(text)
     except ValueError:
@@ -460,6 +468,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    import argparse
+
     from itb_tui.store.demo_rebuild import rebuild_demo_store
 
     today = _today()
@@ -580,8 +590,14 @@ def _error(message: str, details: list[str] = ()) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; the exit status is returned (0 ok, 1 error, 2 usage)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from itb_tui.cli.fast_args import status_args
+
+    # The plainest `status` line is read without argparse (cli/fast_args.py); anything else,
+    # help and usage errors included, by the parser.
+    args = status_args(sys.argv[1:] if argv is None else list(argv), log_levels=LOG_LEVEL_CHOICES,
+                       only_choices=ONLY_CHOICES)
+    if args is None:
+        args = build_parser().parse_args(argv)
     undecodable = _undecodable_argument(args)
     if undecodable is not None:
         _error(f"{undecodable} is not valid UTF-8 text (check the terminal's encoding); nothing was changed")
