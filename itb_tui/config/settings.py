@@ -9,8 +9,9 @@ used before the file existed (the listener's address, the idle lock, the write w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
+
+from itb_tui.clinical.frozen_record import frozen_record
 
 THEMES = ("textual-dark", "textual-light", "itb-high-contrast")  # ui/app.py's three
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -124,7 +125,7 @@ def check_log_level(value) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@frozen_record  # a frozen dataclass, made faster at import (every command reads the settings)
 class Spec:
     name: str  # "section.setting", as in the file and in `config show`
     default: object
