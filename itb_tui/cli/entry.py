@@ -590,7 +590,24 @@ def _error(message: str, details: list[str] = ()) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; the exit status is returned (0 ok, 1 error, 2 usage)."""
+    from itb_tui.perf import gc_tuning
+
+    # Start-up (imports, the configuration, the log) makes ~100,000 objects and no garbage
+    # cycles worth a pass: the collector ran ~35 times for nothing (issue 17). Off until
+    # the command starts; `status`, a report that ends at once, keeps it off (its load and
+    # assessment pause it anyway); as it was again on return, unless `python -m itb_tui`
+    # paused it (that process exits now: a last pass over everything would be for nothing).
+    paused_here = gc_tuning.pause_for_start_up()
+    try:
+        return _run(argv)
+    finally:
+        if paused_here:
+            gc_tuning.end_of_start_up()
+
+
+def _run(argv: list[str] | None) -> int:
     from itb_tui.cli.fast_args import status_args
+    from itb_tui.perf import gc_tuning
 
     # The plainest `status` line is read without argparse (cli/fast_args.py); anything else,
     # help and usage errors included, by the parser.
@@ -606,6 +623,8 @@ def main(argv: list[str] | None = None) -> int:
         from itb_tui.cli.site import start
 
         start(args)  # the site configuration (refused whole if bad: nothing starts) and the log
+        if args.command != "status":
+            gc_tuning.end_of_start_up()  # the app, the listener, imports, exports: as before
         return _finish(args, _command(args.command)(args))
     except CliError as exc:
         _error(str(exc), exc.details)
