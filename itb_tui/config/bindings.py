@@ -19,7 +19,6 @@ A key override is refused when it would make the app less safe or a key dead:
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # id -> default keys (Textual's spelling, comma-separated). The part before the dot is the
 # screen the binding lives on ("app": every screen).
@@ -89,6 +88,8 @@ def normalize_key(key: str) -> str:
     if len(key) == 1:
         if key.isalnum():
             return key
+        import unicodedata  # only for a punctuation key a configuration file names
+
         try:
             name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
         except ValueError:
