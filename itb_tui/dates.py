@@ -22,9 +22,10 @@ _WEEKDAYS = {
     "saturday": 5, "sat": 5,
     "sunday": 6, "sun": 6,
 }
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_OFFSET = re.compile(r"([+-])\s*(\d{1,4})\s*(d|days?|w|wks?|weeks?|m|mo|months?)")
-_WEEKDAY = re.compile(r"(?:(next|this|last)\s+)?([a-z]+)")
+# Patterns compiled on first use (re caches them): most commands never parse a typed date.
+_ISO = r"\d{4}-\d{2}-\d{2}"
+_OFFSET = r"([+-])\s*(\d{1,4})\s*(d|days?|w|wks?|weeks?|m|mo|months?)"
+_WEEKDAY = r"(?:(next|this|last)\s+)?([a-z]+)"
 
 
 def today() -> date:
@@ -50,7 +51,7 @@ def parse_user_date(text: str, today: date) -> date:
     raw = text if isinstance(text, str) else str(text)
     words = " ".join(raw.strip().lower().split())
     shown = raw.strip()[:40]
-    if _ISO.fullmatch(words):
+    if re.fullmatch(_ISO, words):
         try:
             return date.fromisoformat(words)
         except ValueError as exc:
@@ -61,7 +62,7 @@ def parse_user_date(text: str, today: date) -> date:
         return today + timedelta(days=1)
     if words == "yesterday":
         return today - timedelta(days=1)
-    m = _OFFSET.fullmatch(words)
+    m = re.fullmatch(_OFFSET, words)
     if m:
         sign = 1 if m.group(1) == "+" else -1
         n = int(m.group(2)) * sign
@@ -76,7 +77,7 @@ def parse_user_date(text: str, today: date) -> date:
             return today + relativedelta(months=n)
         except OverflowError:
             raise ValueError(f"invalid date {shown!r}: out of range") from None
-    m = _WEEKDAY.fullmatch(words)
+    m = re.fullmatch(_WEEKDAY, words)
     if m and m.group(2) in _WEEKDAYS:
         which, target = m.group(1), _WEEKDAYS[m.group(2)]
         ahead = (target - today.weekday()) % 7

@@ -14,11 +14,11 @@ try:  # the C encoder itself: `json.encoder` would import the whole json package
     from _json import encode_basestring as _encode_str
 except ImportError:  # pragma: no cover - an interpreter without the C accelerator
     from json.encoder import encode_basestring as _encode_str
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable, Sequence
 
 from itb_tui.clinical.assessment import Assessment
+from itb_tui.clinical.frozen_record import frozen_record
 from itb_tui.clinical.records import Patient
 from itb_tui.perf import gc_tuning
 
@@ -360,7 +360,7 @@ def alerts_cell(a: Assessment) -> str:
     return f"{_unbreakable(counts_text(a))} {headline_words(a)}".rstrip()
 
 
-@dataclass(frozen=True)
+@frozen_record  # a frozen dataclass, cheaper to make at import (clinical/frozen_record.py)
 class _Column:
     header: str
     cell: Callable[[Patient, Assessment], str]

@@ -21,8 +21,9 @@ import sys
 ROLE_CHOICES = ("nurse", "clinician", "admin")
 
 
-def add_parsers(sub) -> None:
-    p = sub.add_parser("user", help="manage users: add, list, disable, password")
+def user_arguments(p) -> None:
+    """The `user` parser; audit and backup below (names and help lines: cli/entry.py, which
+    imports this module only when one of them is used)."""
     users = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     q = users.add_parser("add", help="add a user (the first user of a store must be an admin)")
     q.add_argument("name", metavar="NAME")
@@ -40,18 +41,14 @@ def add_parsers(sub) -> None:
     q.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     _admin_option(q)
 
-    p = sub.add_parser("audit", help="the audit trail: verify its hash chain")
+
+def audit_arguments(p) -> None:
     audits = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audits.add_parser("verify", help="check every entry; exit 1 naming the first broken one")
 
-    sub.add_parser("check", help="database integrity check plus audit verification (exit 1 on failure)")
 
-    p = sub.add_parser("backup", help="a consistent copy of the store while it is in use (owner-only file)")
+def backup_arguments(p) -> None:
     p.add_argument("dest", metavar="DEST", help="a new file, or a directory to put a time-stamped copy in")
-
-    from itb_tui.cli.restore import add_parser as add_restore
-
-    add_restore(sub)
 
 
 def _admin_option(q) -> None:

@@ -8,8 +8,8 @@ import argparse
 import sys
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("config", help="the site configuration: `config show` prints every setting and its source")
+def add_arguments(p) -> None:
+    """The `config` parser (name and help line: cli/entry.py)."""
     csub = p.add_subparsers(dest="config_command", metavar="ACTION")
     show = csub.add_parser("show", help="every effective setting, its value and where it came from")
     show.add_argument("--json", action="store_true", help="as JSON (itb-config-show/1)")

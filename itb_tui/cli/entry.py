@@ -16,19 +16,23 @@ temporary file and renamed.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from itb_tui.cli.common import (
     PROG, CliError, _actor, _as_of, _open, _open_for_reading, _rules, _pairs, _today, _url,
     _fill_demo, _report_upgrade, _write_stdout_bytes, write_file_atomic,
 )
 
+if TYPE_CHECKING:
+    import argparse
+
 _log = logging.getLogger("itb_tui.cli")  # the owner-only log file (config/log_file.py)
 EXPORT_FORMATS = ("ward-json", "csv", "xlsx", "html", "fhir", "ics")
 ONLY_CHOICES = ("blocked", "caution", "due")
+LOG_LEVEL_CHOICES = ("DEBUG", "INFO", "WARNING", "ERROR")
 TASK_DUE_CHOICES = ("today", "week")
 
 
@@ -36,8 +40,9 @@ TASK_DUE_CHOICES = ("today", "week")
 
 def build_parser() -> argparse.ArgumentParser:
     from itb_tui import __version__
+    from itb_tui.cli.lazy_parsers import LazySubParsers, Parser
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(  # argparse's, wrapping help without importing shutil (cli/lazy_parsers.py)
         prog=PROG,
         description="Intrathecal baclofen pumps on the ward round: refill blocks in "
                     "bloodstream infection, reservoir and antifungal countdowns. "
@@ -55,25 +60,60 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the site configuration file (default: $ITB_TUI_CONFIG, else "
                              "$XDG_CONFIG_HOME/itb-tui/config.toml; see docs/config.md)")
     parser.add_argument("--log-level", metavar="LEVEL", type=str.upper,
-                        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+                        choices=LOG_LEVEL_CHOICES,
                         help="what goes to the owner-only log file (default: the configuration's, else INFO)")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Each command's parser is made only when it is used (cli/lazy_parsers.py: ~7 ms a run).
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=LazySubParsers)
+    sub.add_lazy("init", _init_arguments,
+                 help="create a new, empty store (then open it to add the first account)")
+    sub.add_lazy("status", _status_arguments, help="print the ward status (a table, or the JSON report)")
+    sub.add_lazy("show", _show_arguments,
+                 help="one patient's full assessment: every alert, countdown and date")
+    sub.add_lazy("tasks", _tasks_arguments,
+                 help="the round's tasks: overdue, today and the next 7 days, per bed")
+    sub.add_lazy("import", _import_arguments, help="import a ward file (or a FHIR Bundle): all or nothing")
+    sub.add_lazy("export", _export_arguments, help="export the ward")
+    sub.add_lazy("demo", _demo_arguments, help="(re)build the synthetic demo store (never the real one)")
 
-    p = sub.add_parser("init", help="create a new, empty store (then open it to add the first account)")
+    # Their arguments are added by their own modules, imported only when the command is used.
+    sub.add_lazy("results", _results_arguments,  # `results import` (issue 15)
+                 help="laboratory results: `results import FILE|DIR` (HL7 v2 ORU^R01, FHIR R4 JSON)")
+    sub.add_lazy("config", _config_arguments,  # `config show` (issue 15, item 5)
+                 help="the site configuration: `config show` prints every setting and its source")
+    sub.add_lazy("notes", _notes_arguments,  # `notes MRN`, `notes add MRN --text ...` (issue 16, item 3)
+                 help="a patient's handover notes (list), or `notes add MRN --text ...`")
+    sub.add_lazy("user", _user_arguments, help="manage users: add, list, disable, password")
+    sub.add_lazy("audit", _audit_arguments, help="the audit trail: verify its hash chain")
+    sub.add_lazy("check", _no_arguments,
+                 help="database integrity check plus audit verification (exit 1 on failure)")
+    sub.add_lazy("backup", _backup_arguments,
+                 help="a consistent copy of the store while it is in use (owner-only file)")
+    sub.add_lazy("restore", _restore_arguments,
+                 help="replace the store by a backup: checked first, the replaced "
+                      "store kept aside, audited (SQLite file or PostgreSQL dump)")
+    return parser
+
+
+def _init_arguments(p: argparse.ArgumentParser) -> None:
+    import argparse
+
     # Also after the command (`itb-tui init --db PATH`); SUPPRESS keeps a --db given before it.
     p.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="where to create it")
 
-    p = sub.add_parser("status", help="print the ward status (a table, or the JSON report)")
+
+def _status_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="the machine-readable status report")
     _add_list_options(p)
 
-    p = sub.add_parser("show", help="one patient's full assessment: every alert, countdown and date")
+
+def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("mrn", metavar="MRN")
     p.add_argument("--as-of", metavar="DATE",
                    help="compute for this date: YYYY-MM-DD, today, +3d, -2d, +1w, 'next monday'")
 
-    p = sub.add_parser("tasks", help="the round's tasks: overdue, today and the next 7 days, per bed")
+
+def _tasks_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--due", choices=TASK_DUE_CHOICES, default="week",
                    help="today: overdue and today's; week (default): also the next 7 days")
     p.add_argument("--json", action="store_true", help="one JSON object per task, in a list")
@@ -83,13 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_defer_parser(p)  # `itb-tui tasks defer MRN TASK_KEY --until DATE --reason TEXT`
 
-    p = sub.add_parser("import", help="import a ward file (or a FHIR Bundle): all or nothing")
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the itb-ward/1 JSON file ('-' reads stdin)")
     p.add_argument("--correction-reason", metavar="TEXT",
                    help="allow the file to change FINAL culture results (corrections, earlier values "
                         "kept), giving why; without it such a file is refused")
 
-    p = sub.add_parser("export", help="export the ward")
+
+def _export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", "-f", choices=EXPORT_FORMATS, default="ward-json",
                    help="ward-json (default), csv, xlsx, html, fhir or ics (calendar of the dated tasks)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
@@ -100,19 +142,56 @@ def build_parser() -> argparse.ArgumentParser:
                    help="ics only: put patient names in the events (default: MRN and bed only)")
     _add_list_options(p)
 
-    p = sub.add_parser("demo", help="(re)build the synthetic demo store (never the real one)")
+
+def _demo_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--patients", type=_positive_int, metavar="N",
                    help="number of synthetic patients (default: the standard demo ward)")
 
-    from itb_tui.cli import admin, config_cmd, results
 
-    results.add_parser(sub)  # `results import` (issue 15)
-    config_cmd.add_parser(sub)  # `config show` (issue 15, item 5)
+def _results_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import results
+
+    results.add_arguments(p)
+
+
+def _config_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import config_cmd
+
+    config_cmd.add_arguments(p)
+
+
+def _notes_arguments(p: argparse.ArgumentParser) -> None:
     from itb_tui.cli import notes
 
-    notes.add_parser(sub)  # `notes MRN`, `notes add MRN --text ...` (issue 16, item 3)
-    admin.add_parsers(sub)
-    return parser
+    notes.add_arguments(p)
+
+
+def _user_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import admin
+
+    admin.user_arguments(p)
+
+
+def _audit_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import admin
+
+    admin.audit_arguments(p)
+
+
+def _no_arguments(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _backup_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import admin
+
+    admin.backup_arguments(p)
+
+
+def _restore_arguments(p: argparse.ArgumentParser) -> None:
+    from itb_tui.cli import restore
+
+    restore.add_arguments(p)
 
 
 def _add_list_options(p: argparse.ArgumentParser) -> None:
@@ -125,6 +204,8 @@ def _add_list_options(p: argparse.ArgumentParser) -> None:
 
 
 def _positive_int(text: str) -> int:
+    import argparse
+
     try:
         n = int(text)
     except ValueError:
@@ -387,6 +468,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    import argparse
+
     from itb_tui.store.demo_rebuild import rebuild_demo_store
 
     today = _today()
@@ -507,8 +590,31 @@ def _error(message: str, details: list[str] = ()) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; the exit status is returned (0 ok, 1 error, 2 usage)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from itb_tui.perf import gc_tuning
+
+    # Start-up (imports, the configuration, the log) makes ~100,000 objects and no garbage
+    # cycles worth a pass: the collector ran ~35 times for nothing (issue 17). Off until
+    # the command starts; `status`, a report that ends at once, keeps it off (its load and
+    # assessment pause it anyway); as it was again on return, unless `python -m itb_tui`
+    # paused it (that process exits now: a last pass over everything would be for nothing).
+    paused_here = gc_tuning.pause_for_start_up()
+    try:
+        return _run(argv)
+    finally:
+        if paused_here:
+            gc_tuning.end_of_start_up()
+
+
+def _run(argv: list[str] | None) -> int:
+    from itb_tui.cli.fast_args import status_args
+    from itb_tui.perf import gc_tuning
+
+    # The plainest `status` line is read without argparse (cli/fast_args.py); anything else,
+    # help and usage errors included, by the parser.
+    args = status_args(sys.argv[1:] if argv is None else list(argv), log_levels=LOG_LEVEL_CHOICES,
+                       only_choices=ONLY_CHOICES)
+    if args is None:
+        args = build_parser().parse_args(argv)
     undecodable = _undecodable_argument(args)
     if undecodable is not None:
         _error(f"{undecodable} is not valid UTF-8 text (check the terminal's encoding); nothing was changed")
@@ -517,6 +623,8 @@ def main(argv: list[str] | None = None) -> int:
         from itb_tui.cli.site import start
 
         start(args)  # the site configuration (refused whole if bad: nothing starts) and the log
+        if args.command != "status":
+            gc_tuning.end_of_start_up()  # the app, the listener, imports, exports: as before
         return _finish(args, _command(args.command)(args))
     except CliError as exc:
         _error(str(exc), exc.details)

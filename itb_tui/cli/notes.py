@@ -14,8 +14,8 @@ from itb_tui.cli.common import CliError, _actor, _open, _open_for_reading, _toda
 USAGE = "give MRN (list the notes) or: add MRN --text TEXT [--handover]"
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("notes", help="a patient's handover notes (list), or `notes add MRN --text ...`")
+def add_arguments(p) -> None:
+    """The `notes` parser (name and help line: cli/entry.py)."""
     p.add_argument("target", nargs="+", metavar="MRN | add MRN", help=USAGE)
     p.add_argument("--text", metavar="TEXT", help="with add: the note (at most 1000 characters)")
     p.add_argument("--handover", action="store_true", help="with add: mark the note for handover to the next shift")

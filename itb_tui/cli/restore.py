@@ -5,9 +5,8 @@ Self-contained (parser and command) so it moves with the command line's files.""
 from __future__ import annotations
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("restore", help="replace the store by a backup: checked first, the replaced "
-                                       "store kept aside, audited (SQLite file or PostgreSQL dump)")
+def add_arguments(p) -> None:
+    """The `restore` parser (name and help line: cli/entry.py)."""
     p.add_argument("backup", metavar="BACKUP", help="a file written by itb-tui backup")
 
 

@@ -32,8 +32,9 @@ HL7_SUFFIXES = (".hl7", ".txt", ".oru", ".msg")
 FHIR_SUFFIXES = (".json",)
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("results", help="laboratory results: `results import FILE|DIR` (HL7 v2 ORU^R01, FHIR R4 JSON)")
+def add_arguments(p) -> None:
+    """The `results` parser (its name and help line: cli/entry.py, which imports this module
+    only when the command is used)."""
     rsub = p.add_subparsers(dest="results_command", metavar="ACTION")
     imp = rsub.add_parser("import", help="import HL7 v2.x ORU^R01 files (single messages or batches) and FHIR R4 "
                                          "JSON (Bundle, DiagnosticReport, Observation); every message accounted for")

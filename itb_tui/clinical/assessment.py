@@ -8,11 +8,11 @@ the suggested action for each alert. `report.py` turns an Assessment into the JS
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from itb_tui.clinical.fast_init import fast_frozen_init
+from itb_tui.clinical.frozen_record import frozen_record
+
 
 # Codes of clinical-rules.md (the contract).
 REFILL_STATUSES = ("blocked", "caution", "ok", "not_applicable")
@@ -62,8 +62,7 @@ ALERT_CODES = (
 )
 
 
-@fast_frozen_init
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Alert:
     code: str  # one of ALERT_CODES
     severity: str  # one of SEVERITIES
@@ -77,8 +76,7 @@ class Alert:
     due_on: date | None = None
 
 
-@fast_frozen_init
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class RefillState:
     status: str  # one of REFILL_STATUSES
     reasons: tuple[str, ...] = ()  # codes of REFILL_REASONS, most serious first
@@ -86,8 +84,7 @@ class RefillState:
     explanations: tuple[str, ...] = ()
 
 
-@fast_frozen_init
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Reservoir:
     alarm_on: date  # the earlier of computed and printed alarm dates
     days_to_alarm: int
@@ -103,8 +100,7 @@ class Reservoir:
     alarm_ml: Decimal
 
 
-@fast_frozen_init
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class AntifungalState:
     state: str  # one of ANTIFUNGAL_STATES
     episode_start_on: date | None = None
@@ -117,8 +113,7 @@ class AntifungalState:
     completed_on: date | None = None  # stop date of the last course when complete
 
 
-@fast_frozen_init
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class ReimplantState:
     state: str  # one of REIMPLANT_STATES
     eligible_on: date | None = None
@@ -126,8 +121,7 @@ class ReimplantState:
     culture_due_on: date | None = None  # draw the confirming blood culture on or after this
 
 
-@fast_frozen_init
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Assessment:
     mrn: str
     as_of: date

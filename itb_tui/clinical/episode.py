@@ -20,19 +20,17 @@ its isolates disagree, the strictest group wins (mould, cryptococcus, other_yeas
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from datetime import date
 
 from itb_tui.clinical.facts import Facts, fungal_group, organism_group
-from itb_tui.clinical.fast_init import fast_frozen_init
+from itb_tui.clinical.frozen_record import frozen_record
 from itb_tui.clinical.records import Culture
 from itb_tui.clinical.rules import Rules
 
 GROUP_ORDER = ("mould", "cryptococcus", "other_yeast", "candida")
 
 
-@fast_frozen_init
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Episode:
     start_on: date
     # the episode's positive fungal cultures, oldest first: blood cultures for a blood

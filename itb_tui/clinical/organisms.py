@@ -42,10 +42,11 @@ Two entry points:
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from itb_tui.clinical.frozen_record import frozen_record
+from itb_tui.clinical.parsed_tables import TomlSyntaxError, read_toml
 
 # Keys the engine tests for (stable identifiers, never shown).
 KRUSEI = "pichia_kudriavzevii"
@@ -84,7 +85,7 @@ class OrganismRefused(ValueError):
         super().__init__(message)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Species:
     key: str
     name: str  # the current name
@@ -120,7 +121,7 @@ def _core(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tokens
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class _Table:
     version: str
     species: tuple[Species, ...]
@@ -131,11 +132,12 @@ class _Table:
 
 
 def load_table(path: Path | None = None) -> _Table:
+    shipped = path is None  # the shipped table is parsed once (parsed_tables), a named one each time
     path = path or default_table_path()
     problems: list[str] = []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data = read_toml(path, cache=shipped)
+    except (OSError, TomlSyntaxError) as exc:
         raise OrganismTableError(f"species table {path}: cannot be read ({exc})") from None
     sources = data.get("sources", {})
     genera: dict[str, Species] = {}
@@ -204,7 +206,7 @@ def genus_entries() -> tuple[Species, ...]:
 
 # ---------------------------------------------------------------- matching one part
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class _Unknown:
     """A part that could be fungal but names nothing listed."""
     group: str  # the group it would most likely belong to (fail-safe lookup)
@@ -425,10 +427,11 @@ def snomed_ct_index(path: Path | None = None) -> dict[str, str]:
     fixture table. A code without its `snomed_ct_source`, a code that is not a SNOMED CT
     concept id (digits only, 6 to 18), or one code on two organisms stops with one line.
     """
+    shipped = path is None
     path = path or default_table_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data = read_toml(path, cache=shipped)
+    except (OSError, TomlSyntaxError) as exc:
         raise SnomedCodeError(f"species table {path}: cannot be read ({exc})") from None
     index: dict[str, str] = {}
     problems: list[str] = []

@@ -11,10 +11,12 @@ Records marked "entered in error" never reach the engine: the store filters them
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from typing import Mapping
+
+from itb_tui.clinical.frozen_record import frozen_record
 
 # Enumerations of the ward-file contract. Kept as plain tuples of codes (the codes are the
 # contract); the UI shows them as words.
@@ -25,7 +27,7 @@ BRIDGING_METHODS = ("lumbar_drain", "oral_baclofen", "iv_benzodiazepine", "other
 EXAM_KINDS = ("dilated_eye_exam", "echocardiogram", "other")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Refill:
     on: date
     volume_ml: Decimal
@@ -35,7 +37,7 @@ class Refill:
     id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Pump:
     serial: str
     manufacturer: str | None
@@ -51,7 +53,7 @@ class Pump:
     id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Culture:
     specimen: str
     drawn_on: date
@@ -62,7 +64,7 @@ class Culture:
     id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class AntifungalCourse:
     drug: str
     dose_mg: Decimal | None
@@ -72,7 +74,7 @@ class AntifungalCourse:
     id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Bridging:
     method: str
     started_on: date
@@ -83,7 +85,7 @@ class Bridging:
     stopped_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Exam:
     kind: str
     on: date
@@ -91,7 +93,7 @@ class Exam:
     id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Patient:
     mrn: str
     name: str

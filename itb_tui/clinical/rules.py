@@ -9,8 +9,7 @@ silently to numbers nobody reviewed, so `load_rules` validates everything it rea
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,8 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from itb_tui.clinical.assessment import ALERT_CODES, REFILL_REASONS
+from itb_tui.clinical.frozen_record import frozen_record
+from itb_tui.clinical.parsed_tables import TomlSyntaxError, read_toml
 from itb_tui.clinical.severity import ALERT_SEVERITY
 
 BASES = ("guideline", "expert_summary", "local_policy")
@@ -47,7 +48,7 @@ class RulesError(ValueError):
     """The rules table cannot be used. str() is one line naming the file and every problem."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class RuleInfo:
     code: str
     title: str
@@ -61,7 +62,7 @@ class RuleInfo:
     severity: str | None = None  # alerts only; fixed in code, copied here for Help
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Rules:
     version: str
     entries: tuple[RuleInfo, ...]
@@ -106,17 +107,15 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
 @lru_cache(maxsize=1)
 def _load_default() -> Rules:
-    return _load_file(default_rules_path())
+    return _load_file(default_rules_path(), cache=True)  # the shipped table: parsed once (parsed_tables)
 
 
-def _load_file(path: Path) -> Rules:
+def _load_file(path: Path, cache: bool = False) -> Rules:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_toml(path, cache=cache)
     except OSError as exc:
         raise RulesError(f"rules table {path}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except TomlSyntaxError as exc:
         raise RulesError(f"rules table {path}: not valid TOML ({exc})") from None
     return rules_from_mapping(data, origin=str(path))
 

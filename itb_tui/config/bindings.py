@@ -19,7 +19,6 @@ A key override is refused when it would make the app less safe or a key dead:
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # id -> default keys (Textual's spelling, comma-separated). The part before the dot is the
 # screen the binding lives on ("app": every screen).
@@ -69,7 +68,7 @@ UNNAMED_KEYS: dict[str, frozenset[str]] = {
 }
 
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
-_KEY_NAME = re.compile(r"^[A-Za-z0-9]$|^[a-z][a-z0-9_]*$")
+_KEY_NAME = r"^[A-Za-z0-9]$|^[a-z][a-z0-9_]*$"  # compiled on first use (re caches it)
 _REPLACEMENTS = {"solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
                  "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore"}
 
@@ -89,6 +88,8 @@ def normalize_key(key: str) -> str:
     if len(key) == 1:
         if key.isalnum():
             return key
+        import unicodedata  # only for a punctuation key a configuration file names
+
         try:
             name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
         except ValueError:
@@ -100,7 +101,7 @@ def normalize_key(key: str) -> str:
     if bad or not name:
         raise KeyOverrideError(f"{key!r} is not a key (modifiers are {', '.join(_MODIFIERS)})")
     base = normalize_key(name) if len(name) == 1 else name.strip()
-    if not _KEY_NAME.match(base):
+    if not re.match(_KEY_NAME, base):
         raise KeyOverrideError(f"{key!r} is not a key (e.g. 'f', 'F', 'ctrl+f', 'f5', 'slash', 'delete')")
     return "+".join([*mods, base])
 

@@ -18,9 +18,10 @@ listener address or a key where the clinician does not expect it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from itb_tui.clinical.frozen_record import frozen_record  # a frozen dataclass, made faster
 from itb_tui.config import bindings, settings
 from itb_tui.config.file_check import UnsafeConfigFile, check_config_file
 
@@ -35,7 +36,7 @@ class ConfigError(Exception):
     """The configuration is refused: one line, naming the file and the setting."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Setting:
     name: str
     value: object
@@ -46,7 +47,7 @@ class Setting:
         return self.source if not self.origin else f"{self.source} {self.origin}"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SiteConfig:
     """The effective settings. `mrn_system` and `hospital_name` are for the FHIR export
     and the round sheet; the others drive the app, the listener, the store and the log."""
