@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
@@ -46,6 +46,9 @@ from itb_tui.store import schema as s
 from itb_tui.store.errors import PermissionDenied, ValidationError
 from itb_tui.store.lab_pending import maybe_candidates, unmatched_words, ward_pending_candidates
 from itb_tui.store.lab_quarantine import LabQuarantine, QuarantinedMessage, _Quarantine  # noqa: F401 - re-exported
+
+if TYPE_CHECKING:
+    from itb_tui.store.lab_batch import LabBatch
 
 OUTCOMES = ("imported", "duplicate", "updated", "quarantined")
 _RANK = {"duplicate": 0, "imported": 1, "updated": 2}
@@ -96,18 +99,31 @@ class LabResults(LabQuarantine):
         """Keep a message the import cannot use, whole, with why and when (audited). The
         same message quarantined again for the same reason is not stored twice."""
         who = self._who(actor)
-        q = s.lab_quarantine
         with self._tx(write=True) as conn:
-            self._require(conn, "import")
-            known = conn.execute(select(q.c.id).where(q.c.raw == raw, q.c.reason == reason)).scalar()
-            if known is not None:
-                return LabOutcome("quarantined", f"{reason} (already in quarantine as #{known})", mrn, None, known)
-            at = audit.now_utc()
-            new_id = conn.execute(insert(q).values(received_at=at, source=source, control_id=control_id or None,
-                                                   mrn=(mrn or None), reason=reason, raw=raw)).inserted_primary_key[0]
-            self._audit(conn, actor=who, action="create", table="lab_quarantine", record_id=new_id, mrn=None,
-                        before=None, after={"control_id": control_id, "mrn": mrn, "source": source,
-                                            "reason": reason}, reason="laboratory message quarantined", at=at)
+            return self._quarantine(conn, who, raw=raw, reason=reason, control_id=control_id, mrn=mrn,
+                                    source=source)
+
+    def lab_batch(self) -> "LabBatch":
+        """A file import's writer: its messages committed together, each in a savepoint of
+        its own (store/lab_batch.py). The MLLP listener does not use it: an ACK means the
+        message is committed."""
+        from itb_tui.store.lab_batch import LabBatch
+
+        return LabBatch(self)
+
+    def _quarantine(self, conn: Connection, who: str, *, raw: str, reason: str, control_id: str | None,
+                    mrn: str | None, source: str | None) -> LabOutcome:
+        q = s.lab_quarantine
+        self._require(conn, "import")
+        known = conn.execute(select(q.c.id).where(q.c.raw == raw, q.c.reason == reason)).scalar()
+        if known is not None:
+            return LabOutcome("quarantined", f"{reason} (already in quarantine as #{known})", mrn, None, known)
+        at = audit.now_utc()
+        new_id = conn.execute(insert(q).values(received_at=at, source=source, control_id=control_id or None,
+                                               mrn=(mrn or None), reason=reason, raw=raw)).inserted_primary_key[0]
+        self._audit(conn, actor=who, action="create", table="lab_quarantine", record_id=new_id, mrn=None,
+                    before=None, after={"control_id": control_id, "mrn": mrn, "source": source,
+                                        "reason": reason}, reason="laboratory message quarantined", at=at)
         return LabOutcome("quarantined", reason, mrn, None, new_id)
 
     def lab_report_statuses(self, mrn: str) -> dict[int, tuple[str, str]]:
