@@ -164,12 +164,11 @@ class _Committed:
 
     def interrupted(self, why: str) -> str:
         """What is stored and what is not, when the import stopped mid-batch."""
-        stored = [r for r in self.rows[:self.upto] if r["outcome"] in STORED]
+        stored = sum(1 for r in self.rows[:self.upto] if r["outcome"] in STORED)
         lost = [r for r in self.rows[self.upto:] if r["outcome"] in STORED]
-        where = f" (from {lost[0]['file']}#{lost[0]['message']})" if lost else ""
-        return (f"{why}: {len(stored)} message{'s' if len(stored) != 1 else ''} stored; "
-                f"{len(lost)} not stored{where}: run the same import again (the messages already "
-                "stored are recognised as duplicates)")
+        rest = f"nothing from {lost[0]['file']}#{lost[0]['message']} on" if lost else "nothing after them"
+        return (f"{why}: {stored} message{'s' if stored != 1 else ''} stored, {rest}: run the same import "
+                "again (the messages already stored are recognised as duplicates)")
 
 
 STORED = ("imported", "duplicate", "updated", "quarantined")

@@ -49,9 +49,10 @@ class LabBatch:
     batches (module notes). Use as a context manager: leaving it commits the open batch
     (or, on an exception, rolls it back); `due()` says when to `commit()` earlier."""
 
-    def __init__(self, store, *, max_messages: int = MAX_MESSAGES, max_seconds: float = MAX_SECONDS) -> None:
+    def __init__(self, store, *, max_messages: int | None = None, max_seconds: float | None = None) -> None:
         self._store = store
-        self._max_messages, self._max_seconds = max_messages, max_seconds
+        self._max_messages = MAX_MESSAGES if max_messages is None else max_messages
+        self._max_seconds = MAX_SECONDS if max_seconds is None else max_seconds
         self._stack: ExitStack | None = None
         self._conn = None
         self._started = 0.0
