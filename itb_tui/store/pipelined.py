@@ -92,3 +92,57 @@ def send_queued(cursor, conn) -> None:
 def _send_first(conn, cursor, statement, parameters, context, executemany) -> None:
     if conn.info.get(_QUEUE):
         send_queued(cursor, conn)
+
+
+# --- writes whose RETURNING rows are read, several in one round trip -----------------
+
+def returning(conn, statements: list) -> list:
+    """Run the INSERT/UPDATE ... RETURNING `statements` (of one row each), in order; the
+    row each returned (a mapping, typed as SQLAlchemy types it). On PostgreSQL several go
+    in one round trip: compiled by SQLAlchemy for this dialect, sent in one pipeline, each
+    result typed by its column's own result processor, as `conn.execute` would."""
+    pg = pipeline_connection(conn)
+    if pg is None or len(statements) < 2 or pg._pipeline is not None or conn.info.get(_QUEUE):
+        return [conn.execute(st).mappings().one() for st in statements]
+    import psycopg
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    compiled = [st.compile(dialect=conn.dialect) for st in statements]
+    cursors = []
+    try:
+        try:
+            with pg.pipeline():
+                for c in compiled:
+                    cur = pg.cursor()
+                    cur.execute(c.string, _bound(c))
+                    cursors.append(cur)
+            return [_typed(conn, st, cur) for st, cur in zip(statements, cursors)]
+        finally:
+            for cur in cursors:
+                cur.close()
+    except psycopg.IntegrityError as exc:
+        raise IntegrityError(compiled[0].string, None, exc) from None
+    except psycopg.Error as exc:
+        raise DBAPIError(compiled[0].string, None, exc) from None
+
+
+def _bound(compiled) -> dict:
+    params = compiled.construct_params()
+    for name, process in (compiled._bind_processors or {}).items():
+        if name in params and process is not None:
+            params[name] = process(params[name])
+    return params
+
+
+def _typed(conn, statement, cur) -> dict:
+    row = cur.fetchone()
+    if row is None or cur.fetchone() is not None:
+        from sqlalchemy.exc import NoResultFound
+
+        raise NoResultFound("a write meant for exactly one row")
+    out = {}
+    columns = statement._returning  # the table's columns, as .returning(*table.c) named them
+    for col, desc, value in zip(columns, cur.description, row):
+        process = col.type._cached_result_processor(conn.dialect, desc.type_code)
+        out[col.name] = process(value) if process is not None and value is not None else value
+    return out

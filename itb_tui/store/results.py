@@ -196,10 +196,16 @@ class LabResults(LabQuarantine):
         if all(step.kind == "duplicate" for step in steps):
             return LabOutcome("duplicate", "; ".join(st.note for st in steps), mrn,
                               assess(before, self._today(), self._rules).refill.status)
+        # The patient's row version moves with the message's first write (one round trip).
+        bump: tuple | None = (s.patients, update(s.patients).where(s.patients.c.id == before.id)
+                              .values(row_version=s.patients.c.row_version + 1))
         for step in steps:
-            self._write_step(conn, before, step, control_id, who, corrected.get(step.old.id) if step.old else None)
-        _written(conn, s.patients, update(s.patients).where(s.patients.c.id == before.id)
-                 .values(row_version=s.patients.c.row_version + 1))
+            if step.kind != "duplicate":
+                self._write_step(conn, before, step, control_id, who,
+                                 corrected.get(step.old.id) if step.old else None, bump)
+                bump = None
+        if bump is not None:
+            _written(conn, *bump)
         outcome = max((st.kind for st in steps), key=lambda k: _RANK[_KIND_OUTCOME[k]])
         refill = assess(after, self._today(), self._rules).refill.status
         return LabOutcome(_KIND_OUTCOME[outcome], "; ".join(st.note for st in steps), mrn, refill,
@@ -268,21 +274,23 @@ class LabResults(LabQuarantine):
         return _Step("correct", report, old, lab_id,
                      f"{where}: corrected ({codec_words(old)} -> {codec_words(c)})")
 
-    def _resolve_pending(self, conn: Connection, patient: Patient, step: _Step, extras: dict, who: str) -> int:
+    def _resolve_pending(self, conn: Connection, patient: Patient, step: _Step, extras: dict, who: str,
+                         bump: tuple | None = None) -> int:
         """The ward-entered pending culture gets the laboratory's result: the store's
         audited update (pending -> a result is an entry, not a correction), in the
         message's transaction. The culture keeps its id; the lab report is linked to it."""
         report = step.report
         new = dataclasses.replace(report.culture, id=step.old.id)
         _written(conn, s.cultures, update(s.cultures).where(s.cultures.c.id == step.old.id)
-                 .values(**codec.culture_values(new)))
+                 .values(**codec.culture_values(new)), bump)
         self._audit(conn, actor=who, action="update", table="cultures", record_id=step.old.id, mrn=patient.mrn,
                     before=codec.record_dict(step.old), after=dict(codec.record_dict(new), **extras),
                     reason=f"resolved by laboratory report accession {report.accession} ({report.status})")
         return step.old.id
 
     def _write_step(self, conn: Connection, patient: Patient, step: _Step, control_id: str, who: str,
-                    decision) -> None:
+                    decision, bump: tuple | None = None) -> None:
+        """`bump`: the patient's row-version write, sent with this step's first write."""
         lr = s.lab_reports
         report = step.report
         extras = {"accession": report.accession, "report_status": report.status}
@@ -291,13 +299,14 @@ class LabResults(LabQuarantine):
         if step.kind in ("add", "resolve"):
             if step.kind == "add":
                 values = codec.culture_values(report.culture)
-                cid = _written(conn, s.cultures, insert(s.cultures).values(patient_id=patient.id, **values))["id"]
+                cid = _written(conn, s.cultures, insert(s.cultures).values(patient_id=patient.id, **values),
+                               bump)["id"]
                 reason = f"{report.status} report from the laboratory, accession {report.accession}"
                 self._audit(conn, actor=who, action="create", table="cultures", record_id=cid, mrn=patient.mrn,
                             before=None, after=dict(codec.record_dict(report.culture), **extras),
                             reason=reason + (f"; {step.flag}" if step.flag else ""))
             else:
-                cid = self._resolve_pending(conn, patient, step, extras, who)
+                cid = self._resolve_pending(conn, patient, step, extras, who, bump)
             lab = {"patient_id": patient.id, "culture_id": cid, "specimen": report.culture.specimen,
                    "accession": report.accession, "status": report.status, "control_id": control_id or None}
             lab_id = _written(conn, lr, insert(lr).values(**lab))["id"]
@@ -316,7 +325,7 @@ class LabResults(LabQuarantine):
         else:
             reason = f"{report.status} report from the laboratory replaces the preliminary, accession {report.accession}"
         _written(conn, s.cultures, update(s.cultures).where(s.cultures.c.id == step.old.id)
-                 .values(**codec.culture_values(new)))
+                 .values(**codec.culture_values(new)), bump)
         self._audit(conn, actor=who, action="update", table="cultures", record_id=step.old.id, mrn=patient.mrn,
                     before=dict(codec.record_dict(step.old), report_status=step.on_file),
                     after=image, reason=reason)
@@ -328,16 +337,20 @@ class LabResults(LabQuarantine):
                     after={"status": report.status, "control_id": control_id or None}, reason=reason)
 
 
-def _written(conn: Connection, table, statement) -> Any:
+def _written(conn: Connection, table, statement, also: tuple | None = None) -> Any:
     """Run an INSERT/UPDATE of one row, returning the row as written, and hand it to the
     audit's row digests (rowdigest.remember), which then need not read it back: every
     write of the lab feed goes through here, so the last image of each row is the one
-    that commits (issue 17: three round trips fewer a message on PostgreSQL)."""
-    from itb_tui.store import rowdigest
+    that commits (issue 17: three round trips fewer a message on PostgreSQL). `also`:
+    (table, statement) of another one-row write run just before it, in the same round
+    trip on PostgreSQL (store/pipelined.py)."""
+    from itb_tui.store import pipelined, rowdigest
 
-    row = conn.execute(statement.returning(*table.c)).mappings().one()
-    rowdigest.remember(conn, table, row)
-    return row
+    pairs = ([also] if also is not None else []) + [(table, statement)]
+    rows = pipelined.returning(conn, [st.returning(*t.c) for t, st in pairs])
+    for (t, _), row in zip(pairs, rows):
+        rowdigest.remember(conn, t, row)
+    return rows[-1]
 
 
 def _changed_cultures_only(before: Patient, after: Patient, steps: list[_Step]) -> tuple[Patient, Patient]:

@@ -138,8 +138,8 @@ def test_a_message_the_database_refuses_half_way_is_rolled_back_alone(ward_url, 
     _small_batches(monkeypatch, 50)
     real = LabResults._write_step
 
-    def failing(self, conn, patient, step, control_id, who, decision):
-        real(self, conn, patient, step, control_id, who, decision)
+    def failing(self, conn, patient, step, control_id, who, *rest):
+        real(self, conn, patient, step, control_id, who, *rest)
         if control_id == "C4":
             raise IntegrityError("INSERT INTO lab_reports", None, Exception("simulated conflict"))
 
