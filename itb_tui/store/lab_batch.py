@@ -19,7 +19,8 @@ a SAVEPOINT of its own:
 Why the bounds: the batch holds the writer lock (PostgreSQL: the chain head row;
 SQLite: BEGIN IMMEDIATE) for its duration, so a ward terminal saving meanwhile waits up
 to `MAX_SECONDS`, under the 200 ms of its first, silent try (access.py), instead of a
-few milliseconds. The MLLP listener keeps a commit per message: its ACK means stored.
+few milliseconds (SQLite: and a gap of `SQLITE_GAP_S` between batches for it to get
+in). The MLLP listener keeps a commit per message: its ACK means stored.
 
 On PostgreSQL the savepoint's release goes in the same round trip as the message's
 audit entries and chain head (store/pipelined.py).
@@ -40,6 +41,7 @@ from itb_tui.store.errors import BatchLost, StoreError
 
 MAX_MESSAGES = 100
 MAX_SECONDS = 0.15
+SQLITE_GAP_S = 0.02
 SAVEPOINT = "itb_lab_message"
 _BEGIN = f"SAVEPOINT {SAVEPOINT}"
 
@@ -115,6 +117,13 @@ class LabBatch:
         except StoreError as exc:
             raise BatchLost(str(exc), held) from None
         self.committed += held
+        if self._store.dialect == "sqlite":
+            # A ward terminal waiting to save polls for the lock (SQLite's busy handler,
+            # every 1 to 50 ms): leave it a gap between batches to get in (PostgreSQL
+            # queues the waiting writer on the lock itself). Measured during a 3,000-
+            # message import: a save waited up to 0.5 s with 20 ms, 0.9 s with 10 ms,
+            # 1.2 s with 5 ms, 7.8 s with none; 1.8 s with a commit per message (before).
+            time.sleep(SQLITE_GAP_S)
         return held
 
     def rollback(self) -> int:
