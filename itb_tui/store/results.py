@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from itb_tui.clinical.records import Culture, Patient
@@ -297,19 +297,31 @@ class LabResults(LabQuarantine):
         if step.kind == "duplicate":
             return
         if step.kind in ("add", "resolve"):
+            lab = {"patient_id": patient.id, "culture_id": None, "specimen": report.culture.specimen,
+                   "accession": report.accession, "status": report.status, "control_id": control_id or None}
+            lab_row = None
             if step.kind == "add":
                 values = codec.culture_values(report.culture)
-                cid = _written(conn, s.cultures, insert(s.cultures).values(patient_id=patient.id, **values),
-                               bump)["id"]
+                culture_write = (s.cultures, insert(s.cultures).values(patient_id=patient.id, **values))
+                if conn.dialect.name == "postgresql":
+                    # The report names the culture just inserted (currval: this session's
+                    # own), so both go in one round trip (store/pipelined.py).
+                    new_id = func.currval(func.pg_get_serial_sequence("cultures", "id"))
+                    *_, culture_row, lab_row = _written_all(conn, [bump, culture_write,
+                                                                   (lr, insert(lr).values(**dict(lab, culture_id=new_id)))])
+                else:
+                    culture_row = _written(conn, *culture_write, also=bump)
+                cid = culture_row["id"]
                 reason = f"{report.status} report from the laboratory, accession {report.accession}"
                 self._audit(conn, actor=who, action="create", table="cultures", record_id=cid, mrn=patient.mrn,
                             before=None, after=dict(codec.record_dict(report.culture), **extras),
                             reason=reason + (f"; {step.flag}" if step.flag else ""))
             else:
                 cid = self._resolve_pending(conn, patient, step, extras, who, bump)
-            lab = {"patient_id": patient.id, "culture_id": cid, "specimen": report.culture.specimen,
-                   "accession": report.accession, "status": report.status, "control_id": control_id or None}
-            lab_id = _written(conn, lr, insert(lr).values(**lab))["id"]
+            lab["culture_id"] = cid
+            if lab_row is None:
+                lab_row = _written(conn, lr, insert(lr).values(**lab))
+            lab_id = lab_row["id"]
             self._audit(conn, actor=who, action="create", table="lab_reports", record_id=lab_id, mrn=patient.mrn,
                         before=None, after=lab, reason="laboratory report")
             return
@@ -344,13 +356,19 @@ def _written(conn: Connection, table, statement, also: tuple | None = None) -> A
     that commits (issue 17: three round trips fewer a message on PostgreSQL). `also`:
     (table, statement) of another one-row write run just before it, in the same round
     trip on PostgreSQL (store/pipelined.py)."""
+    return _written_all(conn, [also, (table, statement)])[-1]
+
+
+def _written_all(conn: Connection, writes: list) -> list:
+    """`_written` of each (table, statement) of `writes` (None: skipped), in order, in
+    one round trip on PostgreSQL; the rows as written."""
     from itb_tui.store import pipelined, rowdigest
 
-    pairs = ([also] if also is not None else []) + [(table, statement)]
+    pairs = [w for w in writes if w is not None]
     rows = pipelined.returning(conn, [st.returning(*t.c) for t, st in pairs])
     for (t, _), row in zip(pairs, rows):
         rowdigest.remember(conn, t, row)
-    return rows[-1]
+    return rows
 
 
 def _changed_cultures_only(before: Patient, after: Patient, steps: list[_Step]) -> tuple[Patient, Patient]:
