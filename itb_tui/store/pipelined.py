@@ -107,27 +107,45 @@ def returning(conn, statements: list) -> list:
     import psycopg
     from sqlalchemy.exc import DBAPIError, IntegrityError
 
-    compiled = [st.compile(dialect=conn.dialect) for st in statements]
+    compiled = [_compiled(conn, st) for st in statements]
     cursors = []
     try:
         try:
             with pg.pipeline():
-                for c in compiled:
+                for c, params in compiled:
                     cur = pg.cursor()
-                    cur.execute(c.string, _bound(c))
+                    cur.execute(c.string, params)
                     cursors.append(cur)
             return [_typed(conn, st, cur) for st, cur in zip(statements, cursors)]
         finally:
             for cur in cursors:
                 cur.close()
     except psycopg.IntegrityError as exc:
-        raise IntegrityError(compiled[0].string, None, exc) from None
+        raise IntegrityError(compiled[0][0].string, None, exc) from None
     except psycopg.Error as exc:
-        raise DBAPIError(compiled[0].string, None, exc) from None
+        raise DBAPIError(compiled[0][0].string, None, exc) from None
 
 
-def _bound(compiled) -> dict:
-    params = compiled.construct_params()
+def _compiled(conn, statement) -> tuple:
+    """The statement compiled for this dialect and its bound parameters, from the
+    engine's cache of compiled statements as `conn.execute` uses it (compiling a write
+    afresh costs more than its round trip); compiled afresh if that cache is not there."""
+    try:
+        found = statement._compile_w_cache(dialect=conn.dialect, compiled_cache=conn.engine._compiled_cache,
+                                           column_keys=[], for_executemany=False, schema_translate_map=None)
+        if len(found) == 4:  # SQLAlchemy 2.1: (compiled, extracted, collected, cache hit)
+            compiled, extracted, collected, _ = found
+            params = compiled.construct_params(extracted_parameters=extracted, _collected_params=collected)
+        else:  # 2.0: (compiled, extracted, cache hit)
+            compiled, extracted, _ = found
+            params = compiled.construct_params(extracted_parameters=extracted)
+    except Exception:  # noqa: BLE001 - SQLAlchemy's internals moved: compile it afresh
+        compiled = statement.compile(dialect=conn.dialect)
+        params = compiled.construct_params()
+    return compiled, _bound(compiled, params)
+
+
+def _bound(compiled, params: dict) -> dict:
     for name, process in (compiled._bind_processors or {}).items():
         if name in params and process is not None:
             params[name] = process(params[name])
