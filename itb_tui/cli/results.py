@@ -123,8 +123,14 @@ def cmd_results(args) -> int:
             done.commit()
         except BatchLost as exc:
             raise CliError(done.interrupted(f"the database failed ({exc})")) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # perhaps inside a message: its batch is rolled back
             print(done.interrupted("interrupted"), file=sys.stderr)
+            raise
+        except Exception:
+            # Between messages (a message's own failure never leaves it half done: its
+            # savepoint is rolled back first), e.g. a later file that cannot be read: what
+            # was stored so far stays stored, as with a commit per message.
+            done.commit()
             raise
     seconds = time.perf_counter() - started
     counts = {k: sum(1 for r in rows if r["outcome"] == k) for k in OUTCOMES}

@@ -230,3 +230,28 @@ def test_an_import_interrupted_at_a_commit_says_what_is_stored_and_a_rerun_compl
     assert doc["counts"]["duplicate"] == 5 and doc["counts"]["imported"] == len(messages) - 5
     assert _count(ward_url, "lab_reports") == len(messages)
     _check_ok(ward_url)
+
+
+def test_a_later_file_that_cannot_be_read_keeps_what_the_earlier_one_stored(ward_url, tmp_path, monkeypatch):
+    """As with a commit per message: the messages of the first file of a directory stay
+    stored when the second cannot be read (the open batch is committed, not dropped)."""
+    from itb_tui.cli import results
+    from itb_tui.cli.common import CliError
+
+    _small_batches(monkeypatch, 50)
+    feeds = tmp_path / "drop"
+    feeds.mkdir()
+    (feeds / "a.hl7").write_text(batch(_feed(4)))
+    (feeds / "b.hl7").write_text(batch(_feed(2)))
+    real = results._read_text
+
+    def unreadable(path):
+        if path.name == "b.hl7":
+            raise CliError(f"{path}: cannot be read (simulated)")
+        return real(path)
+
+    monkeypatch.setattr(results, "_read_text", unreadable)
+    code, _, err = _cli("--db", ward_url, "results", "import", str(feeds))
+    assert code == 1 and "b.hl7: cannot be read (simulated)" in err
+    assert _count(ward_url, "lab_reports") == 4
+    _check_ok(ward_url)
