@@ -1,6 +1,7 @@
 """One laboratory message into the store: the use case behind `results import` (a file)
 and `results listen` (MLLP). Read by formats/hl7, stored by the store's lab-feed methods
-(one transaction each, committed when `store_message` returns)."""
+(the listener: one transaction each, committed when `store_message` returns; the file
+import: a store/lab_batch.py batch, committed a batch at a time)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import os
 
 
 def store_message(store, reading, path, index: int, actor: str) -> dict:
-    """One read message into the store (one transaction, committed when this returns):
-    its row of the summary. Shared by `results import` and `results listen`."""
+    """One read message into the store (`store`: the Store, one transaction committed
+    when this returns; or a file import's LabBatch, committed with its batch): its row of
+    the summary. Shared by `results import` and `results listen`."""
     from itb_tui.store import StoreError
+    from itb_tui.store.errors import BatchLost
 
     if reading.outcome in ("refused", "not_culture"):
         return row(path, index, reading.control_id, reading.outcome, reading.reason, reading.mrn)
@@ -23,6 +26,8 @@ def store_message(store, reading, path, index: int, actor: str) -> dict:
             out = store.apply_lab_message(mrn=reading.mrn, dob=reading.dob, reports=reading.reports,
                                           control_id=reading.control_id, raw=reading.raw,
                                           source=str(path), actor=actor)
+    except BatchLost:
+        raise  # the whole batch is gone, not this message: the command stops (cli/results.py)
     except StoreError as exc:
         # A write the store refused (a role, a lock): nothing of this message stored;
         # reported, and the exit status (the NAK) says so.

@@ -11,8 +11,10 @@ or refused (a culture-like result was not imported: someone must look); 1 for an
 that stopped the command (no file, no store), as every command.
 
 The lab feed writes as the system store (the command line runs as the operating-system
-user who owns the store): its audit rows name "lab feed (<user>)". One transaction per
-message, so a message stored stays stored if a later one fails.
+user who owns the store): its audit rows name "lab feed (<user>)". The messages are
+committed in batches (store/lab_batch.py), each message in a savepoint of its own, so a
+message that fails takes no other with it; a run stopped mid-batch says how many were
+stored, and running the same file again stores the rest (the others are duplicates).
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ def cmd_results(args) -> int:
         raise CliError("say what to do: itb-tui results import FILE|DIR | listen | quarantine")
     from itb_tui.formats.fhir.results import looks_like_json
     from itb_tui.formats.hl7 import read, split_messages
+    from itb_tui.store.errors import BatchLost
     from itb_tui.formats.hl7.codes import LabCodesError, load
     try:
         table = load()
@@ -103,21 +106,33 @@ def cmd_results(args) -> int:
     today = _today()
     rows: list[dict] = []
     started = time.perf_counter()
-    with _open(args, today) as store:
-        for path in files:
-            text = _read_text(path)
-            if path.suffix.lower() in FHIR_SUFFIXES or looks_like_json(text):
-                rows += _fhir_rows(store, path, text, table, actor)
-                continue
-            split = split_messages(text)
-            for stray in split.stray[:1]:
-                rows.append(_row(path, 0, "", "refused", f"text before the first MSH segment: {stray[:40]!r}"))
-            if split.count_problem:
-                rows.append(_row(path, 0, "", "refused", split.count_problem))
-            for raw in split.messages:
-                row = store_message(store, read(raw, table), path, raw.index, actor)
-                row.pop("store_error", None)
-                rows.append(row)
+    with _open(args, today) as store, store.lab_batch() as feed:
+        done = _Committed(feed, rows)
+        try:
+            for path in files:
+                text = _read_text(path)
+                if path.suffix.lower() in FHIR_SUFFIXES or looks_like_json(text):
+                    _fhir_rows(done, path, text, table, actor)
+                    continue
+                split = split_messages(text)
+                for stray in split.stray[:1]:
+                    rows.append(_row(path, 0, "", "refused", f"text before the first MSH segment: {stray[:40]!r}"))
+                if split.count_problem:
+                    rows.append(_row(path, 0, "", "refused", split.count_problem))
+                for raw in split.messages:
+                    done.add(store_message(feed, read(raw, table), path, raw.index, actor))
+            done.commit()
+        except BatchLost as exc:
+            raise CliError(done.interrupted(f"the database failed ({exc})")) from None
+        except KeyboardInterrupt:  # perhaps inside a message: its batch is rolled back
+            print(done.interrupted("interrupted"), file=sys.stderr)
+            raise
+        except Exception:
+            # Between messages (a message's own failure never leaves it half done: its
+            # savepoint is rolled back first), e.g. a later file that cannot be read: what
+            # was stored so far stays stored, as with a commit per message.
+            done.commit()
+            raise
     seconds = time.perf_counter() - started
     counts = {k: sum(1 for r in rows if r["outcome"] == k) for k in OUTCOMES}
     status = EXIT_NOT_ALL_IMPORTED if counts["quarantined"] or counts["refused"] else 0
@@ -136,20 +151,47 @@ def cmd_results(args) -> int:
     return status
 
 
-def _fhir_rows(store, path: Path, text: str, table, actor: str) -> list[dict]:
+class _Committed:
+    """The rows of the summary, and how many of them are committed: the store commits a
+    batch of messages at a time (store/lab_batch.py), so a message's row counts as
+    stored only once its batch is committed."""
+
+    def __init__(self, feed, rows: list[dict]) -> None:
+        self.feed, self.rows, self.upto = feed, rows, 0
+
+    def add(self, row: dict) -> None:
+        row.pop("store_error", None)
+        self.rows.append(row)
+        if self.feed.due():
+            self.commit()
+
+    def commit(self) -> None:
+        self.feed.commit()
+        self.upto = len(self.rows)
+
+    def interrupted(self, why: str) -> str:
+        """What is stored and what is not, when the import stopped mid-batch."""
+        stored = sum(1 for r in self.rows[:self.upto] if r["outcome"] in STORED)
+        lost = [r for r in self.rows[self.upto:] if r["outcome"] in STORED]
+        rest = f"nothing from {lost[0]['file']}#{lost[0]['message']} on" if lost else "nothing after them"
+        return (f"{why}: {stored} message{'s' if stored != 1 else ''} stored, {rest}: run the same import "
+                "again (the messages already stored are recognised as duplicates)")
+
+
+STORED = ("imported", "duplicate", "updated", "quarantined")
+
+
+def _fhir_rows(done: _Committed, path: Path, text: str, table, actor: str) -> None:
     """The rows of one FHIR JSON file: one per DiagnosticReport, lone Observation or other
     resource (formats/fhir/results.py), stored as the HL7 messages are."""
     from itb_tui.formats.fhir.results import read_json
 
     found = read_json(text, table)
     if found.refused:
-        return [_row(path, 0, "", "refused", found.refused)]
-    rows = []
+        done.rows.append(_row(path, 0, "", "refused", found.refused))
+        return
     for reading in found.readings:
-        row = store_message(store, reading, path, reading.index, actor)
-        row.pop("store_error", None)
-        rows.append(row)
-    return rows
+        done.add(store_message(done.feed, reading, path, reading.index, actor))
 
 
 def _summary(rows: list[dict], counts: dict, files: list[Path], seconds: float) -> None:

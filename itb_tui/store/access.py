@@ -173,12 +173,13 @@ class Access:
                             changed = audit.pending_mrns(conn)
                             # The audit rows are sealed with the digests of the rows as
                             # committed, and the witness hears of the new head (audit.py,
-                            # witness.py), all before the commit.
-                            head = audit.flush(conn)
+                            # witness.py), all before the commit; on PostgreSQL the
+                            # entries, the head and the witness row in one round trip.
+                            seen: list = []
+                            head = audit.flush(conn, then=lambda c, h: seen.append(witness.before_commit(c, h)))
+                            token = seen[0] if seen else None
                             if changed and self._row_maker is not None:
                                 self._save_changed_rows(conn, changed)  # store.py
-                            if head is not None:
-                                token = witness.before_commit(conn, head)
                     finally:
                         if write:
                             audit.discard(conn)

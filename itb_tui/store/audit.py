@@ -47,6 +47,7 @@ HASHED = ("id", "at", "actor", "username", "action", "table_name", "record_id", 
           "before", "after", "reason", "row_digests")
 OPTIONAL_HASHED = frozenset({"row_digests"})
 _PENDING = "itb_audit_pending"
+_SEALED = "itb_audit_sealed"  # conn.info: (head, MRNs) of the batch steps sealed so far
 
 
 from itb_tui.store.audit_entry import AuditEntry  # noqa: E402,F401  (its home: no SQL imports)
@@ -144,17 +145,24 @@ def write(conn: Connection, rows: list[dict], username: str | None = None) -> No
     append_now(conn, list(rows))
 
 
-def append_now(conn: Connection, rows: list[dict]) -> tuple[int, str]:
-    from itb_tui.store import rowdigest
+def append_now(conn: Connection, rows: list[dict], then=None) -> tuple[int, str]:
+    """Seal `rows` onto the chain and write them with the new head. The entries and the
+    head (and `then(conn)`, more writes whose results nobody reads: the witness row, a
+    savepoint's release) go to PostgreSQL in one round trip (store/pipelined.py); the
+    reads they need (the row digests, the head) come first."""
+    from itb_tui.store import pipelined, rowdigest
 
     rows = [dict(r) for r in rows]
     rowdigest.attach(conn, rows)
     locked = conn.info.pop(_LOCKED_HEAD, None)
     last_id, last_hash = locked if locked is not None else read_head(conn, lock=True)
     sealed = sealed_rows(rows, last_id, last_hash, None)
-    conn.execute(insert(s.audit), sealed)
     head = (sealed[-1]["id"], sealed[-1]["hash"])
-    conn.execute(update(s.meta).where(s.meta.c.key == HEAD_KEY).values(value=head_value(*head)))
+    with pipelined.together(conn):
+        conn.execute(insert(s.audit).inline(), sealed)  # inline: no RETURNING (pipelined.py)
+        conn.execute(update(s.meta).where(s.meta.c.key == HEAD_KEY).values(value=head_value(*head)))
+        if then is not None:
+            then(conn, head)
     return head
 
 
@@ -185,8 +193,10 @@ def defer(conn: Connection) -> None:
 
 def pending_mrns(conn: Connection) -> set[str]:
     """The MRNs of the patients this transaction's kept audit rows are about (the store
-    saves their ward-list rows in the same transaction: Store.keep_list_rows)."""
-    return {r["mrn"] for r in conn.info.get(_PENDING) or () if r.get("mrn")}
+    saves their ward-list rows in the same transaction: Store.keep_list_rows), with
+    those of a batch's steps sealed already (`seal_step`)."""
+    sealed = conn.info.get(_SEALED)
+    return {r["mrn"] for r in conn.info.get(_PENDING) or () if r.get("mrn")} | (sealed[1] if sealed else set())
 
 
 def discard(conn: Connection) -> None:
@@ -194,6 +204,7 @@ def discard(conn: Connection) -> None:
 
     conn.info.pop(_PENDING, None)
     conn.info.pop(_LOCKED_HEAD, None)
+    conn.info.pop(_SEALED, None)
     rowdigest.forget(conn)
 
 
@@ -221,13 +232,64 @@ def locked_head_if_free(conn: Connection) -> tuple[int, str] | None:
     return head
 
 
-def flush(conn: Connection) -> tuple[int, str] | None:
+def flush(conn: Connection, then=None) -> tuple[int, str] | None:
     """Seal and append the rows kept since `defer`; the new chain head, or None if the
-    transaction wrote no audit row."""
+    transaction wrote no audit row. `then(conn, head)`: see `append_now`. In a batch
+    (`seal_step`) the head the steps left, with `then` run on it, when nothing is left."""
     rows = conn.info.pop(_PENDING, None)
+    sealed = conn.info.pop(_SEALED, None)
     if not rows:
+        head = sealed[0] if sealed else None
+        if head is not None and then is not None:
+            from itb_tui.store import pipelined
+
+            with pipelined.together(conn):
+                then(conn, head)
+        return head
+    return append_now(conn, rows, then)
+
+
+# --- a batch: several steps (savepoints) in one transaction (store/lab_batch.py) ------
+
+def seal_step(conn: Connection, then=None) -> tuple[int, str] | None:
+    """Seal the rows kept since the step began NOW, inside the step's savepoint (with
+    `then`, its release, in the same round trip), each step as its own write would: its
+    row digests are of the rows as the step leaves them. The head is kept for the next
+    step (the writer lock is held: no one else moves it) and for the transaction's end
+    (`flush`: the witness); the step's MRNs for `pending_mrns`."""
+    rows = conn.info.get(_PENDING)
+    mrns = pending_mrns(conn)
+    conn.info[_PENDING] = []
+    if not rows:
+        if then is not None:
+            from itb_tui.store import pipelined
+
+            with pipelined.together(conn):
+                then(conn, None)
         return None
-    return append_now(conn, rows)
+    head = append_now(conn, rows, then)
+    conn.info[_LOCKED_HEAD] = head
+    _, before = conn.info.get(_SEALED) or (None, set())
+    conn.info[_SEALED] = (head, before | mrns)
+    return head
+
+
+def step_state(conn: Connection) -> tuple:
+    """What `drop_step` puts back when a step is rolled back to its savepoint."""
+    return conn.info.get(_LOCKED_HEAD), conn.info.get(_SEALED)
+
+
+def drop_step(conn: Connection, state: tuple) -> None:
+    """A step rolled back to its savepoint: its kept rows, row images and head go."""
+    from itb_tui.store import rowdigest
+
+    conn.info[_PENDING] = []
+    rowdigest.forget(conn)
+    for key, value in zip((_LOCKED_HEAD, _SEALED), state):
+        if value is None:
+            conn.info.pop(key, None)
+        else:
+            conn.info[key] = value
 
 
 # --- verification ---------------------------------------------------------------------

@@ -183,7 +183,8 @@ def create_store_engine(url: str) -> Engine:
         else:  # in-memory: one shared connection, usable from worker threads
             kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     elif backend == "postgresql":
-        kwargs = {"connect_args": {"connect_timeout": 10}, "pool_pre_ping": True}
+        # No pool_pre_ping: `_ping_if_idle` (below) pings only a connection that sat idle.
+        kwargs = {"connect_args": {"connect_timeout": 10}}
     try:
         engine = create_engine(parsed, **kwargs)
     except NoSuchModuleError:
@@ -201,9 +202,21 @@ def create_store_engine(url: str) -> Engine:
     return engine
 
 
+# A pooled PostgreSQL connection idle longer than this is pinged before use (one round
+# trip); one used again sooner is not (issue 17: the lab listener's ACK, a round trip a
+# message). A connection that died within the bound (the server restarted that second)
+# fails its first statement: that write is refused in words, and the pool, told of the
+# disconnect, opens a new connection for the next.
+IDLE_PING_S = 2.0
+_LAST_USED = "itb_last_used"
+
+
 def _postgresql_listeners(engine: Engine) -> None:
     """Every connection holds its store's shared session lock, so `itb-tui restore`
-    refuses while any session is connected (store/restore_pg.py)."""
+    refuses while any session is connected (store/restore_pg.py); a connection taken from
+    the pool after sitting idle is pinged first (`IDLE_PING_S`)."""
+    import time
+
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
@@ -211,3 +224,21 @@ def _postgresql_listeners(engine: Engine) -> None:
         from itb_tui.store.session_lock import hold_shared
 
         hold_shared(dbapi_conn)
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn, record, _proxy):
+        from sqlalchemy.exc import DisconnectionError
+
+        last = record.info.get(_LAST_USED)
+        if last is not None and time.monotonic() - last <= IDLE_PING_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception:  # noqa: BLE001 - any failure to ping: a dead connection
+            alive = False
+        if not alive:
+            raise DisconnectionError("the pooled connection is gone")  # the pool opens another
+
+    @event.listens_for(engine, "checkin")
+    def _used(_dbapi_conn, record):
+        record.info[_LAST_USED] = time.monotonic()

@@ -88,3 +88,12 @@ class UsersExist(StoreError):
 
 class AccountDisabled(StoreError):
     """The signed-in user's account was disabled (or removed) since they signed in."""
+
+
+class BatchLost(StoreError):
+    """A batch of laboratory messages failed as a whole (its commit, or the connection to
+    the database: store/lab_batch.py): none of its `lost` messages is stored."""
+
+    def __init__(self, message: str, lost: int) -> None:
+        super().__init__(message)
+        self.lost = lost

@@ -32,6 +32,8 @@ _LAB_COLUMNS = ("id", "patient_id", "culture_id", "status", "specimen", "accessi
 def message_context(conn, mrn: str, accessions: Sequence[str]) -> tuple[list, dict[tuple[str, str], tuple]]:
     """(the patient as `loader.load(conn, mrns=[mrn])` gives it, {(specimen, accession):
     (id, patient_id, culture_id, status)} of the reports on file for `accessions`)."""
+    from itb_tui.store import pipelined
+
     accessions = sorted(set(accessions))
     with loader.dbapi_cursor(conn) as (cursor, ph):
         lab_sql = (f"SELECT {', '.join(_LAB_COLUMNS)} FROM lab_reports "
@@ -39,10 +41,12 @@ def message_context(conn, mrn: str, accessions: Sequence[str]) -> tuple[list, di
         pg = _pipeline_connection(conn)
         plan = _PLAN.get(ph)
         if pg is not None and plan and lab_sql:
-            replay = _Replaying(cursor, pg, plan, (mrn,), (lab_sql, tuple(accessions)))
+            # A batch's savepoint (store/lab_batch.py) goes first in the same round trip.
+            replay = _Replaying(cursor, pg, plan, (mrn,), (lab_sql, tuple(accessions)), pipelined.take(conn))
             patients = loader.load_dbapi(replay, ph, mrns=[mrn])
             lab_rows = replay.extra_rows()
         else:
+            pipelined.send_queued(cursor, conn)
             recording = _Recording(cursor)
             patients = loader.load_dbapi(recording, ph, mrns=[mrn])
             if patients and len(recording.statements) > 1:
@@ -89,8 +93,10 @@ class _Replaying:
     results while it is the planned one with the planned parameters; anything else is run
     plainly from then on (module notes)."""
 
-    def __init__(self, cursor, pg, plan: tuple[str, ...], params: tuple, extra: tuple[str, tuple]) -> None:
+    def __init__(self, cursor, pg, plan: tuple[str, ...], params: tuple, extra: tuple[str, tuple],
+                 first: list[str] = ()) -> None:
         self.cursor, self.pg, self.plan, self.params, self.extra = cursor, pg, plan, params, extra
+        self.first = list(first)  # statements without a result sent ahead (a savepoint)
         self.results: list[list[tuple]] | None = None
         self.next = 0
         self.current: list[tuple] | None = None
@@ -100,6 +106,9 @@ class _Replaying:
         statements = [(sql, self.params) for sql in self.plan] + [self.extra]
         cursors = []
         with self.pg.pipeline():
+            for sql in self.first:
+                self.cursor.execute(sql)
+            self.first = []
             for sql, params in statements:
                 cur = self.pg.cursor()
                 cur.execute(sql, params)
@@ -113,6 +122,9 @@ class _Replaying:
     def execute(self, sql: str, params: Any = None):
         if not self.off and self.results is None and self.next == 0:
             self._send()
+        for first in self.first:  # never sent in the pipeline: sent before anything else
+            self.cursor.execute(first)
+        self.first = []
         planned = (not self.off and self.next < len(self.plan) and sql == self.plan[self.next]
                    and tuple(params or ()) == self.params)
         if planned:
@@ -132,6 +144,9 @@ class _Replaying:
         """The result of the statement sent with the plan (read now if it never was)."""
         if self.results is not None:
             return self.results[-1]
+        for first in self.first:
+            self.cursor.execute(first)
+        self.first = []
         sql, params = self.extra
         self.cursor.execute(sql, params)
         return self.cursor.fetchall()

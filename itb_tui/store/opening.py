@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from itb_tui.store.importer import ImportResult
     from itb_tui.store.review_read import PatientReview
     from itb_tui.store.lab_quarantine import QuarantinedMessage
+    from itb_tui.store.lab_batch import LabBatch
     from itb_tui.store.results import LabOutcome
     from sqlalchemy.engine import Engine
 
@@ -330,6 +331,9 @@ class DeferredStore:
                           raw: str, source: str | None, actor: str) -> LabOutcome:
         return self.store().apply_lab_message(mrn=mrn, dob=dob, reports=reports, control_id=control_id,
                                               raw=raw, source=source, actor=actor)
+
+    def lab_batch(self) -> LabBatch:
+        return self.store().lab_batch()
 
     def quarantine_lab_message(self, *, raw: str, reason: str, control_id: str | None, mrn: str | None,
                                source: str | None, actor: str) -> LabOutcome:

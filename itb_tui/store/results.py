@@ -34,9 +34,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from itb_tui.clinical.records import Culture, Patient
@@ -46,6 +46,9 @@ from itb_tui.store import schema as s
 from itb_tui.store.errors import PermissionDenied, ValidationError
 from itb_tui.store.lab_pending import maybe_candidates, unmatched_words, ward_pending_candidates
 from itb_tui.store.lab_quarantine import LabQuarantine, QuarantinedMessage, _Quarantine  # noqa: F401 - re-exported
+
+if TYPE_CHECKING:
+    from itb_tui.store.lab_batch import LabBatch
 
 OUTCOMES = ("imported", "duplicate", "updated", "quarantined")
 _RANK = {"duplicate": 0, "imported": 1, "updated": 2}
@@ -96,18 +99,31 @@ class LabResults(LabQuarantine):
         """Keep a message the import cannot use, whole, with why and when (audited). The
         same message quarantined again for the same reason is not stored twice."""
         who = self._who(actor)
-        q = s.lab_quarantine
         with self._tx(write=True) as conn:
-            self._require(conn, "import")
-            known = conn.execute(select(q.c.id).where(q.c.raw == raw, q.c.reason == reason)).scalar()
-            if known is not None:
-                return LabOutcome("quarantined", f"{reason} (already in quarantine as #{known})", mrn, None, known)
-            at = audit.now_utc()
-            new_id = conn.execute(insert(q).values(received_at=at, source=source, control_id=control_id or None,
-                                                   mrn=(mrn or None), reason=reason, raw=raw)).inserted_primary_key[0]
-            self._audit(conn, actor=who, action="create", table="lab_quarantine", record_id=new_id, mrn=None,
-                        before=None, after={"control_id": control_id, "mrn": mrn, "source": source,
-                                            "reason": reason}, reason="laboratory message quarantined", at=at)
+            return self._quarantine(conn, who, raw=raw, reason=reason, control_id=control_id, mrn=mrn,
+                                    source=source)
+
+    def lab_batch(self) -> "LabBatch":
+        """A file import's writer: its messages committed together, each in a savepoint of
+        its own (store/lab_batch.py). The MLLP listener does not use it: an ACK means the
+        message is committed."""
+        from itb_tui.store.lab_batch import LabBatch
+
+        return LabBatch(self)
+
+    def _quarantine(self, conn: Connection, who: str, *, raw: str, reason: str, control_id: str | None,
+                    mrn: str | None, source: str | None) -> LabOutcome:
+        q = s.lab_quarantine
+        self._require(conn, "import")
+        known = conn.execute(select(q.c.id).where(q.c.raw == raw, q.c.reason == reason)).scalar()
+        if known is not None:
+            return LabOutcome("quarantined", f"{reason} (already in quarantine as #{known})", mrn, None, known)
+        at = audit.now_utc()
+        new_id = conn.execute(insert(q).values(received_at=at, source=source, control_id=control_id or None,
+                                               mrn=(mrn or None), reason=reason, raw=raw)).inserted_primary_key[0]
+        self._audit(conn, actor=who, action="create", table="lab_quarantine", record_id=new_id, mrn=None,
+                    before=None, after={"control_id": control_id, "mrn": mrn, "source": source,
+                                        "reason": reason}, reason="laboratory message quarantined", at=at)
         return LabOutcome("quarantined", reason, mrn, None, new_id)
 
     def lab_report_statuses(self, mrn: str) -> dict[int, tuple[str, str]]:
@@ -180,10 +196,16 @@ class LabResults(LabQuarantine):
         if all(step.kind == "duplicate" for step in steps):
             return LabOutcome("duplicate", "; ".join(st.note for st in steps), mrn,
                               assess(before, self._today(), self._rules).refill.status)
+        # The patient's row version moves with the message's first write (one round trip).
+        bump: tuple | None = (s.patients, update(s.patients).where(s.patients.c.id == before.id)
+                              .values(row_version=s.patients.c.row_version + 1))
         for step in steps:
-            self._write_step(conn, before, step, control_id, who, corrected.get(step.old.id) if step.old else None)
-        _written(conn, s.patients, update(s.patients).where(s.patients.c.id == before.id)
-                 .values(row_version=s.patients.c.row_version + 1))
+            if step.kind != "duplicate":
+                self._write_step(conn, before, step, control_id, who,
+                                 corrected.get(step.old.id) if step.old else None, bump)
+                bump = None
+        if bump is not None:
+            _written(conn, *bump)
         outcome = max((st.kind for st in steps), key=lambda k: _RANK[_KIND_OUTCOME[k]])
         refill = assess(after, self._today(), self._rules).refill.status
         return LabOutcome(_KIND_OUTCOME[outcome], "; ".join(st.note for st in steps), mrn, refill,
@@ -252,39 +274,54 @@ class LabResults(LabQuarantine):
         return _Step("correct", report, old, lab_id,
                      f"{where}: corrected ({codec_words(old)} -> {codec_words(c)})")
 
-    def _resolve_pending(self, conn: Connection, patient: Patient, step: _Step, extras: dict, who: str) -> int:
+    def _resolve_pending(self, conn: Connection, patient: Patient, step: _Step, extras: dict, who: str,
+                         bump: tuple | None = None) -> int:
         """The ward-entered pending culture gets the laboratory's result: the store's
         audited update (pending -> a result is an entry, not a correction), in the
         message's transaction. The culture keeps its id; the lab report is linked to it."""
         report = step.report
         new = dataclasses.replace(report.culture, id=step.old.id)
         _written(conn, s.cultures, update(s.cultures).where(s.cultures.c.id == step.old.id)
-                 .values(**codec.culture_values(new)))
+                 .values(**codec.culture_values(new)), bump)
         self._audit(conn, actor=who, action="update", table="cultures", record_id=step.old.id, mrn=patient.mrn,
                     before=codec.record_dict(step.old), after=dict(codec.record_dict(new), **extras),
                     reason=f"resolved by laboratory report accession {report.accession} ({report.status})")
         return step.old.id
 
     def _write_step(self, conn: Connection, patient: Patient, step: _Step, control_id: str, who: str,
-                    decision) -> None:
+                    decision, bump: tuple | None = None) -> None:
+        """`bump`: the patient's row-version write, sent with this step's first write."""
         lr = s.lab_reports
         report = step.report
         extras = {"accession": report.accession, "report_status": report.status}
         if step.kind == "duplicate":
             return
         if step.kind in ("add", "resolve"):
+            lab = {"patient_id": patient.id, "culture_id": None, "specimen": report.culture.specimen,
+                   "accession": report.accession, "status": report.status, "control_id": control_id or None}
+            lab_row = None
             if step.kind == "add":
                 values = codec.culture_values(report.culture)
-                cid = _written(conn, s.cultures, insert(s.cultures).values(patient_id=patient.id, **values))["id"]
+                culture_write = (s.cultures, insert(s.cultures).values(patient_id=patient.id, **values))
+                if conn.dialect.name == "postgresql":
+                    # The report names the culture just inserted (currval: this session's
+                    # own), so both go in one round trip (store/pipelined.py).
+                    new_id = func.currval(func.pg_get_serial_sequence("cultures", "id"))
+                    *_, culture_row, lab_row = _written_all(conn, [bump, culture_write,
+                                                                   (lr, insert(lr).values(**dict(lab, culture_id=new_id)))])
+                else:
+                    culture_row = _written(conn, *culture_write, also=bump)
+                cid = culture_row["id"]
                 reason = f"{report.status} report from the laboratory, accession {report.accession}"
                 self._audit(conn, actor=who, action="create", table="cultures", record_id=cid, mrn=patient.mrn,
                             before=None, after=dict(codec.record_dict(report.culture), **extras),
                             reason=reason + (f"; {step.flag}" if step.flag else ""))
             else:
-                cid = self._resolve_pending(conn, patient, step, extras, who)
-            lab = {"patient_id": patient.id, "culture_id": cid, "specimen": report.culture.specimen,
-                   "accession": report.accession, "status": report.status, "control_id": control_id or None}
-            lab_id = _written(conn, lr, insert(lr).values(**lab))["id"]
+                cid = self._resolve_pending(conn, patient, step, extras, who, bump)
+            lab["culture_id"] = cid
+            if lab_row is None:
+                lab_row = _written(conn, lr, insert(lr).values(**lab))
+            lab_id = lab_row["id"]
             self._audit(conn, actor=who, action="create", table="lab_reports", record_id=lab_id, mrn=patient.mrn,
                         before=None, after=lab, reason="laboratory report")
             return
@@ -300,7 +337,7 @@ class LabResults(LabQuarantine):
         else:
             reason = f"{report.status} report from the laboratory replaces the preliminary, accession {report.accession}"
         _written(conn, s.cultures, update(s.cultures).where(s.cultures.c.id == step.old.id)
-                 .values(**codec.culture_values(new)))
+                 .values(**codec.culture_values(new)), bump)
         self._audit(conn, actor=who, action="update", table="cultures", record_id=step.old.id, mrn=patient.mrn,
                     before=dict(codec.record_dict(step.old), report_status=step.on_file),
                     after=image, reason=reason)
@@ -312,16 +349,26 @@ class LabResults(LabQuarantine):
                     after={"status": report.status, "control_id": control_id or None}, reason=reason)
 
 
-def _written(conn: Connection, table, statement) -> Any:
+def _written(conn: Connection, table, statement, also: tuple | None = None) -> Any:
     """Run an INSERT/UPDATE of one row, returning the row as written, and hand it to the
     audit's row digests (rowdigest.remember), which then need not read it back: every
     write of the lab feed goes through here, so the last image of each row is the one
-    that commits (issue 17: three round trips fewer a message on PostgreSQL)."""
-    from itb_tui.store import rowdigest
+    that commits (issue 17: three round trips fewer a message on PostgreSQL). `also`:
+    (table, statement) of another one-row write run just before it, in the same round
+    trip on PostgreSQL (store/pipelined.py)."""
+    return _written_all(conn, [also, (table, statement)])[-1]
 
-    row = conn.execute(statement.returning(*table.c)).mappings().one()
-    rowdigest.remember(conn, table, row)
-    return row
+
+def _written_all(conn: Connection, writes: list) -> list:
+    """`_written` of each (table, statement) of `writes` (None: skipped), in order, in
+    one round trip on PostgreSQL; the rows as written."""
+    from itb_tui.store import pipelined, rowdigest
+
+    pairs = [w for w in writes if w is not None]
+    rows = pipelined.returning(conn, [st.returning(*t.c) for t, st in pairs])
+    for (t, _), row in zip(pairs, rows):
+        rowdigest.remember(conn, t, row)
+    return rows
 
 
 def _changed_cultures_only(before: Patient, after: Patient, steps: list[_Step]) -> tuple[Patient, Patient]:

@@ -100,8 +100,10 @@ def start(conn: Connection, head: tuple[int, str]) -> None:
 
 
 def _insert_row(conn: Connection, head: tuple[int, str]) -> None:
-    conn.execute(insert(s.audit_witness), [{"last_id": head[0], "last_hash": head[1],
-                                            "at": datetime.now(timezone.utc)}])
+    # inline(): no RETURNING of the new row's key, which nobody reads (and which the
+    # PostgreSQL pipeline this runs in could not hand back: store/pipelined.py).
+    conn.execute(insert(s.audit_witness).inline(), [{"last_id": head[0], "last_hash": head[1],
+                                                     "at": datetime.now(timezone.utc)}])
 
 
 def before_commit(conn: Connection, head: tuple[int, str]) -> Path | None:
