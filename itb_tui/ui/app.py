@@ -105,11 +105,11 @@ def freeze_cursor_blink() -> None:
     """Stop text cursors blinking, so screenshots and snapshots are identical each run.
 
     Set when ITB_TUI_TODAY pins the date (tests, screenshots, the tmux end-to-end test).
+    The note form's TextArea follows when it is imported (ui/cursor_blink.py).
     """
-    Input.cursor_blink = False
-    from textual.widgets import TextArea  # the note form's text (issue 16)
+    from itb_tui.ui import cursor_blink
 
-    TextArea.cursor_blink = False
+    cursor_blink.freeze()
 
 
 class ItbApp(App):

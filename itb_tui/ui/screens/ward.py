@@ -120,6 +120,11 @@ class WardScreen(Screen):
         self.opened_on_saved_rows = False  # the list was first drawn from saved rows
         self._saved_drawn = threading.Event()  # the saved rows' first frame is out
         self._saved_drawn.set()
+        # What a load froze (on_ward_loaded) is given back, with one full pass, before the
+        # next load. The app's first list has nothing of a load to give back (the app froze
+        # only its imports and the saved rows, freed by reference counting): that pass,
+        # which holds the interpreter for 50-120 ms, would only delay the first frames.
+        self._collect_before_load = saved is None
         self._sorted_cache: tuple[str, list[WardRow]] | None = None
         self._reload_pending = True
         self._last_error: str | None = None
@@ -152,7 +157,9 @@ class WardScreen(Screen):
             self._shown_saved = saved.rows
             self._show_saved(saved.rows, saved.wards)  # drawn in the first frame
             self._saved_drawn.clear()
-            self.call_after_refresh(self._saved_drawn.set)
+            # The load waits for the whole first frame, the footer's keys included (they
+            # come one frame later): a worker busy meanwhile halves the event loop's share.
+            self.query_one(KeyFooter).call_after_keys_drawn(self._saved_drawn.set)
         self._update_header()
         self.refresh_ward(reload=True)
 
@@ -184,7 +191,9 @@ class WardScreen(Screen):
         if reload:
             # What the last load froze (see on_ward_loaded) goes back to the collector,
             # and one full pass now, off the event loop, frees the cycles left since.
-            gc_tuning.thaw_and_collect()
+            if self._collect_before_load:
+                gc_tuning.thaw_and_collect()
+            self._collect_before_load = True
             # One snapshot on the DB-API path (as `status --json` reads), each pump with
             # only the refill the engine uses on `as_of` (issue 17: a third of the load,
             # half the assessment); its version is read first, so a write during the load

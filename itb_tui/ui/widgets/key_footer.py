@@ -33,6 +33,7 @@ class KeyFooter(Footer):
         super().__init__(*args, **kwargs)
         self._rebuild_pending = False
         self._shown: tuple | None = None
+        self._when_drawn: list = []  # see call_after_keys_drawn
 
     def bindings_changed(self, screen: Screen) -> None:
         mark_footer_bindings_ready(self)
@@ -41,6 +42,15 @@ class KeyFooter(Footer):
         if self.is_attached and screen is self.screen and not self._rebuild_pending:
             self._rebuild_pending = True
             self.call_after_refresh(self._rebuild_if_changed)
+
+    def call_after_keys_drawn(self, callback) -> None:
+        """Run `callback` once the screen has painted this footer's keys. Textual's Footer
+        draws its keys one frame after the rest of the screen: the ward list waits for
+        that frame before its load competes for the interpreter (issue 17)."""
+        if self._shown is not None:
+            self.call_after_refresh(callback)
+        else:
+            self._when_drawn.append(callback)
 
     def key_signature(self) -> tuple:
         """Everything of the screen's active bindings that the footer draws."""
@@ -82,3 +92,6 @@ class KeyFooter(Footer):
             return
         self._shown = signature
         await self.recompose()
+        waiting, self._when_drawn = self._when_drawn, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
