@@ -33,7 +33,6 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
-from textual.widgets import Input
 
 from itb_tui.security.lockout import DEFAULT_IDLE_TIMEOUT_S, IdleLock
 from itb_tui.security.session import Session, after_login, resume

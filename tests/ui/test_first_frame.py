@@ -127,3 +127,32 @@ def test_the_first_frame_imports_no_text_area_yet_the_note_form_never_blinks():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "False"], out.stdout + out.stderr
+
+
+async def test_the_first_frame_of_the_list_already_shows_the_keys(tmp_path, monkeypatch):
+    """Textual's Footer composes its keys one frame after its screen (a second layout and
+    paint of the whole start); the list's footer composes them for the first frame."""
+    from textual.screen import Screen
+
+    from itb_tui.ui.screens.ward import WardScreen
+
+    store = make_store(tmp_path)
+    derived = await _first_start(store)
+    frames: list[str] = []
+    paint = Screen._compositor_refresh
+
+    def first_paint(self):
+        if isinstance(self, WardScreen) and not frames:
+            frames.append(screen_text(self.app))  # what this first paint puts on screen
+        paint(self)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", first_paint)
+    app = make_app(store)
+    app.prefetch_saved_rows()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert row_texts(app) == derived
+    [first] = frames
+    assert derived[0].split(" | ")[0] in first
+    footer = first.splitlines()[-1]
+    assert "Open" in footer and "Filter" in footer and "palette" in footer, footer

@@ -41,7 +41,12 @@ class KeyFooter(Footer):
             return
         if self.is_attached and screen is self.screen and not self._rebuild_pending:
             self._rebuild_pending = True
-            self.call_after_refresh(self._rebuild_if_changed)
+            if self._shown is None:
+                # The first keys: composed now, so the screen's first frame has them
+                # (Textual's Footer adds them one frame later; issue 17).
+                self.call_later(self._rebuild_if_changed)
+            else:
+                self.call_after_refresh(self._rebuild_if_changed)
 
     def call_after_keys_drawn(self, callback) -> None:
         """Run `callback` once the screen has painted this footer's keys. Textual's Footer
