@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from shell_helpers import SIZE, make_app, make_store, row_texts, screen_text, settle, ward_screen
 
 from itb_tui.perf import gc_tuning
@@ -156,3 +157,53 @@ async def test_the_first_frame_of_the_list_already_shows_the_keys(tmp_path, monk
     assert derived[0].split(" | ")[0] in first
     footer = first.splitlines()[-1]
     assert "Open" in footer and "Filter" in footer and "palette" in footer, footer
+
+
+class _SlowSavedRows:
+    """The store, answering the saved-rows read only when released."""
+
+    def __init__(self, store):
+        self._store = store
+        self.release = threading.Event()
+
+    def saved_list_rows(self, key):
+        assert self.release.wait(10), "test never released the read"
+        return self._store.saved_list_rows(key)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+async def test_the_saved_rows_are_read_while_textual_starts_and_still_drawn_first(tmp_path):
+    """`prefetch_saved_rows` returns while the store is still answering (the read runs on
+    a thread beside Textual's start); the list's first frame still waits for the rows:
+    never "Loading the ward…", the saved rows marked "checking", then checked."""
+    store = make_store(tmp_path)
+    derived = await _first_start(store)
+    slow = _SlowSavedRows(store)
+    app = make_app(slow)
+    app.prefetch_saved_rows()  # returns with the read still held
+    slow.release.set()
+    async with app.run_test(size=SIZE) as pilot:
+        assert ward_screen(app).loaded and ward_screen(app).opened_on_saved_rows
+        await settle(pilot)
+        assert ward_screen(app).checked and row_texts(app) == derived
+
+
+def test_an_unexpected_error_of_the_saved_rows_read_is_raised_where_they_are_wanted():
+    """A bug in the read (not a store refusal: those mean "no saved rows") is not lost on
+    its thread: it is raised when the list takes the rows (then the crash screen)."""
+    import pytest
+
+    from itb_tui.ui.saved_rows import SavedRowsReading
+
+    class Broken:
+        def saved_list_rows(self, key):
+            raise RuntimeError("a bug")
+
+    from itb_tui.clinical.rules import load_rules
+    from shell_helpers import TODAY
+
+    reading = SavedRowsReading(Broken(), load_rules(), TODAY)
+    with pytest.raises(RuntimeError, match="a bug"):
+        reading.result()

@@ -36,7 +36,7 @@ from itb_tui.ui.widgets.ward_rows import (
 )
 from itb_tui.ui.widgets.key_footer import KeyFooter
 from itb_tui.present.saved_rows import SavedRows, differing_mrns, rows_to_save
-from itb_tui.ui.saved_rows import held_saved_rows, read_saved_rows, rows_from_child
+from itb_tui.ui.saved_rows import SavedRowsReading, held_saved_rows, read_saved_rows, rows_from_child
 from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.widgets.ward_table import WardTable
 from itb_tui.present.changes import CHANGED_FILTER_TEXT
@@ -89,8 +89,9 @@ class WardScreen(Screen):
     WardScreen.-not-today #as-of-banner { display: block; }
     """
 
-    def __init__(self, saved: SavedRows | None = None) -> None:
-        """`saved`: the saved rows the app read before its first frame (present/saved_rows.py)."""
+    def __init__(self, saved: SavedRows | SavedRowsReading | None = None) -> None:
+        """`saved`: the saved rows the app read (or is reading) for the first frame
+        (present/saved_rows.py, ui/saved_rows.py)."""
         super().__init__()
         self._saved = saved  # what the store holds for today's list (load worker after mount)
         self._shown_saved: list[WardRow] | None = None  # saved rows on screen, not yet compared
@@ -152,6 +153,9 @@ class WardScreen(Screen):
         # without the keyboard on a slow machine) and its animation costs CPU. The list
         # itself says "Loading the ward…" and the summary line says "loading…".
         self.watch(self.app, "as_of", self._as_of_changed, init=False)
+        if isinstance(self._saved, SavedRowsReading):  # read while Textual started
+            self._saved = self._saved.result()
+            gc_tuning.freeze_survivors()  # they live on: out of the collector's sight
         saved = self._saved
         if saved is not None and saved.rows is not None and saved.key == list_key(self.app.rules, self.app.as_of):
             self._shown_saved = saved.rows
