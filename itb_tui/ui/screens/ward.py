@@ -161,8 +161,8 @@ class WardScreen(Screen):
             self._shown_saved = saved.rows
             self._show_saved(saved.rows, saved.wards)  # drawn in the first frame
             self._saved_drawn.clear()
-            # The load waits for the whole first frame, the footer's keys included (they
-            # come one frame later): a worker busy meanwhile halves the event loop's share.
+            # The load waits until the whole first screen is painted, the footer's keys
+            # included: a worker busy meanwhile halves the event loop's share.
             self.query_one(KeyFooter).call_after_keys_drawn(self._saved_drawn.set)
         self._update_header()
         self.refresh_ward(reload=True)
