@@ -33,7 +33,6 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
-from textual.widgets import Input
 
 from itb_tui.security.lockout import DEFAULT_IDLE_TIMEOUT_S, IdleLock
 from itb_tui.security.session import Session, after_login, resume
@@ -105,11 +104,11 @@ def freeze_cursor_blink() -> None:
     """Stop text cursors blinking, so screenshots and snapshots are identical each run.
 
     Set when ITB_TUI_TODAY pins the date (tests, screenshots, the tmux end-to-end test).
+    The note form's TextArea follows when it is imported (ui/cursor_blink.py).
     """
-    Input.cursor_blink = False
-    from textual.widgets import TextArea  # the note form's text (issue 16)
+    from itb_tui.ui import cursor_blink
 
-    TextArea.cursor_blink = False
+    cursor_blink.freeze()
 
 
 class ItbApp(App):
@@ -356,22 +355,24 @@ class ItbApp(App):
         self._start_ward()
 
     def prefetch_saved_rows(self) -> None:
-        """Read today's saved list rows now, before the first frame (`run_app` calls it):
-        the list then opens drawn instead of on "Loading the ward…", and nothing competes
-        with that read (~0.2 s at 10,000 patients). A user who must sign in first gets
-        them from the list's own load after sign-in."""
+        """Start reading today's saved list rows now, beside Textual's start (`run_app`
+        calls it before `run`): the list waits for them before its first frame, so it
+        opens drawn instead of on "Loading the ward…", and its load starts only after
+        (~0.1-0.2 s at 10,000 patients). A user who must sign in first gets them from the
+        list's own load after sign-in."""
         if self.store is None:
             return
         from itb_tui.perf import gc_tuning
-        from itb_tui.ui.saved_rows import read_saved_rows
+        from itb_tui.ui.saved_rows import SavedRowsReading
 
         # Everything alive now (the imports) and the 10,000 rows read next live on: out of
         # the cyclic collector's sight, its full passes over them stop stalling the read
-        # and the first frame (~40 ms each at 10,000). The list's load worker unfreezes and
-        # collects, off the event loop (WardScreen._compute).
+        # and the first frame (~40 ms each at 10,000). The list freezes the rows too when
+        # it takes them (WardScreen.on_mount); its next load unfreezes and collects.
         gc_tuning.freeze_survivors()
-        self._saved_rows = read_saved_rows(self.store, self.rules, self.today)
-        gc_tuning.freeze_survivors()
+        # Read on a thread while Textual starts; the list waits for them before its first
+        # frame (ui/saved_rows.py).
+        self._saved_rows = SavedRowsReading(self.store, self.rules, self.today)
 
     # --- the command palette's patient index ---------------------------------------
 

@@ -20,7 +20,10 @@ from textual.widgets import Button, Checkbox, Label, TextArea
 from itb_tui.present import notes as words
 from itb_tui.store.note_read import note_text
 from itb_tui.store.ports import NOTE_TEXT_MAX
+from itb_tui.ui.cursor_blink import freeze_text_area
 from itb_tui.ui.forms.base import Field, FormLine, FormScreen
+
+freeze_text_area(TextArea)  # no blink in snapshots, as the app's Input (ui/cursor_blink.py)
 
 
 class NoteForm(FormScreen):

@@ -36,7 +36,7 @@ from itb_tui.ui.widgets.ward_rows import (
 )
 from itb_tui.ui.widgets.key_footer import KeyFooter
 from itb_tui.present.saved_rows import SavedRows, differing_mrns, rows_to_save
-from itb_tui.ui.saved_rows import held_saved_rows, read_saved_rows, rows_from_child
+from itb_tui.ui.saved_rows import SavedRowsReading, held_saved_rows, read_saved_rows, rows_from_child
 from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.widgets.ward_table import WardTable
 from itb_tui.present.changes import CHANGED_FILTER_TEXT
@@ -89,8 +89,9 @@ class WardScreen(Screen):
     WardScreen.-not-today #as-of-banner { display: block; }
     """
 
-    def __init__(self, saved: SavedRows | None = None) -> None:
-        """`saved`: the saved rows the app read before its first frame (present/saved_rows.py)."""
+    def __init__(self, saved: SavedRows | SavedRowsReading | None = None) -> None:
+        """`saved`: the saved rows the app read (or is reading) for the first frame
+        (present/saved_rows.py, ui/saved_rows.py)."""
         super().__init__()
         self._saved = saved  # what the store holds for today's list (load worker after mount)
         self._shown_saved: list[WardRow] | None = None  # saved rows on screen, not yet compared
@@ -120,6 +121,11 @@ class WardScreen(Screen):
         self.opened_on_saved_rows = False  # the list was first drawn from saved rows
         self._saved_drawn = threading.Event()  # the saved rows' first frame is out
         self._saved_drawn.set()
+        # What a load froze (on_ward_loaded) is given back, with one full pass, before the
+        # next load. The app's first list has nothing of a load to give back (the app froze
+        # only its imports and the saved rows, freed by reference counting): that pass,
+        # which holds the interpreter for 50-120 ms, would only delay the first frames.
+        self._collect_before_load = saved is None
         self._sorted_cache: tuple[str, list[WardRow]] | None = None
         self._reload_pending = True
         self._last_error: str | None = None
@@ -147,12 +153,17 @@ class WardScreen(Screen):
         # without the keyboard on a slow machine) and its animation costs CPU. The list
         # itself says "Loading the ward…" and the summary line says "loading…".
         self.watch(self.app, "as_of", self._as_of_changed, init=False)
+        if isinstance(self._saved, SavedRowsReading):  # read while Textual started
+            self._saved = self._saved.result()
+            gc_tuning.freeze_survivors()  # they live on: out of the collector's sight
         saved = self._saved
         if saved is not None and saved.rows is not None and saved.key == list_key(self.app.rules, self.app.as_of):
             self._shown_saved = saved.rows
             self._show_saved(saved.rows, saved.wards)  # drawn in the first frame
             self._saved_drawn.clear()
-            self.call_after_refresh(self._saved_drawn.set)
+            # The load waits until the whole first screen is painted, the footer's keys
+            # included: a worker busy meanwhile halves the event loop's share.
+            self.query_one(KeyFooter).call_after_keys_drawn(self._saved_drawn.set)
         self._update_header()
         self.refresh_ward(reload=True)
 
@@ -184,7 +195,9 @@ class WardScreen(Screen):
         if reload:
             # What the last load froze (see on_ward_loaded) goes back to the collector,
             # and one full pass now, off the event loop, frees the cycles left since.
-            gc_tuning.thaw_and_collect()
+            if self._collect_before_load:
+                gc_tuning.thaw_and_collect()
+            self._collect_before_load = True
             # One snapshot on the DB-API path (as `status --json` reads), each pump with
             # only the refill the engine uses on `as_of` (issue 17: a third of the load,
             # half the assessment); its version is read first, so a write during the load

@@ -7,7 +7,9 @@ does so once per notice even when several arrive in one frame. Opening a patient
 six such notices and cost about half of the open time in style updates of footer keys
 that came back identical. This footer rebuilds at most once per frame, and only when
 the keys, their labels, tooltips or enabled state differ from what it shows: it looks
-and behaves the same.
+and behaves the same. Its first keys are composed at once, not after a refresh as
+Textual's Footer does, so a screen's first frame has them (one layout and paint less at
+every start and first open; issue 17).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class KeyFooter(Footer):
         super().__init__(*args, **kwargs)
         self._rebuild_pending = False
         self._shown: tuple | None = None
+        self._when_drawn: list = []  # see call_after_keys_drawn
 
     def bindings_changed(self, screen: Screen) -> None:
         mark_footer_bindings_ready(self)
@@ -40,7 +43,21 @@ class KeyFooter(Footer):
             return
         if self.is_attached and screen is self.screen and not self._rebuild_pending:
             self._rebuild_pending = True
-            self.call_after_refresh(self._rebuild_if_changed)
+            if self._shown is None:
+                # The first keys: composed now, so the screen's first frame has them
+                # (Textual's Footer adds them one frame later; issue 17).
+                self.call_later(self._rebuild_if_changed)
+            else:
+                self.call_after_refresh(self._rebuild_if_changed)
+
+    def call_after_keys_drawn(self, callback) -> None:
+        """Run `callback` once the screen has painted this footer's keys (at once if it
+        has): the ward list's load waits for the whole first screen before it competes
+        for the interpreter (issue 17)."""
+        if self._shown is not None:
+            self.call_after_refresh(callback)
+        else:
+            self._when_drawn.append(callback)
 
     def key_signature(self) -> tuple:
         """Everything of the screen's active bindings that the footer draws."""
@@ -82,3 +99,6 @@ class KeyFooter(Footer):
             return
         self._shown = signature
         await self.recompose()
+        waiting, self._when_drawn = self._when_drawn, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
