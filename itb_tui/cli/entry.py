@@ -609,10 +609,10 @@ def _run(argv: list[str] | None) -> int:
     from itb_tui.cli.fast_args import status_args
     from itb_tui.perf import gc_tuning
 
-    # The plainest `status` line is read without argparse (cli/fast_args.py); anything else,
+    # The plainest `status` and `export` lines are read without argparse (cli/fast_args.py); anything else,
     # help and usage errors included, by the parser.
     args = status_args(sys.argv[1:] if argv is None else list(argv), log_levels=LOG_LEVEL_CHOICES,
-                       only_choices=ONLY_CHOICES)
+                       only_choices=ONLY_CHOICES, export_formats=EXPORT_FORMATS)
     if args is None:
         args = build_parser().parse_args(argv)
     undecodable = _undecodable_argument(args)

@@ -1,7 +1,7 @@
 """Write an export file all at once or not at all, readable by its owner only.
 
 An export holds patient names and infection status, so it is created 0600 from the start
-(a temp file from `mkstemp`, never a world-readable file chmod-ed afterwards). It is
+(a temp file made as `mkstemp` makes it, never a world-readable file chmod-ed afterwards). It is
 written beside the target and renamed over it: a reader, a sync client or a crash never
 sees half a file, and a failed export leaves the previous file exactly as it was.
 """
@@ -9,7 +9,6 @@ sees half a file, and a failed export leaves the previous file exactly as it was
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,14 +30,14 @@ def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> Path:
     error, removes the temp file and leaves `path` untouched."""
     path = Path(path)
     directory = path.parent
-    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp_name = _make_temp(directory, path.name)
     try:
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, FILE_MODE)  # mkstemp already uses 0600; say so explicitly
+        os.chmod(tmp_name, FILE_MODE)  # created 0600 already; say so explicitly
         os.replace(tmp_name, path)
     except BaseException:
         try:
@@ -48,6 +47,22 @@ def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> Path:
         raise
     _fsync_directory(directory)
     return path
+
+
+_TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _make_temp(directory: Path, name: str) -> tuple[int, str]:
+    """What `tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")` does (a new
+    file, O_EXCL, mode 0600, a random name, never following a link), without importing
+    tempfile: it brings random and shutil, ~2 ms of every export's start (issue 17)."""
+    for _ in range(100):
+        tmp_name = os.path.join(directory, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp_name, _TEMP_FLAGS, FILE_MODE), tmp_name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary file name beside {name} in {directory}")
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -12,12 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from itb_tui.cli import build_parser
-from itb_tui.cli.entry import LOG_LEVEL_CHOICES, ONLY_CHOICES
+from itb_tui.cli.entry import EXPORT_FORMATS, LOG_LEVEL_CHOICES, ONLY_CHOICES
 from itb_tui.cli.fast_args import status_args
 
 
 def _fast(argv):
-    return status_args(argv, log_levels=LOG_LEVEL_CHOICES, only_choices=ONLY_CHOICES)
+    return status_args(argv, log_levels=LOG_LEVEL_CHOICES, only_choices=ONLY_CHOICES,
+                       export_formats=EXPORT_FORMATS)
 
 
 def _argparse(argv):
@@ -36,6 +37,10 @@ READ_FAST = [
     ["status", "--json", "--ward", "A", "--mrn", "M1", "--only", "due", "--as-of", "2026-11-25"],
     ["status", "--ward", "A", "--ward", "B"], ["status", "--as-of", "+3d", "--json", "--json"],
     ["--db", "a.db", "--db", "b.db", "status", "--ward", "status"],
+    ["export"], ["--db", "w.db", "export", "--format", "fhir", "-o", "out.json"],
+    ["export", "-f", "csv", "--output", "x.csv", "--ward", "A", "--only", "due", "--as-of", "+1d"],
+    ["export", "--format", "fhir", "--bundle", "transaction", "--mrn", "M1"],
+    ["export", "--format", "ics", "--with-names", "-o", ""], ["export", "-o", "a", "-o", "b"],
 ]
 LEFT_TO_ARGPARSE = [
     [], ["--help"], ["-h"], ["status", "--help"], ["--version"], ["show", "M1"], ["stat"], ["statu"],
@@ -43,6 +48,9 @@ LEFT_TO_ARGPARSE = [
     ["status", "--only", "nonsense"], ["--log-level", "loud", "status"], ["status", "--as-of", "-2d"],
     ["status", "--ward", "-5"], ["status", "--ward"], ["--db"], ["status", "--db", "x"], ["--json", "status"],
     ["status", "extra"], ["status", "--"], ["--", "status"], ["status", "-"], ["status", "--only", "DUE"],
+    ["export", "--help"], ["export", "--format", "pdf"], ["export", "-fcsv"], ["export", "-o", "-"],
+    ["export", "--output=x"], ["export", "--form", "csv"], ["export", "--bundle", "batch"],
+    ["export", "--json"], ["export", "x.csv"], ["export", "--with-names", "yes"],
 ]
 
 
@@ -61,6 +69,8 @@ WORDS = st.sampled_from([
     "status", "show", "export", "--db", "--demo", "--create", "--config", "--log-level", "--version", "-h",
     "--help", "--json", "--as-of", "--ward", "--mrn", "--only", "--js", "--d", "--db=x", "--ward=A", "--",
     "-", "-2d", "-5", "", "x", "A", "due", "blocked", "caution", "DUE", "info", "debug", "loud", "+3d",
+    "--format", "-f", "--output", "-o", "--bundle", "--with-names", "csv", "fhir", "ics", "pdf",
+    "transaction", "collection", "-fcsv", "--form",
 ])
 
 
@@ -72,13 +82,15 @@ def test_on_any_command_line_it_agrees_with_argparse_or_steps_aside(argv):
         assert vars(fast) == _argparse(argv)
 
 
-def test_the_status_command_runs_without_importing_argparse(tmp_path):
-    """The point of it: `status` no longer pays for argparse (and gettext, locale)."""
+@pytest.mark.parametrize("command", [["status", "--json"], ["export", "--format", "csv", "-o", "x.csv"]],
+                         ids=["status", "export"])
+def test_the_status_command_runs_without_importing_argparse(tmp_path, command):
+    """The point of it: `status` and `export` no longer pay for argparse (and gettext, locale)."""
     import os
     import subprocess
     import sys
 
-    code = ("import sys, itb_tui.cli.entry as e; e.main(['--db', sys.argv[1], 'status', '--json']);"
+    code = (f"import sys, itb_tui.cli.entry as e; e.main(['--db', sys.argv[1], *{command!r}]);"
             "print(sorted(m for m in ('argparse', 'gettext') if m in sys.modules))")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ITB_TUI_")}
     env.update(ITB_TUI_DATA_DIR=str(tmp_path), XDG_STATE_HOME=str(tmp_path / "state"),

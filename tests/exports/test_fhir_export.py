@@ -191,8 +191,10 @@ def test_resource_ids_are_uuid5_of_their_keys():
     """The ids are computed without uuid.UUID objects (speed): exactly uuid5's."""
     import uuid
 
-    from itb_tui.formats.fhir.ids import _NAMESPACE, resource_id as _uuid
+    from itb_tui.formats.fhir.ids import _NAMESPACE_HEX, resource_id as _uuid
 
+    _NAMESPACE = uuid.UUID(_NAMESPACE_HEX)
+    assert _NAMESPACE == uuid.uuid5(uuid.NAMESPACE_URL, "urn:itb-tui")  # the ids of every earlier export
     keys = [("A1001", "patient"), ("Ünïcødé/é", "pump", 0), ("X", "refill-block", "2026-11-25"), ("",), (7, None)]
     keys += [(f"M{i}", "culture", i) for i in range(500)]
     for key in keys:

@@ -179,3 +179,19 @@ def test_prints_to_pdf_in_a_real_browser(tmp_path, pairs, rules):
                    capture_output=True)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 1000
+
+
+def test_the_sheets_own_escape_is_html_escape():
+    """exports/html_export.escape stands in for html.escape (start-up, issue 17): the same
+    text for every character that needs escaping, mixed with ordinary and non-ASCII text."""
+    import html
+
+    from hypothesis import given, strategies as st
+
+    from itb_tui.exports.html_export import escape
+
+    @given(st.text(alphabet=st.sampled_from("&<>\"'a é;#x27\u2028") | st.characters(), max_size=40))
+    def same(text):
+        assert escape(text) == html.escape(text, quote=True)
+
+    same()

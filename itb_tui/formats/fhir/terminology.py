@@ -9,15 +9,15 @@ checked. Anything else goes as text only. Read lazily, once.
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
 def _snomed_by_species() -> dict[str, tuple[str, str]]:
     from itb_tui.clinical.organisms import default_table_path
+    from itb_tui.clinical.parsed_tables import read_toml
 
-    data = tomllib.loads(default_table_path().read_text(encoding="utf-8"))
+    data = read_toml(default_table_path())  # the parsed copy the engine's table read uses
     found = {}
     for raw in data.get("species", []):
         code, source = raw.get("snomed_ct"), raw.get("snomed_ct_source")
