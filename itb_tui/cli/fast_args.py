@@ -18,16 +18,18 @@ from types import SimpleNamespace
 _TOP_FLAGS = {"--demo": "demo", "--create": "create"}
 _TOP_VALUES = {"--db": "db", "--config": "config", "--log-level": "log_level"}
 _LIST_VALUES = {"--as-of": "as_of", "--ward": "ward", "--mrn": "mrn", "--only": "only"}
-_STATUS_FLAGS = {"--json": "json"}
-_STATUS_VALUES = dict(_LIST_VALUES)
-# `export` (issue 17: an export of a ward of 30 paid the same ~3 ms of argparse): its short
-# options -f and -o count only as whole tokens with the value in the next argument.
-_EXPORT_FLAGS = {"--with-names": "with_names"}
-_EXPORT_VALUES = {"--format": "format", "-f": "format", "--output": "output", "-o": "output",
-                  "--bundle": "bundle", **_LIST_VALUES}
-_EXPORT_DEFAULTS = {"format": "ward-json", "output": None, "bundle": "collection", "with_names": False,
-                    "as_of": None, "ward": None, "mrn": None, "only": None}
 _BUNDLES = ("collection", "transaction")
+# command -> (its flags, its options with a value, the defaults that are not False for a
+# flag or None for a value). `export` (issue 17: an export of a ward of 30 paid the same
+# ~3 ms of argparse): its short options -f and -o count only as whole tokens with the
+# value in the next argument.
+_COMMANDS = {
+    "status": ({"--json": "json"}, _LIST_VALUES, {}),
+    "export": ({"--with-names": "with_names"},
+               {"--format": "format", "-f": "format", "--output": "output", "-o": "output",
+                "--bundle": "bundle", **_LIST_VALUES},
+               {"format": "ward-json", "bundle": "collection"}),
+}
 
 
 def status_args(argv: list[str], *, log_levels: tuple[str, ...], only_choices: tuple[str, ...],
@@ -35,57 +37,37 @@ def status_args(argv: list[str], *, log_levels: tuple[str, ...], only_choices: t
     """The parsed `status` (or, given `export_formats`, `export`) command line, or None
     when argparse must read it."""
     values: dict[str, object] = {"db": None, "demo": False, "create": False, "config": None, "log_level": None}
-    i = _top_options(argv, values, log_levels)
-    if i is None or i >= len(argv):
+    choices = {"--log-level": log_levels, "--only": only_choices, "--format": export_formats,
+               "-f": export_formats, "--bundle": _BUNDLES}
+    i = _options(argv, 0, values, _TOP_FLAGS, _TOP_VALUES, choices, until_unknown=True)
+    if i is None or i >= len(argv) or argv[i] not in _COMMANDS or (argv[i] == "export" and not export_formats):
         return None
-    choices = {"--only": only_choices}
-    if argv[i] == "status":
-        values.update(command="status", json=False, as_of=None, ward=None, mrn=None, only=None)
-        flags, valued = _STATUS_FLAGS, _STATUS_VALUES
-    elif argv[i] == "export" and export_formats:
-        values.update(command="export", **_EXPORT_DEFAULTS)
-        flags, valued = _EXPORT_FLAGS, _EXPORT_VALUES
-        choices.update({"--format": export_formats, "-f": export_formats, "--bundle": _BUNDLES})
-    else:
-        return None
-    end = _options(argv, i + 1, values, flags, valued, choices=choices)
+    flags, valued, defaults = _COMMANDS[argv[i]]
+    values.update(dict.fromkeys(flags.values(), False), command=argv[i])
+    values.update(dict.fromkeys(valued.values()))
+    values.update(defaults)
+    end = _options(argv, i + 1, values, flags, valued, choices)
     return SimpleNamespace(**values) if end is not None else None
 
 
-def _top_options(argv, values, log_levels):
-    """The index of the first word that is not a top-level option, or None."""
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        if token in _TOP_FLAGS:
-            values[_TOP_FLAGS[token]] = True
-            i += 1
-            continue
-        if token not in _TOP_VALUES:
-            return i
-        if i + 1 >= len(argv) or argv[i + 1].startswith("-"):
-            return None
-        value = argv[i + 1]
-        if token == "--log-level":
-            value = value.upper()  # argparse's type=str.upper, then its choices
-            if value not in log_levels:
-                return None
-        values[_TOP_VALUES[token]] = value
-        i += 2
-    return i
-
-
-def _options(argv, i, values, flags, valued, *, choices):
-    """Read the command's options from argv[i] to the end; the index reached, or None."""
+def _options(argv, i, values, flags, valued, choices, *, until_unknown=False):
+    """Read options from argv[i] on: the index of the first word that is none of them (the
+    command's name) when `until_unknown`, else of the end; None where argparse must read
+    the line (an unknown word in the command, a missing value or one starting with "-",
+    a value not among its choices)."""
     while i < len(argv):
         token = argv[i]
         if token in flags:
             values[flags[token]] = True
             i += 1
             continue
-        if token not in valued or i + 1 >= len(argv) or argv[i + 1].startswith("-"):
+        if token not in valued:
+            return i if until_unknown else None
+        if i + 1 >= len(argv) or argv[i + 1].startswith("-"):
             return None
         value = argv[i + 1]
+        if token == "--log-level":
+            value = value.upper()  # argparse's type=str.upper, then its choices
         if token in choices and value not in choices[token]:
             return None
         values[valued[token]] = value
