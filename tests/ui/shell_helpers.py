@@ -66,6 +66,16 @@ def row_text(app, mrn: str) -> str:
     raise AssertionError(f"{mrn} is not listed")
 
 
+async def first_start(store, today: date = TODAY) -> list[str]:
+    """Open the list once on `store` as of `today` (the load derives and saves its rows:
+    what the next start finds saved) and return the rows it showed once checked."""
+    app = make_app(store, today=today)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert ward_screen(app).checked
+        return row_texts(app)
+
+
 class StandInDetailScreen(Screen):
     """Stands in for the detail engineer's screen: records which patient was opened."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from shell_helpers import SIZE, make_app, make_store, row_texts, screen_text, settle, ward_screen
+from shell_helpers import SIZE, first_start, make_app, make_store, row_texts, screen_text, settle, ward_screen
 
 from itb_tui.perf import gc_tuning
 from itb_tui.ui.screens.ward import CHECKING_TEXT
@@ -43,14 +43,6 @@ class _SeenAtLoad:
         return getattr(self._store, name)
 
 
-async def _first_start(store) -> list[str]:
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert ward_screen(app).checked
-        return row_texts(app)
-
-
 async def test_the_records_are_read_only_after_the_whole_first_frame_is_on_screen(tmp_path, monkeypatch):
     """Textual's footer draws its keys one frame after the list: the load waits for that
     frame too, so what is on screen when it starts is the whole first screen (the
@@ -72,7 +64,7 @@ async def test_the_records_are_read_only_after_the_whole_first_frame_is_on_scree
 
     monkeypatch.setattr(FooterKey, "render", slow_render)
     store = make_store(tmp_path)
-    derived = await _first_start(store)
+    derived = await first_start(store)
     painted.clear()
     box = []
     seeing = _SeenAtLoad(store, box, painted)
@@ -95,7 +87,7 @@ async def test_the_first_load_does_not_stop_the_interpreter_for_a_full_collectio
     collector pass (50-120 ms holding the interpreter while the first frames are drawn);
     a reload still gives the last load's objects back and collects them."""
     store = make_store(tmp_path)
-    await _first_start(store)
+    await first_start(store)
     passes = []
     monkeypatch.setattr(gc_tuning, "thaw_and_collect", lambda: passes.append(1))
     app = make_app(store)
@@ -138,7 +130,7 @@ async def test_the_first_frame_of_the_list_already_shows_the_keys(tmp_path, monk
     from itb_tui.ui.screens.ward import WardScreen
 
     store = make_store(tmp_path)
-    derived = await _first_start(store)
+    derived = await first_start(store)
     frames: list[str] = []
     paint = Screen._compositor_refresh
 
@@ -179,7 +171,7 @@ async def test_the_saved_rows_are_read_while_textual_starts_and_still_drawn_firs
     a thread beside Textual's start); the list's first frame still waits for the rows:
     never "Loading the ward…", the saved rows marked "checking", then checked."""
     store = make_store(tmp_path)
-    derived = await _first_start(store)
+    derived = await first_start(store)
     slow = _SlowSavedRows(store)
     app = make_app(slow)
     app.prefetch_saved_rows()  # returns with the read still held

@@ -8,7 +8,7 @@ import threading
 from dataclasses import replace
 
 import pytest
-from shell_helpers import SIZE, TODAY, make_store, row_text, row_texts, screen_text, settle, ward_screen
+from shell_helpers import SIZE, TODAY, first_start, make_store, row_text, row_texts, screen_text, settle, ward_screen
 from shell_helpers import make_app as plain_app
 
 from itb_tui.present.saved_rows import list_key
@@ -44,15 +44,6 @@ class _HeldLoad:
         return getattr(self._store, name)
 
 
-async def _first_start(store) -> list[str]:
-    """Open the list once (which derives and saves its rows) and return what it showed."""
-    app = plain_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert ward_screen(app).checked
-        return row_texts(app)
-
-
 async def _wait_loaded(pilot) -> None:
     for _ in range(200):
         if ward_screen(pilot.app) is not None and ward_screen(pilot.app).loaded:
@@ -63,7 +54,7 @@ async def _wait_loaded(pilot) -> None:
 
 async def test_the_second_start_shows_the_saved_rows_at_once_then_the_derived_ones(tmp_path, make_app):
     store = make_store(tmp_path)
-    derived = await _first_start(store)
+    derived = await first_start(store)
     held = _HeldLoad(store)
     app = make_app(held)
     async with app.run_test(size=SIZE) as pilot:
@@ -85,7 +76,7 @@ async def test_a_patient_changed_since_is_drawn_from_their_records_never_from_a_
     ward first), that patient's row derived from their records, never the saved one,
     and every row marked "checking" until the whole ward is re-derived (H35)."""
     store = make_store(tmp_path)
-    await _first_start(store)
+    await first_start(store)
     mrn = store.load_patients()[0].mrn
     store.keep_list_rows(None)  # the app registered its row maker on this store object
     store.save_patient(replace(store.get_patient(mrn), bed="99Z"), "other terminal")
@@ -107,7 +98,7 @@ async def test_when_most_of_the_ward_changed_since_the_list_waits_for_the_record
     derives the whole ward from the records before it shows any row, as with no saved
     rows at all."""
     store = make_store(tmp_path)
-    await _first_start(store)
+    await first_start(store)
     store.keep_list_rows(None)
     patients = store.load_patients()
     moved = patients[: len(patients) // 2 + 1]
@@ -127,7 +118,7 @@ async def test_saved_rows_are_not_used_on_another_day(tmp_path, make_app):
     """The first start saves today's rows and tomorrow's: two days later neither is used
     (their countdowns are not that day's)."""
     store = make_store(tmp_path)
-    await _first_start(store)
+    await first_start(store)
     held = _HeldLoad(store)
     app = make_app(held, today=TODAY.replace(day=27))
     async with app.run_test(size=SIZE) as pilot:
@@ -150,7 +141,7 @@ async def test_the_next_days_first_start_draws_the_rows_saved_the_day_before(tmp
     else:  # the demo ward is small: the list would derive its rows itself
         monkeypatch.setattr("itb_tui.ui.screens.ward.CHILD_MIN_ROWS", 0)
     store = make_store(tmp_path)
-    await _first_start(store)
+    await first_start(store)
     tomorrow = TODAY.replace(day=26)
     expected = await _first_start_on(store, tomorrow)
     held = _HeldLoad(store)
@@ -169,11 +160,7 @@ async def test_the_next_days_first_start_draws_the_rows_saved_the_day_before(tmp
 
 async def _first_start_on(store, day) -> list[str]:
     """What the list derives from the records on `day` (no saved row drawn first)."""
-    app = plain_app(_NoSavedRows(store), today=day)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert ward_screen(app).checked
-        return row_texts(app)
+    return await first_start(_NoSavedRows(store), today=day)
 
 
 class _NoSavedRows(_HeldLoad):
@@ -196,7 +183,7 @@ async def test_an_altered_saved_row_is_replaced_by_the_records_and_reported(tmp_
     """If a saved row ever disagreed with the records (a bug, or the database edited
     behind the app's back) the records win within the same load and the user is told."""
     store = make_store(tmp_path)
-    derived = await _first_start(store)
+    derived = await first_start(store)
     blocked = next(t for t in derived if "BLOCKED" in t)
     mrn = next(p.mrn for p in store.load_patients() if p.mrn in blocked)
     with store.engine.begin() as conn:
@@ -221,7 +208,7 @@ async def test_a_save_on_the_list_is_kept_for_the_next_start(tmp_path, make_app)
     """Rows re-derived after a change are saved too: the next start needs no derivation
     and shows the change."""
     store = make_store(tmp_path)
-    await _first_start(store)
+    await first_start(store)
     mrn = store.load_patients()[0].mrn
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -250,7 +237,7 @@ async def test_saved_rows_that_cannot_be_checked_say_so(tmp_path, make_app):
     from itb_tui.ui.screens.ward import UNCHECKED_TEXT
 
     store = make_store(tmp_path)
-    derived = await _first_start(store)
+    derived = await first_start(store)
     app = make_app(_FailingLoad(store))
     async with app.run_test(size=SIZE) as pilot:
         await _wait_loaded(pilot)
@@ -263,7 +250,7 @@ async def test_read_before_the_first_frame_the_list_never_shows_loading(tmp_path
     """As `itb-tui` starts (run_app reads the saved rows first): the first frame is the
     drawn list, marked as being checked, with the records still unread."""
     store = make_store(tmp_path)
-    derived = await _first_start(store)
+    derived = await first_start(store)
     held = _HeldLoad(store)
     app = plain_app(held)
     app.prefetch_saved_rows()
