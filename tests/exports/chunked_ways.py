@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
-from cli_runner import run_cli  # noqa: E402
+from cli_runner import env_for, run_cli  # noqa: E402
 
 WAYS = [
     ("one piece", {}),
@@ -25,3 +25,19 @@ def demo_dir(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("chunked-export")
     assert run_cli(data_dir, "demo", "--patients", "60").code == 0
     return data_dir
+
+
+def export_each_way(data_dir, fmt: str, filters=(), *, store_args=("--demo",), suffix: str | None = None,
+                    read=bytes) -> dict[str, tuple]:
+    """`export --format fmt -o FILE *filters` run each way of WAYS: name -> (`read` of the
+    file's bytes, its stderr with the file's name as "T"). Every run must succeed and its
+    last line say it wrote that file."""
+    files = {}
+    for name, extra in WAYS:
+        target = data_dir / f"out-{len(files)}.{suffix or fmt}"
+        run = run_cli(data_dir, *store_args, "export", "--format", fmt, "-o", str(target), *filters,
+                      env=env_for(data_dir, **extra))
+        assert run.code == 0, run.err
+        assert run.err_lines[-1].startswith(f"wrote {target}: ") and run.err_lines[-1].endswith(f"({fmt})")
+        files[name] = (read(target.read_bytes()), run.err.replace(str(target), "T"))
+    return files

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
-from chunked_ways import WAYS, demo_dir  # noqa: E402,F401 (demo_dir: a fixture)
+from chunked_ways import WAYS, demo_dir, export_each_way  # noqa: E402,F401 (demo_dir: a fixture)
 from cli_runner import env_for, run_cli  # noqa: E402
 
 # The round sheet says when it was made (to the minute): the one thing two runs may differ in.
@@ -22,14 +22,7 @@ GENERATED = re.compile(rb"generated (<span class=\"generated\">)?\d{4}-\d\d-\d\d
 @pytest.mark.parametrize("fmt", ["csv", "html"])
 @pytest.mark.parametrize("filters", [(), ("--only", "blocked"), ("--ward", "Neuro 4B"), ("--as-of", "+40d")])
 def test_chunked_export_file_is_the_one_piece_file(demo_dir, fmt, filters):
-    files = {}
-    for name, extra in WAYS:
-        target = demo_dir / f"out-{len(files)}.{fmt}"
-        run = run_cli(demo_dir, "--demo", "export", "--format", fmt, "-o", str(target), *filters,
-                      env=env_for(demo_dir, **extra))
-        assert run.code == 0, run.err
-        assert run.err_lines[-1].startswith(f"wrote {target}: ") and run.err_lines[-1].endswith(f"({fmt})")
-        files[name] = (GENERATED.sub(b"generated", target.read_bytes()), run.err.replace(str(target), "T"))
+    files = export_each_way(demo_dir, fmt, filters, read=lambda data: GENERATED.sub(b"generated", data))
     reference = files["one piece"]
     assert len(reference[0]) > 1000
     for name, got in files.items():

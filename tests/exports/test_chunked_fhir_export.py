@@ -15,24 +15,20 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
-from chunked_ways import WAYS, demo_dir  # noqa: E402,F401 (demo_dir: a fixture)
-from cli_runner import env_for, run_cli  # noqa: E402
+from chunked_ways import demo_dir, export_each_way  # noqa: E402,F401 (demo_dir: a fixture)
 
 STAMP = re.compile(rb'"timestamp":"[^"]*"')
 
 
 
+def _stamp_aside(data: bytes) -> bytes:
+    """The Bundle with its one "timestamp" (the second it was made) blanked."""
+    assert len(STAMP.findall(data)) == 1
+    return STAMP.sub(b'"timestamp":"T"', data)
+
+
 def _files(data_dir, store_args: tuple, *filters):
-    files = {}
-    for name, extra in WAYS:
-        target = data_dir / f"out-{len(files)}.json"
-        run = run_cli(data_dir, *store_args, "export", "--format", "fhir", "-o", str(target), *filters,
-                      env=env_for(data_dir, **extra))
-        assert run.code == 0, run.err
-        assert run.err_lines[-1].startswith(f"wrote {target}: ") and run.err_lines[-1].endswith("(fhir)")
-        data = target.read_bytes()
-        assert len(STAMP.findall(data)) == 1
-        files[name] = (STAMP.sub(b'"timestamp":"T"', data), run.err.replace(str(target), "T"))
+    files = export_each_way(data_dir, "fhir", filters, store_args=store_args, suffix="json", read=_stamp_aside)
     for name, got in files.items():
         assert got == files["one piece"], f"{name}: {filters} differs from the one-piece export"
     return files["one piece"][0]

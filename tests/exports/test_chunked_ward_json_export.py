@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
-from chunked_ways import WAYS, demo_dir  # noqa: E402,F401 (demo_dir: a fixture)
+from chunked_ways import WAYS, demo_dir, export_each_way  # noqa: E402,F401 (demo_dir: a fixture)
 from cli_runner import env_for, run_cli  # noqa: E402
 
 FILTERS = [(), ("--only", "blocked"), ("--only", "caution"), ("--ward", "Neuro 4B"),
@@ -22,14 +22,7 @@ FILTERS = [(), ("--only", "blocked"), ("--only", "caution"), ("--ward", "Neuro 4
 
 @pytest.mark.parametrize("filters", FILTERS)
 def test_chunked_ward_file_is_the_one_piece_file(demo_dir, filters):
-    files = {}
-    for name, extra in WAYS:
-        target = demo_dir / f"ward-{len(files)}.json"
-        run = run_cli(demo_dir, "--demo", "export", "--format", "ward-json", "-o", str(target), *filters,
-                      env=env_for(demo_dir, **extra))
-        assert run.code == 0, run.err
-        assert run.err_lines[-1].startswith(f"wrote {target}: ") and run.err_lines[-1].endswith("(ward-json)")
-        files[name] = (target.read_bytes(), run.err.replace(str(target), "T"))
+    files = export_each_way(demo_dir, "ward-json", filters, suffix="json")
     for name, got in files.items():
         assert got == files["one piece"], f"{name}: {filters} differs from the one-piece export"
     ward = json.loads(files["one piece"][0])

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
-from chunked_ways import WAYS, demo_dir  # noqa: E402,F401 (demo_dir: a fixture)
+from chunked_ways import WAYS, demo_dir, export_each_way  # noqa: E402,F401 (demo_dir: a fixture)
 from cli_runner import env_for, run_cli  # noqa: E402
 
 # the export time, as core.xml (W3CDTF, to the second) and the rules sheet (to the minute) write it
@@ -31,14 +31,7 @@ def _parts(data: bytes) -> list[tuple[str, bytes]]:
 
 @pytest.mark.parametrize("filters", [(), ("--only", "blocked"), ("--ward", "Neuro 4B"), ("--as-of", "+40d")])
 def test_chunked_xlsx_is_the_one_piece_workbook(demo_dir, filters):
-    files = {}
-    for name, extra in WAYS:
-        target = demo_dir / f"out-{len(files)}.xlsx"
-        run = run_cli(demo_dir, "--demo", "export", "--format", "xlsx", "-o", str(target), *filters,
-                      env=env_for(demo_dir, **extra))
-        assert run.code == 0, run.err
-        assert run.err_lines[-1].startswith(f"wrote {target}: ") and run.err_lines[-1].endswith("(xlsx)")
-        files[name] = (_parts(target.read_bytes()), run.err.replace(str(target), "T"))
+    files = export_each_way(demo_dir, "xlsx", filters, read=_parts)
     reference = files["one piece"]
     sheet = dict(reference[0])["xl/worksheets/sheet1.xml"]
     assert b'<row r="2">' in sheet and b"\x00" not in sheet
