@@ -10,6 +10,7 @@ dropped afterwards, so the same tests prove the same code on both databases.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import uuid
@@ -44,17 +45,33 @@ def store_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/store/ward.db"
         return
+    with own_schema(PG_URL) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def own_schema(base_url: str, prefix: str = "itb_test"):
+    """A URL of the PostgreSQL server at `base_url` whose search_path is a new schema of
+    its own, dropped with everything in it afterwards."""
     from sqlalchemy import create_engine, text
 
-    schema = f"itb_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    sep = "&" if "?" in base_url else "?"
+    try:
+        yield f"{base_url}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_own_schema():
+    """`own_schema` for a test module (a conftest is not imported by name)."""
+    return own_schema
 
 
 def pytest_terminal_summary(terminalreporter):

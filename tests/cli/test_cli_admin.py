@@ -267,23 +267,12 @@ def test_two_different_passwords_at_the_prompt_change_nothing(data_dir):
 # --- the same commands on a PostgreSQL store (when a server is configured) -----------------------
 
 @pytest.fixture
-def pg_url():
+def pg_url(pg_own_schema):
     base = os.environ.get("ITB_TUI_TEST_PG_URL")
     if not base:
         pytest.skip("needs ITB_TUI_TEST_PG_URL")
-    import uuid
-    from urllib.parse import quote
-
-    from sqlalchemy import create_engine, text
-
-    schema = f"itb_cli_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with pg_own_schema(base, "itb_cli") as url:
+        yield url
 
 
 def test_the_admin_commands_work_on_postgresql(data_dir, pg_url, tmp_path):

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 from contextlib import redirect_stderr, redirect_stdout
-from urllib.parse import quote
 
 import pytest
 from hl7_messages import batch, final_positive, no_growth, preliminary_yeast
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 TODAY = "2026-11-10"
 DRAWN = "20261108"
@@ -64,20 +62,13 @@ def ward_url(store_url, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def other_url(store_url, tmp_path):
+def other_url(store_url, tmp_path, pg_own_schema):
     """A second empty store on the same backend (for the message-by-message import)."""
     if store_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path}/other/ward.db"
         return
-    base = store_url.split("?")[0]
-    schema = f"itb_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{base}?options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with pg_own_schema(store_url.split("?")[0]) as url:
+        yield url
 
 
 def _import(url: str, tmp_path, messages: list[str], name: str = "feed.hl7") -> tuple[int, dict | None, str]:
