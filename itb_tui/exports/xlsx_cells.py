@@ -29,6 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from itb_tui.exports.columns import COLUMNS, DATE, STATUS_COLUMNS, refill_tone, row_values, tone
+from itb_tui.exports.xlsx_parts import escape
 
 # Style ids: positions in styles.xml's cellXfs (xlsx_parts.STYLES_XML), fixed.
 DEFAULT, HEADER, DATE_STYLE, BOLD = 0, 1, 2, 3
@@ -69,12 +70,7 @@ def text_xml(text: str, where: str) -> str:
         raise CellError(f"{where} holds a control character that a spreadsheet cannot store")
     # openpyxl's whitespace(): preserve leading or trailing blanks of text that is not all blank
     preserve = (text[:1].isspace() or text[-1:].isspace()) and not text.isspace()
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
+    text = escape(text)
     if preserve:
         return '<is><t xml:space="preserve">' + text + "</t></is>"
     return "<is><t>" + text + "</t></is>"
