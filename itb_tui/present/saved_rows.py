@@ -195,6 +195,12 @@ class SavedRows:
     wards: list[str] = field(default_factory=list)
 
 
+def held_in(saved, key: str) -> dict[int, tuple[int, str]]:
+    """patient id -> (row_version, key) of each patient the store's answer holds a valid
+    saved row for (what a load need not save again)."""
+    return {pid: (version, key) for pid, _mrn, version, payload in saved.patients if payload is not None}
+
+
 def saved_rows_from(saved, key: str, filled: dict[int, str] | None = None) -> SavedRows:
     """What the store's answer (`store.saved_list_rows(key)`, or None when the store could
     not answer) holds for the list. `rows` is None unless every patient has a valid saved
@@ -205,8 +211,7 @@ def saved_rows_from(saved, key: str, filled: dict[int, str] | None = None) -> Sa
     the UI's, so this layer never imports the store."""
     if saved is None:
         return SavedRows(key)
-    held = {pid: (version, key) for pid, _mrn, version, payload in saved.patients if payload is not None}
-    result = SavedRows(key, held, None, saved.wards)
+    result = SavedRows(key, held_in(saved, key), None, saved.wards)
     filled = filled or {}
     payloads = [payload if payload is not None else filled.get(pid) for pid, _mrn, _v, payload in saved.patients]
     if all(payload is not None for payload in payloads):

@@ -11,7 +11,7 @@ import threading
 from datetime import date, timedelta
 
 from itb_tui.perf import gc_tuning
-from itb_tui.present.saved_rows import SavedRows, list_key, saved_rows_from
+from itb_tui.present.saved_rows import SavedRows, held_in, list_key, saved_rows_from
 from itb_tui.store.errors import StoreError
 
 
@@ -101,8 +101,7 @@ def held_saved_rows(store, rules, as_of: date) -> SavedRows:
         saved = store.saved_list_rows(key)
     except StoreError:
         return SavedRows(key)
-    held = {pid: (version, key) for pid, _mrn, version, payload in saved.patients if payload is not None}
-    return SavedRows(key, held, None, saved.wards)
+    return SavedRows(key, held_in(saved, key), None, saved.wards)
 
 
 def row_maker(rules, today: date):
