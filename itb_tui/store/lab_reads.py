@@ -38,7 +38,7 @@ def message_context(conn, mrn: str, accessions: Sequence[str]) -> tuple[list, di
     with loader.dbapi_cursor(conn) as (cursor, ph):
         lab_sql = (f"SELECT {', '.join(_LAB_COLUMNS)} FROM lab_reports "
                    f"WHERE accession IN ({', '.join([ph] * len(accessions))})") if accessions else None
-        pg = _pipeline_connection(conn)
+        pg = pipelined.pipeline_connection(conn)
         plan = _PLAN.get(ph)
         if pg is not None and plan and lab_sql:
             # A batch's savepoint (store/lab_batch.py) goes first in the same round trip.
@@ -56,20 +56,6 @@ def message_context(conn, mrn: str, accessions: Sequence[str]) -> tuple[list, di
                 cursor.execute(lab_sql, tuple(accessions))
                 lab_rows = cursor.fetchall()
     return patients, {(r[4], r[5]): tuple(r[:4]) for r in lab_rows}
-
-
-def _pipeline_connection(conn):
-    """The psycopg connection under `conn` when it can pipeline, else None."""
-    if conn.dialect.name != "postgresql":
-        return None
-    pg = getattr(conn.connection, "driver_connection", None)
-    try:
-        import psycopg
-    except ImportError:  # another PostgreSQL driver: plain reads
-        return None
-    if not isinstance(pg, psycopg.Connection) or not psycopg.Pipeline.is_supported():
-        return None
-    return pg
 
 
 class _Recording:
