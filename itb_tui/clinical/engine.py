@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from itb_tui.clinical.antifungal import assess_antifungal, episode_courses
+from itb_tui.clinical.antifungal import episode_courses
 from itb_tui.clinical.alerts import ordered
 from itb_tui.clinical.assessment import Assessment
 from itb_tui.clinical.device import device_alerts
@@ -18,7 +18,7 @@ from itb_tui.clinical.drug_choice import drug_choice_alerts
 from itb_tui.clinical.episode import Episode, current_episode
 from itb_tui.clinical.facts import build_facts
 from itb_tui.clinical.records import Patient
-from itb_tui.clinical.refill import refill_state
+from itb_tui.clinical.refill_only import refill_and_inputs
 from itb_tui.clinical.reimplant import NOT_APPLICABLE, assess_reimplant
 from itb_tui.clinical.reservoir import assess_reservoir
 from itb_tui.clinical.rules import Rules, load_rules
@@ -32,10 +32,7 @@ def assess(patient: Patient, as_of: date, rules: Rules | None = None) -> Assessm
     Patient (any list may be empty; records dated after `as_of` are ignored)."""
     if rules is None:
         rules = load_rules()
-    facts = build_facts(patient, as_of, rules.episode_lookback_days)
-    episode = current_episode(facts, rules)
-    antifungal, alerts, running = assess_antifungal(facts, episode, rules)
-    refill = refill_state(facts, episode, antifungal, running, rules)
+    facts, episode, antifungal, alerts, running, refill = refill_and_inputs(patient, as_of, rules)
     reservoir, reservoir_alerts = assess_reservoir(facts, rules, refill.status == "blocked")
     alerts += reservoir_alerts
     alerts += withdrawal_alerts(facts, refill, reservoir, rules)

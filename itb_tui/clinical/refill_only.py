@@ -5,8 +5,8 @@ days at 10,000 patients, and of each answer use only whether the refill is block
 its reasons and words. The engine's refill comes first in `assess` (facts -> episode ->
 antifungal course -> refill) and nothing after it feeds back; the reservoir,
 withdrawal, device, drug-choice and reimplant parts that follow cost as much again
-(issue 17). This is that first half, composed from the engine's own rule functions in
-the engine's order, so it is the same answer by construction; a property test holds it
+(issue 17). This is that first half, in one place: `engine.assess` itself starts with
+`refill_and_inputs`, so it is the same answer by construction; a property test holds it
 to `assess` on generated records and dates (tests/clinical/test_refill_only_property.py).
 """
 
@@ -25,7 +25,13 @@ from itb_tui.clinical.rules import Rules
 
 def refill_on(patient: Patient, as_of: date, rules: Rules) -> RefillState:
     """`assess(patient, as_of, rules).refill`, the same status, reasons and words."""
+    return refill_and_inputs(patient, as_of, rules)[-1]
+
+
+def refill_and_inputs(patient: Patient, as_of: date, rules: Rules):
+    """The first half of `engine.assess`, which calls this too: (facts, episode, antifungal
+    course, its alerts, whether an antifungal runs, the refill state)."""
     facts = build_facts(patient, as_of, rules.episode_lookback_days)
     episode = current_episode(facts, rules)
-    antifungal, _alerts, running = assess_antifungal(facts, episode, rules)
-    return refill_state(facts, episode, antifungal, running, rules)
+    antifungal, alerts, running = assess_antifungal(facts, episode, rules)
+    return facts, episode, antifungal, alerts, running, refill_state(facts, episode, antifungal, running, rules)
