@@ -27,7 +27,8 @@ from itb_tui.present.cells import antifungal_lines, reimplant_lines
 from itb_tui.present.round_sheet import SECTIONS, patient_sections, round_context
 from itb_tui.present.tasks import WEEK_DAYS
 from itb_tui.present.status import headline_alert, refill_view
-from itb_tui.present.words import SEVERITY_SYMBOLS, alert_words
+from itb_tui.present.words import (CONFIRMING_CULTURE_ON, ELIGIBLE_ON_LABEL, REFILL_BY_LABEL, SEVERITY_SYMBOLS,
+                                   alert_words)
 
 CSS = """
 :root { --danger:#9c0006; --danger-bg:#f4c7c3; --warn:#7f6000; --warn-bg:#ffeb9c;
@@ -185,7 +186,7 @@ class _Blocks:
             return _NO_RESERVOIR
         return (f'<td class="reservoir">alarm <span class="alarm-on">{_date(r.alarm_on)}</span>'
                 f" ({_days(r.days_to_alarm)})<br>"
-                f'refill by <span class="refill-by">{_date(r.refill_by)}</span>'
+                f'{REFILL_BY_LABEL} <span class="refill-by">{_date(r.refill_by)}</span>'
                 f" ({_days(r.days_to_refill)})<br>"
                 f'<span class="small">about {_e(f"{r.volume_left_ml:.1f}")} of {_e(r.reservoir_ml)} mL left'
                 f"</span></td>")
@@ -213,10 +214,10 @@ class _Blocks:
         if ri.state == "blocked":
             parts.append(f'<div class="small">{self._word(reimplant_lines(a).top)}</div>')
         if ri.eligible_on is not None:
-            parts.append(f'<div class="small">eligible on <span class="eligible-on">'
+            parts.append(f'<div class="small">{ELIGIBLE_ON_LABEL} <span class="eligible-on">'
                          f"{_date(ri.eligible_on)}</span></div>")
         if ri.culture_due_on is not None:
-            parts.append(f'<div class="small">draw blood culture on or after '
+            parts.append(f'<div class="small">{CONFIRMING_CULTURE_ON} '
                          f"{_date(ri.culture_due_on)}</div>")
         parts.append("</td>")
         return "".join(parts)

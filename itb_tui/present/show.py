@@ -56,7 +56,7 @@ def show_text(patient: Patient, a: Assessment, rules_version: str = "", lab_repo
         out.append(_row("alarm", f"{w.date_days_text(r.alarm_on, r.days_to_alarm)} (computed "
                                  f"{w.date_text(r.computed_alarm_on)}, printed {w.date_text(r.programmer_alarm_on)})"))
         out.append(_row("drug stable until", w.date_text(r.stable_until)))
-        out.append(_row("refill by", w.date_days_text(r.refill_by, r.days_to_refill)
+        out.append(_row(w.REFILL_BY_LABEL, w.date_days_text(r.refill_by, r.days_to_refill)
                         + " (the earlier of alarm and stability)"))
         out.append(_row("volume left", f"about {w.number_text(round(r.volume_left_ml, 1))} of "
                                        f"{w.number_text(r.reservoir_ml)} mL (alarm at {w.number_text(r.alarm_ml)} mL)"))
@@ -80,7 +80,7 @@ def show_text(patient: Patient, a: Assessment, rules_version: str = "", lab_repo
     out += ["", f"Reimplant: {w.words(ri.state, w.REIMPLANT_STATE_WORDS) if ri.state != 'blocked' else c.reimplant_blocked_words(a)[1]}"
             + (f" · {ri_lines.line}" if ri.state not in ("not_applicable", "blocked") else "")]
     if ri.eligible_on is not None:
-        out.append(_row("eligible on", w.date_days_text(ri.eligible_on, ri.days_left)))
+        out.append(_row(w.ELIGIBLE_ON_LABEL, w.date_days_text(ri.eligible_on, ri.days_left)))
     if ri.culture_due_on is not None:
         out.append(_row("blood culture", f"draw on or after {w.date_text(ri.culture_due_on)}"))
 

@@ -248,6 +248,12 @@ def refill_stays_words(label: str) -> str:
 
 REFILL_CHANGES = "Saving this changes the refill status: "
 
+# The labels of the reservoir and reimplant countdowns, in the detail (show.py) and on the
+# round sheet (exports/html_export.py).
+REFILL_BY_LABEL = "refill by"
+ELIGIBLE_ON_LABEL = "eligible on"
+CONFIRMING_CULTURE_ON = "draw blood culture on or after"
+
 
 def correction_heading(was: str) -> str:
     return (f"✎ CORRECTION of a final result (was {was}): a clinician's decision with a reason; "
