@@ -14,13 +14,62 @@ infection whose course is complete is `caution` (`device_retained`), never plain
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from itb_tui.clinical.assessment import AntifungalState, RefillState
 from itb_tui.clinical.episode import Episode
-from itb_tui.clinical.facts import POCKET_SPECIMENS, Facts
+from itb_tui.clinical.facts import DEVICE_SPECIMENS, POCKET_SPECIMENS, Facts
 from itb_tui.clinical.rules import Rules
 from itb_tui.clinical.text import culture_phrase, iso, plural, relative
 
-BLOCKING = ("fungemia", "bacteremia", "csf_infection", "pocket_infection", "antifungal_course_open")
+
+@dataclass(frozen=True, slots=True)
+class BlockGround:
+    """A positive culture a blocking reason stands on, and what bounds the block it holds.
+
+    Why here: every blocking reason needs one (clinical-rules.md, Terms), and the FHIR
+    export's block episodes (block_window.py) read from these alone, never from a list of
+    their own, where a block can be and on which days it can change; a reason added to
+    BLOCK_GROUNDS is both blocking below and known there.
+
+    `cleared_ends`: it holds until the day before a no-growth culture of the SAME specimen
+    drawn on a later day (that day also changes a course counted from clearance, so a
+    same-site no-growth is a change day either way). `expires`: how
+    `episode_lookback_days` bounds it: None, never with the calendar; "each", every such
+    culture counts that long after it was drawn; "latest", the episode closes that long
+    after the latest of them (once cleared; one followed within the look-back by another
+    never closes it itself). `reimplant_ends`: a pump implanted after the culture ends it.
+    `record_dates`: the other record dates it changes on, as `Patient` attribute paths
+    ("antifungals.started_on": of every course). The implant and removal days of the
+    pumps change every reason (no pump in: `not_applicable`).
+    """
+
+    specimens: tuple[str, ...]
+    fungal: bool | None  # the organism: fungal (True), not fungal (False), either (None)
+    cleared_ends: bool
+    expires: str | None
+    reimplant_ends: bool = False
+    record_dates: tuple[str, ...] = ()
+
+
+_COURSE_DATES = ("antifungals.started_on", "antifungals.stopped_on", "symptoms_resolved_on",
+                 "neutrophil_recovery_on")
+# Every blocking reason (refill_state's codes) and the grounds it stands on; block_window.py
+# derives its windows and change days from this table alone.
+BLOCK_GROUNDS: dict[str, tuple[BlockGround, ...]] = {
+    "fungemia": (BlockGround(("blood",), True, cleared_ends=True, expires=None),),
+    "bacteremia": (BlockGround(("blood",), False, cleared_ends=True, expires=None),),
+    "csf_infection": (BlockGround(("csf",), None, cleared_ends=True, expires="each"),),
+    "pocket_infection": (BlockGround(POCKET_SPECIMENS, None, cleared_ends=True, expires="each"),),
+    # the current fungal episode, blood or device, from its clearance to course completion
+    "antifungal_course_open": (
+        BlockGround(("blood",), True, cleared_ends=False, expires="latest", reimplant_ends=True,
+                    record_dates=_COURSE_DATES),
+        BlockGround(DEVICE_SPECIMENS, True, cleared_ends=False, expires="each", reimplant_ends=True,
+                    record_dates=_COURSE_DATES),
+    ),
+}
+BLOCKING = tuple(BLOCK_GROUNDS)
 OPEN_COURSE_STATES = ("awaiting_symptom_resolution", "in_progress", "specialist_duration", "stopped_early")
 # The two answers without reasons, built once (frozen: every patient may share them).
 OK = RefillState("ok")
