@@ -14,21 +14,14 @@ from cli_runner import env_for, run_cli
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "exports"))
 import chunked_ways  # noqa: E402
 
-
 # The ways every chunked output is compared (tests/exports/chunked_ways.py: the one-piece
-# path, chunks of 7 in one process and on two processes), plus one chunk per share: the
-# status report also splits a ward into exactly two shares. The 60-patient demo store is
-# that module's `demo_dir` fixture.
-WAYS = [*chunked_ways.WAYS, ("one chunk per share", {"ITB_TUI_CHUNK": "1000", "ITB_TUI_WORKERS": "2"})]
+# path, chunks of 7 in one process and on two processes), and one chunk per share. The
+# 60-patient demo store is that module's `demo_dir` fixture.
 demo_dir = chunked_ways.demo_dir
 
 
 def _outputs(data_dir: Path, *args: str) -> dict[str, tuple[int, str, str]]:
-    out = {}
-    for name, extra in WAYS:
-        run = run_cli(data_dir, *args, env=env_for(data_dir, **extra))
-        out[name] = (run.code, run.out, run.err)
-    return out
+    return chunked_ways.run_each_way(data_dir, *args, ways=chunked_ways.WAYS_AND_ONE_CHUNK_PER_SHARE)
 
 
 @pytest.mark.parametrize("args", [

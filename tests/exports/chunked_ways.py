@@ -17,6 +17,9 @@ WAYS = [
     ("chunks, one process", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "1"}),
     ("chunks, two processes", {"ITB_TUI_CHUNK": "7", "ITB_TUI_WORKERS": "2"}),
 ]
+# WAYS and one chunk per share: the ward is cut into exactly two shares whatever the
+# chunk size (cli/chunked.py), so a chunk larger than the ward gives one chunk to each.
+WAYS_AND_ONE_CHUNK_PER_SHARE = [*WAYS, ("one chunk per share", {"ITB_TUI_CHUNK": "1000", "ITB_TUI_WORKERS": "2"})]
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +44,13 @@ def export_each_way(data_dir, fmt: str, filters=(), *, store_args=("--demo",), s
         assert run.err_lines[-1].startswith(f"wrote {target}: ") and run.err_lines[-1].endswith(f"({fmt})")
         files[name] = (read(target.read_bytes()), run.err.replace(str(target), "T"))
     return files
+
+
+def run_each_way(data_dir, *args: str, ways=WAYS) -> dict[str, tuple[int, str, str]]:
+    """The command `args` (writing to stdout: `status --json`) run each way of `ways`:
+    name -> (exit code, stdout, stderr), to be compared with the one-piece run's."""
+    outs = {}
+    for name, extra in ways:
+        run = run_cli(data_dir, *args, env=env_for(data_dir, **extra))
+        outs[name] = (run.code, run.out, run.err)
+    return outs
