@@ -38,28 +38,21 @@ def _encode_into(value: object, level: int, out) -> None:
         out(_quote(value))
     elif value is None:
         out("null")
-    elif isinstance(value, dict):
+    elif isinstance(value, (dict, list)):
+        # One shape for both: the opening bracket, each member on a line of its own one
+        # level in (a dict's after its quoted key), the closing bracket on the parent's level.
+        is_dict = isinstance(value, dict)
+        brackets = "{}" if is_dict else "[]"
         if not value:
-            out("{}")
+            out(brackets)
             return
         inner = "  " * (level + 1)
-        first = True
-        for k, v in value.items():
-            out(("{\n" if first else ",\n") + inner + _quote(str(k)) + ": ")
-            first = False
-            _encode_into(v, level + 1, out)
-        out("\n" + "  " * level + "}")
-    elif isinstance(value, list):
-        if not value:
-            out("[]")
-            return
-        inner = "  " * (level + 1)
-        first = True
-        for v in value:
-            out(("[\n" if first else ",\n") + inner)
-            first = False
-            _encode_into(v, level + 1, out)
-        out("\n" + "  " * level + "]")
+        separator = brackets[0] + "\n"
+        for key, member in value.items() if is_dict else enumerate(value):
+            out(separator + inner + (_quote(str(key)) + ": " if is_dict else ""))  # not a list's index
+            separator = ",\n"
+            _encode_into(member, level + 1, out)
+        out("\n" + "  " * level + brackets[1])
     elif isinstance(value, bool):
         out("true" if value else "false")
     elif isinstance(value, (Decimal, int)):
