@@ -80,6 +80,7 @@ class BlockInputs:
         # no growth, whatever its organism: a ground of each kind never ends otherwise.
         self.sure_specimens = tuple(sorted(specimen for specimen in self._specimens if all(
             (True, False, False) in self._bounds.get((specimen, f), ()) for f in (True, False))))
+        self._sure = frozenset(self.sure_specimens)
         own = [path for path in paths if "." not in path]
         of_records: dict[str, list[str]] = {}
         for path in paths:
@@ -88,7 +89,7 @@ class BlockInputs:
             if "." in path:
                 records, name = path.split(".")
                 of_records.setdefault(records, []).append(name)
-        self._own_dates = _dates_of(own) if own else None
+        self._own_dates = _dates_of(own)
         self._record_dates = tuple((attrgetter(records), _dates_of(names)) for records, names in of_records.items())
 
     def windows(self, patient: Patient, as_of: date, rules: Rules) -> Spans:
@@ -141,14 +142,22 @@ class BlockInputs:
         positive is then uncleared, whatever its organism (fungemia or bacteremia), whatever
         else holds."""
         pumps_in = _pump_spans(patient, as_of)
+        sure = self._sure
+        negatives: dict[str, list[date]] = {}
+        positives = []
+        for c in patient.cultures:
+            if c.specimen in sure:
+                if c.result == NO_GROWTH:
+                    negatives.setdefault(c.specimen, []).append(c.drawn_on)
+                elif c.result == POSITIVE and c.drawn_on <= as_of:
+                    positives.append(c)
+        for days in negatives.values():
+            days.sort()
         spans = []
-        for specimen in self.sure_specimens:
-            negatives = sorted(c.drawn_on for c in patient.cultures if c.specimen == specimen and c.result == NO_GROWTH)
-            for c in patient.cultures:
-                if c.specimen == specimen and c.result == POSITIVE and c.drawn_on <= as_of:
-                    index = bisect_right(negatives, c.drawn_on)
-                    last = as_of if index == len(negatives) else min(as_of, negatives[index] - _DAY)
-                    spans.append((c.drawn_on, last))
+        for c in positives:
+            same_site = negatives.get(c.specimen, ())
+            index = bisect_right(same_site, c.drawn_on)
+            spans.append((c.drawn_on, as_of if index == len(same_site) else min(as_of, same_site[index] - _DAY)))
         return _intersect(_merged(spans), pumps_in)
 
     def change_days(self, patient: Patient, rules: Rules) -> set[date]:
@@ -162,14 +171,14 @@ class BlockInputs:
         pending results (`caution` at most), planned stop dates (compared with the stop
         date, never with the day), bridging, exams, refills."""
         after_lookback = timedelta(days=rules.episode_lookback_days + 1)
-        days: set[date | None] = set(self._own_dates(patient)) if self._own_dates is not None else set()
+        days: set[date | None] = set(self._own_dates(patient))
         for records_of, dates_of in self._record_dates:
             for record in records_of(patient):
                 days.update(dates_of(record))
-        add, marks_by_specimen = days.add, self._marks
-        runs: list[list[date]] | None = None
+        add, marks_for = days.add, self._marks.get
+        runs: dict[int, list[date]] = {}  # the draw days of each "latest" run
         for c in patient.cultures:
-            marks_of = marks_by_specimen.get(c.specimen)
+            marks_of = marks_for(c.specimen)
             if marks_of is None:
                 continue
             result = c.result
@@ -184,12 +193,12 @@ class BlockInputs:
                 add(drawn)
                 if each:
                     add(drawn + after_lookback)
-                if in_runs:
-                    if runs is None:
-                        runs = [[] for _ in range(self._runs)]
-                    for index in in_runs:
+                for index in in_runs:
+                    if index in runs:
                         runs[index].append(drawn)
-        for run in runs or ():
+                    else:
+                        runs[index] = [drawn]
+        for run in runs.values():
             run.sort()
             for index, drawn in enumerate(run):
                 leaves = drawn + after_lookback
@@ -204,6 +213,8 @@ class BlockInputs:
 
 def _dates_of(names: list[str]):
     """A getter of these date attributes of a record, always as a tuple."""
+    if not names:
+        return lambda record: ()
     if len(names) == 1:
         get = attrgetter(names[0])
         return lambda record: (get(record),)
