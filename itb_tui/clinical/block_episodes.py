@@ -8,7 +8,8 @@ episodes are the engine's answer (`assess`) on the days where it can change.
 Bounded, not a day-by-day replay (exports stay within 1.5x of `status --json`, issue 17):
 the engine is asked only inside the spans where a block is possible at all and only on
 the days an input of the refill status changes there (clinical/block_window.py: both read
-from the records alone; the status holds from each such day to the day before the next),
+from the records alone, by the grounds of each blocking reason in refill.BLOCK_GROUNDS; the
+status holds from each such day to the day before the next),
 plus once on the last blocked day of each lifted episode, whose reasons it carries. Each
 ask is the engine's refill alone (refill_only.py: the first half of `assess`, the same
 answer; half the cost). The answer equals the engine run on every day

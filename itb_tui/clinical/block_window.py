@@ -75,7 +75,6 @@ class BlockInputs:
         for specimen in self._specimens:
             fungal, other = marks.get((specimen, True)), marks.get((specimen, False))
             self._marks[specimen] = (fungal if fungal == other else None, fungal, other)
-        self._runs = len(runs)
         # A positive culture of these specimens blocks while no later one of its site shows
         # no growth, whatever its organism: a ground of each kind never ends otherwise.
         self.sure_specimens = tuple(sorted(specimen for specimen in self._specimens if all(

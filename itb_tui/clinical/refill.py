@@ -41,7 +41,10 @@ class BlockGround:
     never closes it itself). `reimplant_ends`: a pump implanted after the culture ends it.
     `record_dates`: the other record dates it changes on, as `Patient` attribute paths
     ("antifungals.started_on": of every course). The implant and removal days of the
-    pumps change every reason (no pump in: `not_applicable`).
+    pumps change every reason (no pump in: `not_applicable`). A specimen with grounds
+    `cleared_ends` that never expire nor end with a reimplant, for fungal and other
+    organisms alike (blood), is a *sure* block: its positive culture blocks, while a pump
+    is in, until a clearing culture, and the engine is not asked (block_window.py).
     """
 
     specimens: tuple[str, ...]
