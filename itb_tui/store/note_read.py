@@ -85,5 +85,3 @@ def record(id_: int, mrn: str, text: str, for_handover: Any, author: str, writte
     return Note(int(id_), mrn, text, bool(for_handover), author, _utc(written_at),
                 _utc(handed_over_at) if handed_over_at is not None else None, handed_over_by,
                 _utc(in_error_at) if in_error_at is not None else None, in_error_by, in_error_reason)
-
-
