@@ -625,8 +625,6 @@ def _run(argv: list[str] | None) -> int:
         start(args)  # the site configuration (refused whole if bad: nothing starts) and the log
         if not _ends_at_once(args):
             gc_tuning.end_of_start_up()  # the app, the listener, imports, exports: as before
-        elif args.command == "export":
-            gc_tuning.skip_exit_collection()  # the FHIR export: its exit walks nothing left
         return _finish(args, _command(args.command)(args))
     except CliError as exc:
         _error(str(exc), exc.details)

@@ -11,10 +11,8 @@ Two tools, and who uses them:
   (the store's loader, `report.assess_all`). Safe on any thread: it only skips
   automatic passes for a moment.
 - `pause_for_start_up()` / `end_of_start_up()`: the same around a command line's start
-  (`python -m itb_tui`, `cli/entry.main`); `status` and the FHIR export, reports that end
-  at once, keep it paused to the end (~3-4 ms of a 60-90 ms run at 30 patients, issue 17).
-- `skip_exit_collection()`: the same freeze at the interpreter's exit, for a command that
-  ends at once (the FHIR export): the exit's passes over what is left skip it.
+  (`python -m itb_tui`, `cli/entry.main`); `status`, a report that ends at once, keeps it
+  paused to the end (~3-4 ms of a 60 ms run at 30 patients, issue 17).
 - `freeze_survivors()` / `thaw_and_collect()` / `thaw()`: move everything alive now out of
   the collector's sight (the ward's records live until the next load), and give it back
   (the next load, off the event loop; the app when it exits, so nothing stays frozen).
@@ -75,25 +73,6 @@ def end_of_start_up() -> None:
     if _start_up_found_on is not None:
         resume(_start_up_found_on)
         _start_up_found_on = None
-
-
-_exit_freeze_registered = False
-
-
-def skip_exit_collection() -> None:
-    """At the interpreter's exit (atexit), everything still alive goes out of the
-    collector's sight, so the exit's own full passes skip it: for a command that ends at
-    once, the objects it leaves are freed by the OS, not walked first. Measured on the FHIR
-    export at 30 patients: the exit took ~12 ms, ~9 of them in those passes over ~25,000
-    objects (issue 17). atexit, not at once: a caller that lives on (a test calling
-    `cli.main`) keeps its collector until its own exit. Files are closed and flushed by
-    their owners before (the export's atomic write, the log's own atexit shutdown)."""
-    global _exit_freeze_registered
-    if not _exit_freeze_registered:
-        import atexit
-
-        atexit.register(gc.freeze)
-        _exit_freeze_registered = True
 
 
 def freeze_survivors() -> None:

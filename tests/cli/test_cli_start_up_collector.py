@@ -54,26 +54,3 @@ def test_a_collector_switched_off_before_stays_off(private_dirs, monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
-
-
-@pytest.mark.parametrize("argv, skipped", [
-    (["export", "--format", "fhir", "-o", "ward.json"], True),
-    (["export", "--format", "csv"], False),
-    (["status", "--json"], False),
-    (["show", "M1"], False),
-])
-def test_only_the_fhir_export_skips_the_exit_collection(argv, skipped, private_dirs, monkeypatch):
-    """The FHIR export leaves the interpreter's exit nothing to walk (perf/gc_tuning.py
-    skip_exit_collection: gc.freeze at exit, ~9 ms of a 30-patient export); at exit, not
-    at once, so a caller that lives on (this test) keeps its collector."""
-    import atexit
-
-    from itb_tui.perf import gc_tuning
-
-    registered = []
-    monkeypatch.setattr(atexit, "register", lambda fn, *a, **k: registered.append(fn))
-    monkeypatch.setattr(gc_tuning, "_exit_freeze_registered", False)
-    monkeypatch.setattr(entry, "_command", lambda name: lambda args: 0)
-    assert entry.main(argv) == 0
-    assert (gc.freeze in registered) is skipped
-    assert gc.isenabled() and gc.get_freeze_count() == 0  # nothing frozen now
