@@ -87,9 +87,9 @@ def test_export_bundle_transaction_from_the_command_line_imports_back(tmp_path):
 
 
 def test_a_fhir_export_process_leaves_its_file_and_its_log_whole(tmp_path):
-    """The FHIR export's process skips the collector's passes at its exit
-    (perf/gc_tuning.skip_exit_collection): what it wrote is still all there, the Bundle
-    complete and the log's last line (written as the command ends) on disk."""
+    """A FHIR export run as its own process (the collector paused to its end, as
+    status): what it wrote is all there, the Bundle complete and the log's last line
+    (written as the command ends) on disk."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ITB_TUI_")}
     env.update(ITB_TUI_DATA_DIR=str(tmp_path / "data"), ITB_TUI_TODAY="2026-11-25", NO_COLOR="1",
                XDG_STATE_HOME=str(tmp_path / "state"))
