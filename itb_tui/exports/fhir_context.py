@@ -20,7 +20,6 @@ every action (a weight may be set by any of them: `_weight_day`).
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from datetime import date
 
@@ -38,6 +37,8 @@ def _trail_entries(store) -> list:
     corrections = store.audit_entries(_CORRECTION_TABLES, actions=_CORRECTION_ACTIONS)
     if not corrections:
         return weights
+    import heapq  # only for a store with culture updates (the trail of most exports has none)
+
     return list(heapq.merge(weights, corrections, key=lambda e: e.id))
 
 
@@ -76,8 +77,6 @@ def read_trail_facts(store) -> TrailFacts:
 def options_for(patients, facts: TrailFacts | None, bundle: str) -> dict:
     """The render keywords for these patients from `facts` (any patients of the store:
     every fact is one patient's, so a chunk's options are the whole ward's for it)."""
-    from itb_tui.clinical.corrections import past_corrections
-
     statuses: dict[int, str] = {}
     weights: dict[str, date] = {}
     stored = [p for p in patients if p.id is not None]
@@ -92,8 +91,11 @@ def options_for(patients, facts: TrailFacts | None, bundle: str) -> dict:
         if any(c.result != "pending" and c.id is not None for c in p.cultures):
             for cid, (_accession, status) in facts.lab.get(p.mrn, {}).items():
                 statuses[cid] = status
-            for cid in past_corrections(trail):
-                statuses[cid] = "corrected"
+            if any(e.table in _CORRECTION_TABLES for e in trail):  # else no correction to find
+                from itb_tui.clinical.corrections import past_corrections  # ~1 ms: only then
+
+                for cid in past_corrections(trail):
+                    statuses[cid] = "corrected"
     return {"bundle": bundle, "report_statuses": statuses, "weight_recorded_on": weights}
 
 

@@ -11,9 +11,10 @@ the fields `present/notes.py` reads (by name), as `TaskDeferral` does for the ta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
+from itb_tui.store.audit_entry import _utc
 from itb_tui.store.ports import NOTE_TEXT_MAX
 
 
@@ -84,10 +85,3 @@ def record(id_: int, mrn: str, text: str, for_handover: Any, author: str, writte
     return Note(int(id_), mrn, text, bool(for_handover), author, _utc(written_at),
                 _utc(handed_over_at) if handed_over_at is not None else None, handed_over_by,
                 _utc(in_error_at) if in_error_at is not None else None, in_error_by, in_error_reason)
-
-
-def _utc(value: Any) -> datetime:
-    """SQLite hands back the UTC time without its zone (as text on a DB-API cursor)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)

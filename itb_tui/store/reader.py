@@ -257,8 +257,7 @@ class WardReader:
         `Store.audit_trail()` gives for those tables (tests/store/test_store_reader.py)."""
         import json
 
-        from itb_tui.store.audit_entry import AuditEntry
-        from itb_tui.store.note_read import _utc
+        from itb_tui.store.audit_entry import AuditEntry, _utc
 
         def read(cur, placeholder) -> list:
             where = f"table_name IN ({', '.join([placeholder] * len(tables))})"

@@ -1,6 +1,7 @@
 """The cyclic collector is paused while the command line starts (perf/gc_tuning.py,
-issue 17): `status` keeps it paused to its end, every other command runs with it as it
-was (the app and the listener run for hours), and main() leaves it as it found it."""
+issue 17): `status` and the FHIR export keep it paused to their end, every other command
+runs with it as it was (the app and the listener run for hours), and main() leaves it as
+it found it."""
 
 from __future__ import annotations
 
@@ -21,12 +22,16 @@ def private_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("ITB_TUI_TODAY", "2026-11-10")
 
 
-@pytest.mark.parametrize("command, collector_on", [("status", False), ("show", True), ("check", True)])
-def test_only_status_runs_with_the_collector_paused(command, collector_on, private_dirs, monkeypatch):
+@pytest.mark.parametrize("command, collector_on", [("status", False), ("export fhir", False), ("show", True),
+                                                    ("check", True), ("export csv", True)])
+def test_only_status_and_the_fhir_export_run_with_the_collector_paused(command, collector_on, private_dirs,
+                                                                     monkeypatch):
     seen = []
     monkeypatch.setattr(entry, "_command", lambda name: lambda args: seen.append(gc.isenabled()) or 0)
     assert gc.isenabled()
-    argv = {"status": ["status", "--json"], "show": ["show", "M1"], "check": ["check"]}[command]
+    argv = {"status": ["status", "--json"], "show": ["show", "M1"], "check": ["check"],
+            "export fhir": ["export", "--format", "fhir", "-o", "ward.json"],
+            "export csv": ["export", "--format", "csv"]}[command]
     assert entry.main(argv) == 0
     assert seen == [collector_on]
     assert gc.isenabled()  # as main() found it

@@ -84,3 +84,23 @@ def test_export_bundle_transaction_from_the_command_line_imports_back(tmp_path):
     assert [e["fullUrl"] for e in data["entry"]] == [e["fullUrl"] for e in second["entry"]]
     result = run("--db", str(tmp_path / "other.db"), "import", str(target))
     assert "patients created" in result.stdout
+
+
+def test_a_fhir_export_process_leaves_its_file_and_its_log_whole(tmp_path):
+    """A FHIR export run as its own process (the collector paused to its end, as
+    status): what it wrote is all there, the Bundle complete and the log's last line
+    (written as the command ends) on disk."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ITB_TUI_")}
+    env.update(ITB_TUI_DATA_DIR=str(tmp_path / "data"), ITB_TUI_TODAY="2026-11-25", NO_COLOR="1",
+               XDG_STATE_HOME=str(tmp_path / "state"))
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "ward.json"
+    result = subprocess.run([sys.executable, "-m", "itb_tui", "--demo", "export", "--format", "fhir",
+                             "-o", str(target)], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    count = int(result.stderr.split(": ")[1].split()[0])  # "wrote PATH: N patients (fhir)"
+    data = json.loads(target.read_text(encoding="utf-8"))
+    patients = [e for e in data["entry"] if e["resource"]["resourceType"] == "Patient"]
+    assert count > 0 and len(patients) == count
+    log = (tmp_path / "state" / "itb-tui" / "itb-tui.log").read_text(encoding="utf-8").splitlines()
+    assert "stop: command export, exit status 0" in log[-1]

@@ -33,12 +33,13 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import quote
 
+from itb_tui.clinical.frozen_record import frozen_record
 from itb_tui.formats.fhir import codes as C
 from itb_tui.formats.fhir import templates, terminology
 from itb_tui.formats.fhir.ids import (id_prefix, id_prefix_after, identifier, record_keys, resource_id_after,
@@ -49,7 +50,7 @@ BUNDLE_TYPES = ("collection", "transaction")
 LAB_REPORT_STATUSES = ("preliminary", "final", "corrected")
 
 
-@dataclass(frozen=True)
+@frozen_record  # as a frozen dataclass, without compiling its methods at import (issue 17)
 class ExportContext:
     """What the export knows beyond the records, passed in by the caller (the export never
     opens the store). `report_statuses`: culture row id -> the laboratory's report status
