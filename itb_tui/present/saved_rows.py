@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import heapq
 import io
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator, Sequence
@@ -186,6 +188,14 @@ class LazyCells(Sequence):
 
 # --- from the UI's side ---------------------------------------------------------------
 
+# The rows decoded before the list's first frame when the rest can wait (issue 17): more
+# than any terminal shows (two lines a row); the other rows follow just after that frame.
+FIRST_ROWS = 120
+# Said while the list shows only its most urgent rows (the rest being decoded).
+# Short: it shares the one summary line with the "checking" words (120 columns).
+FILLING_TEXT = "{shown} most urgent of {total} shown, the rest loading…"
+
+
 @dataclass
 class SavedRows:
     key: str
@@ -193,6 +203,33 @@ class SavedRows:
     held: dict[int, tuple[int, str]] = field(default_factory=dict)
     rows: list[WardRow] | None = None  # every patient's row, or None: draw nothing from them
     wards: list[str] = field(default_factory=list)
+    # While `rows` is not decoded yet (`saved_rows_from(..., first=N)`): the N most urgent
+    # rows of the WHOLE ward, in urgency order (hazard H-s8-tui10k-1), and the number of
+    # rows `fill` will give. Only ever set together with the payloads to decode.
+    first: list[WardRow] | None = None
+    total: int = 0
+    _payloads: list[str] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def filling(self) -> bool:
+        """Only `first` is decoded: `fill` gives the whole list."""
+        return self._payloads is not None
+
+    def fill(self) -> list[WardRow] | None:
+        """Every row (decoded now if only `first` was): the whole list, or None when a
+        saved row does not decode (then no saved row may be drawn: `held` is emptied, as
+        when `saved_rows_from` meets one). Safe to call from two threads."""
+        with self._lock:
+            payloads, self._payloads = self._payloads, None
+            if payloads is not None:
+                self.first = None
+                try:
+                    self.rows = decode_all(payloads)
+                except ValueError:
+                    self.rows = None
+                    self.held = {}
+            return self.rows
 
 
 def held_in(saved, key: str) -> dict[int, tuple[int, str]]:
@@ -201,14 +238,20 @@ def held_in(saved, key: str) -> dict[int, tuple[int, str]]:
     return {pid: (version, key) for pid, _mrn, version, payload in saved.patients if payload is not None}
 
 
-def saved_rows_from(saved, key: str, filled: dict[int, str] | None = None) -> SavedRows:
+def saved_rows_from(saved, key: str, filled: dict[int, str] | None = None, first: int | None = None) -> SavedRows:
     """What the store's answer (`store.saved_list_rows(key)`, or None when the store could
     not answer) holds for the list. `rows` is None unless every patient has a valid saved
     row, or a row in `filled`, that decodes. `filled`: patient id -> the payload of a row
     just derived from that patient's records for a patient without a valid saved row
     (ui/saved_rows.py: a few patients changed by another program since); they are not
     `held` (the store does not hold them: the load saves them). The store call itself is
-    the UI's, so this layer never imports the store."""
+    the UI's, so this layer never imports the store.
+
+    `first`: decode only the `first` most urgent rows now (`SavedRows.first`, picked by
+    the urgency key of EVERY row, `urgent_first`) and the rest at `fill`: at 10,000
+    patients decoding every row took ~45 ms before the list's first frame (issue 17).
+    Where that pick cannot be proved right (see `urgent_first`), every row is decoded
+    now, as without `first`."""
     if saved is None:
         return SavedRows(key)
     result = SavedRows(key, held_in(saved, key), None, saved.wards)
@@ -216,10 +259,53 @@ def saved_rows_from(saved, key: str, filled: dict[int, str] | None = None) -> Sa
     payloads = [payload if payload is not None else filled.get(pid) for pid, _mrn, _v, payload in saved.patients]
     if all(payload is not None for payload in payloads):
         try:
-            result.rows = decode_all(payloads)
+            order = None
+            if first is not None and len(payloads) > first:
+                order = urgent_first([mrn for _pid, mrn, _v, _p in saved.patients], payloads, first)
+            if order is None:
+                result.rows = decode_all(payloads)
+            else:
+                result.first = decode_all([payloads[i] for i in order])
+                result.total = len(payloads)
+                result._payloads = payloads
         except ValueError:
             result.held = {}
+            result.first = result.rows = result._payloads = None
     return result
+
+
+def urgent_first(mrns: Sequence[str], payloads: Sequence[str], count: int) -> list[int] | None:
+    """The positions of the `count` most urgent of the saved rows `payloads` (of the
+    patients `mrns`, one each), most urgent first: exactly the first `count` rows of the
+    list's urgency order of ALL the rows (ui/widgets/ward_rows.sort_rows), reading only
+    each row's urgency key. None when that cannot be proved: a row whose key does not
+    end with its patient's MRN (MRNs are unique, so such keys never tie and the ward
+    sort's tie-breakers never act; saved rows are never error rows). ValueError for a
+    row `encode` did not write."""
+    keys = []
+    append = keys.append
+    for mrn, payload in zip(mrns, payloads):
+        end = payload.find(_SPLIT)
+        if end < 0:
+            raise ValueError("a saved list row has no cells")
+        head = payload[:end]
+        # The urgency key and the review state end the row's fields: read from the right.
+        # A quote among them means a quoted field (a comma or quote in it): parse it all.
+        parts = head.rsplit(",", 6)
+        if len(parts) == 7 and '"' not in head[len(parts[0]):]:
+            urgency = (int(parts[1]), int(parts[2]), parts[3], parts[4], parts[5])
+        else:
+            try:
+                f = next(csv.reader([head]), [])
+            except csv.Error as exc:
+                raise ValueError(f"a saved list row cannot be read: {exc}") from None
+            if len(f) != _HEAD:
+                raise ValueError(f"a saved list row has {len(f)} leading fields, not {_HEAD}")
+            urgency = (int(f[11]), int(f[12]), f[13], f[14], f[15])
+        if urgency[4] != mrn:
+            return None
+        append(urgency)
+    return heapq.nsmallest(count, range(len(keys)), key=keys.__getitem__)
 
 
 def missing_from(saved, limit: int) -> list[str] | None:

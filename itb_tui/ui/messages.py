@@ -33,6 +33,8 @@ class WardLoaded(Message):
         data_version: int | None,
         *,
         saved: bool = False,
+        filled: bool = False,
+        ordered: list[Any] | None = None,
         reviews: dict | None = None,
         new_results: dict | None = None,
     ) -> None:
@@ -45,6 +47,10 @@ class WardLoaded(Message):
         # True: rows the store saved at an earlier derivation (shown at start only, while
         # the same load re-derives them; store/list_rows.py). False: derived just now.
         self.saved = saved
+        # True: the rest of the saved rows, after the first frame showed only the most
+        # urgent (rows empty: they could not be decoded); `ordered`: them in urgency order.
+        self.filled = filled
+        self.ordered = ordered
         # None when only "as of" moved: the patients and wards did not change.
         self.patients = patients
         self.wards = wards

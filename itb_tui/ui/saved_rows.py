@@ -11,7 +11,7 @@ import threading
 from datetime import date, timedelta
 
 from itb_tui.perf import gc_tuning
-from itb_tui.present.saved_rows import SavedRows, held_in, list_key, saved_rows_from
+from itb_tui.present.saved_rows import FIRST_ROWS, SavedRows, held_in, list_key, saved_rows_from
 from itb_tui.store.errors import StoreError
 
 
@@ -22,18 +22,19 @@ from itb_tui.store.errors import StoreError
 FILLED_AT_MOST = 500
 
 
-def read_saved_rows(store, rules, as_of: date) -> SavedRows:
+def read_saved_rows(store, rules, as_of: date, first: int | None = None) -> SavedRows:
     """What the store holds for the list on `as_of` (see `saved_rows_from`), with the rows
     of the few patients changed since their rows were saved derived from their records
     now (`missing_from`), so one overnight lab result does not make the first start of
     the day derive all 10,000 rows before it draws (issue 17). Those rows come from the
-    records, and every row drawn is still re-checked by the load (H35)."""
+    records, and every row drawn is still re-checked by the load (H35). `first`: decode
+    only the most urgent rows now, the rest at `SavedRows.fill` (present/saved_rows.py)."""
     key = list_key(rules, as_of)
     try:
         saved = store.saved_list_rows(key)
     except StoreError:  # PermissionDenied included: the list's own load will say why
         saved = None
-    return saved_rows_from(saved, key, _derived_for_missing(store, rules, as_of, saved, key))
+    return saved_rows_from(saved, key, _derived_for_missing(store, rules, as_of, saved, key), first)
 
 
 def _derived_for_missing(store, rules, as_of: date, saved, key: str) -> dict[int, str] | None:
@@ -68,8 +69,10 @@ class SavedRowsReading:
     (`ItbApp.prefetch_saved_rows`); `result()` waits for them, before the list's first
     frame. Why: SQLite reads without holding the interpreter, so at 10,000 patients part
     of the read (~60 ms in all) overlaps Textual's CSS parsing and composing instead of
-    coming before them (issue 17). The collector is paused meanwhile: the 10,000 new
-    rows hold no cycles."""
+    coming before them (issue 17). Only the screenful of the most urgent rows is decoded
+    here (`FIRST_ROWS`, picked from the whole ward); the list fills in the rest just after
+    its first frame (WardScreen). The collector is paused meanwhile: the 10,000 new rows
+    hold no cycles."""
 
     def __init__(self, store, rules, as_of: date) -> None:
         self._saved: SavedRows | None = None
@@ -81,7 +84,7 @@ class SavedRowsReading:
     def _read(self, store, rules, as_of: date) -> None:
         try:
             with gc_tuning.paused():
-                self._saved = read_saved_rows(store, rules, as_of)
+                self._saved = read_saved_rows(store, rules, as_of, FIRST_ROWS)
         except BaseException as error:  # noqa: BLE001 - raised again where the rows are wanted
             self._error = error
 

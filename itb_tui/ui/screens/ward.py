@@ -35,7 +35,7 @@ from itb_tui.ui.widgets.ward_rows import (
     sort_rows,
 )
 from itb_tui.ui.widgets.key_footer import KeyFooter
-from itb_tui.present.saved_rows import SavedRows, differing_mrns, rows_to_save
+from itb_tui.present.saved_rows import FILLING_TEXT, SavedRows, differing_mrns, rows_to_save
 from itb_tui.ui.saved_rows import SavedRowsReading, held_saved_rows, read_saved_rows, rows_from_child
 from itb_tui.present.saved_rows import list_key
 from itb_tui.ui.widgets.ward_table import WardTable
@@ -119,6 +119,9 @@ class WardScreen(Screen):
         # re-derived from the records (the summary line says "checking…").
         self.checked = False
         self.opened_on_saved_rows = False  # the list was first drawn from saved rows
+        # While the list shows only the most urgent saved rows (SavedRows.first), the
+        # number of rows the whole list holds; 0 once whole. Keys wait meanwhile.
+        self.filling = 0
         self._saved_drawn = threading.Event()  # the saved rows' first frame is out
         self._saved_drawn.set()
         # What a load froze (on_ward_loaded) is given back, with one full pass, before the
@@ -157,9 +160,17 @@ class WardScreen(Screen):
             self._saved = self._saved.result()
             gc_tuning.freeze_survivors()  # they live on: out of the collector's sight
         saved = self._saved
-        if saved is not None and saved.rows is not None and saved.key == list_key(self.app.rules, self.app.as_of):
-            self._shown_saved = saved.rows
-            self._show_saved(saved.rows, saved.wards)  # drawn in the first frame
+        if (saved is not None and (saved.rows is not None or saved.first is not None)
+                and saved.key == list_key(self.app.rules, self.app.as_of)):
+            if saved.filling:
+                # Only the most urgent rows of the whole ward are decoded (the screenful, in
+                # order); the load worker fills in the rest just after this frame, and the
+                # list says so meanwhile (H-s8-tui10k-1).
+                self.filling = saved.total
+                self._show_saved(saved.first, saved.wards)
+            else:
+                self._shown_saved = saved.rows
+                self._show_saved(saved.rows, saved.wards)  # drawn in the first frame
             self._saved_drawn.clear()
             # The load waits until the whole first screen is painted, the footer's keys
             # included: a worker busy meanwhile halves the event loop's share.
@@ -187,11 +198,13 @@ class WardScreen(Screen):
             self._saved = read_saved_rows(app.store, app.rules, as_of)
             if first and self._saved.rows is not None:
                 self._show_saved_from_worker(self._saved, as_of)
-        if self._shown_saved is not None:
+        if self._shown_saved is not None or self.filling:
             # Saved rows on their way to the screen (from the app or from just above): let
             # that frame out before the heavy part (opening the store, reading and
             # assessing every record) competes for the interpreter.
             self._saved_drawn.wait(SAVED_FRAME_WAIT_S)
+        if self.filling and self._saved is not None:
+            self._fill_saved(self._saved, as_of)
         if reload:
             # What the last load froze (see on_ward_loaded) goes back to the collector,
             # and one full pass now, off the event loop, frees the cycles left since.
@@ -242,6 +255,16 @@ class WardScreen(Screen):
     # the rows the store saved when they were last derived (read by the app before its
     # first frame, or here), if EVERY patient has a valid one; the same load re-derives
     # every row from the records and replaces them. These run in the load worker.
+
+    def _fill_saved(self, saved: SavedRows, as_of: date) -> None:
+        """The rest of the saved rows, after the first frame showed the most urgent ones:
+        the whole list, sorted here (off the event loop), or word that they cannot be used
+        (a row did not decode: the list waits for the records, as with no saved rows)."""
+        rows = saved.fill()
+        self._shown_saved = rows  # what the load's derived rows are compared with
+        ordered = sort_rows(rows, "urgency") if rows is not None else None
+        self.post_message(WardLoaded(rows if rows is not None else [], None, saved.wards, as_of, None,
+                                     saved=True, filled=True, ordered=ordered))
 
     def _show_saved_from_worker(self, saved: SavedRows, as_of: date) -> None:
         self._shown_saved = saved.rows
@@ -305,6 +328,9 @@ class WardScreen(Screen):
             return  # tomorrow's first start derives its rows itself
 
     def on_ward_loaded(self, message: WardLoaded) -> None:
+        if message.filled:
+            self._filled(message)
+            return
         if message.saved:
             self.call_after_refresh(self._saved_drawn.set)
             if not self.loaded and message.as_of == self.app.as_of:
@@ -327,6 +353,7 @@ class WardScreen(Screen):
             # "As of" moved while this was computing: these rows are for another date.
             self.refresh_ward(reload=False)
             return
+        self._end_filling()
         self._set_rows(message.rows, checked=True)
         if message.patients is not None:
             # The ward's records live until the next load. Moving everything alive now out
@@ -346,16 +373,51 @@ class WardScreen(Screen):
             self._sorted_cache = None
             self.apply_view()
 
+    @property
+    def takes_keys(self) -> bool:
+        """Keys wait (ui/key_hold.py) while the list holds only its most urgent rows: a
+        filter, a sort, a page down or End must act on the whole ward (H-s8-tui10k-1)."""
+        return not self.filling
+
+    def _filled(self, message: WardLoaded) -> None:
+        """The whole saved list (or word that it cannot be used), after the first frame
+        showed its most urgent rows."""
+        if not self.filling:
+            return  # the derived rows got here first (or the app left the saved rows)
+        if message.rows and message.as_of == self.app.as_of:
+            self._end_filling()
+            self._set_rows(message.rows, checked=False, ordered=message.ordered)  # cursor kept
+            return
+        # A saved row did not decode (or "as of" moved): no saved row is drawn any more;
+        # the rows derived from the records follow (H35).
+        self._end_filling()
+        self._shown_saved = None
+        self.loaded = False
+        self.all_rows = self._plain_rows = []
+        self._sorted_cache = None
+        self.app.set_patient_rows([])
+        self.query_one(WardTable).set_rows([], empty_text="Loading the ward…")
+        self._update_header()
+
+    def _end_filling(self) -> None:
+        if self.filling:
+            self.filling = 0
+            self.call_later(self.app.release_held_keys)
+
     def _show_saved(self, rows: list[WardRow], wards: list[str] | None) -> None:
         self.opened_on_saved_rows = True  # the bench reports it (bench/children/tui_start.py)
         self.wards = list(wards or [])
         self._set_rows(rows, checked=False)
 
-    def _set_rows(self, rows: list[WardRow], *, checked: bool) -> None:
+    def _set_rows(self, rows: list[WardRow], *, checked: bool, ordered: list[WardRow] | None = None) -> None:
+        """`ordered`: `rows` in urgency order, sorted already (by the load worker)."""
         self._plain_rows = rows
-        rows = mark_new_results(rows, self._unseen())
+        unseen = self._unseen()
+        rows = mark_new_results(rows, unseen)
         self.all_rows = rows
         self._sorted_cache = None
+        if ordered is not None and not unseen:
+            self._sorted_cache = ("urgency", ordered)
         self._last_error = None
         self.app.set_patient_rows(rows)
         self.loaded = True
@@ -491,6 +553,10 @@ class WardScreen(Screen):
         ward = f"Ward: {self.ward}" if self.ward else "Ward: all"
         if not self.loaded:
             return f"{ward} │ loading… │ {fmt.as_of_text(app.as_of, app.today)}"
+        if self.filling:
+            filling = FILLING_TEXT.format(shown=len(self.all_rows), total=self.filling)
+            return " │ ".join([ward, filling, CHECKING_TEXT, fmt.as_of_text(app.as_of, app.today),
+                               f"sort: {SORT_TITLES[self.sort_order]}"])
         pooled, blocked, withdrawal = self._ward_counts()
         shown = len(self.query_one(WardTable).rows)
         parts = [
