@@ -28,7 +28,7 @@ import hashlib
 import heapq
 import io
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Iterable, Iterator, Sequence
 
@@ -57,8 +57,13 @@ def _csv_line(fields: list[str]) -> str:
 
 def list_key(rules, as_of: date) -> str:
     """The key rows derived on `as_of` under `rules` by this presentation are saved with.
-    The rules' digest covers a locally edited table that kept its version string."""
+    The rules' digest covers a locally edited table that kept its version string; it is
+    of the table's values, not of where it was read from (`origin`, for error messages),
+    so rows saved by one install are reused by another install of the same table, and a
+    moved install is not a cold start."""
     version = getattr(rules, "version", "")
+    if getattr(rules, "origin", ""):
+        rules = replace(rules, origin="")
     rules_digest = hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
     return f"{FORMAT}.p{PRESENTATION_VERSION}.r{version}.{rules_digest}.{as_of.isoformat()}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -73,6 +74,24 @@ def test_the_key_moves_with_the_date_and_the_rules():
     assert list_key(rules, TODAY) == key
     assert list_key(rules, date(2026, 11, 26)) != key
     assert list_key(replace(rules, refill_due_days=rules.refill_due_days + 1), TODAY) != key
+
+
+def test_the_same_table_read_from_another_path_gives_the_same_key(tmp_path):
+    """Saved rows are reused by every install of the same table (the bench cache, a
+    moved checkout): the key holds the table's values, not the file's path."""
+    rules = load_rules()
+    copy = tmp_path / "elsewhere" / "rules.toml"
+    copy.parent.mkdir()
+    copy.write_bytes(Path(rules.origin).read_bytes())
+    moved = load_rules(copy)
+    assert moved.origin != rules.origin
+    assert list_key(moved, TODAY) == list_key(rules, TODAY)
+    edited = tmp_path / "edited.toml"
+    text = copy.read_text()
+    marker = f'threshold = "refill_due_days"\nvalue = {rules.refill_due_days}\n'
+    assert marker in text
+    edited.write_text(text.replace(marker, f'threshold = "refill_due_days"\nvalue = {rules.refill_due_days + 1}\n'))
+    assert list_key(load_rules(edited), TODAY) != list_key(rules, TODAY)
 
 
 def test_the_key_names_the_presentation_and_the_rules_versions():
