@@ -245,6 +245,8 @@ class ItbApp(App):
         self.set_interval(min(5.0, self.idle_lock.timeout_s / 2), self.check_idle_lock, name="idle-lock")
         if self._lock_problem:
             self.notify(self._lock_problem, severity="warning", timeout=10)
+        if self.ward_screen is not None:
+            return  # the first screen (get_default_screen)
         if self.signed_in:
             self._start_ward()
         else:
@@ -252,12 +254,27 @@ class ItbApp(App):
 
             self.push_screen(LoginScreen())
 
+    def get_default_screen(self) -> Screen:
+        """The ward list itself is the first screen where nobody signs in or locks it (the
+        trusted system user, the demo clinician): no empty default screen composed, laid
+        out and painted under it, and no push (~8 ms of the first frame, issue 17). Where
+        a user signs in (or may lock and another sign in: `_start_fresh` pops down to the
+        first screen and pushes a new list) the list goes on Textual's default screen."""
+        if not self.signed_in or self.lockable:
+            return super().get_default_screen()
+        self.ward_screen = self._new_ward_screen()
+        return self.ward_screen
+
     def _start_ward(self) -> None:
+        self.ward_screen = self._new_ward_screen()
+        self.push_screen(self.ward_screen)
+
+    def _new_ward_screen(self):
         from itb_tui.ui.screens.ward import WardScreen
 
-        self.ward_screen = WardScreen(saved=self._saved_rows)
+        screen = WardScreen(saved=self._saved_rows)
         self._saved_rows = None  # only the first list opens on them
-        self.push_screen(self.ward_screen)
+        return screen
 
     # Single-letter app keys act on the list and the detail screen only: on a modal form a
     # stray "q" must not quit (losing what was typed) nor "t" move the date underneath.

@@ -31,6 +31,7 @@ INTERNALS = (
     ("textual.widgets:DataTable", "_new_rows"),
     ("textual.widgets:DataTable", "_update_dimensions"),
     ("textual.widgets:Footer", "_bindings_ready"),
+    ("textual.widget:Widget", "_reactive_connect"),
 )
 
 
@@ -73,3 +74,19 @@ def measure_new_rows_now(table) -> None:
 def mark_footer_bindings_ready(footer) -> None:
     """What `Footer.bindings_changed` sets first: the footer may draw its keys."""
     footer._bindings_ready = True
+
+
+def settle_bound_footer_key(key, compact: bool) -> None:
+    """Give a key that Textual's `Footer.compose` made, bound to its footer's `compact`
+    (`data_bind`), that value before it mounts. Else it mounts with FooterKey's own
+    default (True), whose watcher adds "-compact", and the binding then sets the footer's
+    value (False), whose watcher takes it off again: two style passes per key for the
+    state it had at the start (~8 ms of the ward list's first frame, issue 17). The
+    binding still sets the value after; its watcher then changes nothing. A key not bound
+    (the command palette's, which keeps its own compact style) is left alone."""
+    bound = getattr(key, "_reactive_connect", None) or {}
+    descriptor = getattr(type(key), "compact", None)
+    if "compact" not in bound or descriptor is None:
+        return
+    key.set_reactive(descriptor, compact)
+    key.set_class(compact, "-compact", update=False)  # what its watcher would leave

@@ -199,3 +199,47 @@ def test_an_unexpected_error_of_the_saved_rows_read_is_raised_where_they_are_wan
     reading = SavedRowsReading(Broken(), load_rules(), TODAY)
     with pytest.raises(RuntimeError, match="a bug"):
         reading.result()
+
+
+async def test_the_list_is_the_first_screen_and_each_widget_is_styled_once_for_it(tmp_path, monkeypatch):
+    """Where nobody signs in, the list is the app's first screen: no empty screen under it
+    is composed, laid out or painted, and the widgets of its first frame are each styled
+    once, as they mount (not again with the keys' compact state toggled on and off, nor
+    for the list's first resume). The first frame is the same (the snapshot tests)."""
+    from collections import Counter
+
+    from textual.css.stylesheet import Stylesheet
+    from textual.screen import Screen
+
+    from itb_tui.ui.screens.ward import WardScreen
+
+    store = make_store(tmp_path)
+    await first_start(store)
+    painted: list[str] = []
+    styled: Counter = Counter()
+    paint, apply = Screen._compositor_refresh, Stylesheet.apply
+
+    def noting_paint(self):
+        painted.append(type(self).__name__)
+        paint(self)
+
+    def noting_apply(self, node, **kwargs):
+        if not painted and node.parent is not None:  # a widget, before the first frame
+            styled[node] += 1
+        apply(self, node, **kwargs)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", noting_paint)
+    monkeypatch.setattr(Stylesheet, "apply", noting_apply)
+    app = make_app(store)
+    app.prefetch_saved_rows()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen_stack == [app.ward_screen]
+        assert isinstance(app.ward_screen, WardScreen) and ward_screen(app).checked
+    assert set(painted) == {"WardScreen"}, painted
+    widgets = [node for node in styled if hasattr(node, "region")]
+    assert widgets, "nothing was styled before the first frame"
+    twice = sorted(f"{type(n).__name__}{sorted(n.classes)}" for n in widgets if styled[n] > 1)
+    # Textual's command palette key sets its own compact class after it is styled, and
+    # the list is styled again as it takes the keyboard (its focused look).
+    assert twice == ["FooterKey['-command-palette', '-compact']", "WardTable[]"], twice

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from datetime import date, timedelta
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.actions import SkipAction
@@ -129,6 +129,7 @@ class WardScreen(Screen):
         # only its imports and the saved rows, freed by reference counting): that pass,
         # which holds the interpreter for 50-120 ms, would only delay the first frames.
         self._collect_before_load = saved is None
+        self._resumed = False  # see on_screen_resume
         self._sorted_cache: tuple[str, list[WardRow]] | None = None
         self._reload_pending = True
         self._last_error: str | None = None
@@ -150,6 +151,16 @@ class WardScreen(Screen):
         yield Input(placeholder="/ filter by name, MRN or bed", id="ward-filter", compact=True)
         yield WardTable(id="ward-table")
         yield KeyFooter()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The list's first resume follows its mount at once: every widget on it was just
+        styled as it was mounted, so Textual's full restyle of the screen at that resume
+        would only style the same widgets again (~10 ms of the first frame, issue 17).
+        Every later resume (back from a patient, a form) restyles as Textual does: the
+        theme may have changed meanwhile. (Runs before Screen's own resume handler.)"""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         # No LoadingIndicator: a loading widget cannot take focus (so the list would open

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from itb_tui.ui.textual_compat import mark_footer_bindings_ready
+from itb_tui.ui.textual_compat import mark_footer_bindings_ready, settle_bound_footer_key
 
 
 class KeyFooter(Footer):
@@ -88,6 +88,7 @@ class KeyFooter(Footer):
             if words:
                 widget.description = f"{widget.description} {words}"
                 widget.add_class("-unavailable")
+            settle_bound_footer_key(widget, self.compact)  # no style pass for nothing
             yield widget
 
     async def _rebuild_if_changed(self) -> None:
