@@ -209,7 +209,7 @@ class SavedRows:
     rows: list[WardRow] | None = None  # every patient's row, or None: draw nothing from them
     wards: list[str] = field(default_factory=list)
     # While `rows` is not decoded yet (`saved_rows_from(..., first=N)`): the N most urgent
-    # rows of the WHOLE ward, in urgency order (hazard H-s8-tui10k-1), and the number of
+    # rows of the WHOLE ward, in urgency order (hazard H98), and the number of
     # rows `fill` will give. Only ever set together with the payloads to decode.
     first: list[WardRow] | None = None
     total: int = 0

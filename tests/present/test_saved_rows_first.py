@@ -1,5 +1,5 @@
 """The screenful of saved rows decoded before the list's first frame (issue 17, hazard
-H-s8-tui10k-1): it must be exactly the first rows of the urgency order of the WHOLE
+H98): it must be exactly the first rows of the urgency order of the WHOLE
 ward, picked from every row's urgency key; the rest are decoded after, never dropped."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a nurse sees while the list fills in (issue 17, hazard H-s8-tui10k-1): the first
+"""What a nurse sees while the list fills in (issue 17, hazard H98): the first
 frame decodes only the screenful of the most urgent saved rows, picked from the whole
 ward; it says the rest is loading (and that it is being checked, H35); keys wait until
 the list is whole, then act on all of it."""

@@ -176,7 +176,7 @@ class WardScreen(Screen):
             if saved.filling:
                 # Only the most urgent rows of the whole ward are decoded (the screenful, in
                 # order); the load worker fills in the rest just after this frame, and the
-                # list says so meanwhile (H-s8-tui10k-1).
+                # list says so meanwhile (H98).
                 self.filling = saved.total
                 self._show_saved(saved.first, saved.wards)
             else:
@@ -387,7 +387,7 @@ class WardScreen(Screen):
     @property
     def takes_keys(self) -> bool:
         """Keys wait (ui/key_hold.py) while the list holds only its most urgent rows: a
-        filter, a sort, a page down or End must act on the whole ward (H-s8-tui10k-1)."""
+        filter, a sort, a page down or End must act on the whole ward (H98)."""
         return not self.filling
 
     def _filled(self, message: WardLoaded) -> None:
