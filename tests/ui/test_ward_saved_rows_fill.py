@@ -61,6 +61,20 @@ def _filling_words(total: int) -> str:
     return FILLING_TEXT.format(shown=FIRST, total=total)
 
 
+async def _until_filled(pilot, app) -> None:
+    """Let the fill (released just before) end, then its frame: up to 2 s."""
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if not ward_screen(app).filling:
+            break
+    await pilot.pause()
+
+
+def _least_urgent(store, derived):
+    """The patient of the ward's last row (never in the first screenful)."""
+    return next(p for p in store.load_patients() if p.mrn in derived[-1])
+
+
 async def test_the_first_frame_is_the_most_urgent_of_the_whole_ward_and_says_the_rest_is_loading(
         tmp_path, held_fill):
     store = make_store(tmp_path)
@@ -75,11 +89,7 @@ async def test_the_first_frame_is_the_most_urgent_of_the_whole_ward_and_says_the
         assert _filling_words(len(derived)) in text and CHECKING_TEXT in text, text.splitlines()[1]
         assert "Loading the ward…" not in text
         held_fill.set()
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if not ward_screen(app).filling:
-                break
-        await pilot.pause()
+        await _until_filled(pilot, app)
         assert row_texts(app) == derived  # whole, still from the saved rows
         text = screen_text(app)
         assert "most urgent of" not in text and CHECKING_TEXT in text and not ward_screen(app).checked
@@ -109,10 +119,8 @@ async def test_keys_wait_for_the_whole_list_then_act_on_all_of_it(tmp_path, held
 async def test_a_filter_typed_during_the_fill_finds_a_patient_outside_the_first_screenful(tmp_path, held_fill):
     store = make_store(tmp_path)
     derived = await first_start(store)
-    last = ward_name = None
-    for patient in store.load_patients():
-        if patient.mrn in derived[-1]:
-            last, ward_name = patient.mrn, patient.name
+    least = _least_urgent(store, derived)
+    last, ward_name = least.mrn, least.name
     app = _start(store)
     async with app.run_test(size=SIZE) as pilot:
         await app.screen.wait_for_refresh()
@@ -147,19 +155,14 @@ def _damage_least_urgent(db_path, mrn: str) -> None:
 async def test_a_damaged_row_found_by_the_fill_takes_every_saved_row_off_the_list(tmp_path, held_fill):
     store = make_store(tmp_path)
     derived = await first_start(store)
-    least = next(p.mrn for p in store.load_patients() if p.mrn in derived[-1])
-    _damage_least_urgent(tmp_path / "ward.db", least)
+    _damage_least_urgent(tmp_path / "ward.db", _least_urgent(store, derived).mrn)
     held = _HeldLoad(store)
     app = _start(held)
     async with app.run_test(size=SIZE) as pilot:
         await app.screen.wait_for_refresh()
         assert row_texts(app) == derived[:FIRST] and ward_screen(app).filling
         held_fill.set()
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if not ward_screen(app).filling:
-                break
-        await pilot.pause()
+        await _until_filled(pilot, app)
         # Never a list that looks whole but is not: no saved row at all, "loading".
         assert row_texts(app) == [] and not ward_screen(app).loaded
         text = screen_text(app)
